@@ -1,0 +1,68 @@
+"""The app factory."""
+import importlib
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from core.extensions import csrf, db, login_manager, migrate
+
+DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "kpis", "payments")
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    from config import Config
+
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    _refuse_default_secrets(app)
+
+    from core.personal_data import install_log_redaction
+
+    install_log_redaction()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "core.login"
+    login_manager.login_message = "Log in om deze pagina te zien."
+    login_manager.session_protection = "strong"
+
+    from core import api, cli, demo, views
+    from core.errors import register_error_handlers
+    from core.registry import DemoStep, register_demo
+    from core.security import register_security
+    from core.templating import register_template_helpers
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    register_error_handlers(app)
+    register_security(app)
+    register_template_helpers(app)
+    register_demo(app, DemoStep("regio", demo.load_region, order=10))
+    for command in (cli.users, cli.demo, cli.scheduler):
+        app.cli.add_command(command)
+    for name in DOMAINS:
+        importlib.import_module(f"{name}.models")
+        importlib.import_module(name).init_app(app)
+
+    if app.config["SCHEDULER_ENABLED"] and not app.config["TESTING"]:
+        from core.scheduler import build_scheduler
+
+        build_scheduler(app).start()
+    return app
+
+
+def _refuse_default_secrets(app: Flask) -> None:
+    from config import DEV_BSN_ENCRYPTION_KEY, DEV_SECRET_KEY
+
+    defaults = {app.config["SECRET_KEY"], app.config["BSN_ENCRYPTION_KEY"]} & {DEV_SECRET_KEY, DEV_BSN_ENCRYPTION_KEY}
+    if app.config["ENV_NAME"] == "production" and defaults:
+        raise RuntimeError("Zet SECRET_KEY en BSN_ENCRYPTION_KEY in de omgeving; de ontwikkelwaarden zijn onveilig.")

@@ -1,0 +1,22 @@
+"""The service catalogue of the Wet inburgering 2021; the first migration seeds it."""
+
+SERVICES = [
+    # code, name, kind, CPV code, falls under the light regime for social and other specific services
+    ("b1_route", "B1-route", "leerroute", "80580000", True),
+    ("onderwijsroute", "Onderwijsroute", "leerroute", "80580000", True),
+    ("z_route", "Z-route (zelfredzaamheidsroute)", "leerroute", "80580000", True),
+    ("alfabetisering", "Alfabetisering", "participatietraject", "80580000", True),
+    ("knm", "Kennis van de Nederlandse Maatschappij (KNM)", "participatietraject", "80580000", True),
+    ("map", "Module Arbeidsmarkt en Participatie (MAP)", "participatietraject", "80530000", True),
+    ("pvt", "Participatieverklaringstraject (PVT)", "participatietraject", "80580000", True),
+    ("maatschappelijke_begeleiding", "Maatschappelijke begeleiding", "participatietraject", "85310000", True),
+    ("financieel_ontzorgen", "Financieel ontzorgen", "participatietraject", "79940000", False),
+    ("duaal_traject", "Duaal traject", "participatietraject", "80580000", True),
+]
+
+
+def service_rows() -> list[dict]:
+    return [
+        {"code": code, "name": name, "kind": kind, "cpv_code": cpv, "is_social_service": social, "position": pos}
+        for pos, (code, name, kind, cpv, social) in enumerate(SERVICES, start=1)
+    ]

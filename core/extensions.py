@@ -1,0 +1,31 @@
+"""Extensions, created unbound and initialised by the app factory."""
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+import sqlalchemy as sa
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints keep Alembic migrations portable between SQLite (batch mode) and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def enum_type(enum_cls, length: int = 30):
+    """A StrEnum stored as its readable value in a VARCHAR (no native enum, so adding a member needs no DDL)."""
+    return sa.Enum(enum_cls, native_enum=False, length=length, validate_strings=True,
+                   values_callable=lambda members: [m.value for m in members])

@@ -1,0 +1,175 @@
+"""Organisations, the service catalogue, users and their tokens, the audit log and scheduler job runs."""
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.dates import UTCDateTime, now_utc
+from core.extensions import db, enum_type
+from core.money import Money
+
+region_municipality = sa.Table(
+    "region_municipality",
+    db.metadata,
+    sa.Column("region_id", sa.ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("municipality_id", sa.ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+)
+
+user_municipality = sa.Table(
+    "user_municipality",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("municipality_id", sa.ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Municipality(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: CBS code, e.g. GM0505.
+    code: Mapped[str] = mapped_column(sa.String(6), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    cost_centre: Mapped[str | None] = mapped_column(sa.String(40))
+    #: Own purchasing policy: below this value a single quote suffices (enkelvoudig onderhands).
+    single_source_threshold: Mapped[Decimal] = mapped_column("single_source_threshold_cents", Money(),
+                                                             default=Decimal("50000.00"))
+    #: Below this value multiple quotes (meervoudig onderhands); empty means up to the EU threshold.
+    multiple_quote_threshold: Mapped[Decimal | None] = mapped_column("multiple_quote_threshold_cents", Money())
+
+    regions: Mapped[list["Region"]] = relationship(secondary=region_municipality, back_populates="municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(db.Model):
+    """A samenwerkingsverband of municipalities, carried out by an executing organisation such as SDD."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    executing_organisation: Mapped[str | None] = mapped_column(sa.String(160))
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=region_municipality, back_populates="regions", order_by=Municipality.name)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceKind(enum.StrEnum):
+    LEERROUTE = "leerroute"
+    PARTICIPATIETRAJECT = "participatietraject"
+
+
+class Service(db.Model):
+    """The catalogue of leerroutes and participatietrajecten; seeded by the first migration."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[ServiceKind] = mapped_column(enum_type(ServiceKind, 30))
+    #: CPV code of the service; education and social services fall under the light regime.
+    cpv_code: Mapped[str | None] = mapped_column(sa.String(12))
+    is_social_service: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    INKOPER = "inkoper"
+    CONTRACTMANAGER = "contractmanager"
+    FINANCE = "finance"
+    PROVIDER = "provider"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Beheerder",
+    Role.INKOPER: "Inkoper",
+    Role.CONTRACTMANAGER: "Contractmanager",
+    Role.FINANCE: "Financieel medewerker",
+    Role.PROVIDER: "Aanbieder",
+}
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_type(Role, 20))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: Bumped at logout and when the account changes, which ends every session that carried the old value.
+    session_version: Mapped[int] = mapped_column(default=1)
+    #: Scope: a whole region ...
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
+    #: ... or, for provider users, one provider (the other scope is `municipalities`).
+    provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    region: Mapped[Region | None] = relationship()
+    municipalities: Mapped[list[Municipality]] = relationship(secondary=user_municipality, order_by=Municipality.code)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.email
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ApiToken(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEntry(db.Model):
+    """Who changed what, when; written by the services, never updated."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    #: The actor as text, kept when the user is gone; 'systeem' for scheduled jobs.
+    actor_label: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(60), index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(60))
+    object_id: Mapped[int | None] = mapped_column()
+    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    changes: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.Index("ix_audit_entry_object", "object_type", "object_id"),)
+
+
+class JobRun(db.Model):
+    """One claimed run of a scheduled job for one period; the unique key makes the claim exclusive."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(sa.String(80))
+    #: The period the run covers: a day (2026-11-23) or a month (2026-11).
+    period: Mapped[str] = mapped_column(sa.String(10))
+    status: Mapped[str] = mapped_column(sa.String(10))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    __table_args__ = (sa.UniqueConstraint("job_id", "period"),)

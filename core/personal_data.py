@@ -1,0 +1,70 @@
+"""BSN: validated with the elfproef, encrypted at rest, looked up by keyed hash, shown masked."""
+import hashlib
+import hmac
+import logging
+import re
+
+from cryptography.fernet import Fernet
+from flask import current_app
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import bsn as stdnum_bsn
+
+from core.errors import DomainError
+
+
+def normalise_bsn(value: str, field: str = "bsn") -> str:
+    """The 9-digit BSN, or a DomainError naming the field."""
+    try:
+        return stdnum_bsn.validate(str(value))
+    except StdnumError as exc:
+        raise DomainError("Ongeldig BSN: het nummer voldoet niet aan de elfproef.", field=field) from exc
+
+
+def _key() -> bytes:
+    return current_app.config["BSN_ENCRYPTION_KEY"].encode()
+
+
+def encrypt_bsn(bsn: str) -> str:
+    return Fernet(_key()).encrypt(bsn.encode()).decode()
+
+
+def decrypt_bsn(token: str) -> str:
+    return Fernet(_key()).decrypt(token.encode()).decode()
+
+
+def bsn_lookup_hash(bsn: str) -> str:
+    """Keyed hash for finding a participant by BSN without storing it in plain text."""
+    return hmac.new(_key(), b"bsn:" + bsn.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_bsn(bsn: str | None) -> str:
+    return "" if not bsn else "*****" + bsn[-4:]
+
+
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def redact_bsns(text: str) -> str:
+    """Replace every nine-digit number that passes the elfproef; log lines must never carry a BSN."""
+    return _NINE_DIGITS.sub(lambda m: "[BSN]" if stdnum_bsn.is_valid(m.group()) else m.group(), text)
+
+
+def install_log_redaction() -> None:
+    """Redact BSNs from every log record at creation, whatever logger or handler it goes to."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, "redacts_bsn", False):
+        return
+
+    def factory(*args, **kwargs):
+        record = current(*args, **kwargs)
+        message = record.getMessage()
+        redacted = redact_bsns(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info:
+            record.exc_text = redact_bsns(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return record
+
+    factory.redacts_bsn = True
+    logging.setLogRecordFactory(factory)

@@ -1,0 +1,52 @@
+"""What domain packages plug into the shell: navigation, start-page panels and demo loaders."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: frozenset = field(default_factory=frozenset)  # empty: every logged-in user
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block on the start page: `template` is rendered with the dict that `context(user, today)` returns."""
+
+    template: str
+    context: Callable
+    roles: frozenset
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """Part of `flask demo load`; steps run by order and receive the dict that earlier steps filled."""
+
+    name: str
+    load: Callable
+    order: int
+
+
+def _add(app: Flask, key: str, item) -> None:
+    app.extensions.setdefault(key, []).append(item)
+
+
+def register_nav(app: Flask, item: NavItem) -> None:
+    _add(app, "nav", item)
+
+
+def register_panel(app: Flask, panel: Panel) -> None:
+    _add(app, "panels", panel)
+
+
+def register_demo(app: Flask, step: DemoStep) -> None:
+    _add(app, "demo", step)
+
+
+def items(app: Flask, key: str) -> list:
+    return sorted(app.extensions.get(key, []), key=lambda item: item.order)

@@ -1,0 +1,71 @@
+"""The base of every JSON schema, the problem and page schemas, and the core resources."""
+from marshmallow import RAISE, Schema, fields, validate
+
+PER_PAGE_MAX = 500
+
+
+class BaseSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+def Money(**kwargs):  # noqa: N802 - a field factory that reads as a field class
+    """Money in JSON: a string with two decimals."""
+    return fields.Decimal(as_string=True, places=2, allow_nan=False, **kwargs)
+
+
+class ProblemErrorSchema(BaseSchema):
+    index = fields.Integer()
+    line = fields.Integer()
+    field = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class ProblemSchema(BaseSchema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.List(fields.Nested(ProblemErrorSchema))
+
+
+class PageQuery(BaseSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=PER_PAGE_MAX))
+
+
+class MunicipalitySchema(BaseSchema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^GM\d{4}$", error="Een CBS-code is GM gevolgd door vier cijfers."))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    cost_centre = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
+class RegionInSchema(BaseSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    municipalities = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    executing_organisation = fields.String(allow_none=True, validate=validate.Length(max=160))
+
+
+class RegionOutSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    executing_organisation = fields.String(allow_none=True)
+    municipalities = fields.Method("municipality_codes")
+
+    def municipality_codes(self, region):
+        return [m.code for m in region.municipalities]
+
+
+class ServiceSchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+
+
+def page_of(item_schema: type[Schema]) -> type[Schema]:
+    """The {"items", "total"} envelope of a list of `item_schema`."""
+    return type(f"{item_schema.__name__.removesuffix('Schema')}PageSchema", (BaseSchema,), {
+        "items": fields.List(fields.Nested(item_schema)),
+        "total": fields.Integer(),
+    })

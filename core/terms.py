@@ -1,0 +1,222 @@
+"""The rules of payment schedules (payments.md) and KPI agreements (kpis.md).
+
+PvE financing sections and contracts validate with these same functions, so a schedule adopted in a PvE
+is always one a contract accepts. Both return normalised copies with defaults filled in, or raise one
+DomainError listing every problem as {"index", "field", "message"}.
+"""
+from decimal import Decimal
+
+from core.errors import DomainError
+from core.money import parse_decimal
+
+SKILLS = ("LE", "LU", "SC", "SP")
+COMPONENTS = ("KNM", "LE", "LU", "SC", "SP")
+LEVELS = ("A0", "A1", "A2", "B1", "B2")
+EXAM_LEVELS = ("A2", "B1", "B2")
+MODULES = ("MAP", "PVT", "ZROUTE")
+DESTINATIONS = ("werk", "opleiding", "overig")
+MILESTONE_KINDS = {"inspanning": "Inspanning", "prestatie": "Prestatie"}
+
+TRIGGER_LABELS = {
+    "start": "Start van het traject",
+    "attendance_month": "Maand met voldoende aanwezigheid",
+    "hours": "Aantal gevolgde uren bereikt",
+    "level": "Taalniveau bereikt",
+    "exam": "Examen behaald",
+    "module": "Module afgerond",
+    "completed": "Traject afgerond",
+    "outflow": "Uitstroom",
+}
+
+KPI_NAMES = {
+    "timely_start": "Tijdige start",
+    "attendance_rate": "Aanwezigheid",
+    "dropout_rate": "Uitval",
+    "exam_pass_rate": "Examenresultaat",
+    "level_progress": "Taalvoortgang",
+    "median_duration": "Doorlooptijd",
+    "outflow_work_rate": "Uitstroom naar werk",
+}
+DIRECTIONS = {"min": "minimaal", "max": "maximaal"}
+
+
+class _Param:
+    def __init__(self, kind: str, required: bool = False, default=None, choices=(), low=None, high=None):
+        self.kind, self.required, self.default = kind, required, default
+        self.choices, self.low, self.high = choices, low, high
+
+    def clean(self, value):
+        """The normalised value; ValueError with a Dutch message when it is wrong."""
+        if self.kind == "list":
+            if not isinstance(value, list) or not value:
+                raise ValueError("Geef een niet-lege lijst.")
+            bad = [v for v in value if v not in self.choices]
+            if bad:
+                raise ValueError(f"Onbekende waarde {bad[0]!r}; kies uit {', '.join(self.choices)}.")
+            return list(dict.fromkeys(value))
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise ValueError(f"Kies uit {', '.join(self.choices)}.")
+            return value
+        if self.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or value < self.low:
+                raise ValueError(f"Geef een geheel getal van minstens {self.low}.")
+            return value
+        if isinstance(value, bool):
+            raise ValueError("Geef een getal.")
+        try:
+            number = parse_decimal(str(value), places=4)
+        except ValueError:
+            raise ValueError("Geef een getal.") from None
+        if number < self.low or (self.high is not None and number > self.high):
+            raise ValueError(f"Geef een getal van {self.low} tot en met {self.high}." if self.high is not None
+                             else f"Geef een getal van minstens {self.low}.")
+        return str(number)
+
+
+TRIGGER_PARAMS = {
+    "start": {},
+    "attendance_month": {"min_rate": _Param("number", default="0.80", low=Decimal(0), high=Decimal(1)),
+                         "max_months": _Param("int", low=1)},
+    "hours": {"hours": _Param("number", required=True, low=Decimal("0.01"))},
+    "level": {"skills": _Param("list", required=True, choices=SKILLS),
+              "level": _Param("choice", required=True, choices=LEVELS)},
+    "exam": {"components": _Param("list", required=True, choices=COMPONENTS),
+             "level": _Param("choice", default="B1", choices=EXAM_LEVELS)},
+    "module": {"module": _Param("choice", required=True, choices=MODULES)},
+    "completed": {},
+    "outflow": {"destinations": _Param("list", required=True, choices=DESTINATIONS)},
+}
+
+KPI_PARAMS = {
+    "timely_start": {"weeks": _Param("int", default=10, low=1)},
+    "attendance_rate": {},
+    "dropout_rate": {},
+    "exam_pass_rate": {"level": _Param("choice", default="B1", choices=EXAM_LEVELS)},
+    "level_progress": {},
+    "median_duration": {},
+    "outflow_work_rate": {},
+}
+
+
+def _clean_params(spec: dict, params, index: int, errors: list) -> dict:
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        errors.append({"index": index, "field": "params", "message": "Geef de parameters als object."})
+        return {}
+    cleaned = {}
+    for name in params.keys() - spec.keys():
+        errors.append({"index": index, "field": f"params.{name}", "message": "Onbekende parameter."})
+    for name, param in spec.items():
+        if params.get(name) is None:
+            if param.required:
+                errors.append({"index": index, "field": f"params.{name}", "message": "Deze parameter is verplicht."})
+            elif param.default is not None:
+                cleaned[name] = param.default
+            continue
+        try:
+            cleaned[name] = param.clean(params[name])
+        except ValueError as exc:
+            errors.append({"index": index, "field": f"params.{name}", "message": str(exc)})
+    return cleaned
+
+
+def _require_text(item: dict, name: str, index: int, errors: list, max_length: int) -> str:
+    value = item.get(name)
+    if not isinstance(value, str) or not value.strip():
+        errors.append({"index": index, "field": name, "message": "Dit veld is verplicht."})
+        return ""
+    if len(value) > max_length:
+        errors.append({"index": index, "field": name, "message": f"Maximaal {max_length} tekens."})
+    return value.strip()
+
+
+def _money(value, index: int, name: str, errors: list, high: Decimal | None = None) -> Decimal | None:
+    try:
+        number = parse_decimal(str(value), places=2 if name == "amount" else 4)
+    except ValueError:
+        errors.append({"index": index, "field": name, "message": "Geef een bedrag of percentage als getal."})
+        return None
+    if number < 0 or (high is not None and number > high):
+        errors.append({"index": index, "field": name,
+                       "message": "Mag niet negatief zijn." if number < 0 else f"Mag niet meer zijn dan {high}."})
+        return None
+    return number
+
+
+def validate_milestones(items) -> list[dict]:
+    """A payment schedule: unique codes, a known trigger with valid params, an amount or a percentage."""
+    if not isinstance(items, list):
+        raise DomainError("Het betaalschema is geen lijst.", field="milestones")
+    errors, cleaned, seen = [], [], set()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.append({"index": index, "field": None, "message": "Een mijlpaal is een object."})
+            continue
+        unknown = item.keys() - {"code", "label", "kind", "trigger", "params", "amount", "percentage"}
+        errors += [{"index": index, "field": name, "message": "Onbekend veld."} for name in sorted(unknown)]
+        code = _require_text(item, "code", index, errors, 20)
+        if code and code in seen:
+            errors.append({"index": index, "field": "code", "message": f"De code {code} komt twee keer voor."})
+        seen.add(code)
+        label = _require_text(item, "label", index, errors, 200)
+        kind = item.get("kind")
+        if kind not in MILESTONE_KINDS:
+            errors.append({"index": index, "field": "kind", "message": "Kies inspanning of prestatie."})
+        trigger = item.get("trigger")
+        params = {}
+        if trigger not in TRIGGER_PARAMS:
+            errors.append({"index": index, "field": "trigger",
+                           "message": f"Onbekende trigger; kies uit {', '.join(TRIGGER_PARAMS)}."})
+        else:
+            params = _clean_params(TRIGGER_PARAMS[trigger], item.get("params"), index, errors)
+        has_amount, has_percentage = item.get("amount") is not None, item.get("percentage") is not None
+        amount = percentage = None
+        if has_amount == has_percentage:
+            errors.append({"index": index, "field": "amount", "message": "Geef óf een bedrag óf een percentage."})
+        elif has_amount:
+            amount = _money(item["amount"], index, "amount", errors)
+        else:
+            percentage = _money(item["percentage"], index, "percentage", errors, high=Decimal(100))
+        cleaned.append({"code": code, "label": label, "kind": kind, "trigger": trigger, "params": params,
+                        "amount": amount, "percentage": percentage})
+    if errors:
+        raise DomainError("Het betaalschema is niet geldig.", field="milestones", errors=errors)
+    return cleaned
+
+
+def validate_kpi_agreements(items) -> list[dict]:
+    """KPI agreements: a known indicator (each at most once) with valid params, a numeric norm and a direction."""
+    if not isinstance(items, list):
+        raise DomainError("De prestatie-indicatoren zijn geen lijst.", field="kpis")
+    errors, cleaned, seen = [], [], set()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.append({"index": index, "field": None, "message": "Een indicator is een object."})
+            continue
+        unknown = item.keys() - {"kpi", "params", "norm", "direction"}
+        errors += [{"index": index, "field": name, "message": "Onbekend veld."} for name in sorted(unknown)]
+        kpi = item.get("kpi")
+        params = {}
+        if kpi not in KPI_PARAMS:
+            errors.append({"index": index, "field": "kpi", "message": f"Onbekende indicator; kies uit {', '.join(KPI_PARAMS)}."})
+        elif kpi in seen:
+            errors.append({"index": index, "field": "kpi", "message": "Deze indicator is al afgesproken."})
+        else:
+            params = _clean_params(KPI_PARAMS[kpi], item.get("params"), index, errors)
+        seen.add(kpi)
+        norm = None
+        try:
+            norm = parse_decimal(str(item.get("norm")), places=4) if not isinstance(item.get("norm"), bool) else None
+        except ValueError:
+            pass
+        if norm is None:
+            errors.append({"index": index, "field": "norm", "message": "Geef de norm als getal."})
+        direction = item.get("direction")
+        if direction not in DIRECTIONS:
+            errors.append({"index": index, "field": "direction", "message": "Kies min of max."})
+        cleaned.append({"kpi": kpi, "params": params, "norm": norm, "direction": direction})
+    if errors:
+        raise DomainError("De prestatie-indicatoren zijn niet geldig.", field="kpis", errors=errors)
+    return cleaned

@@ -1,0 +1,38 @@
+"""Small helpers of the HTML views: pagination and safe redirects."""
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import request
+
+from core.extensions import db
+
+PER_PAGE = 50
+
+
+@dataclass
+class Page:
+    rows: list
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def page_of_rows(stmt, per_page: int = PER_PAGE) -> Page:
+    number = request.args.get("page", "1")
+    number = max(1, int(number)) if number.isdigit() else 1
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).all()
+    return Page(rows, number, total, per_page)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths; an absolute or scheme-relative URL would be an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") else None
