@@ -1,0 +1,1 @@
+"""Payment runs and their lines (payments.md)."""

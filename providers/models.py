@@ -1,0 +1,29 @@
+"""Providers (aanbieders) of leerroutes and participatietrajecten."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.dates import UTCDateTime, now_utc
+from core.extensions import db
+
+
+class Provider(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kvk_number: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    #: Normalised IBAN (upper case, no spaces).
+    iban: Mapped[str] = mapped_column(sa.String(34))
+    bic: Mapped[str | None] = mapped_column(sa.String(11))
+    street: Mapped[str | None] = mapped_column(sa.String(200))
+    postcode: Mapped[str | None] = mapped_column(sa.String(7))
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    #: Blik op Werk keurmerk inburgeren: valid through this day (inclusive); empty when none.
+    keurmerk_valid_until: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    def has_valid_keurmerk_on(self, day: date) -> bool:
+        return self.keurmerk_valid_until is not None and day <= self.keurmerk_valid_until
+
+    def __str__(self) -> str:
+        return self.name
