@@ -1,0 +1,40 @@
+import sqlalchemy as sa
+
+from core.auth import user_for_token
+from core.extensions import db
+from core.models import ApiToken, Role, User
+
+
+def test_users_create_and_token(app, make_region):
+    region = make_region(name="Drechtsteden")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "fin@example.nl", "--role", "finance", "--region", "Drechtsteden"])
+    assert result.exit_code == 0, result.output
+    assert "Wachtwoord:" in result.output
+    token = runner.invoke(args=["users", "token", "fin@example.nl"]).output.strip()
+    user = db.session.scalar(sa.select(User).where(User.email == "fin@example.nl"))
+    assert user.role == Role.FINANCE and user.region_id == region.id
+    assert user_for_token(token) == user
+    assert token not in {t.token_hash for t in db.session.scalars(sa.select(ApiToken))}
+
+
+def test_users_create_with_municipalities(app, make_municipality):
+    make_municipality(code="GM0505")
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "ink@example.nl", "--role", "inkoper", "--municipality", "GM0505"])
+    assert result.exit_code == 0, result.output
+    assert [m.code for m in db.session.scalar(sa.select(User).where(User.email == "ink@example.nl")).municipalities] == ["GM0505"]
+
+
+def test_users_create_refuses_unknown_scope(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "x@example.nl", "--role", "inkoper", "--municipality", "GM0001"])
+    assert result.exit_code != 0 and "Onbekende gemeente" in result.output
+
+
+def test_demo_load_creates_the_drechtsteden_region_and_prints_logins(ctx, app):
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "inkoper@drechtsteden.demo" in result.output and "financien@drechtsteden.demo" in result.output
+    codes = db.session.scalars(sa.text("select code from municipality order by code")).all()
+    assert {"GM0505", "GM0642", "GM0590", "GM0531"} <= set(codes)

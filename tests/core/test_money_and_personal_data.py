@@ -1,0 +1,72 @@
+import logging
+from decimal import Decimal
+
+import pytest
+
+from core.errors import DomainError
+from core.money import format_money, parse_decimal, percentage_of, round_money
+from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_bsn, normalise_bsn, redact_bsns
+
+
+@pytest.mark.parametrize("percentage, amount, expected", [
+    # half-up, where half-even and float round() give the lower cent
+    ("25", "1000.42", "250.11"),
+    ("30", "1001.75", "300.53"),
+    ("12.5", "2345.90", "293.24"),
+    ("100", "0.00", "0.00"),
+])
+def test_percentages_round_half_up(percentage, amount, expected):
+    assert percentage_of(Decimal(percentage), Decimal(amount)) == Decimal(expected)
+
+
+def test_round_money_is_half_up():
+    assert round_money(Decimal("0.125")) == Decimal("0.13") and round_money(Decimal("-0.125")) == Decimal("-0.13")
+
+
+@pytest.mark.parametrize("text, value", [("12,5", Decimal("12.5")), ("12.50", Decimal("12.50")), (" 3 ", Decimal(3))])
+def test_parse_decimal_accepts_comma_and_dot(text, value):
+    assert parse_decimal(text) == value
+
+
+@pytest.mark.parametrize("text", ["12.345", "abc", "NaN", "Infinity", ""])
+def test_parse_decimal_refuses(text):
+    with pytest.raises(ValueError):
+        parse_decimal(text)
+
+
+def test_format_money_is_dutch():
+    assert format_money(Decimal("1234567.5")) == "€ 1.234.567,50"
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("111222333", True),
+    ("1112.22.333", True),
+    ("123456789", False),
+    ("000000000", False),
+    ("1112223334", False),
+    ("11122233a", False),
+])
+def test_bsn_elfproef(value, ok):
+    if ok:
+        assert normalise_bsn(value) == "111222333"
+    else:
+        with pytest.raises(DomainError, match="elfproef"):
+            normalise_bsn(value)
+
+
+def test_bsn_is_encrypted_hashed_and_masked(ctx):
+    token = encrypt_bsn("111222333")
+    assert "111222333" not in token and decrypt_bsn(token) == "111222333"
+    assert bsn_lookup_hash("111222333") == bsn_lookup_hash("111222333") != bsn_lookup_hash("123456782")
+    assert mask_bsn("111222333") == "*****2333"
+
+
+def test_bsns_never_reach_the_log(app, caplog):
+    caplog.set_level(logging.INFO)
+    logging.getLogger("any").info("participant %s moved", "111222333")
+    try:
+        raise ValueError("bad bsn 111222333")
+    except ValueError:
+        logging.getLogger("any").exception("failed")
+    assert "111222333" not in caplog.text and "[BSN]" in caplog.text
+    assert redact_bsns("order 123456789 stays") == "order 123456789 stays"
