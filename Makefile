@@ -1,0 +1,37 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_DB := instance/demo.db
+FLASK := FLASK_ENV=development DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(VENV)/bin/flask --app wsgi
+PYTEST_ARGS ?= -n 2
+
+.PHONY: demo test install install-dev assets system-deps
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+install: $(VENV)/bin/python assets
+	$(PY) -m pip install --quiet -r requirements.txt
+
+install-dev: $(VENV)/bin/python assets system-deps
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+
+# NL Design System CSS, built from npm into static/vendor.
+assets:
+	npm ci --silent --no-audit --no-fund
+	npm run --silent build
+
+# Browser tests drive Debian's Chromium; PDF tests read PDFs back with pdftotext.
+system-deps:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null)
+
+# The demo runs on a database of its own, rebuilt on every start.
+demo: install
+	mkdir -p instance && rm -f $(DEMO_DB)
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --port 5000
+
+test: install-dev
+	$(PY) -m pytest -q $(PYTEST_ARGS)
