@@ -7,12 +7,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from core import services
+from core import demo as demo_data, services
 from core.auth import issue_token
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Region, Role, User
-from core.registry import items
 from core.scheduler import build_scheduler, run_job
 
 users = AppGroup("users", help="Gebruikers en API-tokens.")
@@ -86,13 +85,10 @@ def disable_user(email):
 @demo.command("load")
 def load_demo():
     """Laad de demoregio Drechtsteden met één gebruiker per rol en druk de logins af."""
-    state: dict = {"logins": []}
-    for step in items(current_app, "demo"):
-        step.load(state)
-        db.session.flush()
+    logins = demo_data.load_all()
     db.session.commit()
     click.echo("Demoregio geladen. Inloggen op http://127.0.0.1:5000/login met:")
-    for email, role, password in state["logins"]:
+    for email, role, password in logins:
         click.echo(f"  {role:16} {email:40} {password}")
 
 

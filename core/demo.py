@@ -2,10 +2,12 @@
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 
 from core import services
 from core.extensions import db
 from core.models import Municipality, Region, Role
+from core.registry import items
 
 DRECHTSTEDEN = [("GM0505", "Dordrecht", "KPL-6100"), ("GM0642", "Zwijndrecht", "KPL-6200"),
                 ("GM0590", "Papendrecht", "KPL-6300"), ("GM0531", "Hendrik-Ido-Ambacht", "KPL-6400")]
@@ -38,3 +40,12 @@ def load_region(state: dict) -> None:
                                     region=None if role == Role.ADMIN else region)
         state.setdefault("users", {})[email] = user
         state["logins"].append((email, role.value, password))
+
+
+def load_all() -> list[tuple[str, str, str]]:
+    """Run every domain's demo step in order; returns the logins as (email, role, password)."""
+    state: dict = {"logins": []}
+    for step in items(current_app, "demo"):
+        step.load(state)
+        db.session.flush()
+    return state["logins"]
