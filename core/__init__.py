@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from core.extensions import csrf, db, login_manager, migrate
 
@@ -12,6 +13,7 @@ DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "kpis", "
 
 def create_app(config=None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    app.url_map.converters["int"] = IdConverter
     from config import Config
 
     app.config.from_object(Config)
@@ -58,6 +60,15 @@ def create_app(config=None) -> Flask:
 
         build_scheduler(app).start()
     return app
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` ids up to the database's 64-bit integers: a larger number is an unknown object (404),
+    not an overflow in the driver (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _refuse_default_secrets(app: Flask) -> None:

@@ -80,6 +80,11 @@ def test_another_regions_region_answers_404(api, make_user, make_region):
     assert client.get(f"/api/v1/regions/{theirs.id}").status_code == 404
 
 
+@pytest.mark.parametrize("region_id, status", [(2**63 - 1, 404), (2**63, 404), (10**40, 404)])
+def test_ids_beyond_the_databases_integers_are_unknown(api, make_user, region_id, status):
+    assert api(make_user(Role.ADMIN)).get(f"/api/v1/regions/{region_id}").status_code == status
+
+
 @pytest.mark.parametrize("query, status", [
     ("?per_page=500", 200),
     ("?per_page=501", 422),
