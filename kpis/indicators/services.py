@@ -241,12 +241,16 @@ def raise_alerts(contract: Contract, month: date) -> list[KpiAlert]:
 
 
 def visible_alerts(user: User, only_open: bool = True):
-    """Alerts on contracts the user may see; per-municipality alerts only within the user's scope."""
+    """Alerts on contracts the user may see: per municipality within the user's scope, contract-wide only to
+    users who see every municipality of the contract."""
     stmt = (sa.select(KpiAlert).where(KpiAlert.contract_id.in_(visible_contracts(user).with_only_columns(Contract.id)))
             .order_by(KpiAlert.month.desc(), KpiAlert.id.desc()))
     ids = visible_municipality_ids(user)
     if ids is not None:
-        stmt = stmt.where(sa.or_(KpiAlert.municipality_id.is_(None), KpiAlert.municipality_id.in_(ids or [-1])))
+        partly_visible = sa.select(contract_municipality.c.contract_id).where(
+            contract_municipality.c.municipality_id.not_in(ids or [-1]))
+        stmt = stmt.where(sa.or_(KpiAlert.municipality_id.in_(ids or [-1]),
+                                 sa.and_(KpiAlert.municipality_id.is_(None), KpiAlert.contract_id.not_in(partly_visible))))
     return stmt.where(KpiAlert.handled_at.is_(None)) if only_open else stmt
 
 
