@@ -1,0 +1,30 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+
+class WindowForm(FlaskForm):
+    """The drill-down window (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    from_ = DateField("Van", validators=[Optional()], name="from")
+    to = DateField("Tot en met", validators=[Optional()])
+    municipality = SelectField("Gemeente", choices=[], validators=[Optional()])
+
+
+class ScorecardForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    first = StringField("Eerste maand (JJJJ-MM)", validators=[DataRequired("Vul de eerste maand in."),
+                                                               Regexp(r"^\d{4}-\d{2}$", message="Schrijf JJJJ-MM.")])
+    last = StringField("Laatste maand (JJJJ-MM)", validators=[DataRequired("Vul de laatste maand in."),
+                                                               Regexp(r"^\d{4}-\d{2}$", message="Schrijf JJJJ-MM.")])
+    format = SelectField("Bestand", choices=[("pdf", "PDF"), ("xlsx", "Excel (XLSX)")])
+
+
+class HandleAlertForm(FlaskForm):
+    note = TextAreaField("Wat is er met dit signaal gedaan?",
+                         validators=[DataRequired("Beschrijf kort wat er is gedaan."), Length(max=500)])

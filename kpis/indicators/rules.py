@@ -1,0 +1,168 @@
+"""The indicators of kpis.md as pure functions of trajectories and their (non-voided) progress events.
+
+Each rule takes the window [start, end] (inclusive), the trajectories and their timelines, plus the
+agreement's params, and returns a Result: the value (empty when the denominator is zero) together with the
+trajectories behind its numerator and denominator, so that every figure can be drilled down.
+"""
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.terms import KPI_NAMES, LEVELS
+
+RATIO_PLACES = Decimal("0.0001")
+ENDING_TYPES = ("completed", "dropout")
+
+
+@dataclass
+class Result:
+    kpi: str
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal
+    numerator_ids: set = field(default_factory=set)
+    denominator_ids: set = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return KPI_NAMES[self.kpi]
+
+
+@dataclass
+class Timeline:
+    """One trajectory's valid events in date order, with the facts several rules share."""
+
+    trajectory_id: int
+    municipality_id: int
+    referral_date: date
+    events: list
+
+    def first(self, *types: str):
+        return next((e for e in self.events if e.type in types), None)
+
+    @property
+    def started_on(self) -> date | None:
+        event = self.first("start")
+        return event.occurred_on if event else None
+
+    @property
+    def ended_on(self) -> date | None:
+        event = self.first(*ENDING_TYPES)
+        return event.occurred_on if event else None
+
+    def is_active_in(self, start: date, end: date) -> bool:
+        """Started on or before the window's end and not ended before its start."""
+        return (self.started_on is not None and self.started_on <= end
+                and (self.ended_on is None or self.ended_on >= start))
+
+    def dated_in(self, start: date, end: date, *types: str) -> list:
+        return [e for e in self.events if e.type in types and start <= e.occurred_on <= end]
+
+
+def build_timelines(trajectories, events) -> list[Timeline]:
+    """Timelines from raw events: retractions and the events they void are left out."""
+    voided = {e.retracts_id for e in events if e.type == "retraction"}
+    by_trajectory = {t.id: [] for t in trajectories}
+    for event in sorted(events, key=lambda e: (e.occurred_on, e.id)):
+        if event.type != "retraction" and event.id not in voided and event.trajectory_id in by_trajectory:
+            by_trajectory[event.trajectory_id].append(event)
+    return [Timeline(t.id, t.municipality_id, t.referral_date, by_trajectory[t.id]) for t in trajectories]
+
+
+def ratio(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+def _counted(kpi: str, numerator_ids: set, denominator_ids: set) -> Result:
+    return Result(kpi, ratio(len(numerator_ids), len(denominator_ids)), Decimal(len(numerator_ids)),
+                  Decimal(len(denominator_ids)), numerator_ids, denominator_ids)
+
+
+def timely_start(timelines, start, end, weeks=10, **_) -> Result:
+    due = {t.trajectory_id: t.referral_date + timedelta(days=7 * int(weeks)) for t in timelines}
+    denominator = {t.trajectory_id for t in timelines if start <= due[t.trajectory_id] <= end}
+    numerator = {t.trajectory_id for t in timelines if t.trajectory_id in denominator
+                 and t.started_on is not None and t.started_on <= due[t.trajectory_id]}
+    return _counted("timely_start", numerator, denominator)
+
+
+def attendance_rate(timelines, start, end, **_) -> Result:
+    attended = expected = Decimal(0)
+    ids = set()
+    for timeline in timelines:
+        for event in timeline.events:
+            if event.type == "attendance" and start <= event.month <= end:
+                attended += event.hours_attended or 0
+                expected += (event.hours_offered or 0) - (event.hours_excused or 0)
+                ids.add(timeline.trajectory_id)
+    return Result("attendance_rate", ratio(attended, expected), attended, expected, ids, ids)
+
+
+def dropout_rate(timelines, start, end, **_) -> Result:
+    denominator = {t.trajectory_id for t in timelines if t.is_active_in(start, end)}
+    numerator = {t.trajectory_id for t in timelines
+                 if any(e.reason == "uitval" for e in t.dated_in(start, end, "dropout"))}
+    return _counted("dropout_rate", numerator, denominator)
+
+
+def exam_pass_rate(timelines, start, end, level="B1", **_) -> Result:
+    exams = [(t.trajectory_id, e) for t in timelines for e in t.dated_in(start, end, "exam")
+             if e.level == level and e.result in ("geslaagd", "gezakt")]
+    passed = [tid for tid, e in exams if e.result == "geslaagd"]
+    return Result("exam_pass_rate", ratio(len(passed), len(exams)), Decimal(len(passed)), Decimal(len(exams)),
+                  set(passed), {tid for tid, _ in exams})
+
+
+def _made_progress(timeline: Timeline, start: date, end: date) -> bool:
+    best: dict[str, int] = {}
+    for event in timeline.events:
+        if event.type != "progress_test":
+            continue
+        rank = LEVELS.index(event.level)
+        earlier = best.get(event.skill, LEVELS.index("A0"))  # a first test counts only above A0
+        if start <= event.occurred_on <= end and rank > earlier:
+            return True
+        best[event.skill] = max(rank, best.get(event.skill, rank))
+    return False
+
+
+def level_progress(timelines, start, end, **_) -> Result:
+    denominator = {t.trajectory_id for t in timelines if t.is_active_in(start, end)}
+    numerator = {t.trajectory_id for t in timelines if t.trajectory_id in denominator and _made_progress(t, start, end)}
+    return _counted("level_progress", numerator, denominator)
+
+
+def median_duration(timelines, start, end, **_) -> Result:
+    """Days from start to completed; the numerator is left empty: a median has no counted part."""
+    days = {}
+    for timeline in timelines:
+        completed = timeline.dated_in(start, end, "completed")
+        if completed and timeline.started_on is not None:
+            days[timeline.trajectory_id] = (completed[0].occurred_on - timeline.started_on).days
+    value = Decimal(str(statistics.median(days.values()))).quantize(RATIO_PLACES) if days else None
+    ids = set(days)
+    return Result("median_duration", value, None, Decimal(len(ids)), ids, ids)
+
+
+def outflow_work_rate(timelines, start, end, **_) -> Result:
+    numerator = {t.trajectory_id for t in timelines
+                 if any(e.destination == "werk" for e in t.dated_in(start, end, "outflow"))}
+    denominator = {t.trajectory_id for t in timelines if t.dated_in(start, end, *ENDING_TYPES)}
+    return _counted("outflow_work_rate", numerator, denominator)
+
+
+RULES = {"timely_start": timely_start, "attendance_rate": attendance_rate, "dropout_rate": dropout_rate,
+         "exam_pass_rate": exam_pass_rate, "level_progress": level_progress, "median_duration": median_duration,
+         "outflow_work_rate": outflow_work_rate}
+assert RULES.keys() == KPI_NAMES.keys()
+
+
+def status(value: Decimal | None, norm: Decimal | None, direction: str | None) -> str:
+    """green when the value meets the norm, red when it does not, grey when the value (or the norm) is empty."""
+    if value is None or norm is None:
+        return "grey"
+    meets = value >= norm if direction == "min" else value <= norm
+    return "green" if meets else "red"

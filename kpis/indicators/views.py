@@ -1,0 +1,119 @@
+"""Dashboards for contract managers: contracts and providers by indicator, trends, drill-downs, alerts, scorecards."""
+from io import BytesIO
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from core.auth import roles_required
+from core.dates import parse_period, today
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Role
+from core.terms import KPI_NAMES
+from core.web import page_of_rows
+from kpis.indicators import services
+from kpis.indicators.forms import HandleAlertForm, ScorecardForm, WindowForm
+from kpis.indicators.models import KpiAlert
+from kpis.indicators.pdf import render_scorecard_pdf
+from kpis.indicators.xlsx import render_scorecard_xlsx
+
+bp = Blueprint("indicators", __name__, url_prefix="/indicatoren")
+STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def index():
+    return render_template("indicators/index.html", cards=services.dashboard(current_user, today()),
+                           month=services.last_complete_month(today()))
+
+
+@bp.get("/contracten/<int:contract_id>")
+@roles_required(*STAFF)
+def contract(contract_id: int):
+    found = services.get_contract(current_user, contract_id)
+    return render_template("indicators/contract.html", contract=found, form=ScorecardForm(request.args),
+                           **services.contract_overview(found, current_user, today()))
+
+
+@bp.get("/contracten/<int:contract_id>/<kpi>")
+@roles_required(*STAFF)
+def drill_down(contract_id: int, kpi: str):
+    found = services.get_contract(current_user, contract_id)
+    form = _window_form(found)
+    start, end = services.month_window(services.last_complete_month(today()))
+    start, end = form.from_.data or start, form.to.data or end
+    municipality = services.contract_municipality_for(current_user, found, form.municipality.data)
+    indicator, numerator, denominator = services.drill_down(found, kpi, start, end, user=current_user,
+                                                            municipality=municipality)
+    return render_template("indicators/drill_down.html", contract=found, form=form, indicator=indicator, start=start,
+                           end=end, numerator=numerator, denominator=denominator, municipality=municipality)
+
+
+def _window_form(contract) -> WindowForm:
+    form = WindowForm(request.args)
+    form.municipality.choices = [("", "Alle gemeenten")] + [(m.code, m.name) for m in contract.municipalities]
+    if not form.validate():
+        raise DomainError("Kies geldige datums.", field="from")
+    return form
+
+
+@bp.get("/contracten/<int:contract_id>/scorekaart")
+@roles_required(*STAFF)
+def scorecard(contract_id: int):
+    found = services.get_contract(current_user, contract_id)
+    form = ScorecardForm(request.args)
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("indicators.contract", contract_id=found.id))
+    data = services.scorecard(found, parse_period(form.first.data), parse_period(form.last.data), user=current_user)
+    name = f"scorekaart-{found.id}-{form.first.data}-{form.last.data}.{form.format.data}"
+    if form.format.data == "xlsx":
+        return send_file(BytesIO(render_scorecard_xlsx(data)), mimetype=XLSX, as_attachment=True, download_name=name)
+    return send_file(BytesIO(render_scorecard_pdf(data)), mimetype="application/pdf", as_attachment=True,
+                     download_name=name)
+
+
+@bp.get("/aanbieders/<int:provider_id>")
+@roles_required(*STAFF)
+def provider(provider_id: int):
+    found = services.get_provider(current_user, provider_id)
+    start, end = services.month_window(services.last_complete_month(today()))
+    cards = [card for card in services.dashboard(current_user, today()) if card["contract"].provider_id == found.id]
+    return render_template("indicators/provider.html", provider=found, cards=cards, start=start, end=end,
+                           indicators=services.provider_indicators(found, start, end, user=current_user))
+
+
+@bp.get("/gemeenten/<code>")
+@roles_required(*STAFF)
+def municipality(code: str):
+    found = services.get_municipality(current_user, code)
+    start, end = services.month_window(services.last_complete_month(today()))
+    return render_template("indicators/municipality.html", municipality=found, start=start, end=end,
+                           indicators=services.municipality_indicators(found, start, end))
+
+
+@bp.get("/signalen")
+@roles_required(*STAFF)
+def alerts():
+    stmt = services.visible_alerts(current_user, only_open=request.args.get("alle") != "1")
+    return render_template("indicators/alerts.html", page=page_of_rows(stmt), form=HandleAlertForm())
+
+
+@bp.post("/signalen/<int:alert_id>/afhandelen")
+@roles_required(Role.CONTRACTMANAGER)
+def handle_alert(alert_id: int):
+    alert = db.first_or_404(services.visible_alerts(current_user, only_open=False).where(KpiAlert.id == alert_id))
+    form = HandleAlertForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.note.errors) or "Het formulier is verlopen; probeer het opnieuw.", "error")
+        return redirect(url_for("indicators.alerts"))
+    try:
+        services.handle_alert(alert, form.note.data, by=current_user)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("indicators.alerts"))
+    db.session.commit()
+    flash(f"Signaal over {KPI_NAMES[alert.kpi].lower()} is afgehandeld.", "success")
+    return redirect(url_for("indicators.alerts"))

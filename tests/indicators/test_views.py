@@ -1,0 +1,96 @@
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from core.extensions import db
+from core.models import Role
+from kpis.indicators import services
+from kpis.indicators.models import KpiAlert
+from tests.indicators.conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr("kpis.indicators.views.today", lambda: TODAY)
+    monkeypatch.setattr("core.views.today", lambda: TODAY)
+
+
+@pytest.fixture
+def computed(monitored):
+    contract = monitored()
+    services.refresh_monthly_values(TODAY)
+    db.session.commit()
+    return contract
+
+
+def test_dashboard_shows_red_first_with_norm(computed, make_user, login):
+    page = login(make_user(Role.CONTRACTMANAGER)).get("/indicatoren/")
+    assert page.status_code == 200
+    # an unscoped contract manager sees nothing; an admin sees everything
+    assert computed.reference not in page.get_data(as_text=True)
+    html = login(make_user(Role.ADMIN)).get("/indicatoren/").get_data(as_text=True)
+    assert computed.reference in html and "75,0 %" in html and "minimaal 80,0 %" in html
+    assert html.index("app-badge--red") < html.index("app-badge--green")
+
+
+def test_contract_page_has_trend_municipalities_and_drill_down_links(computed, make_user, login):
+    client = login(make_user(Role.CONTRACTMANAGER, municipalities=computed.municipalities))
+    html = client.get(f"/indicatoren/contracten/{computed.id}").get_data(as_text=True)
+    assert "<svg" in html and "Gemeenten naast elkaar" in html and "Dordrecht" in html and "Zwijndrecht" in html
+    assert f"/indicatoren/contracten/{computed.id}/attendance_rate?" in html
+    drill = client.get(f"/indicatoren/contracten/{computed.id}/attendance_rate?from=2026-03-01&to=2026-03-31"
+                       f"&municipality={computed.municipalities[0].code}").get_data(as_text=True)
+    assert "Trajecten in de teller (1)" in drill and "50,0 %" in drill
+
+
+def test_pages_outside_scope_answer_404_and_providers_403(computed, make_user, make_municipality, login, client):
+    outsider = make_user(Role.CONTRACTMANAGER, municipalities=[make_municipality()])
+    login(outsider)
+    for path in (f"/indicatoren/contracten/{computed.id}", f"/indicatoren/aanbieders/{computed.provider_id}",
+                 f"/indicatoren/gemeenten/{computed.municipalities[0].code}",
+                 f"/indicatoren/contracten/{computed.id}/scorekaart?first=2026-01&last=2026-03&format=pdf"):
+        assert client.get(path).status_code == 404, path
+    login(make_user(Role.PROVIDER, provider=computed.provider))
+    assert client.get("/indicatoren/").status_code == 403
+
+
+def test_provider_and_municipality_pages(computed, make_user, login):
+    client = login(make_user(Role.ADMIN))
+    provider = client.get(f"/indicatoren/aanbieders/{computed.provider_id}").get_data(as_text=True)
+    assert "Alle contracten samen" in provider and computed.reference in provider
+    municipality = client.get(f"/indicatoren/gemeenten/{computed.municipalities[0].code}").get_data(as_text=True)
+    assert "Aanwezigheid" in municipality and "50,0 %" in municipality
+
+
+def test_start_page_panel_and_handling_an_alert(computed, make_user, login):
+    client = login(make_user(Role.CONTRACTMANAGER, municipalities=computed.municipalities))
+    start = client.get("/").get_data(as_text=True)
+    assert "Prestatie-indicatoren" in start and "2 open signalen" in start
+    alert = db.session.scalars(sa.select(KpiAlert)).first()
+    refused = client.post(f"/indicatoren/signalen/{alert.id}/afhandelen", data={"note": ""}, follow_redirects=True)
+    assert "Beschrijf kort wat er is gedaan." in refused.get_data(as_text=True)
+    done = client.post(f"/indicatoren/signalen/{alert.id}/afhandelen", data={"note": "Besproken"},
+                       follow_redirects=True)
+    assert "is afgehandeld" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(KpiAlert, alert.id).note == "Besproken"
+    assert "1 open signaal" in client.get("/").get_data(as_text=True)
+
+
+def test_scorecard_pdf_and_xlsx(monitored, make_user, login, make_provider):
+    contract = monitored(provider=make_provider(name="=HYPERLINK(\"http://x\")"))
+    db.session.commit()
+    client = login(make_user(Role.ADMIN))
+    url = f"/indicatoren/contracten/{contract.id}/scorekaart?first=2026-02&last=2026-03&format="
+    pdf = client.get(url + "pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+    xlsx = client.get(url + "xlsx")
+    sheet = load_workbook(BytesIO(xlsx.data)).active
+    assert sheet["D1"].value == "'=HYPERLINK(\"http://x\")" and sheet["D1"].data_type == "s"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert ["Hele contract", "2026-02 t/m 2026-03", "Aanwezigheid", "attendance_rate", 0.875] == rows[0][:5]
+    assert ["Hele contract", "2026-03", "Aanwezigheid", "attendance_rate", 0.75] in [r[:5] for r in rows]
+    bad = client.get(f"/indicatoren/contracten/{contract.id}/scorekaart?first=2026-3&last=2026-03&format=pdf")
+    assert bad.status_code == 302
