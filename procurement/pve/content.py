@@ -134,7 +134,7 @@ class SectionDiff:
         return any(op != "equal" for op, _ in self.segments)
 
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\s+|\S+\s*")
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

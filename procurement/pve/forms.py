@@ -32,7 +32,8 @@ class KpiRowForm(Form):
 
 class MilestoneRowForm(Form):
     code = StringField("Code", validators=[Length(max=20)])
-    label = StringField("Omschrijving", validators=[Length(max=200)])
+    #: Not "label": a FormField has a label of its own.
+    text = StringField("Omschrijving", validators=[Length(max=200)])
     kind = SelectField("Soort", choices=list(MILESTONE_KINDS.items()))
     trigger = SelectField("Trigger", choices=list(TRIGGER_LABELS.items()))
     params = StringField("Parameters (naam=waarde; ...)", validators=[Length(max=200)])
@@ -64,7 +65,8 @@ class VersionForm(FlaskForm):
         self.price_per_trajectory.data = financing.get("price_per_trajectory")
         self.ceiling.data = financing.get("ceiling")
         for m in financing.get("milestones", []) + [{}] * EMPTY_MILESTONE_ROWS:
-            self.milestones.append_entry(m | {"params": params_text(m.get("params") or {}).strip("[]")})
+            self.milestones.append_entry(m | {"text": m.get("label"),
+                                              "params": params_text(m.get("params") or {}).strip("[]")})
 
     def to_data(self) -> dict:
         """The shape the services take: free sections left empty are dropped, empty schedule rows ignored."""
@@ -76,10 +78,10 @@ class VersionForm(FlaskForm):
             sections.append({"key": f"{FREE_PREFIX}{n}", "title": self.new_title.data, "body": self.new_body.data})
         kpis = [{"kpi": r.kpi.data, "params": parse_params(r.params.data, KPI_PARAMS.get(r.kpi.data, {})),
                  "norm": r.norm.data, "direction": r.direction.data} for r in self.kpis if r.included.data]
-        milestones = [{"code": r.code.data, "label": r.label.data, "kind": r.kind.data, "trigger": r.trigger.data,
+        milestones = [{"code": r.code.data, "label": r.text.data, "kind": r.kind.data, "trigger": r.trigger.data,
                        "params": parse_params(r.params.data, TRIGGER_PARAMS.get(r.trigger.data, {})),
                        "amount": r.amount.data or None, "percentage": r.percentage.data or None}
-                      for r in self.milestones if r.code.data or r.label.data]
+                      for r in self.milestones if r.code.data or r.text.data]
         return {"sections": sections, "kpis": kpis, "note": self.note.data,
                 "financing": {"price_per_trajectory": self.price_per_trajectory.data, "ceiling": self.ceiling.data,
                               "milestones": milestones}}

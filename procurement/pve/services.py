@@ -112,8 +112,9 @@ def clean_financing(financing) -> dict:
     except ValueError:
         raise DomainError("Geef prijs en plafond als bedrag met hoogstens twee decimalen.",
                           field="price_per_trajectory") from None
-    if price <= 0 or (ceiling is not None and ceiling <= 0):
-        raise DomainError("Prijs per traject en plafond moeten groter dan nul zijn.", field="price_per_trajectory")
+    if price < 0 or (ceiling is not None and ceiling <= 0):
+        raise DomainError("De prijs per traject mag niet negatief zijn, het plafond moet groter dan nul zijn.",
+                          field="price_per_trajectory")
     milestones = validate_milestones(financing.get("milestones", []))
     return {"price_per_trajectory": str(price), "ceiling": _plain(ceiling),
             "milestones": [m | {"amount": _plain(m["amount"]), "percentage": _plain(m["percentage"])}
@@ -131,9 +132,11 @@ def create_pve(case: ProcurementCase, title: str, by: User) -> Pve:
     if db.session.scalar(sa.select(Pve.id).where(Pve.procurement_case_id == case.id)):
         raise Conflict("Voor deze inkoopzaak bestaat al een PvE.", field="procurement_case_id")
     pve = Pve(procurement_case=case, title=title.strip() or f"Programma van Eisen {case.service.name}")
-    start = content.template_content(case.service.kind)
+    # The procurement case's price, once it records one, is where the financing section starts.
+    start = content.template_content(case.service.kind, str(getattr(case, "price_per_trajectory", None) or "0.00"))
     pve.versions.append(PveVersion(number=1, status=PveStatus.CONCEPT, created_by=by, note="Gestart uit sjabloon",
-                                   **start))
+                                   sections=start["sections"], kpis=clean_kpis(start["kpis"]),
+                                   financing=clean_financing(start["financing"])))
     db.session.add(pve)
     db.session.flush()
     audit.record(by, "pve_created", pve, f"PvE {pve.title} gestart uit het sjabloon voor {case.service.kind}")
@@ -176,6 +179,8 @@ def change_status(pve: Pve, to: PveStatus, by: User) -> PveVersion:
             raise Forbidden("U heeft aan deze versie meegeschreven; een andere medewerker moet haar vaststellen.")
         if open_comments(pve):
             raise Conflict("Er staan nog onafgehandelde reviewopmerkingen open.")
+        if Decimal(version.financing["price_per_trajectory"]) <= 0:
+            raise Conflict("Vul de prijs per traject in voordat het PvE wordt vastgesteld.")
         version.adopted_at, version.adopted_by = now_utc(), by
     before = version.status
     version.status = to
