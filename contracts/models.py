@@ -11,6 +11,7 @@ from core.extensions import db, enum_type
 from core.models import Municipality, Service
 from core.money import Money, ScaledDecimal
 from procurement.models import ProcurementCase, ProcurementRoute
+from procurement.pve.models import PveVersion
 from providers.models import Provider
 
 
@@ -37,6 +38,8 @@ class Contract(db.Model):
     procurement_route: Mapped[ProcurementRoute] = mapped_column(
         enum_type(ProcurementRoute, 20))
     procurement_case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("procurement_case.id"))
+    #: The adopted PvE version this contract was made from (its milestones and KPI norms prefill the contract).
+    pve_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pve_version.id"))
     starts_on: Mapped[date] = mapped_column(sa.Date)
     ends_on: Mapped[date] = mapped_column(sa.Date)
     price_per_trajectory: Mapped[Decimal] = mapped_column("price_per_trajectory_cents", Money())
@@ -49,6 +52,7 @@ class Contract(db.Model):
     provider: Mapped[Provider] = relationship()
     service: Mapped[Service] = relationship()
     procurement_case: Mapped[ProcurementCase | None] = relationship()
+    pve_version: Mapped[PveVersion | None] = relationship()
     municipalities: Mapped[list[Municipality]] = relationship(secondary=contract_municipality,
                                                               order_by=Municipality.code)
     milestones: Mapped[list["Milestone"]] = relationship(back_populates="contract", order_by="Milestone.position",

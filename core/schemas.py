@@ -15,6 +15,12 @@ def Money(**kwargs):  # noqa: N802 - a field factory that reads as a field class
     return fields.Decimal(as_string=True, places=2, allow_nan=False, **kwargs)
 
 
+def Id(**kwargs):  # noqa: N802 - a field factory that reads as a field class
+    """A reference to another object by id: a whole number within the database's 64-bit integers."""
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1,
+                                                                error="Dit is geen bestaand id."), **kwargs)
+
+
 class ProblemErrorSchema(BaseSchema):
     index = fields.Integer()
     line = fields.Integer()

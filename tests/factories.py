@@ -148,3 +148,32 @@ def make_event(ctx):
         return event
 
     return make
+
+
+@pytest.fixture
+def make_procurement_case(ctx, make_municipality):
+    """make_procurement_case(service_code="b1_route", municipalities=None, **columns)."""
+    from procurement.models import ProcurementCase
+
+    def make(service_code="b1_route", municipalities=None, **kw):
+        case = ProcurementCase(service=service(service_code), municipalities=municipalities or [make_municipality()],
+                               **kw)
+        db.session.add(case)
+        db.session.flush()
+        return case
+
+    return make
+
+
+@pytest.fixture
+def make_pve(ctx, make_procurement_case, make_user):
+    """make_pve(case=None, by=None, title=...): a PvE started from its template through the service."""
+    from procurement.pve.services import create_pve
+
+    def make(case=None, by=None, title="PvE test"):
+        case = case or make_procurement_case()
+        pve = create_pve(case, title, by=by or make_user(Role.INKOPER, municipalities=case.municipalities))
+        db.session.commit()
+        return pve
+
+    return make

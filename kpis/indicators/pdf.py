@@ -1,6 +1,6 @@
 """The scorecard of a contract over a period, for the periodic meeting with the provider."""
 from core.dates import now_utc
-from core.pdf import document, para, table
+from core.pdf import build_pdf, table, text
 from kpis.indicators.formatting import format_norm, format_value
 
 STATUS = {"green": "groen", "red": "ROOD", "grey": "geen waarde"}
@@ -21,13 +21,15 @@ HEADER = ["Indicator", "Waarde", "Norm", "Status", "Teller", "Noemer"]
 def render_scorecard_pdf(data: dict) -> bytes:
     contract = data["contract"]
     period = f"{data['first']:%m-%Y} tot en met {data['last']:%m-%Y}"
-    story = [para(f"Contract {contract.reference} met {contract.provider.name}, periode {period}."),
-             para(f"Opgemaakt {now_utc():%d-%m-%Y}. Rood betekent: de norm is niet gehaald; zonder waarde was de "
+    title = f"Scorekaart {contract.reference}"
+    story = [text(title, "title"),
+             text(f"Contract {contract.reference} met {contract.provider.name}, periode {period}."),
+             text(f"Opgemaakt {now_utc():%d-%m-%Y}. Rood betekent: de norm is niet gehaald; zonder waarde was de "
                   "noemer nul."),
-             para("De hele periode", "Heading2"), table([HEADER, *indicator_rows(data["indicators"])])]
+             text("De hele periode", "h1"), table(HEADER, indicator_rows(data["indicators"]))]
     for municipality, indicators in data["by_municipality"]:
-        story += [para(f"Gemeente {municipality.name}", "Heading2"), table([HEADER, *indicator_rows(indicators)])]
-    story.append(para("Per maand", "Heading2"))
+        story += [text(f"Gemeente {municipality.name}", "h1"), table(HEADER, indicator_rows(indicators))]
+    story.append(text("Per maand", "h1"))
     for month, indicators in data["monthly"]:
-        story += [para(f"{month:%m-%Y}", "Heading3"), table([HEADER, *indicator_rows(indicators)])]
-    return document(f"Scorekaart {contract.reference}", story)
+        story += [text(f"{month:%m-%Y}", "h2"), table(HEADER, indicator_rows(indicators))]
+    return build_pdf(story, title=title, footer=f"{title} · {period}")

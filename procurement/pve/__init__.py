@@ -1,5 +1,16 @@
 from flask import Flask
 
+from core.models import Role
+from core.registry import DemoStep, NavItem, register_demo, register_nav
+
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
+    from procurement.pve import api, demo, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+
+    register_nav(app, NavItem("Programma's van Eisen", "pve.index",
+                              frozenset({Role.ADMIN, Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE}), order=25))
+    register_demo(app, DemoStep("pve", demo.load, order=60))

@@ -5,6 +5,7 @@ a role the endpoint does not allow gets 403. Own versus foreign scope (200 again
 in test_scope_matrix.py.
 """
 import pytest
+from werkzeug.routing import AnyConverter
 
 from config import TestConfig
 from core import create_app
@@ -24,10 +25,15 @@ def _rules() -> list:
                      | {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     urls = app.url_map.bind("localhost")
     return [pytest.param(rule.endpoint, rule.rule, method,
-                         urls.build(rule.endpoint, dict.fromkeys(rule.arguments, 999999), method=method),
+                         urls.build(rule.endpoint, {arg: _sample(rule, arg) for arg in rule.arguments}, method=method),
                          id=f"{method} {rule.rule}")
             for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+
+
+def _sample(rule, arg: str):
+    converter = rule._converters[arg]
+    return min(converter.items) if isinstance(converter, AnyConverter) else 999999
 
 
 @pytest.fixture

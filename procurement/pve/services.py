@@ -1,0 +1,239 @@
+"""PvE verbs: create from a template, save versions, review, adopt with four eyes, comments and attachments."""
+import hashlib
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from core import audit
+from core.auth import scope_filter
+from core.dates import now_utc
+from core.errors import Conflict, DomainError, Forbidden
+from core.extensions import db
+from core.models import Municipality, Service, User
+from core.money import parse_decimal
+from core.terms import validate_kpi_agreements, validate_milestones
+from procurement.models import ProcurementCase, procurement_case_municipality
+from procurement.pve import content, files
+from procurement.pve.models import TRANSITIONS, Pve, PveAttachment, PveComment, PveStatus, PveVersion
+
+
+
+def visible_cases(user: User):
+    """Procurement cases with at least one municipality in the user's scope."""
+    in_scope = sa.select(procurement_case_municipality.c.procurement_case_id).where(
+        scope_filter(user, procurement_case_municipality.c.municipality_id))
+    return sa.select(ProcurementCase).where(ProcurementCase.id.in_(in_scope))
+
+
+def visible_pves(user: User, service: str | None = None, status: str | None = None,
+                 municipality: str | None = None):
+    """The PvEs of visible cases, newest first, optionally filtered by service code, status and CBS code."""
+    stmt = (sa.select(Pve).join(Pve.procurement_case)
+            .where(Pve.procurement_case_id.in_(visible_cases(user).with_only_columns(ProcurementCase.id)))
+            .order_by(Pve.created_at.desc(), Pve.id.desc()))
+    if service:
+        stmt = stmt.join(Service, Service.id == ProcurementCase.service_id).where(Service.code == service)
+    if status:
+        latest = (sa.select(sa.func.max(PveVersion.number)).where(PveVersion.pve_id == Pve.id)
+                  .correlate(Pve).scalar_subquery())
+        stmt = stmt.where(sa.exists().where(PveVersion.pve_id == Pve.id, PveVersion.number == latest,
+                                            PveVersion.status == status))
+    if municipality:
+        stmt = stmt.where(ProcurementCase.id.in_(
+            sa.select(procurement_case_municipality.c.procurement_case_id)
+            .join(Municipality, Municipality.id == procurement_case_municipality.c.municipality_id)
+            .where(Municipality.code == municipality)))
+    return stmt
+
+
+def draft_authors(pve: Pve) -> set[int]:
+    """Everyone who saved a version since the last adopted one: none of them may adopt it."""
+    authors = set()
+    for version in reversed(pve.versions):
+        if version.is_adopted:
+            break
+        authors.add(version.created_by_id)
+    return authors
+
+
+def open_comments(pve: Pve) -> list[PveComment]:
+    return [c for c in pve.comments if not c.is_resolved]
+
+
+def contract_terms(version: PveVersion) -> dict:
+    """What a contract made from this adopted version starts with: price, ceiling, milestones and KPI norms."""
+    if not version.is_adopted:
+        raise Conflict("Alleen een vastgestelde versie van het PvE kan de basis van een contract zijn.")
+    financing = version.financing or {}
+    return {"pve_version_id": version.id, "procurement_case_id": version.pve.procurement_case_id,
+            "price_per_trajectory": Decimal(financing.get("price_per_trajectory", "0")),
+            "ceiling": Decimal(financing["ceiling"]) if financing.get("ceiling") else None,
+            "milestones": validate_milestones(financing.get("milestones", [])),
+            "kpis": validate_kpi_agreements(version.kpis or [])}
+
+
+
+
+def _plain(value):
+    return None if value is None else str(value)
+
+
+def clean_sections(sections) -> list[dict]:
+    """The standard sections in their order, then the free ones; titles and bodies checked."""
+    errors, by_key = [], {}
+    for index, section in enumerate(sections if isinstance(sections, list) else []):
+        key, title, body = section.get("key", ""), (section.get("title") or "").strip(), section.get("body") or ""
+        if key not in content.STANDARD_KEYS and not key.startswith(content.FREE_PREFIX):
+            errors.append({"index": index, "field": "key", "message": "Onbekende paragraaf."})
+        elif key in by_key:
+            errors.append({"index": index, "field": "key", "message": "Deze paragraaf komt twee keer voor."})
+        if not title or len(title) > 200:
+            errors.append({"index": index, "field": "title", "message": "Geef een titel van hoogstens 200 tekens."})
+        if len(body) > content.MAX_BODY:
+            errors.append({"index": index, "field": "body", "message": f"Maximaal {content.MAX_BODY} tekens."})
+        by_key[key] = {"key": key, "title": title, "body": body}
+    missing = [key for key in content.STANDARD_KEYS if key not in by_key]
+    errors += [{"field": "sections", "message": f"De paragraaf {key} ontbreekt."} for key in missing]
+    if errors:
+        raise DomainError("De paragrafen zijn niet geldig.", field="sections", errors=errors)
+    free = [s for k, s in by_key.items() if k.startswith(content.FREE_PREFIX)]
+    return [by_key[key] for key in content.STANDARD_KEYS] + free
+
+
+def clean_financing(financing) -> dict:
+    """Price, optional ceiling and a milestone schedule that a contract will accept (core.terms)."""
+    if not isinstance(financing, dict):
+        raise DomainError("De financiering ontbreekt.", field="financing")
+    try:
+        price = parse_decimal(str(financing.get("price_per_trajectory")))
+        ceiling = parse_decimal(str(financing["ceiling"])) if financing.get("ceiling") not in (None, "") else None
+    except ValueError:
+        raise DomainError("Geef prijs en plafond als bedrag met hoogstens twee decimalen.",
+                          field="price_per_trajectory") from None
+    if price < 0 or (ceiling is not None and ceiling <= 0):
+        raise DomainError("De prijs per traject mag niet negatief zijn, het plafond moet groter dan nul zijn.",
+                          field="price_per_trajectory")
+    milestones = validate_milestones(financing.get("milestones", []))
+    return {"price_per_trajectory": str(price), "ceiling": _plain(ceiling),
+            "milestones": [m | {"amount": _plain(m["amount"]), "percentage": _plain(m["percentage"])}
+                           for m in milestones]}
+
+
+def clean_kpis(kpis) -> list[dict]:
+    return [k | {"norm": str(k["norm"])} for k in validate_kpi_agreements(kpis if kpis is not None else [])]
+
+
+
+
+def create_pve(case: ProcurementCase, title: str, by: User) -> Pve:
+    """One PvE per procurement case, started from the template for the kind of service."""
+    if db.session.scalar(sa.select(Pve.id).where(Pve.procurement_case_id == case.id)):
+        raise Conflict("Voor deze inkoopzaak bestaat al een PvE.", field="procurement_case_id")
+    pve = Pve(procurement_case=case, title=title.strip() or f"Programma van Eisen {case.service.name}")
+    # The procurement case's price, once it records one, is where the financing section starts.
+    start = content.template_content(case.service.kind, str(getattr(case, "price_per_trajectory", None) or "0.00"))
+    pve.versions.append(PveVersion(number=1, status=PveStatus.CONCEPT, created_by=by, note="Gestart uit sjabloon",
+                                   sections=start["sections"], kpis=clean_kpis(start["kpis"]),
+                                   financing=clean_financing(start["financing"])))
+    db.session.add(pve)
+    db.session.flush()
+    audit.record(by, "pve_created", pve, f"PvE {pve.title} gestart uit het sjabloon voor {case.service.kind}")
+    return pve
+
+
+def save_version(pve: Pve, data: dict, by: User) -> PveVersion:
+    """Every save is a new version; saving on an adopted version starts a new concept from it."""
+    latest = pve.latest
+    version = PveVersion(
+        number=latest.number + 1,
+        status=PveStatus.CONCEPT if latest.is_adopted else latest.status,
+        sections=clean_sections(data.get("sections", latest.sections)),
+        kpis=clean_kpis(data.get("kpis", latest.kpis)),
+        financing=clean_financing(data.get("financing", latest.financing)),
+        note=(data.get("note") or "")[:500], created_by=by)
+    pve.versions.append(version)
+    db.session.flush()
+    audit.record(by, "pve_version_saved", pve, f"Versie {version.number} opgeslagen",
+                 {"version": [latest.number, version.number]})
+    return version
+
+
+def start_new_draft(pve: Pve, by: User) -> PveVersion:
+    """A new concept, a copy of the adopted version; the adopted version itself stays read-only."""
+    if not pve.latest.is_adopted:
+        raise Conflict("Er is al een concept of een versie in review.")
+    latest = pve.latest
+    return save_version(pve, {"sections": latest.sections, "kpis": latest.kpis, "financing": latest.financing,
+                              "note": f"Nieuw concept op basis van vastgestelde versie {latest.number}"}, by)
+
+
+def change_status(pve: Pve, to: PveStatus, by: User) -> PveVersion:
+    """concept -> in review -> vastgesteld (or back to concept); adoption needs someone who wrote none of it."""
+    version = pve.latest
+    if to not in TRANSITIONS[version.status]:
+        raise Conflict(f"Een versie met status {version.status} kan niet naar {to}.")
+    if to == PveStatus.ADOPTED:
+        if by.id in draft_authors(pve):
+            raise Forbidden("U heeft aan deze versie meegeschreven; een andere medewerker moet haar vaststellen.")
+        if open_comments(pve):
+            raise Conflict("Er staan nog onafgehandelde reviewopmerkingen open.")
+        if Decimal(version.financing["price_per_trajectory"]) <= 0:
+            raise Conflict("Vul de prijs per traject in voordat het PvE wordt vastgesteld.")
+        version.adopted_at, version.adopted_by = now_utc(), by
+    before = version.status
+    version.status = to
+    audit.record(by, f"pve_{to.value}", pve, f"Versie {version.number}: {before} naar {to}",
+                 {"status": [before, to]})
+    return version
+
+
+def add_comment(pve: Pve, section_key: str, body: str, by: User) -> PveComment:
+    """A review remark on one section of the current version."""
+    if not pve.latest.section(section_key):
+        raise DomainError("Kies een paragraaf van het PvE.", field="section_key")
+    if not body.strip():
+        raise DomainError("Schrijf een opmerking.", field="body")
+    comment = PveComment(pve=pve, version=pve.latest, section_key=section_key, body=body.strip(), created_by=by)
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(by, "pve_comment_added", pve, f"Opmerking bij {section_key}")
+    return comment
+
+
+def answer_comment(comment: PveComment, answer: str, by: User) -> PveComment:
+    if not answer.strip():
+        raise DomainError("Schrijf een antwoord.", field="answer")
+    comment.answer, comment.answered_at, comment.answered_by = answer.strip(), now_utc(), by
+    audit.record(by, "pve_comment_answered", comment.pve, f"Antwoord op opmerking {comment.id}")
+    return comment
+
+
+def resolve_comment(comment: PveComment, by: User) -> PveComment:
+    if comment.is_resolved:
+        raise Conflict("Deze opmerking is al afgehandeld.")
+    comment.resolved_at, comment.resolved_by = now_utc(), by
+    audit.record(by, "pve_comment_resolved", comment.pve, f"Opmerking {comment.id} afgehandeld")
+    return comment
+
+
+def add_attachment(pve: Pve, filename: str, data: bytes, by: User, upload_dir: str) -> PveAttachment:
+    """Store a checked file under a generated name with its SHA-256."""
+    file_type = files.check_attachment(files.display_name(filename), data)
+    stored_name = uuid.uuid4().hex
+    folder = Path(upload_dir) / "pve"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_name).write_bytes(data)
+    attachment = PveAttachment(pve=pve, filename=files.display_name(filename), stored_name=stored_name,
+                               file_type=file_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                               created_by=by)
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record(by, "pve_attachment_added", pve, f"Bijlage {attachment.filename} ({file_type})",
+                 {"sha256": [None, attachment.sha256]})
+    return attachment
+
+
+def attachment_path(attachment: PveAttachment, upload_dir: str) -> Path:
+    return Path(upload_dir) / "pve" / attachment.stored_name
