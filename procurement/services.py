@@ -11,6 +11,7 @@ from core.models import Municipality, Region, Role, Service, User
 from core.services import municipalities_by_codes
 from procurement import planning
 from procurement.assessment import assess
+from procurement.pdf import render_memo_pdf
 from procurement.models import (ROUTE_LABELS, PlanningMilestone, ProcurementCase, ProcurementDecision,
                                 ProcurementRoute, RouteScore)
 
@@ -123,6 +124,12 @@ def record_decision(case: ProcurementCase, route: ProcurementRoute, motivation: 
     return decision
 
 
+def pending_decision(case: ProcurementCase) -> ProcurementDecision:
+    if case.pending_decision is None:
+        raise Conflict("Er is geen besluit dat op goedkeuring wacht.")
+    return case.pending_decision
+
+
 def approve_decision(decision: ProcurementDecision, by: User, today: date, now: datetime) -> ProcurementDecision:
     """A second inkoper or an admin approves; the decision then supersedes the one in force."""
     if decision.status != "pending":
@@ -231,3 +238,14 @@ def set_purchasing_policy(municipality: Municipality, single_source, multiple_qu
                  audit.diff(before, {"single_source_threshold": single_source,
                                      "multiple_quote_threshold": multiple_quote}))
     return municipality
+
+
+def memo_pdf(case: ProcurementCase, today: date) -> bytes:
+    """The memo shows the assessment the decision was based on, or today's when nothing was decided yet."""
+    decision = case.pending_decision or case.decision_in_force
+    if decision is not None:
+        return render_memo_pdf(case, decision, decision.assessment, decision.estimated_value,
+                               planning.violations(case.milestones, case.delivery_starts_on))
+    assessment = assess(case, today)
+    return render_memo_pdf(case, None, [r.as_dict() for r in assessment.routes], assessment.estimated_value,
+                           planning.violations(case.milestones, case.delivery_starts_on))

@@ -1,0 +1,44 @@
+"""The decision memo of a procurement case (Dutch)."""
+from core.money import format_money
+from core.pdf import document, para, table
+from core.templating import format_date
+from procurement.models import PROCEDURE_LABELS, ROUTE_LABELS, ProcurementCase, ProcurementDecision
+
+
+def render_memo_pdf(case: ProcurementCase, decision: ProcurementDecision | None, assessment: list[dict],
+                    estimated_value, violations: list[str]) -> bytes:
+    """Service, municipalities, volumes and value, every route with blockers and scores, the decision and the
+    planning. `assessment` is the decision's snapshot, or the current assessment when nothing was decided yet."""
+    flow = [para("Dienst en deelnemers", "Heading2"),
+            para(f"Dienst: {case.service.name}"),
+            para(f"Gemeenten: {', '.join(m.name for m in case.municipalities)}"
+                 + (f" (regio {case.region.name})" if case.region else " (lokaal)")),
+            para(f"Verwachte deelnemers per jaar: {case.expected_participants_per_year}; prijs per traject: "
+                 f"{format_money(case.price_per_trajectory)}; looptijd {case.term_years} jaar plus "
+                 f"{case.extension_years} jaar opties."),
+            para(f"Geraamde waarde (inclusief opties, opgeteld over alle gemeenten): {format_money(estimated_value)}"),
+            para("Routes", "Heading2"),
+            table([["Route", "Toegestaan", "Score", "Blokkades en aandachtspunten"]] + [
+                [ROUTE_LABELS[r["route"]], "ja" if r["allowed"] else "nee", r["score"],
+                 " ".join(r["blockers"] + r.get("warnings", [])) or "-"] for r in assessment],
+                  col_widths=[80, 55, 40, 300])]
+    tender = next((r for r in assessment if r.get("procedure")), None)
+    if tender:
+        flow.append(para(f"Procedure bij aanbesteding: {PROCEDURE_LABELS[tender['procedure']]}"))
+    flow.append(para("Besluit", "Heading2"))
+    if decision is None:
+        flow.append(para("Er is nog geen besluit genomen."))
+    else:
+        flow += [para(f"Gekozen route: {ROUTE_LABELS[decision.route]}"),
+                 para(f"Motivering: {decision.motivation}"),
+                 para(f"Besloten door {decision.decided_by or 'onbekend'} op {format_date(decision.decided_at)}; "
+                      + (f"goedgekeurd door {decision.approved_by} op {format_date(decision.approved_at)}."
+                         if decision.approved_at else "nog niet goedgekeurd."))]
+    flow.append(para("Planning", "Heading2"))
+    if case.milestones:
+        flow.append(table([["Mijlpaal", "Datum", "Gereed"]] + [
+            [m.label, format_date(m.due_on), format_date(m.done_on)] for m in case.milestones]))
+    else:
+        flow.append(para("Er is nog geen planning."))
+    flow += [para(f"Let op: {text}") for text in violations]
+    return document(f"Besluitnotitie inkoopdossier {case.id}: {case.service.name}", flow)
