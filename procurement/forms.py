@@ -21,6 +21,15 @@ FACT_LABELS = {
     "subsidy_legal_basis": "Er is een subsidieverordening of begrotingspost",
     "enforceable_performance": "De gemeente bedingt een prestatie die zij kan afdwingen",
 }
+
+
+class AmountField(DecimalField):
+    """A decimal as Dutch users type it: a comma or a point before the decimals."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.strip().replace(",", ".") for v in valuelist])
+
+
 TRISTATE = [("", "Niet vastgesteld"), ("yes", "Ja"), ("no", "Nee")]
 
 
@@ -33,7 +42,7 @@ class CaseForm(FlaskForm):
     expected_participants_per_year = IntegerField("Verwachte deelnemers per jaar (alle gemeenten samen)",
                                                   validators=[InputRequired("Vul een aantal in."),
                                                               NumberRange(0, 100_000)])
-    price_per_trajectory = DecimalField("Prijs per traject (EUR)", places=2,
+    price_per_trajectory = AmountField("Prijs per traject (EUR)", places=2,
                                         validators=[InputRequired("Vul een prijs in."), NumberRange(0, 10_000_000)])
     term_years = IntegerField("Looptijd (jaren)", default=2, validators=[InputRequired(), NumberRange(1, 10)])
     extension_years = IntegerField("Verlengingsopties samen (jaren)", default=0,
@@ -89,12 +98,12 @@ class MilestoneForm(FlaskForm):
 
 
 class ScoreForm(FlaskForm):
-    score = DecimalField("Score (0-5)", places=1, validators=[InputRequired(), NumberRange(0, 5)])
+    score = AmountField("Score (0-5)", places=1, validators=[InputRequired(), NumberRange(0, 5)])
     explanation = StringField("Toelichting", validators=[Optional(), Length(max=300)])
 
 
 class PolicyForm(FlaskForm):
-    single_source_threshold = DecimalField("Grens enkelvoudig onderhands (EUR)", places=2,
+    single_source_threshold = AmountField("Grens enkelvoudig onderhands (EUR)", places=2,
                                            validators=[InputRequired(), NumberRange(0)])
-    multiple_quote_threshold = DecimalField("Grens meervoudig onderhands (EUR; leeg = Europese drempel)",
+    multiple_quote_threshold = AmountField("Grens meervoudig onderhands (EUR; leeg = Europese drempel)",
                                             places=2, validators=[Optional(), NumberRange(0)])

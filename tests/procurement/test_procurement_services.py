@@ -31,7 +31,7 @@ def test_create_case_takes_the_regions_municipalities_and_audits(inkopers, make_
     make_procurement_case()  # seeds the reference data
     region, inkoper, _ = inkopers
     case = services.create_case({**CASE, "region_id": region.id}, by=inkoper)
-    assert case.municipalities == sorted(region.municipalities, key=lambda m: m.code) and case.total_years == 3
+    assert set(case.municipalities) == set(region.municipalities) and case.total_years == 3
     assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_id == case.id)) == \
         "procurement_case_created"
 
