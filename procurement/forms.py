@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, FloatField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from procurement.models import ROUTE_LABELS
@@ -30,7 +31,8 @@ class AmountField(DecimalField):
         super().process_formdata([v.strip().replace(",", ".") for v in valuelist])
 
 
-TRISTATE = [("", "Niet vastgesteld"), ("yes", "Ja"), ("no", "Nee")]
+ROUTE_CHOICES = [SelectChoice(r.value, label) for r, label in ROUTE_LABELS.items()]
+TRISTATE = [SelectChoice("", "Niet vastgesteld"), SelectChoice("yes", "Ja"), SelectChoice("no", "Nee")]
 
 
 class CaseForm(FlaskForm):
@@ -83,12 +85,12 @@ def fill_case_form(form: CaseForm, case) -> None:
 
 
 class DecisionForm(FlaskForm):
-    route = SelectField("Gekozen route", choices=[(r.value, label) for r, label in ROUTE_LABELS.items()])
+    route = SelectField("Gekozen route", choices=ROUTE_CHOICES)
     motivation = TextAreaField("Motivering", validators=[Length(max=20_000)])
 
 
 class PlanningForm(FlaskForm):
-    route = SelectField("Route", choices=[(r.value, label) for r, label in ROUTE_LABELS.items()])
+    route = SelectField("Route", choices=ROUTE_CHOICES)
     starts_on = DateField("Start van de inkoop", validators=[InputRequired("Vul een datum in.")])
 
 

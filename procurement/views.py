@@ -4,6 +4,7 @@ from io import BytesIO
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from wtforms.fields import SelectChoice
 
 from core.auth import roles_required, scope_filter, visible_regions
 from core.dates import now_utc, today
@@ -28,10 +29,10 @@ def _case(case_id: int) -> ProcurementCase:
 
 def _case_form(case: ProcurementCase | None = None) -> CaseForm:
     form = CaseForm()
-    form.service.choices = [(s.code, s.name) for s in db.session.scalars(sa.select(Service).order_by(Service.position))]
-    form.region_id.choices = [("", "Geen (lokaal dossier)")] + [
-        (r.id, r.name) for r in db.session.scalars(visible_regions(current_user))]
-    form.municipalities.choices = [(m.code, m.name) for m in db.session.scalars(
+    form.service.choices = [SelectChoice(s.code, s.name) for s in db.session.scalars(sa.select(Service).order_by(Service.position))]
+    form.region_id.choices = [SelectChoice("", "Geen (lokaal dossier)")] + [
+        SelectChoice(r.id, r.name) for r in db.session.scalars(visible_regions(current_user))]
+    form.municipalities.choices = [SelectChoice(m.code, m.name) for m in db.session.scalars(
         sa.select(Municipality).where(scope_filter(current_user, Municipality.id)).order_by(Municipality.name))]
     if case is not None and request.method == "GET":
         fill_case_form(form, case)

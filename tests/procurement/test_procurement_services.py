@@ -197,3 +197,14 @@ def test_the_memo_names_the_decision_and_the_routes(inkopers, make_procurement_c
     for expected in ("Besluitnotitie", "B1-route", "Gekozen route: Open House", "Brede markt & keuzevrijheid <b>",
                      "capaciteit en deskundigheid", "Geraamde waarde", "€ 200.000,00", "Openbare aankondiging"):
         assert expected in text, expected
+
+
+def test_demo_load_adds_decided_and_planned_drechtsteden_cases(app, ctx):
+    from core.models import Region
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    region = db.session.scalar(sa.select(Region).where(Region.name == "Drechtsteden"))
+    _, municipalities, cells = services.regional_matrix(region)
+    routes = {(d.case.service.code, d.case.is_local) for d in cells.values()}
+    assert routes == {("b1_route", False), ("maatschappelijke_begeleiding", False), ("knm", True)}
+    assert len(cells) == 4 + 4 + 1 and all(d.case.milestones for d in cells.values())
