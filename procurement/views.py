@@ -66,6 +66,13 @@ def _save_case(form: CaseForm, case: ProcurementCase | None):
     return case
 
 
+def _done(case_id: int, message: str, anchor: str | None = None):
+    """Commit the request's one change, confirm it and go back to the case (post/redirect/get)."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("procurement.detail", case_id=case_id, _anchor=anchor))
+
+
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
@@ -113,9 +120,7 @@ def decide(case_id: int):
         db.session.rollback()
         form[exc.field or "route"].errors.append(exc.message)
         return _detail(_case(case_id), decision_form=form, status=422)
-    db.session.commit()
-    flash("Het besluit is vastgelegd en wacht op goedkeuring door een tweede inkoper of beheerder.", "success")
-    return redirect(url_for("procurement.detail", case_id=case_id))
+    return _done(case_id, "Het besluit is vastgelegd en wacht op goedkeuring door een tweede inkoper of beheerder.")
 
 
 @bp.post("/<int:case_id>/besluit/goedkeuren")
@@ -123,9 +128,7 @@ def decide(case_id: int):
 def approve(case_id: int):
     case = _case(case_id)
     services.approve_decision(services.pending_decision(case), by=current_user, today=today(), now=now_utc())
-    db.session.commit()
-    flash("Het besluit is goedgekeurd en nu van kracht.", "success")
-    return redirect(url_for("procurement.detail", case_id=case_id))
+    return _done(case_id, "Het besluit is goedgekeurd en nu van kracht.")
 
 
 @bp.post("/<int:case_id>/planning")
@@ -135,9 +138,7 @@ def plan(case_id: int):
     if not form.validate_on_submit():
         return _detail(case, planning_form=form, status=422)
     services.plan_case(case, form.route.data, form.starts_on.data, by=current_user, today=today())
-    db.session.commit()
-    flash("De planning is opgesteld volgens het sjabloon.", "success")
-    return redirect(url_for("procurement.detail", case_id=case_id, _anchor="planning"))
+    return _done(case_id, "De planning is opgesteld volgens het sjabloon.", anchor="planning")
 
 
 @bp.route("/<int:case_id>/mijlpalen/<int:milestone_id>", methods=["GET", "POST"])
@@ -148,9 +149,7 @@ def milestone(case_id: int, milestone_id: int):
     form = MilestoneForm(obj=item)
     if form.validate_on_submit():
         services.update_milestone(item, form.due_on.data, form.done_on.data, by=current_user)
-        db.session.commit()
-        flash("De mijlpaal is bijgewerkt.", "success")
-        return redirect(url_for("procurement.detail", case_id=case_id, _anchor="planning"))
+        return _done(case_id, "De mijlpaal is bijgewerkt.", anchor="planning")
     return render_template("procurement/milestone.html", form=form, case=case, milestone=item)
 
 
