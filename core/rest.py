@@ -10,7 +10,7 @@ from marshmallow import Schema
 
 from core.auth import authenticate_bearer
 from core.extensions import csrf, db
-from core.schemas import PageQuery, ProblemSchema
+from core.schemas import Money, PageQuery, ProblemSchema
 
 API_PREFIX = "/api/v1"
 ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422)
@@ -70,10 +70,21 @@ def public(view):
     return view
 
 
+def _money_property(converter, field, ret: dict, **kwargs) -> dict:
+    """Money is a string in JSON: drop the numeric type and bounds that apispec derives from a Decimal field."""
+    if isinstance(field, Money):
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            ret.pop(key, None)
+        return {"type": "string", "pattern": Money.PATTERN}
+    return {}
+
+
 def openapi_document(app) -> dict:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(title="Inburgering inkoop en contractbeheer", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
+                   plugins=[marshmallow],
                    info={"description": "Publieke JSON-API (v1). Authenticatie: Authorization: Bearer <token>."})
+    marshmallow.converter.add_attribute_function(_money_property)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Problem", schema=ProblemSchema)
     paths: dict[str, dict] = {}

@@ -10,9 +10,14 @@ class BaseSchema(Schema):
         ordered = True
 
 
-def Money(**kwargs):  # noqa: N802 - a field factory that reads as a field class
-    """Money in JSON: a string with two decimals."""
-    return fields.Decimal(as_string=True, places=2, allow_nan=False, **kwargs)
+class Money(fields.Decimal):
+    """Money in JSON: a string with two decimals ("1234.50"); numbers are accepted on input."""
+
+    #: How the OpenAPI document describes it (core.rest): a string, so its bounds live in the validators only.
+    PATTERN = r"^-?\d{1,13}(\.\d{1,2})?$"
+
+    def __init__(self, **kwargs):
+        super().__init__(as_string=True, places=2, allow_nan=False, **kwargs)
 
 
 def Id(**kwargs):  # noqa: N802 - a field factory that reads as a field class

@@ -3,3 +3,20 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
+    from core.models import Role
+    from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav, register_panel
+    from core.scheduler import register_job
+    from procurement import api, demo, jobs, services, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    staff = frozenset({Role.ADMIN, Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE})
+    register_nav(app, NavItem("Inkoop", "procurement.index", staff, order=10))
+    register_nav(app, NavItem("Routematrix", "procurement.matrix", staff, order=11))
+    register_nav(app, NavItem("Routescores", "procurement.scores", frozenset({Role.ADMIN}), order=90))
+    register_panel(app, Panel("procurement/_panel.html",
+                              lambda user, today: {"milestones": services.alerted_milestones(user)},
+                              frozenset({Role.INKOPER, Role.ADMIN}), order=10))
+    register_demo(app, DemoStep("inkoop", demo.load, order=20))
+    for job in jobs.JOBS:
+        register_job(app, job)

@@ -150,14 +150,31 @@ def make_event(ctx):
     return make
 
 
+#: Procurement facts under which every route's hard conditions are met.
+ALL_CONDITIONS_MET = dict(own_capacity=True, controlled_entity=True, entity_activity_share=90,
+                          entity_private_capital=False, all_qualifying_admitted=True,
+                          fixed_conditions_and_tariffs=True, open_entry_during_term=True, participant_chooses=True,
+                          public_announcement=True, published_provider_list=True, subsidy_legal_basis=True,
+                          enforceable_performance=False, state_aid_ruled_out=True)
+
+
 @pytest.fixture
 def make_procurement_case(ctx, make_municipality):
-    """make_procurement_case(service_code="b1_route", municipalities=None, **columns)."""
+    """make_procurement_case(service_code="b1_route", municipalities=None, facts={overrides of ALL_CONDITIONS_MET},
+    **columns);
+    seeds the thresholds and route scores on first use."""
     from procurement.models import ProcurementCase
+    from procurement.reference import seed_reference_data
 
-    def make(service_code="b1_route", municipalities=None, **kw):
+    def make(service_code="b1_route", municipalities=None, facts=None, **kw):
+        seed_reference_data()
+        kw.setdefault("expected_participants_per_year", 10)
+        kw.setdefault("price_per_trajectory", Decimal("10000.00"))
+        kw.setdefault("term_years", 2)
+        kw.setdefault("extension_years", 0)
+        kw.setdefault("weights", {})
         case = ProcurementCase(service=service(service_code), municipalities=municipalities or [make_municipality()],
-                               **kw)
+                               facts={**ALL_CONDITIONS_MET, **(facts or {})}, **kw)
         db.session.add(case)
         db.session.flush()
         return case

@@ -1,6 +1,6 @@
 import io
-from decimal import Decimal
 import zipfile
+from decimal import Decimal
 
 import pytest
 
@@ -159,8 +159,8 @@ def test_open_review_comments_block_adoption(reviewed):
     assert (comment.answer, comment.answered_by, comment.is_resolved) == ("Toegevoegd.", author, True)
 
 
-def test_a_pve_without_a_price_cannot_be_adopted(make_pve, make_user):
-    pve = make_pve()
+def test_a_pve_without_a_price_cannot_be_adopted(make_pve, make_procurement_case, make_user):
+    pve = make_pve(make_procurement_case(price_per_trajectory=Decimal("0.00")))
     services.change_status(pve, PveStatus.IN_REVIEW, by=pve.latest.created_by)
     with pytest.raises(Conflict, match="prijs per traject"):
         services.change_status(pve, PveStatus.ADOPTED, by=make_user(Role.INKOPER))

@@ -1,0 +1,132 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from core.errors import DomainError
+from procurement.assessment import assess, estimated_value
+from procurement.models import Procedure, ProcurementRoute as R
+
+DAY = date(2026, 11, 23)
+
+
+def blocked(case, on=DAY):
+    return {r.route: r.blockers for r in assess(case, on).routes if not r.allowed}
+
+
+def test_every_route_is_allowed_when_every_condition_is_met(make_procurement_case):
+    assert blocked(make_procurement_case()) == {}
+
+
+@pytest.mark.parametrize("facts, route, ground", [
+    # inbesteden: own capacity and expertise
+    ({"own_capacity": False}, R.INBESTEDEN, "art. 1.1 Aanbestedingswet 2012"),
+    # quasi-inbesteden: control, more than 80% of the activities, no private capital
+    ({"controlled_entity": False}, R.QUASI_INBESTEDEN, "art. 2.24a/2.24b Aanbestedingswet 2012"),
+    ({"entity_activity_share": 80}, R.QUASI_INBESTEDEN, "art. 2.24a lid 1 onder b"),
+    ({"entity_activity_share": 12.5}, R.QUASI_INBESTEDEN, "niet meer dan 80%"),
+    ({"entity_private_capital": True}, R.QUASI_INBESTEDEN, "art. 2.24a lid 1 onder c"),
+    # Open House: everyone who qualifies admitted, conditions and tariffs fixed beforehand
+    ({"all_qualifying_admitted": False}, R.OPEN_HOUSE, "C-410/14 (Falk Pharma)"),
+    ({"fixed_conditions_and_tariffs": False}, R.OPEN_HOUSE, "C-9/17 (Tirkkonen)"),
+    # subsidie: legal basis, no enforceable performance, state aid ruled out
+    ({"subsidy_legal_basis": False}, R.SUBSIDIE, "art. 4:23 Awb"),
+    ({"enforceable_performance": True}, R.SUBSIDIE, "overheidsopdracht en geen subsidie"),
+    ({"state_aid_ruled_out": False}, R.SUBSIDIE, "art. 107 VWEU"),
+])
+def test_each_unmet_condition_blocks_its_route_with_its_legal_ground(make_procurement_case, facts, route, ground):
+    found = blocked(make_procurement_case(facts=facts))
+    assert list(found) == [route]
+    assert len(found[route]) == 1 and ground in found[route][0]
+
+
+def test_a_tender_is_never_blocked(make_procurement_case):
+    nothing_met = {k: False for k in ("own_capacity", "controlled_entity", "all_qualifying_admitted",
+                                      "fixed_conditions_and_tariffs", "subsidy_legal_basis")}
+    found = blocked(make_procurement_case(facts={**nothing_met, "entity_activity_share": 0,
+                                                 "enforceable_performance": True}))
+    assert set(found) == set(R) - {R.AANBESTEDING}
+
+
+def test_activity_share_just_over_80_percent_is_enough(make_procurement_case):
+    assert blocked(make_procurement_case(facts={"entity_activity_share": 80.01})) == {}
+
+
+@pytest.mark.parametrize("facts, warning", [
+    # Open House: warned about, never blocked
+    ({"open_entry_during_term": False}, "Toetreding staat niet de hele looptijd open"),
+    ({"participant_chooses": False}, "De deelnemer kiest niet zelf"),
+    ({"public_announcement": False}, "openbare aankondiging"),
+    ({"published_provider_list": False}, "gedateerde lijst"),
+])
+def test_open_house_warnings_do_not_block(make_procurement_case, facts, warning):
+    open_house = assess(make_procurement_case(facts=facts), DAY).route(R.OPEN_HOUSE)
+    assert open_house.allowed and len(open_house.warnings) == 1 and warning in open_house.warnings[0]
+
+
+@pytest.mark.parametrize("service_code, value, on, procedure", [
+    # social and other specific services (annex XIV): EUR 750,000
+    ("b1_route", "749999.99", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
+    ("b1_route", "750000.00", DAY, Procedure.EUROPEES_VERLICHT_REGIME),
+    # other services of decentral authorities: EUR 216,000 in 2026-2027, EUR 221,000 in 2024-2025
+    ("financieel_ontzorgen", "215999.99", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
+    ("financieel_ontzorgen", "216000.00", DAY, Procedure.EUROPEES),
+    ("financieel_ontzorgen", "216000.00", date(2025, 12, 31), Procedure.MEERVOUDIG_ONDERHANDS),
+    ("financieel_ontzorgen", "221000.00", date(2025, 12, 31), Procedure.EUROPEES),
+    # the municipality's own policy below the EU threshold (default: EUR 50,000 single source)
+    ("b1_route", "49999.99", DAY, Procedure.ENKELVOUDIG_ONDERHANDS),
+    ("b1_route", "50000.00", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
+])
+def test_the_procedure_follows_from_the_value_and_the_thresholds_in_force(make_procurement_case, service_code,
+                                                                          value, on, procedure):
+    case = make_procurement_case(service_code=service_code, expected_participants_per_year=1, term_years=1,
+                                 price_per_trajectory=Decimal(value))
+    result = assess(case, on)
+    assert result.procedure == procedure and result.route(R.AANBESTEDING).procedure == procedure
+
+
+@pytest.mark.parametrize("value, procedure", [
+    ("99999.99", Procedure.MEERVOUDIG_ONDERHANDS),
+    ("100000.00", Procedure.NATIONAAL_OPENBAAR),
+])
+def test_a_municipalitys_own_multiple_quote_threshold(make_procurement_case, make_municipality, value, procedure):
+    strict = make_municipality(name="Streng", multiple_quote_threshold=Decimal("100000.00"))
+    case = make_procurement_case(municipalities=[make_municipality(), strict], expected_participants_per_year=1,
+                                 term_years=1, price_per_trajectory=Decimal(value))
+    result = assess(case, DAY)
+    assert result.procedure == procedure
+    assert procedure != Procedure.NATIONAAL_OPENBAAR or "Streng" in result.procedure_explanation
+
+
+def test_no_threshold_for_the_period_is_a_clear_error(make_procurement_case):
+    with pytest.raises(DomainError, match="geen Europese drempelwaarde"):
+        assess(make_procurement_case(), date(2031, 1, 1))
+
+
+@pytest.mark.parametrize("split, participants, term, options, value", [
+    # participants per year x price x (term + options), summed over the municipalities
+    (None, 10, 2, 0, "20000.00"),
+    (None, 10, 2, 2, "40000.00"),
+    ({"A": 20, "B": 30}, 0, 2, 1, "150000.00"),
+])
+def test_estimated_value_counts_options_and_every_municipality(make_procurement_case, split, participants, term,
+                                                               options, value):
+    case = make_procurement_case(participants_by_municipality=split, expected_participants_per_year=participants,
+                                 term_years=term, extension_years=options, price_per_trajectory=Decimal("1000.00"))
+    assert estimated_value(case) == Decimal(value)
+
+
+@pytest.mark.parametrize("weights, first", [
+    ({"freedom_of_choice": 10, **{c: 0 for c in ("quality_control", "market_size", "price_competition",
+      "administrative_burden", "speed", "volume_flexibility", "local_embedding")}}, R.OPEN_HOUSE),
+    ({"price_competition": 10, "freedom_of_choice": 0, "market_size": 0, "volume_flexibility": 0}, R.AANBESTEDING),
+])
+def test_weights_decide_the_ranking_of_allowed_routes(make_procurement_case, weights, first):
+    assert assess(make_procurement_case(weights=weights), DAY).routes[0].route == first
+
+
+def test_blocked_routes_rank_after_allowed_ones_and_scores_are_explained(make_procurement_case):
+    case = make_procurement_case(facts={"all_qualifying_admitted": False}, weights={"freedom_of_choice": 10})
+    routes = assess(case, DAY).routes
+    assert routes[-1].route == R.OPEN_HOUSE and routes[0].route != R.OPEN_HOUSE
+    assert routes[0].score > Decimal(0) and "Keuzevrijheid voor de deelnemer: score" in routes[0].explanation[0]
