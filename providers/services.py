@@ -1,5 +1,6 @@
 """Verbs on providers: register, update, search, their user accounts and the keurmerk watch."""
 import re
+import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as stdnum_postcode
 
 from core import audit, services as core_services
+from core.auth import check_password_policy
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Role, User
@@ -119,6 +121,18 @@ def provider_users(provider: Provider) -> list[User]:
 def create_provider_user(provider: Provider, email: str, name: str, password: str, by: User | None) -> User:
     """A provider user sees only this provider's contracts, trajectories and statements."""
     return core_services.create_user(email, Role.PROVIDER, password, by=by, name=name, provider_id=provider.id)
+
+
+def one_time_password(email: str) -> str:
+    """A generated first password that passes the password policy for this e-mail address."""
+    for _ in range(100):
+        password = secrets.token_urlsafe(16)
+        try:
+            check_password_policy(password, email)
+            return password
+        except DomainError:
+            continue
+    raise DomainError("Kies een ander e-mailadres.", field="email")
 
 
 def keurmerk_expiring(today: date, days: int = KEURMERK_WARNING_DAYS) -> list[Provider]:

@@ -1,6 +1,4 @@
 """The provider registry: list and search, detail, register, edit, and the provider's user accounts."""
-import secrets
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -69,9 +67,9 @@ def edit(provider_id: int):
 @roles_required(Role.CONTRACTMANAGER)
 def add_user(provider_id: int):
     provider, form = _visible(provider_id), ProviderUserForm()
-    password = "Aanbieder-" + secrets.token_urlsafe(12)
     if form.validate_on_submit():
         try:
+            password = services.one_time_password(form.email.data)
             user = services.create_provider_user(provider, form.email.data, form.name.data or "", password,
                                                  by=current_user)
             db.session.commit()

@@ -148,3 +148,18 @@ def make_event(ctx):
         return event
 
     return make
+
+
+@pytest.fixture
+def make_case(ctx, make_municipality):
+    """make_case(municipalities=None, service_code="knm"): a procurement case (no route recorded)."""
+    from procurement.models import ProcurementCase
+
+    def make(municipalities=None, service_code="knm", **kw):
+        case = ProcurementCase(service=service(service_code), municipalities=municipalities or [make_municipality()],
+                               **kw)
+        db.session.add(case)
+        db.session.flush()
+        return case
+
+    return make
