@@ -72,22 +72,25 @@ class TariffChangeOutSchema(BaseSchema):
     reason = fields.String()
 
 
-class ContractOutSchema(BaseSchema):
+class ContractListItemSchema(BaseSchema):
     id = fields.Integer()
     reference = fields.String()
     provider_id = fields.Integer()
     service = fields.Function(lambda c: c.service.code)
     procurement_route = fields.Function(lambda c: c.procurement_route.value)
-    procurement_case_id = fields.Integer(allow_none=True)
-    municipalities = fields.Function(lambda c: [m.code for m in c.municipalities])
     start_date = fields.Date(attribute="starts_on")
     end_date = fields.Date(attribute="ends_on")
+    status = fields.Function(lambda c: c.status.value)
+
+
+class ContractOutSchema(ContractListItemSchema):
+    procurement_case_id = fields.Integer(allow_none=True)
+    municipalities = fields.Function(lambda c: [m.code for m in c.municipalities])
     price_per_trajectory = Money()
     ceiling = Money(allow_none=True)
     extension_count = fields.Integer()
     extension_months = fields.Integer(allow_none=True)
     option_deadline = fields.Date(allow_none=True)
-    status = fields.Function(lambda c: c.status.value)
     milestones = fields.Method("schedule")
     kpis = fields.Method("agreements")
     tariff_changes = fields.List(fields.Nested(TariffChangeOutSchema))
@@ -98,17 +101,6 @@ class ContractOutSchema(BaseSchema):
 
     def agreements(self, contract):
         return kpis_of(contract)
-
-
-class ContractListItemSchema(BaseSchema):
-    id = fields.Integer()
-    reference = fields.String()
-    provider_id = fields.Integer()
-    service = fields.Function(lambda c: c.service.code)
-    procurement_route = fields.Function(lambda c: c.procurement_route.value)
-    start_date = fields.Date(attribute="starts_on")
-    end_date = fields.Date(attribute="ends_on")
-    status = fields.Function(lambda c: c.status.value)
 
 
 class ContractQuery(BaseSchema):
