@@ -1,4 +1,5 @@
-"""Contracts with their payment schedule (milestones) and KPI agreements."""
+"""Contracts with their payment schedule (milestones), KPI agreements and tariff changes, Open House
+admissions, and the alerts contract managers see on their start page."""
 import enum
 from datetime import date, datetime
 from decimal import Decimal
@@ -8,8 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
-from core.models import Municipality, Service
-from core.money import Money, ScaledDecimal
+from core.models import Municipality, Service, User
+from core.money import Money, ScaledDecimal, percentage_of
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import PveVersion
 from providers.models import Provider
@@ -20,6 +21,17 @@ class ContractStatus(enum.StrEnum):
     ACTIVE = "active"
     ENDED = "ended"
     TERMINATED = "terminated"
+
+
+CONTRACT_STATUS_LABELS = {ContractStatus.CONCEPT: "Concept", ContractStatus.ACTIVE: "Actief",
+                          ContractStatus.ENDED: "Beëindigd", ContractStatus.TERMINATED: "Ontbonden"}
+#: Allowed status changes; the service refuses any other.
+CONTRACT_TRANSITIONS = {
+    ContractStatus.CONCEPT: {ContractStatus.ACTIVE, ContractStatus.TERMINATED},
+    ContractStatus.ACTIVE: {ContractStatus.ENDED, ContractStatus.TERMINATED},
+    ContractStatus.ENDED: set(),
+    ContractStatus.TERMINATED: set(),
+}
 
 
 contract_municipality = sa.Table(
@@ -47,6 +59,10 @@ class Contract(db.Model):
     ceiling: Mapped[Decimal | None] = mapped_column("ceiling_cents", Money())
     status: Mapped[ContractStatus] = mapped_column(enum_type(ContractStatus, 20),
                                                    default=ContractStatus.ACTIVE)
+    #: Extension options: how many, of how many months each, and the last day to decide on the next one.
+    extension_count: Mapped[int] = mapped_column(default=0)
+    extension_months: Mapped[int | None] = mapped_column()
+    option_deadline: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     provider: Mapped[Provider] = relationship()
@@ -59,10 +75,21 @@ class Contract(db.Model):
                                                          cascade="all, delete-orphan")
     kpi_agreements: Mapped[list["KpiAgreement"]] = relationship(back_populates="contract",
                                                                 cascade="all, delete-orphan")
+    tariff_changes: Mapped[list["TariffChange"]] = relationship(
+        back_populates="contract", order_by="TariffChange.effective_on", cascade="all, delete-orphan")
 
     def is_active_on(self, day: date) -> bool:
         """Start and end dates are both inclusive."""
         return self.starts_on <= day <= self.ends_on
+
+    def tariff_on(self, day: date) -> "TariffChange | None":
+        """The tariff change in force on `day` (the latest effective on or before it), or None: the original."""
+        in_force = [change for change in self.tariff_changes if change.effective_on <= day]
+        return in_force[-1] if in_force else None
+
+    def price_on(self, day: date) -> Decimal:
+        change = self.tariff_on(day)
+        return change.price_per_trajectory if change else self.price_per_trajectory
 
     def __str__(self) -> str:
         return self.reference
@@ -88,6 +115,15 @@ class Milestone(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("contract_id", "code"),)
 
+    def amount_on(self, day: date) -> Decimal:
+        """The euro amount of this milestone when earned on `day`: a tariff change applies from its date only."""
+        change = self.contract.tariff_on(day)
+        if change is not None and self.code in (change.amounts or {}):
+            return Decimal(change.amounts[self.code])
+        if self.amount is not None:
+            return self.amount
+        return percentage_of(self.percentage, self.contract.price_on(day))
+
 
 class KpiAgreement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,3 +136,115 @@ class KpiAgreement(db.Model):
     contract: Mapped[Contract] = relationship(back_populates="kpi_agreements")
 
     __table_args__ = (sa.UniqueConstraint("contract_id", "kpi"),)
+
+
+class TariffChange(db.Model):
+    """An amendment of the tariff from `effective_on`: milestones earned before that day keep the old amounts."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    effective_on: Mapped[date] = mapped_column(sa.Date)
+    price_per_trajectory: Mapped[Decimal] = mapped_column("price_per_trajectory_cents", Money())
+    #: New fixed amounts per milestone code, as strings ({"START": "600.00"}); percentages follow the price.
+    amounts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    contract: Mapped[Contract] = relationship(back_populates="tariff_changes")
+    created_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("contract_id", "effective_on"),)
+
+
+class OpenHouse(db.Model):
+    """An Open House procedure for a procurement case: uniform terms that every admitted provider contracts on."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_case_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement_case.id"), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    ends_on: Mapped[date] = mapped_column(sa.Date)
+    price_per_trajectory: Mapped[Decimal] = mapped_column("price_per_trajectory_cents", Money())
+    #: The payment schedule and KPI agreements of the uniform terms (core.terms shapes, amounts as strings).
+    milestones: Mapped[list] = mapped_column(sa.JSON, default=list)
+    kpis: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: The admission checklist: requirements a provider must meet (from the PvE).
+    requirements: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: Providers may apply while this is set (throughout the term).
+    is_open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    procurement_case: Mapped[ProcurementCase] = relationship()
+    applications: Mapped[list["Admission"]] = relationship(back_populates="open_house", order_by="Admission.id")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AdmissionStatus(enum.StrEnum):
+    APPLIED = "applied"
+    ADMITTED = "admitted"
+    REFUSED = "refused"
+    SUSPENDED = "suspended"
+    EXCLUDED = "excluded"
+
+
+ADMISSION_LABELS = {AdmissionStatus.APPLIED: "Aangemeld", AdmissionStatus.ADMITTED: "Toegelaten",
+                    AdmissionStatus.REFUSED: "Afgewezen", AdmissionStatus.SUSPENDED: "Geschorst",
+                    AdmissionStatus.EXCLUDED: "Uitgesloten"}
+ADMISSION_TRANSITIONS = {
+    AdmissionStatus.APPLIED: {AdmissionStatus.ADMITTED, AdmissionStatus.REFUSED},
+    AdmissionStatus.ADMITTED: {AdmissionStatus.SUSPENDED, AdmissionStatus.EXCLUDED},
+    AdmissionStatus.SUSPENDED: {AdmissionStatus.ADMITTED, AdmissionStatus.EXCLUDED},
+    AdmissionStatus.REFUSED: set(),
+    AdmissionStatus.EXCLUDED: set(),
+}
+
+
+class Admission(db.Model):
+    """A provider's application to an Open House and the decision on it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    open_house_id: Mapped[int] = mapped_column(sa.ForeignKey("open_house.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    status: Mapped[AdmissionStatus] = mapped_column(enum_type(AdmissionStatus, 20), default=AdmissionStatus.APPLIED)
+    #: {requirement: true/false} as checked by the contract manager.
+    checklist: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: The motivation of the last decision (admission, refusal, suspension, exclusion).
+    motivation: Mapped[str] = mapped_column(sa.Text, default="")
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"))
+
+    open_house: Mapped[OpenHouse] = relationship(back_populates="applications")
+    provider: Mapped[Provider] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+    contract: Mapped[Contract | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("open_house_id", "provider_id"),)
+
+
+class AlertKind(enum.StrEnum):
+    KEURMERK = "keurmerk"
+    CONTRACT_END = "contract_end"
+    OPTION_DEADLINE = "option_deadline"
+    CEILING = "ceiling"
+
+
+class Alert(db.Model):
+    """A warning raised by the daily job; one per kind, object and due date (the `key` makes it unique)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    kind: Mapped[AlertKind] = mapped_column(enum_type(AlertKind, 20))
+    provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    message: Mapped[str] = mapped_column(sa.String(300))
+    raised_on: Mapped[date] = mapped_column(sa.Date)
+    resolved_on: Mapped[date | None] = mapped_column(sa.Date)
+
+    provider: Mapped[Provider | None] = relationship()
+    contract: Mapped[Contract | None] = relationship()

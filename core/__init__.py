@@ -63,12 +63,12 @@ def create_app(config=None) -> Flask:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` ids up to the database's 64-bit integers: a larger number is an unknown object (404),
-    not an overflow in the driver (500)."""
+    """`<int:...>` ids. A number beyond the database's 64-bit integers names no object: it becomes 0, which no
+    row has, so it answers 404 like any unknown id instead of overflowing in the driver (500)."""
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number < 2**63 else 0
 
 
 def _refuse_default_secrets(app: Flask) -> None:

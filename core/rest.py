@@ -97,7 +97,7 @@ def openapi_document(app) -> dict:
             raise RuntimeError(f"API view {rule.endpoint} has no @doc")
         path = _PATH_ARG.sub(r"{\2}", rule.rule)
         params = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}}
+                   "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1} if converter == "int" else {"type": "string"}}
                   for converter, name in _PATH_ARG.findall(rule.rule)]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(view, info, params)

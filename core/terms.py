@@ -7,7 +7,7 @@ DomainError listing every problem as {"index", "field", "message"}.
 from decimal import Decimal
 
 from core.errors import DomainError
-from core.money import parse_decimal
+from core.money import parse_decimal, percentage_of
 
 SKILLS = ("LE", "LU", "SC", "SP")
 COMPONENTS = ("KNM", "LE", "LU", "SC", "SP")
@@ -220,3 +220,15 @@ def validate_kpi_agreements(items) -> list[dict]:
     if errors:
         raise DomainError("De prestatie-indicatoren zijn niet geldig.", field="kpis", errors=errors)
     return cleaned
+
+
+def terms_to_json(items: list[dict]) -> list[dict]:
+    """Validated milestones or KPI agreements as JSON-safe dicts (Decimals as strings), e.g. for a JSON column."""
+    return [{k: str(v) if isinstance(v, Decimal) else v for k, v in item.items()} for item in items]
+
+
+def milestone_amount(milestone: dict, price_per_trajectory: Decimal) -> Decimal:
+    """The euro amount of a validated milestone: its fixed amount, or its percentage of the price, half-up."""
+    if milestone.get("amount") is not None:
+        return Decimal(milestone["amount"])
+    return percentage_of(Decimal(milestone["percentage"]), price_per_trajectory)

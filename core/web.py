@@ -36,3 +36,16 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") else None
+
+
+def show_domain_error(form, exc) -> None:
+    """Put a DomainError on the form: on its field when the form has one, else as a form error; list items too."""
+    target = getattr(form, exc.field, None) if exc.field else None
+    messages = [exc.message] + [
+        (f"Regel {e['index'] + 1}: " if e.get("index") is not None else "")
+        + (f"{e['field']}: " if e.get("field") and e.get("field") != exc.field else "") + e["message"]
+        for e in (exc.errors or []) if e.get("message") != exc.message]
+    if target is not None and hasattr(target, "errors"):
+        target.errors = list(target.errors) + messages
+    else:
+        form.form_errors.extend(messages)

@@ -1,5 +1,15 @@
 from flask import Flask
 
+from core.models import Role
+from core.registry import NavItem, register_nav
+
+STAFF = frozenset({Role.ADMIN, Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE})
+
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
+    from providers import api, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    register_nav(app, NavItem("Aanbieders", "providers.index", STAFF, order=30))

@@ -18,6 +18,9 @@ class Provider(db.Model):
     street: Mapped[str | None] = mapped_column(sa.String(200))
     postcode: Mapped[str | None] = mapped_column(sa.String(7))
     city: Mapped[str | None] = mapped_column(sa.String(100))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(30))
     #: Blik op Werk keurmerk inburgeren: valid through this day (inclusive); empty when none.
     keurmerk_valid_until: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

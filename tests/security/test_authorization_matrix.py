@@ -12,7 +12,7 @@ from core import create_app
 from core.models import Role
 
 #: The only endpoints anyone may reach without logging in.
-PUBLIC = {"core.login", "core_api.openapi", "static"}
+PUBLIC = {"core.login", "core_api.openapi", "static", "open_house.admitted"}
 #: Endpoints every logged-in user may use, whatever the role (reference data is filtered by scope).
 EVERY_ROLE = {"core.index", "core.logout", "core_api.municipalities", "core_api.regions", "core_api.region",
               "core_api.service_catalogue"}

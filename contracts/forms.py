@@ -1,0 +1,92 @@
+"""HTML forms of contracts and Open House; they check shape only, the services check the rules."""
+import json
+
+from flask_wtf import FlaskForm
+from wtforms import (DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
+from procurement.models import ROUTE_LABELS
+
+REQUIRED = "Dit veld is verplicht."
+
+
+class JsonListField(TextAreaField):
+    """A list of objects typed as JSON (the payment schedule, the KPI agreements)."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip() or "[]"
+        try:
+            self.data = json.loads(text)
+        except ValueError:
+            self.data = text
+            raise ValueError("Dit is geen geldige JSON.") from None
+        if not isinstance(self.data, list):
+            raise ValueError("Geef een lijst: [ {...}, {...} ].")
+
+    def _value(self):
+        return json.dumps(self.data or [], ensure_ascii=False, indent=1) if not isinstance(self.data, str) else self.data
+
+
+def _money(label, required=True):
+    return DecimalField(label, places=2, validators=[DataRequired(REQUIRED) if required else Optional(),
+                                                     NumberRange(min=0, message="Mag niet negatief zijn.")])
+
+
+class ContractForm(FlaskForm):
+    reference = StringField("Kenmerk", validators=[DataRequired(REQUIRED), Length(max=40)])
+    provider = SelectField("Aanbieder", coerce=int, validators=[DataRequired(REQUIRED)])
+    service = SelectField("Dienst", validators=[DataRequired(REQUIRED)])
+    procurement_route = SelectField("Inkooproute", choices=[(r.value, l) for r, l in ROUTE_LABELS.items()])
+    procurement_case = SelectField("Inkoopzaak", coerce=int, default=0)
+    municipalities = SelectMultipleField("Deelnemende gemeenten", validators=[DataRequired("Kies minstens één gemeente.")])
+    starts_on = DateField("Begindatum", validators=[DataRequired(REQUIRED)])
+    ends_on = DateField("Einddatum (tot en met)", validators=[DataRequired(REQUIRED)])
+    price_per_trajectory = _money("Prijs per traject (euro)")
+    ceiling = _money("Plafond (euro, leeg is geen plafond)", required=False)
+    extension_count = IntegerField("Aantal verlengingsopties", default=0, validators=[Optional(), NumberRange(0, 10)])
+    extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
+    option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
+    milestones = JsonListField("Betaalschema (mijlpalen, JSON)")
+    kpis = JsonListField("KPI-afspraken (JSON)")
+
+
+class AmendForm(FlaskForm):
+    reason = StringField("Reden van de wijziging", validators=[DataRequired("Geef de reden."), Length(max=400)])
+    ends_on = DateField("Einddatum (tot en met)", validators=[DataRequired(REQUIRED)])
+    ceiling = _money("Plafond (euro, leeg is geen plafond)", required=False)
+    extension_count = IntegerField("Aantal verlengingsopties", validators=[Optional(), NumberRange(0, 10)])
+    extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
+    option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
+    status = SelectField("Status", choices=[(s.value, l) for s, l in CONTRACT_STATUS_LABELS.items()])
+    kpis = JsonListField("KPI-afspraken (JSON)")
+
+
+class TariffForm(FlaskForm):
+    effective_on = DateField("Ingangsdatum", validators=[DataRequired(REQUIRED)])
+    price_per_trajectory = _money("Nieuwe prijs per traject (euro)")
+    reason = StringField("Reden", validators=[DataRequired("Geef de reden."), Length(max=500)])
+
+
+class OpenHouseForm(FlaskForm):
+    procurement_case = SelectField("Inkoopzaak", coerce=int, validators=[DataRequired(REQUIRED)])
+    title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=200)])
+    starts_on = DateField("Begin van de looptijd", validators=[DataRequired(REQUIRED)])
+    ends_on = DateField("Einde van de looptijd", validators=[DataRequired(REQUIRED)])
+    price_per_trajectory = _money("Uniforme prijs per traject (leeg: uit het PvE)", required=False)
+    milestones = JsonListField("Betaalschema (leeg: uit het PvE)")
+    kpis = JsonListField("KPI-afspraken (leeg: uit het PvE)")
+
+
+class ApplicationForm(FlaskForm):
+    provider = SelectField("Aanbieder", coerce=int, validators=[DataRequired(REQUIRED)])
+
+
+class DecisionForm(FlaskForm):
+    status = SelectField("Besluit", choices=[(s.value, l) for s, l in ADMISSION_LABELS.items() if s != "applied"])
+    checklist = SelectMultipleField("Voldaan aan", widget=ListWidget(prefix_label=False),
+                                    option_widget=CheckboxInput(), validate_choice=False)
+    motivation = TextAreaField("Motivering", validators=[DataRequired("Geef een motivering."), Length(max=4000)])
+

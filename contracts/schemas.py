@@ -1,0 +1,110 @@
+"""JSON shapes of contracts (api.md): milestones and KPIs are checked by core.terms, not here."""
+from marshmallow import fields, validate
+
+from contracts.services import kpis_of, paid_total, schedule_of
+from core.schemas import BaseSchema, Money
+from procurement.models import ProcurementRoute
+
+ROUTES = [r.value for r in ProcurementRoute]
+STATUSES = ["concept", "active", "ended", "terminated"]
+
+
+class MilestoneSchema(BaseSchema):
+    code = fields.String()
+    label = fields.String()
+    kind = fields.String()
+    trigger = fields.String()
+    params = fields.Dict()
+    amount = fields.String(allow_none=True)
+    percentage = fields.String(allow_none=True)
+
+
+class KpiSchema(BaseSchema):
+    kpi = fields.String()
+    params = fields.Dict()
+    norm = fields.String()
+    direction = fields.String()
+
+
+class ContractInSchema(BaseSchema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    provider_id = fields.Integer(required=True)
+    service = fields.String(required=True)
+    procurement_route = fields.String(required=True, validate=validate.OneOf(ROUTES))
+    procurement_case_id = fields.Integer(allow_none=True)
+    municipalities = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    price_per_trajectory = Money(required=True)
+    ceiling = Money(allow_none=True)
+    extension_count = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10))
+    extension_months = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
+    option_deadline = fields.Date(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES[:2]))
+    #: Validated item by item by core.terms.validate_milestones, so errors carry their index.
+    milestones = fields.List(fields.Raw(), required=True)
+    kpis = fields.List(fields.Raw(), load_default=list)
+
+
+class ContractAmendSchema(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=400))
+    end_date = fields.Date()
+    ceiling = Money(allow_none=True)
+    extension_count = fields.Integer(validate=validate.Range(min=0, max=10))
+    extension_months = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
+    option_deadline = fields.Date(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    municipalities = fields.List(fields.String(), validate=validate.Length(min=1))
+    kpis = fields.List(fields.Raw())
+
+
+class TariffChangeInSchema(BaseSchema):
+    effective_on = fields.Date(required=True)
+    price_per_trajectory = Money(required=True)
+    amounts = fields.Dict(keys=fields.String(), values=Money(), load_default=dict)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class TariffChangeOutSchema(BaseSchema):
+    effective_on = fields.Date()
+    price_per_trajectory = Money()
+    amounts = fields.Dict()
+    reason = fields.String()
+
+
+class ContractListItemSchema(BaseSchema):
+    id = fields.Integer()
+    reference = fields.String()
+    provider_id = fields.Integer()
+    service = fields.Function(lambda c: c.service.code)
+    procurement_route = fields.Function(lambda c: c.procurement_route.value)
+    start_date = fields.Date(attribute="starts_on")
+    end_date = fields.Date(attribute="ends_on")
+    status = fields.Function(lambda c: c.status.value)
+
+
+class ContractOutSchema(ContractListItemSchema):
+    procurement_case_id = fields.Integer(allow_none=True)
+    municipalities = fields.Function(lambda c: [m.code for m in c.municipalities])
+    price_per_trajectory = Money()
+    ceiling = Money(allow_none=True)
+    extension_count = fields.Integer()
+    extension_months = fields.Integer(allow_none=True)
+    option_deadline = fields.Date(allow_none=True)
+    milestones = fields.Method("schedule")
+    kpis = fields.Method("agreements")
+    tariff_changes = fields.List(fields.Nested(TariffChangeOutSchema))
+    paid_total = fields.Function(lambda c: str(paid_total(c)))
+
+    def schedule(self, contract):
+        return [{k: v for k, v in m.items() if v is not None} for m in schedule_of(contract)]
+
+    def agreements(self, contract):
+        return kpis_of(contract)
+
+
+class ContractQuery(BaseSchema):
+    provider_id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    page = fields.Integer()
+    per_page = fields.Integer()

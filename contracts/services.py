@@ -1,0 +1,326 @@
+"""Verbs on contracts: create (prefilled from the adopted PvE), amend, change the tariff, alerts; reads in scope."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+
+from contracts.models import (CONTRACT_TRANSITIONS, Alert, AlertKind, Contract, ContractStatus, KpiAgreement,
+                              Milestone, TariffChange, contract_municipality)
+from core import audit
+from core.auth import can_see_municipality, visible_municipality_ids
+from core.errors import Conflict, DomainError
+from core.extensions import db
+from core.models import Municipality, Role, Service, User
+from core.services import municipalities_by_codes
+from core.money import parse_decimal
+from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
+from procurement.models import ProcurementCase, ProcurementRoute
+from procurement.pve.models import Pve, PveVersion
+from providers.models import Provider
+from providers.services import keurmerk_expiring
+
+CONTRACT_END_WARNING = timedelta(days=183)  # six months
+OPTION_DEADLINE_WARNING = timedelta(days=61)  # two months
+CEILING_WARNING_SHARE = Decimal("0.80")
+AMENDABLE = ("ends_on", "ceiling", "extension_count", "extension_months", "option_deadline", "status")
+
+
+def visible_contracts(user: User):
+    """Provider users see their provider's contracts; staff those with a municipality in their scope."""
+    stmt = sa.select(Contract).order_by(Contract.reference)
+    if user.role == Role.PROVIDER:
+        return stmt.where(Contract.provider_id == (user.provider_id or -1))
+    ids = visible_municipality_ids(user)
+    if ids is None:
+        return stmt
+    in_scope = sa.select(contract_municipality.c.contract_id).where(
+        contract_municipality.c.municipality_id.in_(ids or [-1]))
+    return stmt.where(Contract.id.in_(in_scope))
+
+
+def get_visible_contract(user: User, contract_id: int) -> Contract:
+    """The contract, or 404 when it does not exist or lies outside the user's scope."""
+    return db.first_or_404(visible_contracts(user).where(Contract.id == contract_id))
+
+
+def service_by_code(code: str) -> Service:
+    found = db.session.scalar(sa.select(Service).where(Service.code == code))
+    if found is None:
+        raise DomainError(f"Onbekende dienst: {code}.", field="service")
+    return found
+
+
+def provider_by_id(provider_id: int) -> Provider:
+    found = db.session.get(Provider, provider_id)
+    if found is None:
+        raise DomainError("Onbekende aanbieder.", field="provider_id")
+    return found
+
+
+def paid_total(contract: Contract) -> Decimal:
+    """What approved payment runs paid on this contract; the payments package registers the query (it lies above)."""
+    compute = current_app.extensions.get("contract_paid_total")
+    return compute(contract) if compute else Decimal("0.00")
+
+
+def adopted_pve_version(case: ProcurementCase) -> PveVersion | None:
+    return db.session.scalar(sa.select(PveVersion).join(Pve).where(
+        Pve.procurement_case_id == case.id, PveVersion.adopted_at.is_not(None))
+        .order_by(PveVersion.adopted_at.desc(), PveVersion.id.desc()).limit(1))
+
+
+def terms_from_case(case: ProcurementCase | None) -> dict:
+    """The financing and KPI terms of the case's adopted PvE version, to prefill a contract; {} when there is none."""
+    version = adopted_pve_version(case) if case is not None else None
+    if version is None:
+        return {}
+    financing = version.financing or {}
+    terms = {"service": case.service, "procurement_case": case, "municipalities": list(case.municipalities),
+             "milestones": financing.get("milestones") or [], "kpis": version.kpis or []}
+    for name in ("price_per_trajectory", "ceiling"):
+        if financing.get(name) is not None:
+            terms[name] = Decimal(str(financing[name]))
+    return terms
+
+
+def _check_municipalities(municipalities: list[Municipality], case: ProcurementCase | None, by: User | None,
+                          scoped: bool = True):
+    if not municipalities:
+        raise DomainError("Kies minstens één deelnemende gemeente.", field="municipalities")
+    for municipality in municipalities:
+        if scoped and by is not None and not can_see_municipality(by, municipality):
+            raise DomainError(f"Onbekende gemeente: {municipality.code}.", field="municipalities")
+        if case is not None and municipality not in case.municipalities:
+            raise DomainError(f"{municipality.name} neemt niet deel aan deze inkoopzaak.", field="municipalities")
+
+
+def _check_period_and_money(starts_on: date, ends_on: date, price: Decimal, ceiling: Decimal | None) -> None:
+    if ends_on < starts_on:
+        raise DomainError("De einddatum ligt vóór de begindatum.", field="end_date")
+    if price is None or price < 0:
+        raise DomainError("De prijs per traject mag niet negatief zijn.", field="price_per_trajectory")
+    if ceiling is not None and ceiling < 0:
+        raise DomainError("Het plafond mag niet negatief zijn.", field="ceiling")
+
+
+def _check_options(count: int, months: int | None, deadline: date | None, ends_on: date) -> None:
+    if count < 0 or (count and not months) or (months is not None and months < 1):
+        raise DomainError("Geef bij verlengingsopties het aantal en de duur in maanden.", field="extension_months")
+    if deadline is not None and (not count or deadline > ends_on):
+        raise DomainError("De beslisdatum hoort bij een verlengingsoptie en ligt uiterlijk op de einddatum.",
+                          field="option_deadline")
+
+
+def _milestone_rows(items: list[dict]) -> list[Milestone]:
+    return [Milestone(position=i, **m) for i, m in enumerate(validate_milestones(items), start=1)]
+
+
+def _kpi_rows(items: list[dict]) -> list[KpiAgreement]:
+    return [KpiAgreement(**k) for k in validate_kpi_agreements(items)]
+
+
+def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contract:
+    """A contract needs a unique reference, a valid schedule and KPIs, and municipalities within the case's.
+
+    `scoped=False` for an Open House admission: the uniform terms cover every municipality of the case."""
+    if db.session.scalar(sa.select(Contract.id).where(Contract.reference == data["reference"])):
+        raise Conflict(f"Er is al een contract met kenmerk {data['reference']}.", field="reference")
+    case = data.get("procurement_case")
+    _check_municipalities(data["municipalities"], case, by, scoped)
+    _check_period_and_money(data["starts_on"], data["ends_on"], data["price_per_trajectory"], data.get("ceiling"))
+    _check_options(data.get("extension_count") or 0, data.get("extension_months"), data.get("option_deadline"),
+                   data["ends_on"])
+    if case is not None and case.service_id != data["service"].id:
+        raise DomainError("De dienst wijkt af van die van de inkoopzaak.", field="service")
+    contract = Contract(
+        reference=data["reference"], provider=data["provider"], service=data["service"],
+        procurement_route=ProcurementRoute(data["procurement_route"]), procurement_case=case,
+        municipalities=list(data["municipalities"]), starts_on=data["starts_on"], ends_on=data["ends_on"],
+        price_per_trajectory=data["price_per_trajectory"], ceiling=data.get("ceiling"),
+        extension_count=data.get("extension_count") or 0, extension_months=data.get("extension_months"),
+        option_deadline=data.get("option_deadline"), status=ContractStatus(data.get("status") or "active"),
+        milestones=_milestone_rows(data.get("milestones") or []), kpi_agreements=_kpi_rows(data.get("kpis") or []))
+    db.session.add(contract)
+    db.session.flush()
+    audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
+                 {"price_per_trajectory": [None, contract.price_per_trajectory], "ceiling": [None, contract.ceiling],
+                  "milestones": [None, schedule_of(contract)]})
+    return contract
+
+
+def schedule_of(contract: Contract) -> list[dict]:
+    return terms_to_json([{"code": m.code, "label": m.label, "kind": m.kind, "trigger": m.trigger,
+                           "params": m.params, "amount": m.amount, "percentage": m.percentage}
+                          for m in contract.milestones])
+
+
+def kpis_of(contract: Contract) -> list[dict]:
+    return terms_to_json([{"kpi": k.kpi, "params": k.params, "norm": k.norm, "direction": k.direction}
+                          for k in contract.kpi_agreements])
+
+
+def _snapshot(contract: Contract) -> dict:
+    return {**{name: getattr(contract, name) for name in AMENDABLE},
+            "municipalities": [m.code for m in contract.municipalities], "kpis": kpis_of(contract)}
+
+
+def amend_contract(contract: Contract, data: dict, reason: str, by: User | None) -> Contract:
+    """An amendment needs a reason; the audit log keeps every changed field before and after."""
+    if not (reason or "").strip():
+        raise DomainError("Geef de reden van de wijziging.", field="reason")
+    before = _snapshot(contract)
+    status = ContractStatus(data.get("status", contract.status))
+    if status != contract.status and status not in CONTRACT_TRANSITIONS[contract.status]:
+        raise Conflict(f"Een contract met status {contract.status} kan niet naar {status}.", field="status")
+    if "municipalities" in data:
+        _check_municipalities(data["municipalities"], contract.procurement_case, by)
+        contract.municipalities = list(data["municipalities"])
+    for name in AMENDABLE:
+        if name in data:
+            setattr(contract, name, data[name])
+    contract.status = status
+    _check_period_and_money(contract.starts_on, contract.ends_on, contract.price_per_trajectory, contract.ceiling)
+    _check_options(contract.extension_count or 0, contract.extension_months, contract.option_deadline,
+                   contract.ends_on)
+    if "kpis" in data:
+        contract.kpi_agreements = _kpi_rows(data["kpis"])
+        db.session.flush()
+    changes = audit.diff(before, _snapshot(contract))
+    if not changes:
+        raise DomainError("Er is niets gewijzigd.", field="reason")
+    audit.record(by, "contract_amended", contract, f"Contract {contract.reference} gewijzigd: {reason.strip()}",
+                 changes)
+    return contract
+
+
+def change_tariff(contract: Contract, effective_on: date, price: Decimal, amounts: dict, reason: str,
+                  by: User | None) -> TariffChange:
+    """A new tariff from `effective_on`: milestones earned before that day keep their amounts."""
+    if not (reason or "").strip():
+        raise DomainError("Geef de reden van de tariefwijziging.", field="reason")
+    if not contract.starts_on < effective_on <= contract.ends_on:
+        raise DomainError("De ingangsdatum ligt na de begindatum en uiterlijk op de einddatum van het contract.",
+                          field="effective_on")
+    if any(change.effective_on == effective_on for change in contract.tariff_changes):
+        raise Conflict("Op deze datum gaat al een tariefwijziging in.", field="effective_on")
+    if price is None or price < 0:
+        raise DomainError("De prijs per traject mag niet negatief zijn.", field="price_per_trajectory")
+    fixed = {m.code for m in contract.milestones if m.amount is not None}
+    cleaned = {}
+    for code, amount in (amounts or {}).items():
+        if code not in fixed:
+            raise DomainError(f"{code} is geen mijlpaal met een vast bedrag.", field="amounts")
+        if Decimal(str(amount)) < 0:
+            raise DomainError("Een bedrag mag niet negatief zijn.", field="amounts")
+        cleaned[code] = str(Decimal(str(amount)).quantize(Decimal("0.01")))
+    before = contract.price_on(effective_on)
+    change = TariffChange(contract=contract, effective_on=effective_on, price_per_trajectory=price,
+                          amounts=cleaned, reason=reason.strip(), created_by=by)
+    db.session.add(change)
+    db.session.flush()
+    db.session.refresh(contract, ["tariff_changes"])
+    audit.record(by, "contract_tariff_changed", contract,
+                 f"Tarief {contract.reference} per {effective_on:%d-%m-%Y}: {reason.strip()}",
+                 {"price_per_trajectory": [before, price], "amounts": [None, cleaned]})
+    return change
+
+
+def ceiling_share(contract: Contract) -> Decimal | None:
+    """The share of the ceiling paid so far, or None without a ceiling."""
+    if not contract.ceiling:
+        return None
+    return paid_total(contract) / contract.ceiling
+
+
+def _wanted_alerts(today: date) -> dict[str, dict]:
+    wanted = {}
+    for provider in keurmerk_expiring(today):
+        wanted[f"keurmerk:{provider.id}:{provider.keurmerk_valid_until}"] = dict(
+            kind=AlertKind.KEURMERK, provider=provider, due_on=provider.keurmerk_valid_until,
+            message=f"Keurmerk van {provider.name} verloopt op {provider.keurmerk_valid_until:%d-%m-%Y}.")
+    running = db.session.scalars(sa.select(Contract).where(
+        Contract.status == ContractStatus.ACTIVE, Contract.ends_on >= today)).all()
+    for c in running:
+        if c.ends_on <= today + CONTRACT_END_WARNING:
+            wanted[f"contract_end:{c.id}:{c.ends_on}"] = dict(
+                kind=AlertKind.CONTRACT_END, contract=c, provider=c.provider, due_on=c.ends_on,
+                message=f"Contract {c.reference} eindigt op {c.ends_on:%d-%m-%Y}.")
+        if c.option_deadline and today <= c.option_deadline <= today + OPTION_DEADLINE_WARNING:
+            wanted[f"option_deadline:{c.id}:{c.option_deadline}"] = dict(
+                kind=AlertKind.OPTION_DEADLINE, contract=c, provider=c.provider, due_on=c.option_deadline,
+                message=f"Beslis uiterlijk {c.option_deadline:%d-%m-%Y} over verlenging van {c.reference}.")
+        share = ceiling_share(c)
+        if share is not None and share >= CEILING_WARNING_SHARE:
+            wanted[f"ceiling:{c.id}:{c.ceiling}"] = dict(
+                kind=AlertKind.CEILING, contract=c, provider=c.provider, due_on=None,
+                message=f"Plafond van {c.reference} is voor {share:.0%} verbruikt.")
+    return wanted
+
+
+def refresh_alerts(today: date) -> str:
+    """The daily job: raise new alerts, resolve those whose cause is gone (renewed keurmerk, extended contract)."""
+    wanted = _wanted_alerts(today)
+    existing = {a.key: a for a in db.session.scalars(sa.select(Alert).where(Alert.resolved_on.is_(None)))}
+    known = set(db.session.scalars(sa.select(Alert.key).where(Alert.key.in_(list(wanted) or [""]))))
+    for key, fields in wanted.items():
+        if key not in known:
+            db.session.add(Alert(key=key, raised_on=today, **fields))
+    for key, alert in existing.items():
+        if key not in wanted:
+            alert.resolved_on = today
+    return f"{len(set(wanted) - known)} nieuwe signalen"
+
+
+def open_alerts(user: User):
+    """Unresolved alerts in the user's scope: contract alerts per contract scope, keurmerk alerts for all staff."""
+    contract_ids = visible_contracts(user).with_only_columns(Contract.id).order_by(None)
+    return (sa.select(Alert).where(Alert.resolved_on.is_(None),
+                                   sa.or_(Alert.contract_id.in_(contract_ids), Alert.contract_id.is_(None)))
+            .order_by(Alert.due_on.is_(None), Alert.due_on, Alert.id))
+
+
+def contract_data(payload: dict) -> dict:
+    """The API's field names and codes -> the objects create_contract takes."""
+    case_id = payload.get("procurement_case_id")
+    case = db.session.get(ProcurementCase, case_id) if case_id else None
+    if case_id and case is None:
+        raise DomainError("Onbekende inkoopzaak.", field="procurement_case_id")
+    return {**payload, "provider": provider_by_id(payload["provider_id"]), "service": service_by_code(payload["service"]),
+            "procurement_case": case, "municipalities": municipalities_by_codes(payload["municipalities"]),
+            "starts_on": payload["start_date"], "ends_on": payload["end_date"]}
+
+
+def amendment_data(payload: dict) -> dict:
+    data = {k: v for k, v in payload.items() if k not in ("reason", "end_date", "municipalities")}
+    if "end_date" in payload:
+        data["ends_on"] = payload["end_date"]
+    if "municipalities" in payload:
+        data["municipalities"] = municipalities_by_codes(payload["municipalities"])
+    return data
+
+
+def form_data(data: dict) -> dict:
+    """An HTML form's data -> what create_contract and amend_contract take (ids and codes become objects)."""
+    data = {k: v for k, v in data.items() if k not in ("csrf_token", "reason")}
+    if "provider" in data:
+        data["provider"] = provider_by_id(data["provider"])
+        data["service"] = service_by_code(data["service"])
+        data["procurement_case"] = db.session.get(ProcurementCase, data["procurement_case"] or 0)
+    if "municipalities" in data:
+        data["municipalities"] = municipalities_by_codes(data["municipalities"])
+    data["extension_count"] = data.get("extension_count") or 0
+    return data
+
+
+def amounts_from_form(contract: Contract, form) -> dict:
+    """New fixed amounts typed per milestone (fields amount_<code>); empty keeps the current amount."""
+    amounts = {}
+    for milestone in contract.milestones:
+        text = (form.get(f"amount_{milestone.code}") or "").strip()
+        if milestone.amount is not None and text:
+            try:
+                amounts[milestone.code] = parse_decimal(text)
+            except ValueError:
+                raise DomainError(f"Het bedrag bij {milestone.code} is geen geldig bedrag.", field="reason") from None
+    return amounts

@@ -1,0 +1,142 @@
+"""Verbs on providers: register, update, search, their user accounts and the keurmerk watch."""
+import re
+import secrets
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from stdnum import bic as stdnum_bic
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import postcode as stdnum_postcode
+
+from core import audit, services as core_services
+from core.auth import check_password_policy
+from core.errors import Conflict, DomainError
+from core.extensions import db
+from core.models import Role, User
+from providers.models import Provider
+
+KEURMERK_WARNING_DAYS = 60
+FIELDS = ("name", "kvk_number", "iban", "bic", "street", "postcode", "city", "contact_name", "contact_email",
+          "contact_phone", "keurmerk_valid_until")
+
+
+def normalise_kvk(value: str) -> str:
+    """A KvK number is eight digits (python-stdnum has no KvK module; the number carries no check digit)."""
+    digits = re.sub(r"[\s.]", "", value or "")
+    if not re.fullmatch(r"\d{8}", digits):
+        raise DomainError("Een KvK-nummer bestaat uit acht cijfers.", field="kvk_number")
+    return digits
+
+
+def normalise_iban(value: str) -> str:
+    try:
+        return stdnum_iban.validate(value or "")
+    except StdnumError:
+        raise DomainError("Dit IBAN is niet geldig (controleer het controlegetal).", field="iban") from None
+
+
+def normalise_bic(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return stdnum_bic.validate(value)
+    except StdnumError:
+        raise DomainError("Deze BIC is niet geldig.", field="bic") from None
+
+
+def normalise_postcode(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return stdnum_postcode.validate(value).replace(" ", "")
+    except StdnumError:
+        raise DomainError("Geef een Nederlandse postcode, zoals 3311 AB.", field="postcode") from None
+
+
+def _cleaned(data: dict) -> dict:
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in data.items() if k in FIELDS}
+    if "name" in data and not cleaned.get("name"):
+        raise DomainError("Geef de naam van de aanbieder.", field="name")
+    for name, normalise in (("kvk_number", normalise_kvk), ("iban", normalise_iban), ("bic", normalise_bic),
+                            ("postcode", normalise_postcode)):
+        if name in data:
+            cleaned[name] = normalise(data[name])
+    return cleaned
+
+
+def _refuse_duplicate_kvk(kvk: str, provider_id: int | None = None) -> None:
+    found = db.session.scalar(sa.select(Provider.id).where(Provider.kvk_number == kvk))
+    if found is not None and found != provider_id:
+        raise Conflict(f"Er is al een aanbieder met KvK-nummer {kvk}.", field="kvk_number")
+
+
+def register_provider(data: dict, by: User | None) -> Provider:
+    """KvK (eight digits, unique), IBAN and BIC are validated and normalised."""
+    cleaned = _cleaned({"name": None, "kvk_number": None, "iban": None, **data})
+    _refuse_duplicate_kvk(cleaned["kvk_number"])
+    provider = Provider(**cleaned)
+    db.session.add(provider)
+    db.session.flush()
+    audit.record(by, "provider_created", provider, f"Aanbieder {provider.name} ({provider.kvk_number}) geregistreerd",
+                 {k: [None, v] for k, v in cleaned.items() if v is not None})
+    return provider
+
+
+def update_provider(provider: Provider, data: dict, by: User | None) -> Provider:
+    """Same rules as registering; the audit line keeps every field before and after (bank details included)."""
+    cleaned = _cleaned(data)
+    if "kvk_number" in cleaned:
+        _refuse_duplicate_kvk(cleaned["kvk_number"], provider.id)
+    before = {k: getattr(provider, k) for k in cleaned}
+    for name, value in cleaned.items():
+        setattr(provider, name, value)
+    changes = audit.diff(before, cleaned)
+    if changes:
+        action = "provider_bank_details_changed" if {"iban", "bic"} & changes.keys() else "provider_updated"
+        audit.record(by, action, provider, f"Aanbieder {provider.name} gewijzigd", changes)
+    return provider
+
+
+def search_providers(query: str | None = None):
+    """All providers, by name; `query` matches name, KvK number or city."""
+    stmt = sa.select(Provider).order_by(Provider.name, Provider.id)
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(Provider.name).like(like), Provider.kvk_number.like(like),
+                                 sa.func.lower(Provider.city).like(like)))
+    return stmt
+
+
+def visible_providers(user: User, query: str | None = None):
+    """Staff see the whole registry; a provider user only their own provider."""
+    stmt = search_providers(query)
+    return stmt.where(Provider.id == user.provider_id) if user.role == Role.PROVIDER else stmt
+
+
+def provider_users(provider: Provider) -> list[User]:
+    return db.session.scalars(sa.select(User).where(User.provider_id == provider.id).order_by(User.email)).all()
+
+
+def create_provider_user(provider: Provider, email: str, name: str, password: str, by: User | None) -> User:
+    """A provider user sees only this provider's contracts, trajectories and statements."""
+    return core_services.create_user(email, Role.PROVIDER, password, by=by, name=name, provider_id=provider.id)
+
+
+def one_time_password(email: str) -> str:
+    """A generated first password that passes the password policy for this e-mail address."""
+    for _ in range(100):
+        password = secrets.token_urlsafe(16)
+        try:
+            check_password_policy(password, email)
+            return password
+        except DomainError:
+            continue
+    raise DomainError("Kies een ander e-mailadres.", field="email")
+
+
+def keurmerk_expiring(today: date, days: int = KEURMERK_WARNING_DAYS) -> list[Provider]:
+    """Providers whose keurmerk ends within `days` days from today (or already ended)."""
+    return db.session.scalars(sa.select(Provider).where(
+        Provider.keurmerk_valid_until.is_not(None),
+        Provider.keurmerk_valid_until <= today + timedelta(days=days)).order_by(Provider.keurmerk_valid_until)).all()

@@ -1,0 +1,83 @@
+"""The provider registry: list and search, detail, register, edit, and the provider's user accounts."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.auth import roles_required
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Role
+from core.web import page_of_rows, show_domain_error
+from providers import services
+from providers.forms import ProviderForm, ProviderUserForm
+from providers.models import Provider
+
+bp = Blueprint("providers", __name__, url_prefix="/aanbieders")
+STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
+
+
+def _visible(provider_id: int) -> Provider:
+    return db.first_or_404(services.visible_providers(current_user).where(Provider.id == provider_id))
+
+
+@bp.get("/")
+@roles_required(*Role)
+def index():
+    page = page_of_rows(services.visible_providers(current_user, request.args.get("q")))
+    return render_template("providers/index.html", page=page)
+
+
+@bp.get("/<int:provider_id>")
+@roles_required(*Role)
+def detail(provider_id: int):
+    provider = _visible(provider_id)
+    return render_template("providers/detail.html", provider=provider, users=services.provider_users(provider),
+                           user_form=ProviderUserForm())
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@roles_required(Role.CONTRACTMANAGER)
+def create():
+    form = ProviderForm()
+    if form.validate_on_submit():
+        try:
+            provider = services.register_provider(form.data, by=current_user)
+            db.session.commit()
+            flash(f"Aanbieder {provider.name} is geregistreerd.", "success")
+            return redirect(url_for("providers.detail", provider_id=provider.id))
+        except DomainError as exc:
+            show_domain_error(form, exc)
+    return render_template("providers/form.html", form=form, provider=None)
+
+
+@bp.route("/<int:provider_id>/wijzigen", methods=["GET", "POST"])
+@roles_required(Role.CONTRACTMANAGER)
+def edit(provider_id: int):
+    provider = _visible(provider_id)
+    form = ProviderForm(obj=provider)
+    if form.validate_on_submit():
+        try:
+            services.update_provider(provider, form.data, by=current_user)
+            db.session.commit()
+            flash("De gegevens zijn opgeslagen.", "success")
+            return redirect(url_for("providers.detail", provider_id=provider.id))
+        except DomainError as exc:
+            show_domain_error(form, exc)
+    return render_template("providers/form.html", form=form, provider=provider)
+
+
+@bp.post("/<int:provider_id>/gebruikers")
+@roles_required(Role.CONTRACTMANAGER)
+def add_user(provider_id: int):
+    provider, form = _visible(provider_id), ProviderUserForm()
+    if form.validate_on_submit():
+        try:
+            password = services.one_time_password(form.email.data)
+            user = services.create_provider_user(provider, form.email.data, form.name.data or "", password,
+                                                 by=current_user)
+            db.session.commit()
+            flash(f"Gebruiker {user.email} aangemaakt. Eenmalig wachtwoord: {password}", "success")
+        except DomainError as exc:
+            flash(exc.message, "error")
+    for errors in form.errors.values():
+        flash(" ".join(errors), "error")
+    return redirect(url_for("providers.detail", provider_id=provider.id))

@@ -1,0 +1,136 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from contracts import open_house
+from core.extensions import db
+from core.models import Role
+
+START = {"code": "START", "label": "Start", "kind": "inspanning", "trigger": "start", "percentage": "25"}
+
+
+@pytest.fixture
+def town(make_municipality):
+    return make_municipality(code="GM0505")
+
+
+@pytest.fixture
+def manager(make_user, town):
+    return make_user(Role.CONTRACTMANAGER, municipalities=[town])
+
+
+@pytest.fixture
+def body(make_provider, town):
+    provider = make_provider()
+    db.session.commit()
+    return {"reference": "DS-B1-1", "provider_id": provider.id, "service": "b1_route",
+            "procurement_route": "aanbesteding", "municipalities": [town.code], "start_date": "2026-01-01",
+            "end_date": "2027-12-31", "price_per_trajectory": "1000.42", "ceiling": "50000.00",
+            "milestones": [START], "kpis": [{"kpi": "attendance_rate", "norm": "0.8", "direction": "min"}]}
+
+
+def test_api_create_and_read_a_contract(ctx, api, manager, body):
+    client = api(manager)
+    created = client.post("/api/v1/contracts", json=body)
+    assert created.status_code == 201, created.json
+    got = client.get(f"/api/v1/contracts/{created.json['id']}").json
+    assert got["milestones"] == [{**START, "params": {}, "percentage": "25.0000"}]
+    assert (got["paid_total"], got["price_per_trajectory"], got["municipalities"]) == ("0.00", "1000.42", ["GM0505"])
+    assert client.post("/api/v1/contracts", json=body).status_code == 409
+
+
+@pytest.mark.parametrize("milestone, field", [
+    ({**START, "code": "T", "trigger": "teleport"}, "trigger"),
+    ({**START, "code": "H", "trigger": "hours"}, "params.hours"),
+    ({"code": "X", "label": "X", "kind": "inspanning", "trigger": "start", "amount": "-1.00"}, "amount"),
+])
+def test_api_refuses_a_bad_schedule_with_the_index(ctx, api, manager, body, milestone, field):
+    response = api(manager).post("/api/v1/contracts", json={**body, "milestones": [START, milestone]})
+    assert response.status_code == 422
+    assert response.json["errors"] == [{"index": 1, "field": field, "message": response.json["errors"][0]["message"]}]
+
+
+def test_provider_never_reaches_another_providers_contract(ctx, api, login, make_user, make_contract, make_provider):
+    mine, theirs = make_contract(), make_contract()
+    user = make_user(Role.PROVIDER, provider=mine.provider)
+    client = api(user)
+    assert client.get(f"/api/v1/contracts/{theirs.id}").status_code == 404
+    assert client.get(f"/api/v1/contracts/{mine.id}").status_code == 200
+    assert [c["id"] for c in client.get("/api/v1/contracts").json["items"]] == [mine.id]
+    assert client.patch(f"/api/v1/contracts/{mine.id}", json={"reason": "x", "ceiling": "1.00"}).status_code == 403
+    browser = login(user)
+    assert browser.get(f"/contracten/{theirs.id}").status_code == 404
+    assert browser.get(f"/contracten/{mine.id}").status_code == 200
+
+
+def test_staff_outside_the_municipalities_get_404(ctx, api, make_user, make_contract, make_municipality):
+    contract = make_contract()
+    client = api(make_user(Role.CONTRACTMANAGER, municipalities=[make_municipality()]))
+    assert client.get(f"/api/v1/contracts/{contract.id}").status_code == 404
+
+
+def test_api_amend_and_tariff_change(ctx, api, manager, town, make_contract):
+    contract = make_contract(municipalities=[town], milestones=[{**START, "percentage": Decimal("25")}])
+    client = api(manager)
+    amended = client.patch(f"/api/v1/contracts/{contract.id}", json={"reason": "Verhoging", "ceiling": "90000.00"})
+    assert amended.status_code == 200 and amended.json["ceiling"] == "90000.00"
+    assert client.patch(f"/api/v1/contracts/{contract.id}", json={"ceiling": "1.00"}).status_code == 422
+    changed = client.post(f"/api/v1/contracts/{contract.id}/tariff-changes",
+                          json={"effective_on": "2027-01-01", "price_per_trajectory": "11000.00", "reason": "Index"})
+    assert changed.status_code == 201 and changed.json["tariff_changes"][0]["price_per_trajectory"] == "11000.00"
+
+
+def test_html_contract_pages(ctx, login, manager, town, make_contract, make_provider):
+    contract = make_contract(municipalities=[town], milestones=[{**START, "percentage": Decimal("25")}])
+    db.session.commit()
+    client = login(manager)
+    assert contract.reference in client.get("/contracten/").get_data(as_text=True)
+    assert "Betaalschema" in client.get(f"/contracten/{contract.id}").get_data(as_text=True)
+    assert client.get("/contracten/nieuw").status_code == 200
+    response = client.post(f"/contracten/{contract.id}/wijzigen", data={
+        "reason": "Verlenging", "ends_on": "2028-12-31", "status": "active", "kpis": "[]"}, follow_redirects=True)
+    assert "De wijziging is vastgelegd" in response.get_data(as_text=True)
+    response = client.post(f"/contracten/{contract.id}/tarief", data={
+        "effective_on": "2027-01-01", "price_per_trajectory": "12000.00", "reason": "Indexatie"}, follow_redirects=True)
+    assert "12.000,00" in response.get_data(as_text=True)
+    provider, municipality = make_provider(), contract.municipalities[0]
+    db.session.commit()
+    response = client.post("/contracten/nieuw", data={
+        "reference": "NEW-1", "provider": provider.id, "service": "z_route", "procurement_route": "subsidie",
+        "procurement_case": 0, "municipalities": [municipality.code], "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31", "price_per_trajectory": "900.00", "extension_count": 0,
+        "milestones": '[{"code": "S", "label": "Start", "kind": "inspanning", "trigger": "nope", "amount": "1"}]'})
+    assert "Onbekende trigger" in response.get_data(as_text=True)
+
+
+def test_open_house_public_list_without_login_and_admission_by_html(ctx, client, login, make_user, make_procurement_case,
+                                                                   make_provider):
+    case, provider = make_procurement_case("knm"), make_provider(name="Wereldwijs")
+    house = open_house.open_open_house(case, {"title": "KNM Drechtsteden", "starts_on": date(2026, 1, 1),
+                                              "ends_on": date(2029, 12, 31), "price_per_trajectory": Decimal(650)},
+                                       by=None)
+    db.session.commit()
+    assert client.get("/open-house/").status_code == 302  # only the public list is open
+    provider_browser = login(make_user(Role.PROVIDER, provider=provider))
+    provider_browser.post(f"/open-house/{house.id}/aanmelden")
+    provider_browser.post("/logout")
+    admission = house.applications[0]
+    staff = login(make_user(Role.CONTRACTMANAGER, municipalities=case.municipalities))
+    page = staff.post(f"/open-house/aanmelding/{admission.id}/besluit", follow_redirects=True, data={
+        f"a{admission.id}-status": "admitted", f"a{admission.id}-motivation": "Voldoet aan alle eisen",
+        f"a{admission.id}-checklist": house.requirements})
+    assert "Besluit over Wereldwijs vastgelegd" in page.get_data(as_text=True)
+    staff.post("/logout")
+    public = client.get("/open-house/toegelaten")
+    assert public.status_code == 200 and "Wereldwijs" in public.get_data(as_text=True)
+
+
+def test_contract_manager_start_page_shows_alerts(ctx, login, make_user, make_provider):
+    from contracts.services import refresh_alerts
+
+    make_provider(name="Taalschool Verloopt", keurmerk_valid_until=date(2026, 12, 1))
+    refresh_alerts(date(2026, 11, 23))
+    db.session.commit()
+    page = login(make_user(Role.CONTRACTMANAGER, municipalities=[])).get("/").get_data(as_text=True)
+    assert "Keurmerk van Taalschool Verloopt verloopt op 01-12-2026" in page
