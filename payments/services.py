@@ -1,23 +1,26 @@
 """Payment runs: make, recalculate, approve and cancel them; the paid totals; the finance settings."""
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from contracts.models import Contract, Milestone
 from core import audit
-from core.auth import scope_filter
+from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.dates import month_end, now_utc, parse_period
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
-from core.models import Municipality, Region, Role, User
+from core.models import Municipality, Region, Role, Service, User
 from kpis.models import ProgressEvent, Trajectory
 from payments.models import (HELD_AT_CEILING, RUN_TRANSITIONS, ContractLedger, LedgerAccount, LineStatus,
                              PaidInstance, PayingOrganisation, PaymentLine, PaymentRun, RunStatus,
                              payment_run_municipality)
 from payments.rules import earned_instances, month_key, term_of
+from providers.models import Provider
 
 ZERO = Decimal("0.00")
 EVENT_COLUMNS = (ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on, ProgressEvent.month,
@@ -345,3 +348,144 @@ def _add_to_ledger(contract_id: int, delta: Decimal, ceiling: Decimal | None) ->
         paid_total_cents=table.c.paid_total_cents + delta,  # bound through Money(): cents in the database
         ceiling_cents=ceiling if delta > 0 else None))
     db.session.expire(ledger)
+
+
+class RunView:
+    """A run with its lines and split totals, for the JSON answer and the detail page."""
+
+    def __init__(self, run: PaymentRun, lines: list[PaymentLine]):
+        self.run, self.lines = run, lines
+        by_provider, by_municipality = totals_by(run, PaymentLine.provider_id), totals_by(run, PaymentLine.municipality_id)
+        providers = {p.id: p for p in db.session.scalars(sa.select(Provider).where(
+            Provider.id.in_([row[0] for row in by_provider])))}
+        municipalities = {m.id: m for m in db.session.scalars(sa.select(Municipality).where(
+            Municipality.id.in_([row[0] for row in by_municipality])))}
+        self.by_provider = [{"provider_id": pid, "kvk_number": providers[pid].kvk_number, "provider": providers[pid],
+                             "amount": paid, "held": held} for pid, paid, held in by_provider]
+        self.by_municipality = [{"code": municipalities[mid].code, "municipality": municipalities[mid],
+                                 "amount": paid, "held": held} for mid, paid, held in by_municipality]
+
+    def __getattr__(self, name):
+        return getattr(self.run, name)
+
+
+def run_view(run: PaymentRun, filters: dict | None = None) -> RunView:
+    stmt = (sa.select(PaymentLine).where(PaymentLine.run_id == run.id)
+            .options(joinedload(PaymentLine.trajectory), joinedload(PaymentLine.provider),
+                     joinedload(PaymentLine.municipality))
+            .order_by(PaymentLine.trigger_date, PaymentLine.id))
+    return RunView(run, db.session.scalars(filter_lines(stmt, filters or {})).all())
+
+
+def filter_lines(stmt, filters: dict):
+    """Narrow run lines by provider, municipality, contract and status (the review filters)."""
+    columns = {"provider_id": PaymentLine.provider_id, "municipality_id": PaymentLine.municipality_id,
+               "contract_id": PaymentLine.contract_id, "status": PaymentLine.status}
+    for name, column in columns.items():
+        if filters.get(name):
+            stmt = stmt.where(column == filters[name])
+    return stmt
+
+
+def get_run(run_id: int, user: User) -> PaymentRun:
+    """The run if the user may see it; 404 otherwise (also outside the scope)."""
+    return db.first_or_404(visible_runs(user).where(PaymentRun.id == run_id))
+
+
+def create_run_from(data: dict, *, by: User, today: date) -> PaymentRun:
+    """create_run with the scope given as a region id or a municipality code within the user's scope."""
+    if (data.get("region_id") is None) == (not data.get("municipality")):
+        raise DomainError("Kies een regio of één gemeente.", field="region_id")
+    scope = f"r:{data['region_id']}" if data.get("region_id") is not None else f"m:{data['municipality']}"
+    region, municipality = resolve_scope(scope, by)
+    return create_run(data["period"], region=region, municipality=municipality, by=by, today=today)
+
+
+def specification_access(run_id: int, provider_id: int, user: User) -> tuple[PaymentRun, int]:
+    """A provider sees only its own specification of an approved run; finance any provider in the run."""
+    if user.role == Role.PROVIDER:
+        if provider_id != user.provider_id:
+            abort(404)
+        run = db.first_or_404(sa.select(PaymentRun).where(PaymentRun.id == run_id))
+    else:
+        run = get_run(run_id, user)
+    if run.status != RunStatus.APPROVED:
+        raise Conflict("Een specificatie is er alleen van een goedgekeurde betaalrun.")
+    has_lines = db.session.scalar(sa.select(PaymentLine.id).where(
+        PaymentLine.run_id == run.id, PaymentLine.provider_id == provider_id).limit(1))
+    if has_lines is None:
+        abort(404)
+    return run, provider_id
+
+
+def provider_runs(provider_id: int):
+    """Approved runs with lines of this provider: what the provider portal lists."""
+    return (sa.select(PaymentRun).where(PaymentRun.status == RunStatus.APPROVED, PaymentRun.id.in_(
+        sa.select(PaymentLine.run_id).where(PaymentLine.provider_id == provider_id))).order_by(PaymentRun.id.desc()))
+
+
+def make_monthly_runs(today: date) -> str:
+    """The scheduled job: a draft run per region for the previous month, unless one overlaps or it is paid."""
+    period = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    made, skipped = 0, 0
+    for region in db.session.scalars(sa.select(Region).order_by(Region.id)):
+        try:
+            with db.session.begin_nested():
+                create_run(period, region=region, by=None, today=today)
+            made += 1
+        except DomainError:
+            skipped += 1
+    return f"{made} betaalrun(s) gemaakt voor {period}, {skipped} overgeslagen"
+
+
+ACTIONS = {"recalculate": recalculate_run, "approve": approve_run, "cancel": cancel_run}
+
+
+def scope_choices(user: User) -> list[tuple[str, str]]:
+    """Regions and municipalities the user may make runs for, as form choices r:<id> and m:<code>."""
+    regions = [(f"r:{r.id}", f"Regio {r.name}") for r in db.session.scalars(visible_regions(user))]
+    municipalities = db.session.scalars(sa.select(Municipality).where(scope_filter(user, Municipality.id))
+                                        .order_by(Municipality.name))
+    return regions + [(f"m:{m.code}", f"Gemeente {m.name}") for m in municipalities]
+
+
+def scope_data(period: str, scope: str) -> dict:
+    kind, _, value = scope.partition(":")
+    if kind == "r" and value.isdigit():
+        return {"period": period, "region_id": int(value)}
+    return {"period": period, "municipality": value}
+
+
+def resolve_scope(scope: str, user: User) -> tuple[Region | None, Municipality | None]:
+    data = scope_data("", scope)
+    if "region_id" in data:
+        region = db.session.scalar(visible_regions(user).where(Region.id == data["region_id"]))
+        if region is None:
+            raise DomainError("Onbekende regio.", field="scope")
+        return region, None
+    municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == data["municipality"]))
+    if municipality is None or not can_see_municipality(user, municipality):
+        raise DomainError("Onbekende gemeente.", field="scope")
+    return None, municipality
+
+
+def service_choices() -> list[tuple[str, str]]:
+    return [(str(s.id), s.name) for s in db.session.scalars(sa.select(Service).order_by(Service.position))]
+
+
+def settings_overview(user: User) -> dict:
+    """The paying organisations within the user's scope and every ledger account."""
+    region_ids = [r.id for r in db.session.scalars(visible_regions(user))]
+    payers = db.session.scalars(sa.select(PayingOrganisation).where(sa.or_(
+        PayingOrganisation.region_id.in_(region_ids or [-1]),
+        scope_filter(user, PayingOrganisation.municipality_id))).order_by(PayingOrganisation.id)).all()
+    accounts = db.session.scalars(sa.select(LedgerAccount).order_by(LedgerAccount.service_id,
+                                                                    LedgerAccount.kind)).all()
+    return {"payers": payers, "accounts": accounts}
+
+
+def start_panel(user: User, today: date) -> dict:
+    """For the start page: drafts waiting for a second finance user."""
+    drafts = db.session.scalars(visible_runs(user).where(PaymentRun.status == RunStatus.DRAFT)
+                                .order_by(PaymentRun.id)).all()
+    return {"drafts": drafts}
