@@ -46,7 +46,9 @@ def detail(run_id: int):
     return _answer(services.get_run(run_id, current_user))
 
 
-@bp.post("/payment-runs/<int:run_id>/<any(recalculate, approve, cancel):action>")
+@bp.post("/payment-runs/<int:run_id>/recalculate", defaults={"action": "recalculate"})
+@bp.post("/payment-runs/<int:run_id>/approve", defaults={"action": "approve"})
+@bp.post("/payment-runs/<int:run_id>/cancel", defaults={"action": "cancel"})
 @roles_required(Role.FINANCE)
 @doc("Concept herberekenen, goedkeuren (niet door de maker) of annuleren", response=RunOutSchema, roles=FINANCE)
 def act(run_id: int, action: str):
@@ -55,7 +57,9 @@ def act(run_id: int, action: str):
     return _answer(run)
 
 
-@bp.get("/payment-runs/<int:run_id>/export/<any('journal.csv', 'journal.xlsx', 'sepa.xml'):name>")
+@bp.get("/payment-runs/<int:run_id>/export/journal.csv", defaults={"name": "journal.csv"})
+@bp.get("/payment-runs/<int:run_id>/export/journal.xlsx", defaults={"name": "journal.xlsx"})
+@bp.get("/payment-runs/<int:run_id>/export/sepa.xml", defaults={"name": "sepa.xml"})
 @roles_required(Role.FINANCE)
 @doc("Export van een goedgekeurde betaalrun (journaal CSV/XLSX, SEPA pain.001.001.09)",
      content_type="application/octet-stream", roles=FINANCE)

@@ -66,9 +66,11 @@ def _own_trajectories(region, now: date) -> None:
 
 
 def _events(trajectory: Trajectory, n: int, start: date, now: date) -> None:
+    counter = iter(range(1, 1000))
+
     def add(type, day, **fields):
-        db.session.add(ProgressEvent(trajectory=trajectory, sender="user:demo", event_id=f"DEMO-{trajectory.reference}-{type}-{day}",
-                                     type=type, occurred_on=day, source="manual", **fields))
+        db.session.add(ProgressEvent(trajectory=trajectory, sender="user:demo", type=type, occurred_on=day,
+                                     event_id=f"DEMO-{trajectory.reference}-{next(counter)}", source="manual", **fields))
 
     add("start", start + timedelta(days=n))
     month = start

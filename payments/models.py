@@ -71,7 +71,7 @@ class PaymentRun(db.Model):
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
     __table_args__ = (sa.CheckConstraint("(region_id IS NULL) <> (municipality_id IS NULL)",
-                                         name="ck_payment_run_one_scope"),)
+                                         name="one_scope"),)
 
     @property
     def scope_label(self) -> str:
@@ -145,7 +145,7 @@ class ContractLedger(db.Model):
     ceiling: Mapped[Decimal | None] = mapped_column("ceiling_cents", Money())
 
     __table_args__ = (sa.CheckConstraint("ceiling_cents IS NULL OR paid_total_cents <= ceiling_cents",
-                                         name="ck_contract_ledger_ceiling"),)
+                                         name="ceiling"),)
 
 
 class PayingOrganisation(db.Model):
@@ -162,7 +162,7 @@ class PayingOrganisation(db.Model):
     municipality: Mapped[Municipality | None] = relationship()
 
     __table_args__ = (sa.CheckConstraint("(region_id IS NULL) <> (municipality_id IS NULL)",
-                                         name="ck_paying_organisation_one_scope"),)
+                                         name="one_scope"),)
 
 
 class LedgerAccount(db.Model):

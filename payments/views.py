@@ -51,7 +51,9 @@ def detail(run_id: int):
                            filters=filters, statuses=LINE_STATUS_LABELS)
 
 
-@bp.post("/<int:run_id>/<any(recalculate, approve, cancel):action>")
+@bp.post("/<int:run_id>/recalculate", defaults={"action": "recalculate"})
+@bp.post("/<int:run_id>/approve", defaults={"action": "approve"})
+@bp.post("/<int:run_id>/cancel", defaults={"action": "cancel"})
 @roles_required(Role.FINANCE)
 def act(run_id: int, action: str):
     services.ACTIONS[action](services.get_run(run_id, current_user), by=current_user)
@@ -60,7 +62,9 @@ def act(run_id: int, action: str):
     return redirect(url_for("payments.detail", run_id=run_id))
 
 
-@bp.get("/<int:run_id>/export/<any('journal.csv', 'journal.xlsx', 'sepa.xml'):name>")
+@bp.get("/<int:run_id>/export/journal.csv", defaults={"name": "journal.csv"})
+@bp.get("/<int:run_id>/export/journal.xlsx", defaults={"name": "journal.xlsx"})
+@bp.get("/<int:run_id>/export/sepa.xml", defaults={"name": "sepa.xml"})
 @roles_required(Role.FINANCE)
 def export(run_id: int, name: str):
     body, mimetype = exports.export_file(services.get_run(run_id, current_user), name, by=current_user,
