@@ -101,7 +101,7 @@ def paid_total(contract: Contract) -> Decimal:
 
 def totals_by(run: PaymentRun, column) -> list[tuple[int, Decimal, Decimal]]:
     """(id, paid amount, held amount) per provider or municipality of a run."""
-    cents = PaymentLine.__table__.c.amount_cents
+    cents = sa.type_coerce(PaymentLine.__table__.c.amount_cents, sa.BigInteger)  # plain cents, summed exactly
     paid = sa.func.sum(sa.case((PaymentLine.status != LineStatus.HELD, cents), else_=0))
     held = sa.func.sum(sa.case((PaymentLine.status == LineStatus.HELD, cents), else_=0))
     rows = db.session.execute(sa.select(column, paid, held).where(PaymentLine.run_id == run.id)
