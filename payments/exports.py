@@ -4,7 +4,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -115,7 +115,7 @@ def provider_totals(run: PaymentRun) -> list[tuple]:
     return [(providers[pid], totals[pid]) for pid in sorted(totals)]
 
 
-def sepa_xml(run: PaymentRun, *, execution_date: date, now: datetime) -> bytes:
+def sepa_xml(run: PaymentRun, *, execution_date: date) -> bytes:
     """One transfer per provider with a positive net total; no addresses (structured-only from Nov 2026)."""
     debtor = paying_organisation(run)
     if debtor is None:
@@ -124,10 +124,10 @@ def sepa_xml(run: PaymentRun, *, execution_date: date, now: datetime) -> bytes:
     if debtor.bic:
         config["BIC"] = debtor.bic
     transfer = SepaTransfer(config, schema=SEPA_SCHEMA, clean=True)
-    transfer.msg_id = f"INB-RUN{run.id}-{now:%Y%m%d%H%M%S}"[:35]
-    for provider, amount in provider_totals(run):
-        if amount <= 0:
-            continue
+    payable = [(provider, amount) for provider, amount in provider_totals(run) if amount > 0]
+    if not payable:
+        raise Conflict("Deze betaalrun heeft geen aanbieder met een positief saldo; er is niets over te maken.")
+    for provider, amount in payable:  # sepaxml's own MsgId (timestamp-hex, 27 characters) fits Max35
         payment = {"name": epc_text(provider.name, 70), "IBAN": provider.iban, "amount": int(amount.scaleb(2)),
                    "execution_date": execution_date, "endtoend_id": f"RUN{run.id}-PRV{provider.id}"[:35],
                    "description": epc_text(f"Betaalrun {run.id} periode {run.period} {provider.name} "
@@ -163,10 +163,9 @@ EXPORTS = {
 def export_file(run: PaymentRun, name: str, *, by, today: date) -> tuple[bytes, str]:
     """The bytes and media type of one export; each download is audited (financial data)."""
     from core import audit
-    from core.dates import now_utc
 
     require_approved(run)
     build, mimetype = EXPORTS[name]
-    body = sepa_xml(run, execution_date=today, now=now_utc()) if build is None else build(run)
+    body = sepa_xml(run, execution_date=today) if build is None else build(run)
     audit.record(by, "payment_run_exported", run, f"{run}: {name}")
     return body, mimetype
