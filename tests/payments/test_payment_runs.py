@@ -140,3 +140,26 @@ def test_every_state_change_is_audited(world):
     actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_type == "PaymentRun")
                                  .order_by(AuditEntry.id)).all()
     assert actions == ["payment_run_created", "payment_run_recalculated", "payment_run_approved"]
+
+
+def _statements_for_run(make_region, make_contract, make_trajectory, make_event, make_user, trajectories: int) -> int:
+    region = make_region()
+    contract = make_contract(milestones=[START], municipalities=region.municipalities, ceiling=D("1000000.00"))
+    for n in range(trajectories):
+        t = make_trajectory(contract=contract, municipality=region.municipalities[n % 2])
+        make_event(t, "start", date(2026, 2, 1))
+    maker = make_user(Role.FINANCE, region=region)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        create_run("2026-10", region=region, by=maker, today=TODAY)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_the_calculation_is_set_based(make_region, make_contract, make_trajectory, make_event, make_user):
+    """The number of SQL statements of a run does not grow with the number of trajectories."""
+    args = (make_region, make_contract, make_trajectory, make_event, make_user)
+    assert _statements_for_run(*args, trajectories=3) == _statements_for_run(*args, trajectories=60)
