@@ -33,6 +33,8 @@ class Config:
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'inburgering.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED")
+    #: Day of the month on which the scheduler makes the draft payment runs for the previous month.
+    PAYMENT_RUN_DAY = int(os.environ.get("PAYMENT_RUN_DAY", 2))
     TESTING = False
 
     # A CSV of 50 MB plus multipart overhead; attachments are capped lower by their own check.

@@ -1,1 +1,178 @@
-"""Payment runs and their lines (payments.md)."""
+"""Payment runs and their lines (payments.md), the paid-instance and contract ledgers that guard them, and the
+finance settings (paying organisation, ledger accounts)."""
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contracts.models import Contract
+from core.dates import UTCDateTime, now_utc
+from core.extensions import db, enum_type
+from core.models import Municipality, Region, Service, User
+from core.money import Money
+from kpis.models import Trajectory
+from providers.models import Provider
+
+
+class RunStatus(enum.StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"
+
+
+RUN_STATUS_LABELS = {RunStatus.DRAFT: "Concept", RunStatus.APPROVED: "Goedgekeurd",
+                     RunStatus.CANCELLED: "Geannuleerd"}
+RUN_TRANSITIONS = {RunStatus.DRAFT: {RunStatus.APPROVED, RunStatus.CANCELLED}, RunStatus.APPROVED: set(),
+                   RunStatus.CANCELLED: set()}
+
+
+class LineStatus(enum.StrEnum):
+    NEW = "new"
+    CORRECTION = "correction"
+    HELD = "held"
+
+
+LINE_STATUS_LABELS = {LineStatus.NEW: "Nieuw", LineStatus.CORRECTION: "Correctie", LineStatus.HELD: "Aangehouden"}
+HELD_AT_CEILING = "plafond bereikt"
+
+payment_run_municipality = sa.Table(
+    "payment_run_municipality",
+    db.metadata,
+    sa.Column("run_id", sa.ForeignKey("payment_run.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("municipality_id", sa.ForeignKey("municipality.id"), primary_key=True),
+)
+
+
+class PaymentRun(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: YYYY-MM; the cut-off is the last day of this month.
+    period: Mapped[str] = mapped_column(sa.String(7), index=True)
+    #: The scope: a region or one municipality (exactly one is set).
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"))
+    status: Mapped[RunStatus] = mapped_column(enum_type(RunStatus, 10), default=RunStatus.DRAFT)
+    total: Mapped[Decimal] = mapped_column("total_cents", Money(), default=Decimal("0.00"))
+    held_total: Mapped[Decimal] = mapped_column("held_total_cents", Money(), default=Decimal("0.00"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Empty for runs the monthly job made; any finance user may approve those.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    calculated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    region: Mapped[Region | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+    #: Every municipality the run covers, fixed when it is made; overlap checks use it.
+    municipalities: Mapped[list[Municipality]] = relationship(secondary=payment_run_municipality,
+                                                              order_by=Municipality.code)
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+    __table_args__ = (sa.CheckConstraint("(region_id IS NULL) <> (municipality_id IS NULL)",
+                                         name="one_scope"),)
+
+    @property
+    def scope_label(self) -> str:
+        return f"regio {self.region}" if self.region is not None else f"gemeente {self.municipality}"
+
+    @property
+    def status_label(self) -> str:
+        return RUN_STATUS_LABELS[self.status]
+
+    def __str__(self) -> str:
+        return f"Betaalrun {self.id} ({self.period}, {self.scope_label})"
+
+
+class PaymentLine(db.Model):
+    """One line of a run; milestone code, label and kind are copied so that a statement never changes."""
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_run.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectory.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    milestone_code: Mapped[str] = mapped_column(sa.String(20))
+    milestone_label: Mapped[str] = mapped_column(sa.String(200))
+    milestone_kind: Mapped[str] = mapped_column(sa.String(20))
+    milestone_position: Mapped[int] = mapped_column()
+    #: attendance_month: the first day of the month earned; empty for every other trigger.
+    month: Mapped[date | None] = mapped_column(sa.Date)
+    trigger_date: Mapped[date | None] = mapped_column(sa.Date)
+    amount: Mapped[Decimal] = mapped_column("amount_cents", Money())
+    status: Mapped[LineStatus] = mapped_column(enum_type(LineStatus, 12))
+    reason: Mapped[str | None] = mapped_column(sa.String(100))
+
+    run: Mapped[PaymentRun] = relationship()
+    trajectory: Mapped[Trajectory] = relationship()
+    contract: Mapped[Contract] = relationship()
+    provider: Mapped[Provider] = relationship()
+    municipality: Mapped[Municipality] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return LINE_STATUS_LABELS[self.status]
+
+
+class PaidInstance(db.Model):
+    """A milestone instance that approved runs paid (their lines add up to more than zero).
+
+    Approval inserts a row per new line and deletes it per clawback: the unique key is what makes paying one
+    instance twice impossible, also when two runs are approved at the same moment.
+    """
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectory.id"))
+    milestone_code: Mapped[str] = mapped_column(sa.String(20))
+    #: YYYY-MM for attendance_month, '-' for the other triggers (a NULL would escape the unique key).
+    month_key: Mapped[str] = mapped_column(sa.String(7))
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column("amount_cents", Money())
+    line_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_line.id"))
+
+    __table_args__ = (sa.UniqueConstraint("trajectory_id", "milestone_code", "month_key",
+                                          name="uq_paid_instance_key"),)
+
+
+class ContractLedger(db.Model):
+    """What approved runs paid per contract; the check constraint keeps concurrent approvals under the ceiling."""
+
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), primary_key=True)
+    paid_total: Mapped[Decimal] = mapped_column("paid_total_cents", Money(), default=Decimal("0.00"))
+    #: The ceiling as it was at the last approval that raised the total; empty when none applied.
+    ceiling: Mapped[Decimal | None] = mapped_column("ceiling_cents", Money())
+
+    __table_args__ = (sa.CheckConstraint("ceiling_cents IS NULL OR paid_total_cents <= ceiling_cents",
+                                         name="ceiling"),)
+
+
+class PayingOrganisation(db.Model):
+    """Who pays (the debtor of the SEPA file): set per region or per municipality."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), unique=True)
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(70))
+    iban: Mapped[str] = mapped_column(sa.String(34))
+    bic: Mapped[str | None] = mapped_column(sa.String(11))
+
+    region: Mapped[Region | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("(region_id IS NULL) <> (municipality_id IS NULL)",
+                                         name="one_scope"),)
+
+
+class LedgerAccount(db.Model):
+    """The general-ledger account a line is booked on, per service and milestone kind."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    account: Mapped[str] = mapped_column(sa.String(20))
+
+    service: Mapped[Service] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("service_id", "kind", name="uq_ledger_account_service_kind"),)

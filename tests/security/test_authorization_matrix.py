@@ -23,9 +23,8 @@ def _rules() -> list:
     come before any lookup."""
     app = create_app({key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
                      | {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    urls = app.url_map.bind("localhost")
     return [pytest.param(rule.endpoint, rule.rule, method,
-                         urls.build(rule.endpoint, {arg: _sample(rule, arg) for arg in rule.arguments}, method=method),
+                         rule.build({**(rule.defaults or {}), **{arg: _sample(rule, arg) for arg in rule._converters}})[1],
                          id=f"{method} {rule.rule}")
             for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]

@@ -1,0 +1,55 @@
+"""JSON shapes of payment runs (api.md, "payment-runs")."""
+from marshmallow import fields, validate
+
+from core.schemas import BaseSchema, Money
+
+
+class RunInSchema(BaseSchema):
+    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$", error="Geef JJJJ-MM."))
+    region_id = fields.Integer(allow_none=True)
+    municipality = fields.String(allow_none=True, validate=validate.Length(max=6))
+
+
+class LineOutSchema(BaseSchema):
+    trajectory = fields.Function(lambda line: line.trajectory.reference)
+    contract_id = fields.Integer()
+    milestone = fields.String(attribute="milestone_code")
+    kind = fields.String(attribute="milestone_kind")
+    month = fields.Function(lambda line: line.month.strftime("%Y-%m") if line.month else None)
+    trigger_date = fields.Date()
+    amount = Money()
+    status = fields.String()
+    reason = fields.String(allow_none=True)
+
+
+class ProviderTotalSchema(BaseSchema):
+    provider_id = fields.Integer()
+    kvk_number = fields.String()
+    amount = Money()
+
+
+class MunicipalityTotalSchema(BaseSchema):
+    code = fields.String()
+    amount = Money()
+
+
+class RunSummarySchema(BaseSchema):
+    id = fields.Integer()
+    period = fields.String()
+    status = fields.String()
+    region_id = fields.Integer(allow_none=True)
+    municipality = fields.Function(lambda run: run.municipality.code if run.municipality else None)
+    created_by = fields.Function(lambda run: run.created_by.email if run.created_by else None)
+    approved_by = fields.Function(lambda run: run.approved_by.email if run.approved_by else None)
+    total = Money()
+    held_total = Money()
+
+
+class RunOutSchema(RunSummarySchema):
+    by_provider = fields.List(fields.Nested(ProviderTotalSchema))
+    by_municipality = fields.List(fields.Nested(MunicipalityTotalSchema))
+    lines = fields.List(fields.Nested(LineOutSchema))
+
+
+class SpecificationQuery(BaseSchema):
+    provider_id = fields.Integer(required=True)

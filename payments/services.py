@@ -1,0 +1,491 @@
+"""Payment runs: make, recalculate, approve and cancel them; the paid totals; the finance settings."""
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
+
+from contracts.models import Contract, Milestone
+from core import audit
+from core.auth import can_see_municipality, scope_filter, visible_regions
+from core.dates import month_end, now_utc, parse_period
+from core.errors import Conflict, DomainError, Forbidden
+from core.extensions import db
+from core.models import Municipality, Region, Role, Service, User
+from kpis.models import ProgressEvent, Trajectory
+from payments.models import (HELD_AT_CEILING, RUN_TRANSITIONS, ContractLedger, LedgerAccount, LineStatus,
+                             PaidInstance, PayingOrganisation, PaymentLine, PaymentRun, RunStatus,
+                             payment_run_municipality)
+from payments.rules import earned_instances, month_key, term_of
+from providers.models import Provider
+
+ZERO = Decimal("0.00")
+EVENT_COLUMNS = (ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on, ProgressEvent.month,
+                 ProgressEvent.hours_offered, ProgressEvent.hours_attended, ProgressEvent.hours_excused,
+                 ProgressEvent.skill, ProgressEvent.level, ProgressEvent.component, ProgressEvent.result,
+                 ProgressEvent.module, ProgressEvent.destination)
+STREAM_CHUNK = 5000
+
+
+def visible_runs(user: User):
+    """Runs the user may see: every municipality of the run within the user's scope."""
+    outside = sa.exists().where(payment_run_municipality.c.run_id == PaymentRun.id,
+                                sa.not_(scope_filter(user, payment_run_municipality.c.municipality_id)))
+    return sa.select(PaymentRun).where(sa.not_(outside))
+
+
+def create_run(period: str, *, region: Region | None = None, municipality: Municipality | None = None,
+               by: User | None, today: date) -> PaymentRun:
+    """A draft run for a period and scope; refused while an overlapping draft exists or a later period is paid."""
+    if _cutoff(period).replace(day=1) > today:
+        raise DomainError("Een betaalrun kan niet voor een toekomstige maand worden gemaakt.", field="period")
+    if (region is None) == (municipality is None):
+        raise DomainError("Kies een regio of één gemeente.", field="scope")
+    members = list(region.municipalities) if region is not None else [municipality]
+    _lock(members)
+    _refuse_overlap(period, {m.id for m in members})
+    run = PaymentRun(period=period, region=region, municipality=municipality, municipalities=members,
+                     created_by=by, status=RunStatus.DRAFT)
+    db.session.add(run)
+    db.session.flush()
+    _calculate(run)
+    audit.record(by, "payment_run_created", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
+                 {"period": period, "total": run.total, "held_total": run.held_total})
+    return run
+
+
+def recalculate_run(run: PaymentRun, *, by: User) -> PaymentRun:
+    """Throw a draft's lines away and calculate them again against what is paid now."""
+    _require_transition(run, RunStatus.DRAFT)
+    before = {"total": run.total, "held_total": run.held_total}
+    db.session.execute(sa.delete(PaymentLine).where(PaymentLine.run_id == run.id))
+    _calculate(run)
+    audit.record(by, "payment_run_recalculated", run, str(run),
+                 audit.diff(before, {"total": run.total, "held_total": run.held_total}))
+    return run
+
+
+def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
+    """Four eyes: a finance user other than the creator approves; the database refuses double pay and ceilings."""
+    if by.role not in (Role.FINANCE, Role.ADMIN):
+        raise Forbidden("Alleen een financieel medewerker keurt een betaalrun goed.")
+    if run.created_by_id == by.id:
+        raise Forbidden("U heeft deze betaalrun zelf gemaakt; een andere financieel medewerker keurt hem goed.")
+    _require_transition(run, RunStatus.APPROVED)
+    try:
+        with db.session.begin_nested():
+            _book(run)
+    except (IntegrityError, OperationalError):  # unique key, ceiling check or a deadlock victim
+        raise Conflict("Deze betaalrun botst met een betaalrun die intussen is goedgekeurd; herbereken hem eerst.")
+    run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, by, now_utc()
+    audit.record(by, "payment_run_approved", run, f"{run}: {run.total} goedgekeurd",
+                 {"status": [RunStatus.DRAFT, RunStatus.APPROVED], "total": run.total})
+    return run
+
+
+def cancel_run(run: PaymentRun, *, by: User) -> PaymentRun:
+    _require_transition(run, RunStatus.CANCELLED)
+    run.status = RunStatus.CANCELLED
+    audit.record(by, "payment_run_cancelled", run, str(run), {"status": [RunStatus.DRAFT, RunStatus.CANCELLED]})
+    return run
+
+
+def paid_total(contract: Contract) -> Decimal:
+    """What approved runs paid on this contract, over all municipalities."""
+    ledger = db.session.get(ContractLedger, contract.id)
+    return ledger.paid_total if ledger is not None else ZERO
+
+
+def totals_by(run: PaymentRun, column) -> list[tuple[int, Decimal, Decimal]]:
+    """(id, paid amount, held amount) per provider or municipality of a run."""
+    cents = sa.type_coerce(PaymentLine.__table__.c.amount_cents, sa.BigInteger)  # plain cents, summed exactly
+    paid = sa.func.sum(sa.case((PaymentLine.status != LineStatus.HELD, cents), else_=0))
+    held = sa.func.sum(sa.case((PaymentLine.status == LineStatus.HELD, cents), else_=0))
+    rows = db.session.execute(sa.select(column, paid, held).where(PaymentLine.run_id == run.id)
+                              .group_by(column).order_by(column))
+    return [(key, Decimal(p).scaleb(-2), Decimal(h).scaleb(-2)) for key, p, h in rows]
+
+
+def paying_organisation(run: PaymentRun) -> PayingOrganisation | None:
+    """The municipality's own setting first, then its region's."""
+    if run.municipality_id is not None:
+        own = db.session.scalar(sa.select(PayingOrganisation).where(
+            PayingOrganisation.municipality_id == run.municipality_id))
+        if own is not None:
+            return own
+        regions = [r.id for r in run.municipality.regions]
+    else:
+        regions = [run.region_id]
+    return db.session.scalar(sa.select(PayingOrganisation).where(PayingOrganisation.region_id.in_(regions or [-1]))
+                             .order_by(PayingOrganisation.id))
+
+
+def set_paying_organisation(data: dict, *, region: Region | None = None, municipality: Municipality | None = None,
+                            by: User) -> PayingOrganisation:
+    """Set or change who pays for a region or municipality; the IBAN must pass mod-97."""
+    from stdnum import iban as iban_check
+
+    if not iban_check.is_valid(data["iban"]):
+        raise DomainError("Dit is geen geldig IBAN.", field="iban")
+    key = (PayingOrganisation.region_id == region.id) if region is not None else (
+        PayingOrganisation.municipality_id == municipality.id)
+    organisation = db.session.scalar(sa.select(PayingOrganisation).where(key)) or PayingOrganisation(
+        region=region, municipality=municipality)
+    before = {"name": organisation.name, "iban": organisation.iban, "bic": organisation.bic}
+    organisation.name, organisation.iban = data["name"].strip(), iban_check.compact(data["iban"])
+    organisation.bic = (data.get("bic") or "").strip().upper() or None
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record(by, "paying_organisation_set", organisation, organisation.name,
+                 audit.diff(before, {"name": organisation.name, "iban": organisation.iban, "bic": organisation.bic}))
+    return organisation
+
+
+def set_ledger_account(service, kind: str, account: str, *, by: User) -> LedgerAccount:
+    row = db.session.scalar(sa.select(LedgerAccount).where(LedgerAccount.service_id == service.id,
+                                                           LedgerAccount.kind == kind))
+    row = row or LedgerAccount(service=service, kind=kind)
+    before = row.account
+    row.account = account.strip()
+    db.session.add(row)
+    db.session.flush()
+    audit.record(by, "ledger_account_set", row, f"{service.code}/{kind}", {"account": [before, row.account]})
+    return row
+
+
+def ledger_accounts() -> dict[tuple[int, str], str]:
+    return {(r.service_id, r.kind): r.account for r in db.session.scalars(sa.select(LedgerAccount))}
+
+
+def _cutoff(period: str) -> date:
+    try:
+        return month_end(parse_period(period))
+    except ValueError:
+        raise DomainError("Geef de periode als JJJJ-MM.", field="period") from None
+
+
+def _lock(municipalities: list[Municipality]) -> None:
+    """Serialise run creation per municipality (PostgreSQL row locks; SQLite writes one at a time anyway)."""
+    ids = sorted(m.id for m in municipalities)
+    db.session.execute(sa.select(Municipality.id).where(Municipality.id.in_(ids)).order_by(Municipality.id)
+                       .with_for_update())
+
+
+def _refuse_overlap(period: str, member_ids: set[int]) -> None:
+    overlapping = (sa.select(PaymentRun.status, sa.func.max(PaymentRun.period))
+                   .join(payment_run_municipality, payment_run_municipality.c.run_id == PaymentRun.id)
+                   .where(payment_run_municipality.c.municipality_id.in_(member_ids))
+                   .where(PaymentRun.status != RunStatus.CANCELLED).group_by(PaymentRun.status))
+    found = dict(db.session.execute(overlapping).all())
+    if RunStatus.DRAFT in found:
+        raise Conflict("Er is al een conceptbetaalrun voor (een deel van) deze gemeenten; keur die goed of annuleer hem.")
+    if found.get(RunStatus.APPROVED, "") > period:
+        raise Conflict(f"Periode {found[RunStatus.APPROVED]} is al betaald; een eerdere periode wordt niet heropend.")
+
+
+def _require_transition(run: PaymentRun, target: RunStatus) -> None:
+    """Only a draft changes (RunStatus.DRAFT as target: recalculated in place)."""
+    allowed = RUN_TRANSITIONS[run.status] | ({RunStatus.DRAFT} if run.status == RunStatus.DRAFT else set())
+    if target not in allowed:
+        raise Conflict(f"Deze betaalrun is {run.status_label.lower()} en kan niet meer worden gewijzigd.")
+
+
+def _calculate(run: PaymentRun) -> None:
+    """Steps 1-5 of payments.md in one streaming pass over the scope's events."""
+    cutoff = month_end(parse_period(run.period))
+    member_ids = [m.id for m in run.municipalities]
+    terms = _terms(member_ids)
+    paid = _paid_instances(member_ids)
+    new_lines, corrections = [], []
+    for trajectory, events in _stream(member_ids):
+        earned = {e.key: e for e in earned_instances(terms.get(trajectory.contract_id, []), events, cutoff)}
+        owed = paid.pop(trajectory.id, {})
+        for key, instance in earned.items():
+            if key not in owed:
+                new_lines.append(_line(run, trajectory, instance.term, instance.month, instance.trigger_date,
+                                       instance.term.amount, LineStatus.NEW))
+        for key, (amount, template) in owed.items():
+            if key not in earned:
+                corrections.append({**template, "run_id": run.id, "amount": -amount,
+                                    "status": LineStatus.CORRECTION, "reason": "ingetrokken"})
+    for trajectory_id, owed in paid.items():  # paid, but the trajectory has no counting event left at all
+        corrections += [{**template, "run_id": run.id, "amount": -amount, "status": LineStatus.CORRECTION,
+                         "reason": "ingetrokken"} for amount, template in owed.values()]
+    _hold_at_ceiling(new_lines, corrections)
+    lines = corrections + new_lines
+    if lines:
+        db.session.execute(sa.insert(PaymentLine), lines)
+    run.total = sum((l["amount"] for l in lines if l["status"] != LineStatus.HELD), ZERO)
+    run.held_total = sum((l["amount"] for l in lines if l["status"] == LineStatus.HELD), ZERO)
+    run.calculated_at = now_utc()
+
+
+def _terms(member_ids: list[int]) -> dict[int, list]:
+    rows = db.session.execute(
+        sa.select(Milestone, Contract.price_per_trajectory).join(Contract, Milestone.contract_id == Contract.id)
+        .where(Contract.id.in_(sa.select(Trajectory.contract_id).where(Trajectory.municipality_id.in_(member_ids))))
+        .order_by(Milestone.contract_id, Milestone.position)).all()
+    terms: dict[int, list] = defaultdict(list)
+    for milestone, price in rows:
+        terms[milestone.contract_id].append(term_of(milestone, price))
+    return terms
+
+
+def _stream(member_ids: list[int]):
+    """(trajectory row, its counting events) per trajectory of the scope: one ordered pass over the events."""
+    trajectories = sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id,
+                             Trajectory.municipality_id, Contract.provider_id).join(Contract).where(
+        Trajectory.municipality_id.in_(member_ids))
+    retracted = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
+    events = (sa.select(*EVENT_COLUMNS).join(Trajectory, ProgressEvent.trajectory_id == Trajectory.id)
+              .where(Trajectory.municipality_id.in_(member_ids), ProgressEvent.type != "retraction",
+                     ProgressEvent.id.not_in(retracted))
+              .order_by(ProgressEvent.trajectory_id, ProgressEvent.occurred_on, ProgressEvent.id)
+              .execution_options(yield_per=STREAM_CHUNK))
+    rows = iter(db.session.execute(events))
+    pending = next(rows, None)
+    for trajectory in db.session.execute(trajectories.order_by(Trajectory.id)).all():
+        own = []
+        while pending is not None and pending.trajectory_id <= trajectory.id:
+            if pending.trajectory_id == trajectory.id:
+                own.append(pending)
+            pending = next(rows, None)
+        yield trajectory, own
+
+
+def _paid_instances(member_ids: list[int]) -> dict[int, dict]:
+    """{trajectory id: {(code, month key): (amount, line template)}} of what approved runs paid."""
+    rows = db.session.execute(
+        sa.select(PaidInstance.trajectory_id, PaidInstance.month_key, PaidInstance.amount, PaymentLine)
+        .join(PaymentLine, PaidInstance.line_id == PaymentLine.id)
+        .join(Trajectory, PaidInstance.trajectory_id == Trajectory.id)
+        .where(Trajectory.municipality_id.in_(member_ids)))
+    paid: dict[int, dict] = defaultdict(dict)
+    for trajectory_id, key, amount, line in rows:
+        template = {name: getattr(line, name) for name in (
+            "trajectory_id", "contract_id", "provider_id", "municipality_id", "milestone_code", "milestone_label",
+            "milestone_kind", "milestone_position", "month", "trigger_date")}
+        paid[trajectory_id][(line.milestone_code, key)] = (amount, template)
+    return paid
+
+
+def _line(run, trajectory, term, month, trigger_date, amount, status) -> dict:
+    return {"run_id": run.id, "trajectory_id": trajectory.id, "contract_id": trajectory.contract_id,
+            "provider_id": trajectory.provider_id, "municipality_id": trajectory.municipality_id,
+            "milestone_code": term.code, "milestone_label": term.label, "milestone_kind": term.kind,
+            "milestone_position": term.position, "month": month, "trigger_date": trigger_date, "amount": amount,
+            "status": status, "reason": None, "_reference": trajectory.reference}
+
+
+def _hold_at_ceiling(new_lines: list[dict], corrections: list[dict]) -> None:
+    """Step 4: per contract, accept new lines in order while paid + corrections + accepted stays <= ceiling."""
+    contract_ids = {l["contract_id"] for l in new_lines}
+    ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(Contract.id.in_(contract_ids))).all())
+    running = {cid: _ledger_total(cid) for cid, ceiling in ceilings.items() if ceiling is not None}
+    for line in corrections:
+        if line["contract_id"] in running:
+            running[line["contract_id"]] += line["amount"]
+    new_lines.sort(key=lambda l: (l["trigger_date"], l.pop("_reference"), l["milestone_position"],
+                                  l["month"] or date.min))
+    full = set()
+    for line in new_lines:
+        contract_id = line["contract_id"]
+        if contract_id not in running:
+            continue
+        if contract_id not in full and running[contract_id] + line["amount"] <= ceilings[contract_id]:
+            running[contract_id] += line["amount"]
+        else:
+            full.add(contract_id)
+            line["status"], line["reason"] = LineStatus.HELD, HELD_AT_CEILING
+    for line in corrections:
+        line.pop("_reference", None)
+
+
+def _ledger_total(contract_id: int) -> Decimal:
+    ledger = db.session.get(ContractLedger, contract_id)
+    return ledger.paid_total if ledger is not None else ZERO
+
+
+def _book(run: PaymentRun) -> None:
+    """Record what this run pays; unique key and check constraint fail when a concurrent approval got there first."""
+    lines = db.session.scalars(sa.select(PaymentLine).where(PaymentLine.run_id == run.id,
+                                                            PaymentLine.status != LineStatus.HELD)).all()
+    deltas: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    instances = []
+    for line in lines:
+        deltas[line.contract_id] += line.amount
+        key = month_key(line.month)
+        if line.status == LineStatus.NEW:
+            instances.append({"trajectory_id": line.trajectory_id, "milestone_code": line.milestone_code,
+                              "month_key": key, "contract_id": line.contract_id, "amount": line.amount,
+                              "line_id": line.id})
+            continue
+        removed = db.session.execute(sa.delete(PaidInstance).where(
+            PaidInstance.trajectory_id == line.trajectory_id, PaidInstance.milestone_code == line.milestone_code,
+            PaidInstance.month_key == key, PaidInstance.amount == -line.amount)).rowcount
+        if removed != 1:
+            raise Conflict("Een teruggevorderde mijlpaal is intussen al verrekend; herbereken de betaalrun eerst.")
+    if instances:  # sorted, so that concurrent approvals wait on each other instead of deadlocking
+        instances.sort(key=lambda i: (i["trajectory_id"], i["milestone_code"], i["month_key"]))
+        db.session.execute(sa.insert(PaidInstance), instances)
+    ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(Contract.id.in_(deltas))).all())
+    for contract_id in sorted(deltas):
+        _add_to_ledger(contract_id, deltas[contract_id], ceilings[contract_id])
+
+
+def _add_to_ledger(contract_id: int, delta: Decimal, ceiling: Decimal | None) -> None:
+    if db.session.get(ContractLedger, contract_id, with_for_update=True) is None:
+        db.session.add(ContractLedger(contract_id=contract_id, paid_total=ZERO))
+        db.session.flush()
+    ledger = db.session.get(ContractLedger, contract_id, populate_existing=True, with_for_update=True)
+    if ceiling is not None and delta > 0 and ledger.paid_total + delta > ceiling:
+        raise Conflict(f"Contract {contract_id}: het plafond zou worden overschreden; herbereken de betaalrun eerst.")
+    table = ContractLedger.__table__
+    db.session.execute(sa.update(table).where(table.c.contract_id == contract_id).values(
+        paid_total_cents=table.c.paid_total_cents + delta,  # bound through Money(): cents in the database
+        ceiling_cents=ceiling if delta > 0 else None))
+    db.session.expire(ledger)
+
+
+class RunView:
+    """A run with its lines and split totals, for the JSON answer and the detail page."""
+
+    def __init__(self, run: PaymentRun, lines: list[PaymentLine]):
+        self.run, self.lines = run, lines
+        by_provider, by_municipality = totals_by(run, PaymentLine.provider_id), totals_by(run, PaymentLine.municipality_id)
+        providers = {p.id: p for p in db.session.scalars(sa.select(Provider).where(
+            Provider.id.in_([row[0] for row in by_provider])))}
+        municipalities = {m.id: m for m in db.session.scalars(sa.select(Municipality).where(
+            Municipality.id.in_([row[0] for row in by_municipality])))}
+        self.by_provider = [{"provider_id": pid, "kvk_number": providers[pid].kvk_number, "provider": providers[pid],
+                             "amount": paid, "held": held} for pid, paid, held in by_provider]
+        self.by_municipality = [{"code": municipalities[mid].code, "municipality": municipalities[mid],
+                                 "amount": paid, "held": held} for mid, paid, held in by_municipality]
+
+    def __getattr__(self, name):
+        return getattr(self.run, name)
+
+
+def run_view(run: PaymentRun, filters: dict | None = None) -> RunView:
+    stmt = (sa.select(PaymentLine).where(PaymentLine.run_id == run.id)
+            .options(joinedload(PaymentLine.trajectory), joinedload(PaymentLine.provider),
+                     joinedload(PaymentLine.municipality))
+            .order_by(PaymentLine.trigger_date, PaymentLine.id))
+    return RunView(run, db.session.scalars(filter_lines(stmt, filters or {})).all())
+
+
+def filter_lines(stmt, filters: dict):
+    """Narrow run lines by provider, municipality, contract and status (the review filters)."""
+    columns = {"provider_id": PaymentLine.provider_id, "municipality_id": PaymentLine.municipality_id,
+               "contract_id": PaymentLine.contract_id, "status": PaymentLine.status}
+    for name, column in columns.items():
+        if filters.get(name):
+            stmt = stmt.where(column == filters[name])
+    return stmt
+
+
+def get_run(run_id: int, user: User) -> PaymentRun:
+    """The run if the user may see it; 404 otherwise (also outside the scope)."""
+    return db.first_or_404(visible_runs(user).where(PaymentRun.id == run_id))
+
+
+def create_run_from(data: dict, *, by: User, today: date) -> PaymentRun:
+    """create_run with the scope given as a region id or a municipality code within the user's scope."""
+    if (data.get("region_id") is None) == (not data.get("municipality")):
+        raise DomainError("Kies een regio of één gemeente.", field="region_id")
+    scope = f"r:{data['region_id']}" if data.get("region_id") is not None else f"m:{data['municipality']}"
+    region, municipality = resolve_scope(scope, by)
+    return create_run(data["period"], region=region, municipality=municipality, by=by, today=today)
+
+
+def specification_access(run_id: int, provider_id: int, user: User) -> tuple[PaymentRun, int]:
+    """A provider sees only its own specification of an approved run; finance any provider in the run."""
+    if user.role == Role.PROVIDER:
+        if provider_id != user.provider_id:
+            abort(404)
+        run = db.first_or_404(sa.select(PaymentRun).where(PaymentRun.id == run_id))
+    else:
+        run = get_run(run_id, user)
+    if run.status != RunStatus.APPROVED:
+        raise Conflict("Een specificatie is er alleen van een goedgekeurde betaalrun.")
+    has_lines = db.session.scalar(sa.select(PaymentLine.id).where(
+        PaymentLine.run_id == run.id, PaymentLine.provider_id == provider_id).limit(1))
+    if has_lines is None:
+        abort(404)
+    return run, provider_id
+
+
+def provider_runs(provider_id: int):
+    """Approved runs with lines of this provider: what the provider portal lists."""
+    return (sa.select(PaymentRun).where(PaymentRun.status == RunStatus.APPROVED, PaymentRun.id.in_(
+        sa.select(PaymentLine.run_id).where(PaymentLine.provider_id == provider_id))).order_by(PaymentRun.id.desc()))
+
+
+def make_monthly_runs(today: date) -> str:
+    """The scheduled job: a draft run per region for the previous month, unless one overlaps or it is paid."""
+    period = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    made, skipped = 0, 0
+    for region in db.session.scalars(sa.select(Region).order_by(Region.id)):
+        try:
+            with db.session.begin_nested():
+                create_run(period, region=region, by=None, today=today)
+            made += 1
+        except DomainError:
+            skipped += 1
+    return f"{made} betaalrun(s) gemaakt voor {period}, {skipped} overgeslagen"
+
+
+ACTIONS = {"recalculate": recalculate_run, "approve": approve_run, "cancel": cancel_run}
+
+
+def scope_choices(user: User) -> list[tuple[str, str]]:
+    """Regions and municipalities the user may make runs for, as form choices r:<id> and m:<code>."""
+    regions = [(f"r:{r.id}", f"Regio {r.name}") for r in db.session.scalars(visible_regions(user))]
+    municipalities = db.session.scalars(sa.select(Municipality).where(scope_filter(user, Municipality.id))
+                                        .order_by(Municipality.name))
+    return regions + [(f"m:{m.code}", f"Gemeente {m.name}") for m in municipalities]
+
+
+def scope_data(period: str, scope: str) -> dict:
+    kind, _, value = scope.partition(":")
+    if kind == "r" and value.isdigit():
+        return {"period": period, "region_id": int(value)}
+    return {"period": period, "municipality": value}
+
+
+def resolve_scope(scope: str, user: User) -> tuple[Region | None, Municipality | None]:
+    data = scope_data("", scope)
+    if "region_id" in data:
+        region = db.session.scalar(visible_regions(user).where(Region.id == data["region_id"]))
+        if region is None:
+            raise DomainError("Onbekende regio.", field="scope")
+        return region, None
+    municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == data["municipality"]))
+    if municipality is None or not can_see_municipality(user, municipality):
+        raise DomainError("Onbekende gemeente.", field="scope")
+    return None, municipality
+
+
+def service_choices() -> list[tuple[str, str]]:
+    return [(str(s.id), s.name) for s in db.session.scalars(sa.select(Service).order_by(Service.position))]
+
+
+def settings_overview(user: User) -> dict:
+    """The paying organisations within the user's scope and every ledger account."""
+    region_ids = [r.id for r in db.session.scalars(visible_regions(user))]
+    payers = db.session.scalars(sa.select(PayingOrganisation).where(sa.or_(
+        PayingOrganisation.region_id.in_(region_ids or [-1]),
+        scope_filter(user, PayingOrganisation.municipality_id))).order_by(PayingOrganisation.id)).all()
+    accounts = db.session.scalars(sa.select(LedgerAccount).order_by(LedgerAccount.service_id,
+                                                                    LedgerAccount.kind)).all()
+    return {"payers": payers, "accounts": accounts}
+
+
+def start_panel(user: User, today: date) -> dict:
+    """For the start page: drafts waiting for a second finance user."""
+    drafts = db.session.scalars(visible_runs(user).where(PaymentRun.status == RunStatus.DRAFT)
+                                .order_by(PaymentRun.id)).all()
+    return {"drafts": drafts}

@@ -1,0 +1,120 @@
+"""Finance pages: run history, making, reviewing, approving and exporting runs; settings; the provider portal."""
+from io import BytesIO
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from core.auth import roles_required
+from core.dates import today
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Role, Service
+from core.web import page_of_rows
+from payments import exports, services
+from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm
+from payments.models import LINE_STATUS_LABELS, PaymentLine, PaymentRun
+from payments.pdf import render_specification_pdf
+
+bp = Blueprint("payments", __name__, url_prefix="/betalingen")
+FILTERS = ("provider_id", "municipality_id", "contract_id", "status")
+DONE = {"approve": "De betaalrun is goedgekeurd.", "cancel": "De betaalrun is geannuleerd.",
+        "recalculate": "De betaalrun is herberekend."}
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.FINANCE)
+def index():
+    form = RunForm()
+    form.scope.choices = services.scope_choices(current_user)
+    if form.validate_on_submit():
+        try:
+            run = services.create_run_from(services.scope_data(form.period.data, form.scope.data),
+                                           by=current_user, today=today())
+            db.session.commit()
+            return redirect(url_for("payments.detail", run_id=run.id))
+        except DomainError as exc:
+            db.session.rollback()
+            form.period.errors.append(exc.message)
+    page = page_of_rows(services.visible_runs(current_user).order_by(PaymentRun.id.desc()))
+    return render_template("payments/index.html", form=form, page=page)
+
+
+@bp.get("/<int:run_id>")
+@roles_required(Role.FINANCE)
+def detail(run_id: int):
+    run = services.get_run(run_id, current_user)
+    filters = {name: request.args.get(name) for name in FILTERS if request.args.get(name)}
+    page = page_of_rows(services.filter_lines(sa.select(PaymentLine).where(PaymentLine.run_id == run.id)
+                                              .order_by(PaymentLine.trigger_date, PaymentLine.id), filters))
+    return render_template("payments/detail.html", run=services.RunView(run, page.rows), page=page,
+                           filters=filters, statuses=LINE_STATUS_LABELS)
+
+
+@bp.post("/<int:run_id>/recalculate", defaults={"action": "recalculate"})
+@bp.post("/<int:run_id>/approve", defaults={"action": "approve"})
+@bp.post("/<int:run_id>/cancel", defaults={"action": "cancel"})
+@roles_required(Role.FINANCE)
+def act(run_id: int, action: str):
+    services.ACTIONS[action](services.get_run(run_id, current_user), by=current_user)
+    db.session.commit()
+    flash(DONE[action], "success")
+    return redirect(url_for("payments.detail", run_id=run_id))
+
+
+@bp.get("/<int:run_id>/export/journal.csv", defaults={"name": "journal.csv"})
+@bp.get("/<int:run_id>/export/journal.xlsx", defaults={"name": "journal.xlsx"})
+@bp.get("/<int:run_id>/export/sepa.xml", defaults={"name": "sepa.xml"})
+@roles_required(Role.FINANCE)
+def export(run_id: int, name: str):
+    body, mimetype = exports.export_file(services.get_run(run_id, current_user), name, by=current_user,
+                                         today=today())
+    db.session.commit()
+    return send_file(BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=f"betaalrun-{run_id}-{name}")
+
+
+@bp.get("/<int:run_id>/specificatie/<int:provider_id>.pdf")
+@roles_required(Role.FINANCE, Role.PROVIDER)
+def specification(run_id: int, provider_id: int):
+    run, provider_id = services.specification_access(run_id, provider_id, current_user)
+    body = render_specification_pdf(exports.specification(run, provider_id))
+    return send_file(BytesIO(body), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"betaalspecificatie-{run_id}-{provider_id}.pdf")
+
+
+@bp.get("/specificaties")
+@roles_required(Role.PROVIDER)
+def provider_portal():
+    page = page_of_rows(services.provider_runs(current_user.provider_id or -1))
+    return render_template("payments/provider_portal.html", page=page)
+
+
+@bp.route("/instellingen", methods=["GET", "POST"])
+@roles_required(Role.FINANCE)
+def settings():
+    payer, ledger = PayingOrganisationForm(prefix="payer"), LedgerAccountForm(prefix="ledger")
+    payer.scope.choices = services.scope_choices(current_user)
+    ledger.service.choices = services.service_choices()
+    if _saved(payer, ledger):
+        db.session.commit()
+        flash("De instelling is opgeslagen.", "success")
+        return redirect(url_for("payments.settings"))
+    return render_template("payments/settings.html", payer=payer, ledger=ledger,
+                           **services.settings_overview(current_user))
+
+
+def _saved(payer: PayingOrganisationForm, ledger: LedgerAccountForm) -> bool:
+    """Save whichever of the two settings forms was posted; a rule broken shows on the form."""
+    try:
+        if "payer-name" in request.form and payer.validate_on_submit():
+            region, municipality = services.resolve_scope(payer.scope.data, current_user)
+            services.set_paying_organisation(payer.data, region=region, municipality=municipality, by=current_user)
+            return True
+        if "ledger-account" in request.form and ledger.validate_on_submit():
+            services.set_ledger_account(db.get_or_404(Service, int(ledger.service.data)), ledger.kind.data,
+                                        ledger.account.data, by=current_user)
+            return True
+    except DomainError as exc:
+        db.session.rollback()
+        payer.iban.errors.append(exc.message)
+    return False

@@ -1,0 +1,121 @@
+"""The payment-run endpoints of api.md, end to end, and the HTML pages."""
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from core.dates import today
+from core.models import Role
+
+START = {"code": "S", "label": "Start", "kind": "inspanning", "trigger": "start", "amount": D("100.00")}
+DONE = {"code": "C", "label": "Afgerond", "kind": "prestatie", "trigger": "completed", "amount": D("300.00")}
+
+
+@pytest.fixture
+def setup(make_region, make_contract, make_trajectory, make_event, make_user):
+    region = make_region()
+    contract = make_contract(milestones=[START, DONE], municipalities=region.municipalities, ceiling=D("500.00"))
+    first = make_trajectory(contract=contract, municipality=region.municipalities[0], reference="TRJ-1")
+    second = make_trajectory(contract=contract, municipality=region.municipalities[1], reference="TRJ-2")
+    for t in (first, second):
+        make_event(t, "start", date(2026, 2, 1))
+    maker, checker = make_user(Role.FINANCE, region=region), make_user(Role.FINANCE, region=region)
+    return region, contract, first, second, maker, checker
+
+
+def period(months_back: int) -> str:
+    year, month = today().year, today().month - months_back
+    while month < 1:
+        year, month = year - 1, month + 12
+    return f"{year:04d}-{month:02d}"
+
+
+def test_two_runs_end_to_end(setup, api, make_event):
+    region, contract, first, second, maker, checker = setup
+    m, c = api(maker), api(checker)
+    made = m.post("/api/v1/payment-runs", json={"period": period(2), "region_id": region.id})
+    assert made.status_code == 201, made.json
+    run = made.json
+    assert (run["status"], run["total"], run["held_total"], run["created_by"]) == ("draft", "200.00", "0.00", maker.email)
+    assert sorted(l["trajectory"] for l in run["lines"]) == ["TRJ-1", "TRJ-2"]
+    assert m.post("/api/v1/payment-runs", json={"period": period(2), "region_id": region.id}).status_code == 409
+    assert m.post(f"/api/v1/payment-runs/{run['id']}/approve").status_code == 403
+    approved = c.post(f"/api/v1/payment-runs/{run['id']}/approve")
+    assert approved.json["status"] == "approved" and approved.json["approved_by"] == checker.email
+    assert c.post(f"/api/v1/payment-runs/{run['id']}/cancel").status_code == 409
+
+    make_event(first, "completed", date(2026, 3, 1))
+    make_event(second, "completed", date(2026, 3, 2))
+    later = m.post("/api/v1/payment-runs", json={"period": period(1), "region_id": region.id}).json
+    statuses = sorted((l["trajectory"], l["milestone"], l["amount"], l["status"], l["reason"]) for l in later["lines"])
+    assert statuses == [("TRJ-1", "C", "300.00", "new", None), ("TRJ-2", "C", "300.00", "held", "plafond bereikt")]
+    assert (later["total"], later["held_total"]) == ("300.00", "300.00")
+    codes = [m_.code for m_ in region.municipalities]
+    assert later["by_municipality"] == [{"code": codes[0], "amount": "300.00"}, {"code": codes[1], "amount": "0.00"}]
+    assert later["by_provider"] == [{"provider_id": contract.provider_id, "kvk_number": contract.provider.kvk_number,
+                                     "amount": "300.00"}]
+    assert c.get(f"/api/v1/payment-runs/{later['id']}/export/journal.csv").status_code == 409
+    assert c.post(f"/api/v1/payment-runs/{later['id']}/approve").status_code == 200
+    listing = c.get("/api/v1/payment-runs").json
+    assert [r["id"] for r in listing["items"]] == [later["id"], run["id"]]
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"period": "2026-1", "region_id": 1}, 422),
+    ({"period": "2026-01"}, 422),
+    ({"period": "2026-01", "region_id": 1, "status": "approved"}, 422),
+    ({"period": "2026-01", "municipality": "GM0000"}, 422),
+])
+def test_invalid_run_requests(setup, api, body, status):
+    assert api(setup[4]).post("/api/v1/payment-runs", json=body).status_code == status
+
+
+def test_runs_outside_scope_are_not_found(setup, api, make_user, make_region):
+    region, *_, maker, _ = setup
+    run = api(maker).post("/api/v1/payment-runs", json={"period": period(1), "region_id": region.id}).json
+    stranger = make_user(Role.FINANCE, region=make_region())
+    assert api(stranger).get(f"/api/v1/payment-runs/{run['id']}").status_code == 404
+    assert api(stranger).post(f"/api/v1/payment-runs/{run['id']}/approve").status_code == 404
+    assert api(make_user(Role.CONTRACTMANAGER, region=region)).get(f"/api/v1/payment-runs/{run['id']}").status_code == 403
+
+
+def test_html_make_review_and_approve(setup, login, client):
+    region, contract, *_, maker, checker = setup
+    login(maker)
+    made = client.post("/betalingen/", data={"period": period(1), "scope": f"r:{region.id}"})
+    assert made.status_code == 302
+    detail = client.get(made.headers["Location"])
+    assert "Betaalrun" in detail.get_data(as_text=True) and "een andere financieel medewerker" in detail.get_data(as_text=True)
+    run_url = made.headers["Location"]
+    assert client.post(f"{run_url}/approve").status_code == 403
+    filtered = client.get(f"{run_url}?status=held").get_data(as_text=True)
+    assert "Geen regels met deze filters." in filtered
+    client.post("/logout")
+    login(checker)
+    assert client.post(f"{run_url}/approve").status_code == 302
+    page = client.get(run_url).get_data(as_text=True)
+    assert "Goedgekeurd" in page and "journal.xlsx" in page
+    assert client.get("/betalingen/").status_code == 200
+
+
+def test_html_refuses_an_overlapping_run_on_the_form(setup, login, client):
+    region, *_, maker, _ = setup
+    login(maker)
+    client.post("/betalingen/", data={"period": period(1), "scope": f"r:{region.id}"})
+    again = client.post("/betalingen/", data={"period": period(1), "scope": f"m:{region.municipalities[0].code}"})
+    assert again.status_code == 200 and "conceptbetaalrun" in again.get_data(as_text=True)
+
+
+def test_settings_page_saves_paying_organisation_and_ledger_account(setup, login, client):
+    region, *_, maker, _ = setup
+    login(maker)
+    bad = client.post("/betalingen/instellingen", data={"payer-scope": f"r:{region.id}", "payer-name": "SDD",
+                                                        "payer-iban": "NL91ABNA0417164301"})
+    assert "geen geldig IBAN" in bad.get_data(as_text=True)
+    ok = client.post("/betalingen/instellingen", data={"payer-scope": f"r:{region.id}", "payer-name": "SDD",
+                                                       "payer-iban": "NL91 ABNA 0417 1643 00", "payer-bic": "ABNANL2A"})
+    assert ok.status_code == 302
+    saved = client.post("/betalingen/instellingen", data={"ledger-service": "1", "ledger-kind": "prestatie",
+                                                          "ledger-account": "470120"})
+    page = client.get("/betalingen/instellingen").get_data(as_text=True)
+    assert saved.status_code == 302 and "NL91ABNA0417164300" in page and "470120" in page
