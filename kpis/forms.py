@@ -9,8 +9,9 @@ from kpis import events
 REQUIRED = DataRequired("Dit veld is verplicht.")
 
 
-def _choices(codes) -> list[tuple[str, str]]:
-    return [("", "-")] + [(c, c) for c in codes]
+def _code_field(label: str, codes) -> SelectField:
+    """An optional code; the service checks it against the type, so that the API and the form say the same."""
+    return SelectField(label, choices=[("", "-")] + [(c, c) for c in codes], validate_choice=False)
 
 
 class TrajectoryForm(FlaskForm):
@@ -33,14 +34,14 @@ class EventForm(FlaskForm):
     hours_offered = DecimalField("Aangeboden uren", places=2, validators=[Optional()])
     hours_attended = DecimalField("Aanwezige uren", places=2, validators=[Optional()])
     hours_excused = DecimalField("Geoorloofd afwezige uren", places=2, validators=[Optional()])
-    skill = SelectField("Vaardigheid (voortgangstoets)", choices=_choices(events.SKILLS))
-    level = SelectField("Niveau", choices=_choices(events.TEST_LEVELS))
-    component = SelectField("Examenonderdeel", choices=_choices(events.EXAM_COMPONENTS))
-    result = SelectField("Examenuitslag", choices=_choices(events.EXAM_RESULTS))
-    module = SelectField("Module", choices=_choices(events.MODULES))
+    skill = _code_field("Vaardigheid (voortgangstoets)", events.SKILLS)
+    level = _code_field("Niveau", events.TEST_LEVELS)
+    component = _code_field("Examenonderdeel", events.EXAM_COMPONENTS)
+    result = _code_field("Examenuitslag", events.EXAM_RESULTS)
+    module = _code_field("Module", events.MODULES)
     reason = StringField("Reden (onderbreking: vrije tekst; uitval: uitval, afschaling, verhuizing, ontheffing, "
                          "overig)", validators=[Optional(), Length(max=200)])
-    destination = SelectField("Uitstroom naar", choices=_choices(events.DESTINATIONS))
+    destination = _code_field("Uitstroom naar", events.DESTINATIONS)
     retracts = StringField("Trekt gebeurtenis in (event_id)", validators=[Optional(), Length(max=64)])
 
     def as_item(self) -> dict:

@@ -124,7 +124,7 @@ def import_csv(stream: IO[bytes], *, sender: str, source: str, by: User | None, 
     result, errors, error_count = ImportResult(), [], 0
     for chunk in _chunks(read_events(stream), CHUNK):
         lines = [line for line, _ in chunk]
-        rows, chunk_errors = batch.check([item for _, item in chunk])
+        rows, chunk_errors = batch.check([item for _, item in chunk], from_csv=True)
         batch.store(rows, as_objects=False)
         for error in chunk_errors:
             error_count += 1
@@ -195,10 +195,10 @@ class EventBatch:
         self._targets: dict[str, _Target] = {}  # events a retraction may void, by event_id
         self._seen: dict[str, dict] = {}  # event_id -> content of this chunk's accepted events
 
-    def check(self, items: list[dict]) -> tuple[list[dict], list[dict]]:
+    def check(self, items: list[dict], from_csv: bool = False) -> tuple[list[dict], list[dict]]:
         """The rows to insert, and the errors as {"index", "field", "message"}."""
         self._targets, self._seen = {}, {}
-        parsed = [({}, [(None, item["_shape"])]) if isinstance(item, dict) and "_shape" in item else parse_event(item)
+        parsed = [({}, [(None, item["_shape"])]) if isinstance(item, dict) and "_shape" in item else parse_event(item, from_csv)
                   for item in items]
         self._load_trajectories({clean.get("trajectory") for clean, _ in parsed} - {None, ""})
         stored = self._load_stored([clean["event_id"] for clean, _ in parsed if clean.get("event_id")])
