@@ -9,15 +9,12 @@ from decimal import Decimal
 
 from core.dates import parse_period
 from core.money import parse_decimal
+from core.terms import COMPONENTS as EXAM_COMPONENTS
+from core.terms import DESTINATIONS, EXAM_LEVELS, MODULES, SKILLS
+from core.terms import LEVELS as TEST_LEVELS
 
-SKILLS = ("LE", "LU", "SC", "SP")
-TEST_LEVELS = ("A0", "A1", "A2", "B1", "B2")
-EXAM_COMPONENTS = ("KNM", "LE", "LU", "SC", "SP")
-EXAM_LEVELS = ("A2", "B1", "B2")
 EXAM_RESULTS = ("geslaagd", "gezakt", "geen")
-MODULES = ("MAP", "PVT", "ZROUTE")
 DROPOUT_REASONS = ("uitval", "afschaling", "verhuizing", "ontheffing", "overig")
-DESTINATIONS = ("werk", "opleiding", "overig")
 HOURS = ("hours_offered", "hours_attended", "hours_excused")
 
 TYPE_LABELS = {

@@ -289,6 +289,7 @@ class EventBatch:
         """Insert the rows (retractions after the events they void); a concurrent twin answers 409."""
         plain = [r for r in rows if r["type"] != "retraction"]
         retractions = [r for r in rows if r["type"] == "retraction"]
+        self._wanted = {r["retracts"] for r in retractions if self._targets[r["retracts"]].id is None}
         stored = []
         try:
             for group in (plain, retractions):
@@ -304,17 +305,20 @@ class EventBatch:
         return stored
 
     def _insert(self, rows: list[dict], as_objects: bool) -> list:
-        columns = (ProgressEvent,) if as_objects else (ProgressEvent.id, ProgressEvent.event_id)
-        result = db.session.execute(sa.insert(ProgressEvent).returning(*columns, sort_by_parameter_order=True), rows)
+        """As objects (API) with RETURNING; a CSV chunk as one plain executemany, ids fetched only when needed."""
         if as_objects:
-            events = list(result.scalars())
-            self.first_id = self.first_id or events[0].id
+            events = list(db.session.scalars(
+                sa.insert(ProgressEvent).returning(ProgressEvent, sort_by_parameter_order=True), rows))
             for event in events:
                 self._targets[event.event_id].id = event.id
+            self.first_id = self.first_id or events[0].id
             return events
-        for event_id, ident in ((r.event_id, r.id) for r in result):
+        db.session.execute(sa.insert(ProgressEvent), rows)
+        wanted = {rows[0]["event_id"]} | self._wanted
+        for ident, event_id in db.session.execute(sa.select(ProgressEvent.id, ProgressEvent.event_id).where(
+                ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(wanted))):
             self._targets[event_id].id = ident
-            self.first_id = self.first_id or ident
+            self.first_id = self.first_id or (ident if event_id == rows[0]["event_id"] else None)
         return []
 
     def _load_trajectories(self, references: set[str]) -> None:
