@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from contracts.services import kpis_of, paid_total, schedule_of
-from core.schemas import BaseSchema, Money
+from core.schemas import BaseSchema, Id, Money
 from procurement.models import ProcurementRoute
 
 ROUTES = [r.value for r in ProcurementRoute]
@@ -28,10 +28,10 @@ class KpiSchema(BaseSchema):
 
 class ContractInSchema(BaseSchema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    provider_id = fields.Integer(required=True)
+    provider_id = Id(required=True)
     service = fields.String(required=True)
     procurement_route = fields.String(required=True, validate=validate.OneOf(ROUTES))
-    procurement_case_id = fields.Integer(allow_none=True)
+    procurement_case_id = Id(allow_none=True)
     municipalities = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
@@ -75,7 +75,7 @@ class TariffChangeOutSchema(BaseSchema):
 class ContractListItemSchema(BaseSchema):
     id = fields.Integer()
     reference = fields.String()
-    provider_id = fields.Integer()
+    provider_id = Id()
     service = fields.Function(lambda c: c.service.code)
     procurement_route = fields.Function(lambda c: c.procurement_route.value)
     start_date = fields.Date(attribute="starts_on")
@@ -84,7 +84,7 @@ class ContractListItemSchema(BaseSchema):
 
 
 class ContractOutSchema(ContractListItemSchema):
-    procurement_case_id = fields.Integer(allow_none=True)
+    procurement_case_id = Id(allow_none=True)
     municipalities = fields.Function(lambda c: [m.code for m in c.municipalities])
     price_per_trajectory = Money()
     ceiling = Money(allow_none=True)
@@ -104,7 +104,7 @@ class ContractOutSchema(ContractListItemSchema):
 
 
 class ContractQuery(BaseSchema):
-    provider_id = fields.Integer()
+    provider_id = Id()
     status = fields.String(validate=validate.OneOf(STATUSES))
     page = fields.Integer()
     per_page = fields.Integer()

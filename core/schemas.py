@@ -22,8 +22,7 @@ class Money(fields.Decimal):
 
 def Id(**kwargs):  # noqa: N802 - a field factory that reads as a field class
     """A reference to another object by id: a whole number within the database's 64-bit integers."""
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1,
-                                                                error="Dit is geen bestaand id."), **kwargs)
+    return fields.Integer(validate=validate.Range(min=1, max=2**63 - 1, error="Dit is geen bestaand id."), **kwargs)
 
 
 class ProblemErrorSchema(BaseSchema):

@@ -1,18 +1,18 @@
 """JSON shapes of payment runs (api.md, "payment-runs")."""
 from marshmallow import fields, validate
 
-from core.schemas import BaseSchema, Money
+from core.schemas import BaseSchema, Id, Money
 
 
 class RunInSchema(BaseSchema):
     period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$", error="Geef JJJJ-MM."))
-    region_id = fields.Integer(allow_none=True)
+    region_id = Id(allow_none=True)
     municipality = fields.String(allow_none=True, validate=validate.Length(max=6))
 
 
 class LineOutSchema(BaseSchema):
     trajectory = fields.Function(lambda line: line.trajectory.reference)
-    contract_id = fields.Integer()
+    contract_id = Id()
     milestone = fields.String(attribute="milestone_code")
     kind = fields.String(attribute="milestone_kind")
     month = fields.Function(lambda line: line.month.strftime("%Y-%m") if line.month else None)
@@ -23,7 +23,7 @@ class LineOutSchema(BaseSchema):
 
 
 class ProviderTotalSchema(BaseSchema):
-    provider_id = fields.Integer()
+    provider_id = Id()
     kvk_number = fields.String()
     amount = Money()
 
@@ -37,7 +37,7 @@ class RunSummarySchema(BaseSchema):
     id = fields.Integer()
     period = fields.String()
     status = fields.String()
-    region_id = fields.Integer(allow_none=True)
+    region_id = Id(allow_none=True)
     municipality = fields.Function(lambda run: run.municipality.code if run.municipality else None)
     created_by = fields.Function(lambda run: run.created_by.email if run.created_by else None)
     approved_by = fields.Function(lambda run: run.approved_by.email if run.approved_by else None)
@@ -52,4 +52,4 @@ class RunOutSchema(RunSummarySchema):
 
 
 class SpecificationQuery(BaseSchema):
-    provider_id = fields.Integer(required=True)
+    provider_id = Id(required=True)

@@ -1,7 +1,7 @@
 """JSON shapes of procurement cases and decisions."""
 from marshmallow import fields, validate
 
-from core.schemas import BaseSchema, Money
+from core.schemas import BaseSchema, Id, Money
 from procurement.models import ProcurementRoute
 from procurement.reference import CRITERIA
 
@@ -28,7 +28,7 @@ class FactsSchema(BaseSchema):
 class CaseInSchema(BaseSchema):
     service = fields.String(required=True)
     municipalities = fields.List(fields.String(), load_default=list)
-    region_id = fields.Integer(allow_none=True)
+    region_id = Id(allow_none=True)
     title = fields.String(validate=validate.Length(max=200))
     expected_participants_per_year = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
     participants_by_municipality = fields.Dict(keys=fields.String(), allow_none=True,
@@ -63,14 +63,14 @@ class DecisionOutSchema(BaseSchema):
     decided_at = fields.DateTime()
     approved_by = fields.Function(lambda d: d.approved_by.email if d.approved_by else None)
     approved_at = fields.DateTime(allow_none=True)
-    superseded_by_id = fields.Integer(allow_none=True)
+    superseded_by_id = Id(allow_none=True)
 
 
 class CaseOutSchema(BaseSchema):
     id = fields.Integer()
     service = fields.Function(lambda c: c.service.code)
     municipalities = fields.Function(lambda c: [m.code for m in c.municipalities])
-    region_id = fields.Integer(allow_none=True)
+    region_id = Id(allow_none=True)
     title = fields.String()
     expected_participants_per_year = fields.Integer()
     participants_by_municipality = fields.Dict(allow_none=True)

@@ -1,7 +1,7 @@
 """JSON shapes of the indicator API."""
 from marshmallow import ValidationError, fields, validates_schema
 
-from core.schemas import BaseSchema
+from core.schemas import BaseSchema, Id
 
 
 class WindowQuery(BaseSchema):
@@ -35,7 +35,7 @@ class IndicatorListSchema(BaseSchema):
 
 class AlertSchema(BaseSchema):
     id = fields.Integer()
-    contract_id = fields.Integer()
+    contract_id = Id()
     municipality = fields.Function(lambda a: a.municipality.code if a.municipality else None, allow_none=True)
     kpi = fields.String()
     month = fields.Function(lambda a: a.month.strftime("%Y-%m"))

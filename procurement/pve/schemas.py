@@ -62,7 +62,7 @@ class AttachmentOutSchema(BaseSchema):
 class PveOutSchema(BaseSchema):
     id = fields.Integer()
     title = fields.String()
-    procurement_case_id = fields.Integer()
+    procurement_case_id = Id()
     service = fields.Function(lambda p: p.procurement_case.service.code)
     municipalities = fields.Function(lambda p: [m.code for m in p.procurement_case.municipalities])
     status = fields.Function(lambda p: p.latest.status.value)
@@ -132,8 +132,8 @@ class KpiTermSchema(BaseSchema):
 
 
 class ContractTermsSchema(BaseSchema):
-    pve_version_id = fields.Integer()
-    procurement_case_id = fields.Integer()
+    pve_version_id = Id()
+    procurement_case_id = Id()
     price_per_trajectory = Money()
     ceiling = Money(allow_none=True)
     milestones = fields.List(fields.Nested(MilestoneTermSchema))

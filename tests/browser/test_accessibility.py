@@ -7,12 +7,14 @@ from tests.browser.axe import violations
 
 
 def pages_for(app: Flask, role: Role) -> list[str]:
-    """The parameterless HTML GET pages this role may open, read from the URL map."""
+    """The parameterless HTML GET pages this role may open, read from the URL map (downloads such as
+    template.csv are files, not pages)."""
     paths = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         if (rule.arguments or "GET" not in rule.methods or rule.rule.startswith("/api/")
-                or rule.endpoint == "static" or getattr(view, "is_public", False)):
+                or rule.endpoint == "static" or getattr(view, "is_public", False)
+                or "." in rule.rule.rsplit("/", 1)[-1]):
             continue
         if role in getattr(view, "allowed_roles", set(Role)):
             paths.append(rule.rule)
