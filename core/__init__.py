@@ -7,7 +7,7 @@ from flask import Flask
 
 from core.extensions import csrf, db, login_manager, migrate
 
-DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "kpis", "payments")
+DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "kpis", "kpis.duo", "payments")
 
 
 def create_app(config=None) -> Flask:
