@@ -1,4 +1,5 @@
 """Trajectories (one participant referred to one contract) and their append-only progress events."""
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -7,9 +8,33 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts.models import Contract
 from core.dates import UTCDateTime, now_utc
-from core.extensions import db
+from core.extensions import db, enum_type
 from core.models import Municipality, User
 from core.money import ScaledDecimal
+
+
+class TrajectoryStatus(enum.StrEnum):
+    REFERRED = "aangemeld"
+    ACTIVE = "actief"
+    INTERRUPTED = "onderbroken"
+    DROPPED_OUT = "uitgevallen"
+    COMPLETED = "afgerond"
+
+
+#: The event types that move a trajectory's status; the others leave it as it is.
+STATUS_AFTER = {"start": TrajectoryStatus.ACTIVE, "interruption": TrajectoryStatus.INTERRUPTED,
+                "resumption": TrajectoryStatus.ACTIVE, "dropout": TrajectoryStatus.DROPPED_OUT,
+                "completed": TrajectoryStatus.COMPLETED}
+
+
+def derive_status(events) -> TrajectoryStatus:
+    """The status after the non-voided events, taken by date (then arrival)."""
+    voided = {e.retracts_id for e in events if e.retracts_id is not None}
+    status = TrajectoryStatus.REFERRED
+    for event in sorted(events, key=lambda e: (e.occurred_on, e.id or 0)):
+        if event.id not in voided and event.type in STATUS_AFTER:
+            status = STATUS_AFTER[event.type]
+    return status
 
 
 class Trajectory(db.Model):
@@ -33,6 +58,12 @@ class Trajectory(db.Model):
     contract: Mapped[Contract] = relationship()
     municipality: Mapped[Municipality] = relationship()
     created_by: Mapped[User | None] = relationship()
+    events: Mapped[list["ProgressEvent"]] = relationship(
+        back_populates="trajectory", order_by=lambda: [ProgressEvent.occurred_on, ProgressEvent.id], viewonly=True)
+
+    @property
+    def status(self) -> TrajectoryStatus:
+        return derive_status(self.events)
 
     def __str__(self) -> str:
         return self.reference
@@ -68,9 +99,48 @@ class ProgressEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
-    trajectory: Mapped[Trajectory] = relationship()
+    trajectory: Mapped[Trajectory] = relationship(back_populates="events")
+    created_by: Mapped[User | None] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("sender", "event_id"),
         sa.Index("ix_progress_event_trajectory_type", "trajectory_id", "type"),
     )
+
+
+class ImportStatus(enum.StrEnum):
+    VALIDATING = "validating"
+    INVALID = "invalid"
+    READY = "ready"
+    IMPORTING = "importing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ProgressImport(db.Model):
+    """A CSV file uploaded in the UI: validated in the background, previewed, then imported on confirmation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender: Mapped[str] = mapped_column(sa.String(40))
+    #: A generated file name under UPLOAD_DIR; the user's file name is only shown, never used as a path.
+    stored_name: Mapped[str] = mapped_column(sa.String(64))
+    original_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    status: Mapped[ImportStatus] = mapped_column(enum_type(ImportStatus, 12), default=ImportStatus.VALIDATING)
+    rows: Mapped[int] = mapped_column(default=0)
+    #: Rows handled so far by the running pass, for the progress bar.
+    processed: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    #: The first errors found ({"line", "field", "message"}), and the first rows for the preview.
+    errors: Mapped[list] = mapped_column(sa.JSON, default=list)
+    error_count: Mapped[int] = mapped_column(default=0)
+    preview: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.rows else min(100, self.processed * 100 // self.rows)

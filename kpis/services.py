@@ -1,0 +1,369 @@
+"""Trajectories and the progress feed: every input (API, CSV, manual entry, DUO) goes through `record_events`."""
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Callable, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from contracts.models import Contract
+from core import audit
+from core.auth import visible_municipality_ids
+from core.dates import now_utc
+from core.errors import Conflict, DomainError
+from core.extensions import db
+from core.models import Municipality, Role, User
+from core.personal_data import bsn_lookup_hash, encrypt_bsn, normalise_bsn
+from kpis.csvfile import read_events
+from kpis.events import AFTER_END, CONTENT, ENDS, parse_event
+from kpis.models import ProgressEvent, Trajectory
+
+CHUNK = 5_000
+#: Every inserted row carries all of these, so that one executemany covers a whole chunk.
+INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts", *CONTENT[2:])
+MAX_REPORTED_ERRORS = 1_000
+
+
+def sender_for(user: User) -> str:
+    """Whose event_id namespace a user writes in: the provider's (shared by its users) or the staff member's own."""
+    return f"provider:{user.provider_id}" if user.role == Role.PROVIDER else f"user:{user.id}"
+
+
+def trajectory_scope(user: User | None):
+    """WHERE clause on Trajectory (joined to Contract): providers see their own contracts, staff their municipalities."""
+    if user is None:
+        return sa.true()
+    if user.role == Role.PROVIDER:
+        return Contract.provider_id == (user.provider_id or -1)
+    ids = visible_municipality_ids(user)
+    return sa.true() if ids is None else Trajectory.municipality_id.in_(ids or [-1])
+
+
+def visible_trajectories(user: User):
+    return sa.select(Trajectory).join(Trajectory.contract).where(trajectory_scope(user))
+
+
+def create_trajectory(data: dict, *, by: User, today: date) -> Trajectory:
+    """Refer a participant to a contract; the municipality must take part in it and be in the user's scope."""
+    if db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == data["reference"])):
+        raise DomainError("Deze trajectreferentie bestaat al.", field="reference")
+    contract = db.session.get(Contract, data["contract_id"])
+    municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == data["municipality"]))
+    visible = visible_municipality_ids(by)
+    if contract is None or not _contract_visible(contract, visible):
+        raise DomainError("Onbekend contract.", field="contract_id")
+    if municipality is None or (visible is not None and municipality.id not in visible):
+        raise DomainError("Onbekende gemeente.", field="municipality")
+    if municipality not in contract.municipalities:
+        raise DomainError(f"{municipality.name} neemt geen deel aan contract {contract.reference}.",
+                          field="municipality")
+    for name in ("referral_date", "pip_date"):
+        if data.get(name) and data[name] > today:
+            raise DomainError("Deze datum ligt in de toekomst.", field=name)
+    participant = data.get("participant") or {}
+    bsn = normalise_bsn(participant["bsn"], field="participant.bsn") if participant.get("bsn") else None
+    trajectory = Trajectory(
+        reference=data["reference"], contract=contract, municipality=municipality,
+        referral_date=data["referral_date"], pip_date=data.get("pip_date"),
+        participant_pseudonym="P-" + secrets.token_hex(6).upper(), participant_name=participant.get("name") or None,
+        bsn_encrypted=encrypt_bsn(bsn) if bsn else None, bsn_hash=bsn_lookup_hash(bsn) if bsn else None,
+        created_by=by)
+    db.session.add(trajectory)
+    db.session.flush()
+    audit.record(by, "trajectory_created", trajectory, f"Traject {trajectory.reference} aangemeld",
+                 {"contract": contract.reference, "municipality": municipality.code,
+                  "referral_date": trajectory.referral_date, "bsn": "vastgelegd" if bsn else "geen"})
+    return trajectory
+
+
+def _contract_visible(contract: Contract, visible: set[int] | None) -> bool:
+    return visible is None or any(m.id in visible for m in contract.municipalities)
+
+
+def record_events(items: list[dict], *, sender: str, source: str, by: User | None, today: date) -> list[ProgressEvent]:
+    """Validate every event, then store all of them or none (DomainError with one error per failing item).
+
+    An event_id the sender used before with identical content is a duplicate and stored once; with other content
+    it is an error. `by` is None for system feeds (DUO), which see every trajectory.
+    """
+    batch = EventBatch(sender=sender, source=source, by=by, today=today)
+    rows, errors = batch.check(items)
+    if errors:
+        raise DomainError(_summary(len(errors)), errors=errors)
+    events = batch.store(rows, as_objects=True)
+    _audit_batch(batch, by, events[0] if events else None)
+    return events
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+
+
+def import_csv(stream: IO[bytes], *, sender: str, source: str, by: User | None, today: date,
+               on_progress: Callable[[int], None] | None = None, audit_obj=None) -> ImportResult:
+    """Import a CSV file as one atomic batch, in chunks so that memory does not grow with the file.
+
+    The valid rows of every chunk are written (the transaction is the caller's) so that later rows are checked
+    against earlier ones; if any row fails, DomainError lists the errors by line and the caller rolls back.
+    """
+    batch = EventBatch(sender=sender, source=source, by=by, today=today)
+    result, errors, error_count = ImportResult(), [], 0
+    for chunk in _chunks(read_events(stream), CHUNK):
+        lines = [line for line, _ in chunk]
+        rows, chunk_errors = batch.check([item for _, item in chunk])
+        batch.store(rows, as_objects=False)
+        for error in chunk_errors:
+            error_count += 1
+            if len(errors) < MAX_REPORTED_ERRORS:
+                errors.append({"line": lines[error.pop("index")], **error})
+        result.rows += len(chunk)
+        if on_progress:
+            on_progress(result.rows)
+    if error_count:
+        raise DomainError(_summary(error_count), errors=errors)
+    result.accepted, result.duplicates = batch.accepted, batch.duplicates
+    _audit_batch(batch, by, audit_obj)
+    return result
+
+
+def _summary(count: int) -> str:
+    return f"{count} {'fout' if count == 1 else 'fouten'} gevonden; er is niets opgeslagen."
+
+
+def _audit_batch(batch: "EventBatch", by: User | None, obj) -> None:
+    if obj is not None:
+        audit.record(by, "progress_events_recorded", obj,
+                     f"{batch.accepted} voortgangsgebeurtenissen ontvangen ({batch.source}, afzender {batch.sender}), "
+                     f"{batch.duplicates} dubbel")
+
+
+def _chunks(iterable: Iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class _Known:
+    """What the rules need of one trajectory, kept for the whole batch."""
+
+    id: int
+    referral_date: date
+    end: date | None = None  # the earliest non-voided dropout or completed
+    last: date | None = None  # the latest non-voided event that may not follow an end
+    months: set = field(default_factory=set)  # months with a non-voided attendance event
+
+
+@dataclass
+class _Target:
+    """An event that a retraction in this batch may void."""
+
+    id: int | None
+    trajectory_id: int
+    type: str
+    month: date | None
+    occurred_on: date
+    is_voided: bool
+
+
+class EventBatch:
+    """Checks events against the database and against the earlier events of the same batch."""
+
+    def __init__(self, *, sender: str, source: str, by: User | None, today: date):
+        self.sender, self.source, self.by, self.today = sender, source, by, today
+        self.accepted = self.duplicates = 0
+        self.now = now_utc()
+        self._trajectories: dict[str, _Known | None] = {}
+        # Per chunk only, so that memory stays flat: earlier chunks are in the database by then.
+        self._targets: dict[str, _Target] = {}  # events a retraction may void, by event_id
+        self._seen: dict[str, dict] = {}  # event_id -> content of this chunk's accepted events
+
+    def check(self, items: list[dict]) -> tuple[list[dict], list[dict]]:
+        """The rows to insert, and the errors as {"index", "field", "message"}."""
+        self._targets, self._seen = {}, {}
+        parsed = [parse_event(item) if "_shape" not in item else ({}, [(None, item["_shape"])]) for item in items]
+        self._load_trajectories({clean.get("trajectory") for clean, _ in parsed} - {None, ""})
+        stored = self._load_stored([clean["event_id"] for clean, _ in parsed if clean.get("event_id")])
+        self._load_targets([clean["retracts"] for clean, _ in parsed if clean.get("retracts")])
+        rows, errors = [], []
+        for index, (clean, shape_errors) in enumerate(parsed):
+            found = shape_errors or self._rules(clean, stored)
+            if found:
+                errors += [{"index": index, "field": name, "message": message} for name, message in found]
+            elif clean.get("_duplicate"):
+                self.duplicates += 1
+            else:
+                rows.append(self._accept(clean))
+        return rows, errors
+
+    def _rules(self, clean: dict, stored: dict) -> list[tuple[str, str]]:
+        known = self._trajectories.get(clean["trajectory"])
+        if known is None:
+            return [("trajectory", f"Onbekend traject '{clean['trajectory'][:40]}' (of niet binnen uw bereik).")]
+        content = {"trajectory_id": known.id, "retracts": clean.get("retracts"),
+                   **{name: clean.get(name) for name in CONTENT}}
+        earlier = self._seen.get(clean["event_id"]) or stored.get(clean["event_id"])
+        if earlier is not None:
+            if earlier != content:
+                return [("event_id", "Dit event_id is al gebruikt met een andere inhoud (conflict).")]
+            clean["_duplicate"] = True
+            return []
+        errors = self._date_rules(clean, known)
+        if clean["type"] == "attendance" and "month" in clean:
+            if clean["month"] > self.today.replace(day=1):
+                errors.append(("month", "Deze maand ligt in de toekomst."))
+            elif clean["month"] in known.months:
+                errors.append(("month", "Voor deze maand is al aanwezigheid gemeld; trek die eerst in."))
+        if clean["type"] == "retraction":
+            errors += self._retraction_rules(clean, known)
+        clean["_content"] = content
+        return errors
+
+    def _date_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:
+        day = clean["occurred_on"]
+        if day > self.today:
+            return [("date", "De datum ligt in de toekomst.")]
+        if day < known.referral_date:
+            return [("date", f"De datum ligt vóór de aanmelddatum ({known.referral_date:%d-%m-%Y}).")]
+        if clean["type"] not in AFTER_END and known.end is not None and day > known.end:
+            return [("date", f"Het traject is op {known.end:%d-%m-%Y} beëindigd; daarna kan alleen nog "
+                             "uitstroom of een intrekking.")]
+        if clean["type"] in ENDS and known.last is not None and known.last > day:
+            return [("date", f"Er zijn al gebeurtenissen na deze datum (tot {known.last:%d-%m-%Y}).")]
+        return []
+
+    def _retraction_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:
+        target = self._targets.get(clean["retracts"])
+        if target is None:
+            return [("retracts", "Onbekende gebeurtenis, of een gebeurtenis van een andere afzender.")]
+        if target.trajectory_id != known.id:
+            return [("retracts", "Deze gebeurtenis hoort bij een ander traject.")]
+        if target.type == "retraction":
+            return [("retracts", "Een intrekking kan niet worden ingetrokken.")]
+        if target.is_voided:
+            return [("retracts", "Deze gebeurtenis is al ingetrokken.")]
+        return []
+
+    def _accept(self, clean: dict) -> dict:
+        known = self._trajectories[clean["trajectory"]]
+        self._seen[clean["event_id"]] = clean.pop("_content")
+        kind = clean["type"]
+        if kind == "attendance":
+            known.months.add(clean["month"])
+        if kind in ENDS and (known.end is None or clean["occurred_on"] < known.end):
+            known.end = clean["occurred_on"]
+        if kind not in AFTER_END and (known.last is None or clean["occurred_on"] > known.last):
+            known.last = clean["occurred_on"]
+        if kind == "retraction":
+            target = self._targets[clean["retracts"]]
+            target.is_voided = True
+            known.months.discard(target.month if target.type == "attendance" else None)
+            if target.type in ENDS and known.end == target.occurred_on:
+                known.end = None
+        self._targets[clean["event_id"]] = _Target(None, known.id, kind, clean.get("month"), clean["occurred_on"],
+                                                   False)
+        self.accepted += 1
+        return {**dict.fromkeys(INSERT_KEYS), **{k: v for k, v in clean.items() if k != "trajectory"},
+                "trajectory_id": known.id, "sender": self.sender, "source": self.source,
+                "created_by_id": self.by.id if self.by else None, "created_at": self.now}
+
+    def store(self, rows: list[dict], as_objects: bool) -> list:
+        """Insert the rows (retractions after the events they void); a concurrent twin answers 409."""
+        plain = [r for r in rows if r["type"] != "retraction"]
+        retractions = [r for r in rows if r["type"] == "retraction"]
+        stored = []
+        try:
+            for group in (plain, retractions):
+                if not group:
+                    continue
+                for row in group:
+                    retracts = row.pop("retracts")
+                    row["retracts_id"] = self._targets[retracts].id if retracts else None
+                stored += self._insert(group, as_objects)
+        except IntegrityError as exc:
+            raise Conflict("Een deel van deze gebeurtenissen wordt tegelijk door een ander verzoek opgeslagen; "
+                           "probeer het opnieuw.") from exc
+        return stored
+
+    def _insert(self, rows: list[dict], as_objects: bool) -> list:
+        columns = (ProgressEvent,) if as_objects else (ProgressEvent.id, ProgressEvent.event_id)
+        result = db.session.execute(sa.insert(ProgressEvent).returning(*columns, sort_by_parameter_order=True), rows)
+        if as_objects:
+            events = list(result.scalars())
+            for event in events:
+                self._targets[event.event_id].id = event.id
+            return events
+        for event_id, ident in ((r.event_id, r.id) for r in result):
+            self._targets[event_id].id = ident
+        return []
+
+    def _load_trajectories(self, references: set[str]) -> None:
+        new = [r for r in references if r not in self._trajectories]
+        if not new:
+            return
+        rows = db.session.execute(
+            sa.select(Trajectory.reference, Trajectory.id, Trajectory.referral_date)
+            .join(Trajectory.contract).where(Trajectory.reference.in_(new), trajectory_scope(self.by))).all()
+        self._trajectories.update({ref: None for ref in new})
+        found = {row.id: _Known(row.id, row.referral_date) for row in rows}
+        self._trajectories.update({row.reference: found[row.id] for row in rows})
+        if found:
+            self._load_state(found)
+
+    def _load_state(self, found: dict[int, _Known]) -> None:
+        voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None),
+                                                            ProgressEvent.trajectory_id.in_(list(found)))
+        events = db.session.execute(
+            sa.select(ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on, ProgressEvent.month)
+            .where(ProgressEvent.trajectory_id.in_(list(found)), ProgressEvent.id.not_in(voided),
+                   ProgressEvent.type != "retraction"))
+        for trajectory_id, kind, day, month in events:
+            known = found[trajectory_id]
+            if kind == "attendance":
+                known.months.add(month)
+            if kind in ENDS and (known.end is None or day < known.end):
+                known.end = day
+            if kind not in AFTER_END and (known.last is None or day > known.last):
+                known.last = day
+
+    def _load_stored(self, event_ids: list[str]) -> dict[str, dict]:
+        """This sender's stored events with these event_ids, as the content a duplicate must match."""
+        if not event_ids:
+            return {}
+        target = aliased(ProgressEvent)
+        rows = db.session.execute(
+            sa.select(ProgressEvent, target.event_id.label("retracts"))
+            .outerjoin(target, ProgressEvent.retracts_id == target.id)
+            .where(ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(set(event_ids)))).all()
+        return {event.event_id: {"trajectory_id": event.trajectory_id, "retracts": retracts,
+                                 **{name: getattr(event, name) for name in CONTENT}}
+                for event, retracts in rows}
+
+    def _load_targets(self, event_ids: list[str]) -> None:
+        new = {e for e in event_ids if e not in self._targets}
+        if not new:
+            return
+        voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
+        rows = db.session.execute(
+            sa.select(ProgressEvent.id, ProgressEvent.event_id, ProgressEvent.trajectory_id, ProgressEvent.type,
+                      ProgressEvent.month, ProgressEvent.occurred_on, ProgressEvent.id.in_(voided).label("voided"))
+            .where(ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(new)))
+        for row in rows:
+            self._targets[row.event_id] = _Target(row.id, row.trajectory_id, row.type, row.month, row.occurred_on,
+                                                  bool(row.voided))
+
+
+def events_of(trajectory: Trajectory) -> list[tuple[ProgressEvent, bool]]:
+    """The trajectory's events for its timeline, each with whether a retraction voided it."""
+    voided = {e.retracts_id for e in trajectory.events if e.retracts_id}
+    return [(event, event.id in voided) for event in trajectory.events]
