@@ -33,8 +33,12 @@ def exam_event(result: dict, trajectory_id: int, reference: str) -> dict:
 
 def exam_events(results: list[dict], trajectory_id: int, reference: str, referral_date: date,
                 today: date) -> list[dict]:
-    """The (loaded) results that belong to this trajectory: from its referral date up to today, oldest first."""
-    own = [r for r in results if referral_date <= r["examendatum"] <= today]
+    """The (loaded) results that belong to this trajectory: from its referral date up to today, oldest first.
+
+    A language exam without a level cannot be recorded (our `exam` event needs one) and is left out.
+    """
+    own = [r for r in results if referral_date <= r["examendatum"] <= today
+           and (r["onderdeel"] == "KNM" or r.get("niveau"))]
     return [exam_event(r, trajectory_id, reference) for r in sorted(own, key=lambda r: (r["examendatum"],
                                                                                         r["onderdeel"]))]
 

@@ -20,9 +20,11 @@ from kpis.duo.client import DuoClient, DuoError, DuoResponse
 from kpis.duo.models import (DuoExchange, DuoNotification, DuoOutboxItem, DuoTrajectoryState, HANDLED,
                              NotificationStatus, OutboxKind, OutboxStatus)
 from kpis.duo.schemas import exam_results_in, term_in
-from kpis.models import ProgressEvent, Trajectory
+from kpis.services import record_events
+from kpis.models import ProgressEvent, Trajectory, TrajectoryStatus
 
 CLAIM_FOR = timedelta(minutes=10)
+ENDED = (TrajectoryStatus.DROPPED_OUT, TrajectoryStatus.COMPLETED)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -86,11 +88,12 @@ def _same_or_conflict(existing: DuoNotification, digest: str) -> DuoNotification
 
 
 def current_trajectory(bsn_hash: str) -> Trajectory | None:
-    """The participant's trajectory that DUO's news is about: the latest one that DUO has not ended."""
+    """The participant's trajectory that DUO's news is about: the latest one that has not ended."""
     ended = sa.select(DuoTrajectoryState.trajectory_id).where(DuoTrajectoryState.obligation_ended_on.is_not(None))
-    return db.session.scalar(
+    candidates = db.session.scalars(
         sa.select(Trajectory).where(Trajectory.bsn_hash == bsn_hash, Trajectory.id.not_in(ended))
-        .order_by(Trajectory.referral_date.desc(), Trajectory.id.desc()).limit(1))
+        .order_by(Trajectory.referral_date.desc(), Trajectory.id.desc())).all()
+    return next((t for t in candidates if t.status not in ENDED), None)
 
 
 def handle_notification(notification: DuoNotification, *, today, now: datetime) -> DuoNotification:
@@ -155,8 +158,6 @@ def _flag_transfer(notification, trajectory, today, now) -> str:
 
 
 def _end(notification, trajectory, today, now) -> str:
-    from kpis.services import record_events
-
     day = min(_local_date(notification.registered_at), today)
     record_events([mapping.end_event(notification.event_code, trajectory.id, trajectory.reference, day)],
                   sender=mapping.SENDER, source="duo", by=None, today=today)
@@ -289,8 +290,6 @@ CALLS = {
 
 
 def _apply_exam_results(item: DuoOutboxItem, response: DuoResponse, today) -> str:
-    from kpis.services import record_events
-
     trajectory = item.trajectory
     events = mapping.exam_events(exam_results_in.load(response.body or []), trajectory.id, trajectory.reference,
                                  trajectory.referral_date, today)
