@@ -128,7 +128,8 @@ class FakeDuo(BaseAdapter):
         self.calls.append((request.method, path, headers, body))
         status, payload = self.fail_with.pop(0) if self.fail_with else self._answer(request.method, path, body)
         answer_headers = {"API-Version": "1.0.0", "berichtId": headers["berichtId"]}
-        assert api.response_errors(request.method, path, status, answer_headers, payload) == []
+        if status < 500:  # a 5xx may come from DUO's gateway rather than the API, whatever the API defines
+            assert api.response_errors(request.method, path, status, answer_headers, payload) == []
         return self._response(request, status, payload, answer_headers)
 
     def _answer(self, method: str, path: str, body):
