@@ -114,7 +114,6 @@ class ImportStatus(enum.StrEnum):
     READY = "ready"
     IMPORTING = "importing"
     DONE = "done"
-    FAILED = "failed"
 
 
 class ProgressImport(db.Model):

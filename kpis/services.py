@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from contracts.models import Contract
+from contracts.models import Contract, ContractStatus
 from core import audit
-from core.auth import visible_municipality_ids
+from core.auth import scope_filter, visible_municipality_ids
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, User
-from core.personal_data import bsn_lookup_hash, encrypt_bsn, normalise_bsn
+from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_bsn, normalise_bsn
 from kpis.csvfile import read_events
 from kpis.events import AFTER_END, CONTENT, ENDS, parse_event
 from kpis.models import ProgressEvent, Trajectory
@@ -24,6 +24,15 @@ CHUNK = 5_000
 #: Every inserted row carries all of these, so that one executemany covers a whole chunk.
 INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts", *CONTENT[2:])
 MAX_REPORTED_ERRORS = 1_000
+
+
+class BatchRejected(DomainError):
+    """Some events failed: nothing is stored; `errors` lists (up to a limit) each failing item or line."""
+
+    def __init__(self, errors: list[dict], count: int):
+        super().__init__(f"{count} {'fout' if count == 1 else 'fouten'} gevonden; er is niets opgeslagen.",
+                         errors=errors)
+        self.count = count
 
 
 def sender_for(user: User) -> str:
@@ -45,13 +54,13 @@ def visible_trajectories(user: User):
     return sa.select(Trajectory).join(Trajectory.contract).where(trajectory_scope(user))
 
 
-def create_trajectory(data: dict, *, by: User, today: date) -> Trajectory:
+def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory:
     """Refer a participant to a contract; the municipality must take part in it and be in the user's scope."""
     if db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == data["reference"])):
         raise DomainError("Deze trajectreferentie bestaat al.", field="reference")
     contract = db.session.get(Contract, data["contract_id"])
     municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == data["municipality"]))
-    visible = visible_municipality_ids(by)
+    visible = visible_municipality_ids(by) if by is not None else None
     if contract is None or not _contract_visible(contract, visible):
         raise DomainError("Onbekend contract.", field="contract_id")
     if municipality is None or (visible is not None and municipality.id not in visible):
@@ -91,9 +100,9 @@ def record_events(items: list[dict], *, sender: str, source: str, by: User | Non
     batch = EventBatch(sender=sender, source=source, by=by, today=today)
     rows, errors = batch.check(items)
     if errors:
-        raise DomainError(_summary(len(errors)), errors=errors)
+        raise BatchRejected(errors, len(errors))
     events = batch.store(rows, as_objects=True)
-    _audit_batch(batch, by, events[0] if events else None)
+    _audit_batch(batch, by)
     return events
 
 
@@ -105,7 +114,7 @@ class ImportResult:
 
 
 def import_csv(stream: IO[bytes], *, sender: str, source: str, by: User | None, today: date,
-               on_progress: Callable[[int], None] | None = None, audit_obj=None) -> ImportResult:
+               on_progress: Callable[[int], None] | None = None) -> ImportResult:
     """Import a CSV file as one atomic batch, in chunks so that memory does not grow with the file.
 
     The valid rows of every chunk are written (the transaction is the caller's) so that later rows are checked
@@ -125,19 +134,16 @@ def import_csv(stream: IO[bytes], *, sender: str, source: str, by: User | None, 
         if on_progress:
             on_progress(result.rows)
     if error_count:
-        raise DomainError(_summary(error_count), errors=errors)
+        raise BatchRejected(errors, error_count)
     result.accepted, result.duplicates = batch.accepted, batch.duplicates
-    _audit_batch(batch, by, audit_obj)
+    _audit_batch(batch, by)
     return result
 
 
-def _summary(count: int) -> str:
-    return f"{count} {'fout' if count == 1 else 'fouten'} gevonden; er is niets opgeslagen."
-
-
-def _audit_batch(batch: "EventBatch", by: User | None, obj) -> None:
-    if obj is not None:
-        audit.record(by, "progress_events_recorded", obj,
+def _audit_batch(batch: "EventBatch", by: User | None) -> None:
+    """One audit line per batch, on its first stored event."""
+    if batch.first_id is not None:
+        audit.record(by, "progress_events_recorded", db.session.get(ProgressEvent, batch.first_id),
                      f"{batch.accepted} voortgangsgebeurtenissen ontvangen ({batch.source}, afzender {batch.sender}), "
                      f"{batch.duplicates} dubbel")
 
@@ -183,6 +189,7 @@ class EventBatch:
         self.sender, self.source, self.by, self.today = sender, source, by, today
         self.accepted = self.duplicates = 0
         self.now = now_utc()
+        self.first_id: int | None = None
         self._trajectories: dict[str, _Known | None] = {}
         # Per chunk only, so that memory stays flat: earlier chunks are in the database by then.
         self._targets: dict[str, _Target] = {}  # events a retraction may void, by event_id
@@ -191,7 +198,8 @@ class EventBatch:
     def check(self, items: list[dict]) -> tuple[list[dict], list[dict]]:
         """The rows to insert, and the errors as {"index", "field", "message"}."""
         self._targets, self._seen = {}, {}
-        parsed = [parse_event(item) if "_shape" not in item else ({}, [(None, item["_shape"])]) for item in items]
+        parsed = [({}, [(None, item["_shape"])]) if isinstance(item, dict) and "_shape" in item else parse_event(item)
+                  for item in items]
         self._load_trajectories({clean.get("trajectory") for clean, _ in parsed} - {None, ""})
         stored = self._load_stored([clean["event_id"] for clean, _ in parsed if clean.get("event_id")])
         self._load_targets([clean["retracts"] for clean, _ in parsed if clean.get("retracts")])
@@ -300,11 +308,13 @@ class EventBatch:
         result = db.session.execute(sa.insert(ProgressEvent).returning(*columns, sort_by_parameter_order=True), rows)
         if as_objects:
             events = list(result.scalars())
+            self.first_id = self.first_id or events[0].id
             for event in events:
                 self._targets[event.event_id].id = event.id
             return events
         for event_id, ident in ((r.event_id, r.id) for r in result):
             self._targets[event_id].id = ident
+            self.first_id = self.first_id or ident
         return []
 
     def _load_trajectories(self, references: set[str]) -> None:
@@ -367,3 +377,37 @@ def events_of(trajectory: Trajectory) -> list[tuple[ProgressEvent, bool]]:
     """The trajectory's events for its timeline, each with whether a retraction voided it."""
     voided = {e.retracts_id for e in trajectory.events if e.retracts_id}
     return [(event, event.id in voided) for event in trajectory.events]
+
+
+def record_manual_event(trajectory: Trajectory, item: dict, *, by: User, today: date) -> ProgressEvent:
+    """Staff enter one event by hand; it gets a generated event_id in the staff member's namespace."""
+    item = {**item, "trajectory": trajectory.reference, "event_id": "M-" + secrets.token_hex(8)}
+    [event] = record_events([item], sender=sender_for(by), source="manual", by=by, today=today)
+    return event
+
+
+def masked_bsn(trajectory: Trajectory, user: User) -> str:
+    """The BSN as staff see it (*****6789); providers never see it."""
+    if user.role == Role.PROVIDER or not trajectory.bsn_encrypted:
+        return ""
+    return mask_bsn(decrypt_bsn(trajectory.bsn_encrypted))
+
+
+def fill_trajectory_choices(form, user: User):
+    """The active contracts and municipalities the user may refer participants to."""
+    visible = visible_municipality_ids(user)
+    contracts = db.session.scalars(sa.select(Contract).where(Contract.status == ContractStatus.ACTIVE)
+                                   .order_by(Contract.reference)).all()
+    form.contract_id.choices = [(c.id, f"{c.reference} - {c.provider.name} ({c.service.name})")
+                                for c in contracts if _contract_visible(c, visible)]
+    municipalities = db.session.scalars(sa.select(Municipality).where(scope_filter(user, Municipality.id))
+                                        .order_by(Municipality.name)).all()
+    form.municipality.choices = [(m.code, m.name) for m in municipalities]
+    return form
+
+
+def trajectory_data(form_data: dict) -> dict:
+    """The form's fields in the API's shape, so that both reach create_trajectory alike."""
+    names = ("reference", "contract_id", "municipality", "referral_date", "pip_date")
+    return {**{n: form_data[n] for n in names},
+            "participant": {"name": form_data.get("name"), "bsn": form_data.get("bsn")}}
