@@ -55,6 +55,22 @@ class Config:
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", 15))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
 
+    # DUO's M2M inburgering APIs (kpis/duo): Digikoppeling REST over mutual TLS with a PKIoverheid certificate.
+    DUO_BASE_URL = os.environ.get("DUO_BASE_URL", "")  # e.g. https://api.duo.example:1234/v1
+    DUO_OIN = os.environ.get("DUO_OIN", "")  # DUO's OIN: doel of our requests, bron of its notifications
+    DUO_OWN_OIN = os.environ.get("DUO_OWN_OIN", "")  # the municipality's (or region's) OIN
+    #: Per-municipality OINs where the region's municipalities each have their own: "GM0505=0000...,GM0642=0000...".
+    DUO_MUNICIPALITY_OINS = os.environ.get("DUO_MUNICIPALITY_OINS", "")
+    DUO_CLIENT_CERT = os.environ.get("DUO_CLIENT_CERT", "")  # PEM path of the PKIoverheid client certificate
+    DUO_CLIENT_KEY = os.environ.get("DUO_CLIENT_KEY", "")
+    DUO_CA_BUNDLE = os.environ.get("DUO_CA_BUNDLE", "")  # PKIoverheid private root; empty: the system store
+    DUO_TIMEOUT_SECONDS = float(os.environ.get("DUO_TIMEOUT_SECONDS", 20))
+    DUO_MAX_ATTEMPTS = int(os.environ.get("DUO_MAX_ATTEMPTS", 12))
+    #: Inbound notifications: the header in which the mTLS-terminating proxy passes the client certificate's OIN.
+    DUO_TRUSTED_OIN_HEADER = os.environ.get("DUO_TRUSTED_OIN_HEADER", "")
+    #: ... or a bearer token that DUO's side (or the proxy) sends; neither set: every notification is refused.
+    DUO_NOTIFICATION_TOKEN = os.environ.get("DUO_NOTIFICATION_TOKEN", "")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

@@ -8,7 +8,8 @@ from werkzeug.routing import IntegerConverter
 
 from core.extensions import csrf, db, login_manager, migrate
 
-DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "kpis", "kpis.indicators", "payments")
+DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "kpis", "kpis.duo", "kpis.indicators",
+           "payments")
 
 
 def create_app(config=None) -> Flask:

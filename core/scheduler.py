@@ -29,7 +29,9 @@ class Job:
     id: str
     func: Callable  # func(today) -> str | None, the service call; its return value is logged
     cron: dict  # CronTrigger fields, e.g. {"hour": 2, "minute": 15}
-    period: str = "daily"  # "daily" or "monthly": how often the job may run at most
+    #: "daily" or "monthly": how often the job may run at most; "continuous": on every tick, unclaimed, for jobs
+    #: that claim their own work row by row (an outbox) and so may run in several processes at once.
+    period: str = "daily"
 
 
 def register_job(app: Flask, job: Job) -> None:
@@ -67,6 +69,8 @@ def run_job(app: Flask, job_id: str, day=None) -> str | None:
     job = app.extensions["jobs"][job_id]
     with app.app_context():
         day = day or today()
+        if job.period == "continuous":
+            return _run_unclaimed(job, day)
         run = _claim(job, period_key(job, day))
         if run is None:
             log.info("job %s already ran for this period", job.id)
@@ -83,6 +87,17 @@ def run_job(app: Flask, job_id: str, day=None) -> str | None:
         run.finished_at = now_utc()
         db.session.commit()
         return run.status
+
+
+def _run_unclaimed(job: Job, day) -> str:
+    try:
+        job.func(day)
+        db.session.commit()
+        return "done"
+    except Exception:
+        db.session.rollback()
+        log.exception("job %s failed", job.id)
+        return "failed"
 
 
 def build_scheduler(app: Flask, blocking: bool = False):

@@ -13,6 +13,8 @@ from core.models import Role
 
 #: The only endpoints anyone may reach without logging in.
 PUBLIC = {"core.login", "core_api.openapi", "static", "open_house.admitted"}
+#: Endpoints that machines call with credentials of their own (DUO: certificate OIN or token), not users.
+MACHINE = {"duo_notificaties.create_notification"}
 #: Endpoints every logged-in user may use, whatever the role (reference data is filtered by scope).
 EVERY_ROLE = {"core.index", "core.logout", "core_api.municipalities", "core_api.regions", "core_api.region",
               "core_api.service_catalogue"}
@@ -48,6 +50,9 @@ def test_endpoint_authorisation(app, client, api, login, users, endpoint, rule, 
     view = app.view_functions[endpoint]
     is_api = rule.startswith("/api/")
 
+    if endpoint in MACHINE:
+        assert client.open(url, method=method).status_code == 401
+        return
     if endpoint in PUBLIC or getattr(view, "is_public", False):
         assert endpoint in PUBLIC, f"{endpoint} is reachable without login but not in the agreed list"
         return
