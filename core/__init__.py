@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from core.extensions import csrf, db, login_manager, migrate
+from core.extensions import MAX_ID, csrf, db, login_manager, migrate
 
 DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "kpis", "kpis.duo", "kpis.indicators",
            "payments")
@@ -64,12 +64,12 @@ def create_app(config=None) -> Flask:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` ids. A number beyond the database's 64-bit integers names no object: it becomes 0, which no
-    row has, so it answers 404 like any unknown id instead of overflowing in the driver (500)."""
+    """`<int:...>` ids. A number beyond the database's integer keys names no object: it becomes 0, which no row
+    has, so it answers 404 like any unknown id instead of an out-of-range error in the database (500)."""
 
     def to_python(self, value: str) -> int:
         number = super().to_python(value)
-        return number if number < 2**63 else 0
+        return number if number <= MAX_ID else 0
 
 
 def _refuse_default_secrets(app: Flask) -> None:

@@ -29,3 +29,6 @@ def enum_type(enum_cls, length: int = 30):
     """A StrEnum stored as its readable value in a VARCHAR (no native enum, so adding a member needs no DDL)."""
     return sa.Enum(enum_cls, native_enum=False, length=length, validate_strings=True,
                    values_callable=lambda members: [m.value for m in members])
+
+#: The largest id an integer key holds (PostgreSQL `integer`); a larger number in a URL or body names no object.
+MAX_ID = 2**31 - 1

@@ -1,6 +1,5 @@
 """The JSON API plumbing: token-only blueprints, request parsing, pagination and the OpenAPI document."""
 import re
-from functools import wraps
 
 import sqlalchemy as sa
 from apispec import APISpec
@@ -9,7 +8,7 @@ from flask import Blueprint, abort, current_app, request
 from marshmallow import Schema
 
 from core.auth import authenticate_bearer
-from core.extensions import csrf, db
+from core.extensions import MAX_ID, csrf, db
 from core.schemas import Money, PageQuery, ProblemSchema
 
 API_PREFIX = "/api/v1"
@@ -97,7 +96,7 @@ def openapi_document(app) -> dict:
             raise RuntimeError(f"API view {rule.endpoint} has no @doc")
         path = _PATH_ARG.sub(r"{\2}", rule.rule)
         params = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1} if converter == "int" else {"type": "string"}}
+                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID} if converter == "int" else {"type": "string"}}
                   for converter, name in _PATH_ARG.findall(rule.rule)]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(view, info, params)

@@ -1,5 +1,7 @@
 """The base of every JSON schema, the problem and page schemas, and the core resources."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+
+from core.extensions import MAX_ID
 
 PER_PAGE_MAX = 500
 
@@ -8,6 +10,23 @@ class BaseSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+    @pre_load
+    def refuse_nul_characters(self, data, **kwargs):
+        """No text field holds a NUL character (PostgreSQL refuses them), wherever it sits in the body."""
+        if _holds_nul(data):
+            raise ValidationError("De invoer bevat een ongeldig teken (NUL).")
+        return data
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 class Money(fields.Decimal):
@@ -21,8 +40,8 @@ class Money(fields.Decimal):
 
 
 def Id(**kwargs):  # noqa: N802 - a field factory that reads as a field class
-    """A reference to another object by id: a whole number within the database's 64-bit integers."""
-    return fields.Integer(validate=validate.Range(min=1, max=2**63 - 1, error="Dit is geen bestaand id."), **kwargs)
+    """A reference to another object by id: a whole number within the database's integer keys."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID, error="Dit is geen bestaand id."), **kwargs)
 
 
 class ProblemErrorSchema(BaseSchema):

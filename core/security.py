@@ -1,5 +1,5 @@
 """Default-deny login gate and the security headers on every response."""
-from flask import Flask, current_app, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -16,6 +16,12 @@ def register_security(app: Flask) -> None:
         if request.endpoint == "static" or current_user.is_authenticated:
             return None
         return redirect(url_for("core.login", next=request.full_path if request.query_string else request.path))
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No text field holds a NUL character (PostgreSQL refuses them): refuse such input up front."""
+        if any("\x00" in value for values in (request.args, request.form) for value in values.values()):
+            abort(400, "De invoer bevat een ongeldig teken (NUL).")
 
     @app.after_request
     def headers(response):

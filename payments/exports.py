@@ -15,7 +15,6 @@ from sqlalchemy.orm import joinedload
 from contracts.models import Contract
 from core.errors import Conflict, DomainError
 from core.extensions import db
-from kpis.models import Trajectory
 from payments.models import LineStatus, PaymentLine, PaymentRun, RunStatus
 from payments.services import ledger_accounts, paying_organisation
 

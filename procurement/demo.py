@@ -1,5 +1,5 @@
 """Demo data: a few realistic procurement cases for Drechtsteden, decided, approved and planned."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from core.dates import now_utc, today

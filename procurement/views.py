@@ -16,7 +16,7 @@ from procurement import planning, services
 from procurement.assessment import assess
 from procurement.forms import (CaseForm, DecisionForm, MilestoneForm, PlanningForm, PolicyForm, ScoreForm,
                                case_data, fill_case_form)
-from procurement.models import ROUTE_LABELS, PlanningMilestone, ProcurementCase, RouteScore
+from procurement.models import ROUTE_LABELS, ProcurementCase, RouteScore
 from procurement.reference import CRITERIA
 
 bp = Blueprint("procurement", __name__, url_prefix="/inkoop")

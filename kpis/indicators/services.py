@@ -1,6 +1,6 @@
 """Indicator values per contract, provider and municipality; the nightly monthly values; alerts; drill-downs."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa

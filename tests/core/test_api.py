@@ -82,7 +82,7 @@ def test_another_regions_region_answers_404(api, make_user, make_region):
     assert client.get(f"/api/v1/regions/{theirs.id}").status_code == 404
 
 
-@pytest.mark.parametrize("region_id, status", [(2**63 - 1, 404), (2**63, 404), (10**40, 404)])
+@pytest.mark.parametrize("region_id, status", [(2**31 - 1, 404), (2**31, 404), (2**63, 404), (10**40, 404)])
 def test_ids_beyond_the_databases_integers_are_unknown(api, make_user, region_id, status):
     assert api(make_user(Role.ADMIN)).get(f"/api/v1/regions/{region_id}").status_code == status
 
@@ -118,3 +118,16 @@ def test_openapi_document_is_public_and_lists_every_api_route(app, client):
 def test_unknown_api_path_is_problem_json(api, make_user):
     response = api(make_user(Role.ADMIN)).get("/api/v1/nope")
     assert response.status_code == 404 and response.content_type.startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("method, path, body, status", [
+    ("get", "/api/v1/municipalities?page=1%00", None, 400),
+    ("post", "/api/v1/municipalities", {"code": "GM0001", "name": "Nul\x00stad", "cost_centre": "K"}, 422),
+    ("post", "/api/v1/regions", {"name": "Regio", "executing_organisation": "X", "municipalities": ["GM\x000001"]}, 422),
+])
+def test_nul_characters_are_refused_before_they_reach_the_database(api, make_user, method, path, body, status):
+    client = api(make_user(Role.ADMIN))
+    response = getattr(client, method)(path, json=body)
+    assert response.status_code == status
+    assert "NUL" in response.get_json()["detail"] or any("NUL" in e["message"] for e in response.get_json()["errors"])
+    assert client.get("/api/v1/municipalities").get_json()["total"] == 0

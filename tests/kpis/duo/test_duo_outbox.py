@@ -9,7 +9,7 @@ from core.extensions import db
 from core.models import Role
 from core.scheduler import run_job
 from kpis.duo import services
-from kpis.duo.models import DuoExchange, DuoOutboxItem, OutboxKind, OutboxStatus
+from kpis.duo.models import DuoExchange, DuoOutboxItem, OutboxStatus
 from tests.kpis.duo.conftest import BSN, OWN_OIN
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
