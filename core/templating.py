@@ -1,5 +1,6 @@
 """Jinja filters and globals: money and dates in Dutch notation, navigation per role."""
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -22,6 +23,11 @@ def format_date(value: date | datetime | None, long: bool = False) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if long else f"{value:%d-%m-%Y}"
 
 
+def format_number(value: Decimal | None) -> str:
+    """A decimal in Dutch notation without trailing zeros: 10.0000 -> "10", 0.8500 -> "0,85"."""
+    return "-" if value is None else f"{value.normalize():f}".replace(".", ",")
+
+
 def navigation() -> list:
     if not current_user.is_authenticated:
         return []
@@ -31,5 +37,6 @@ def navigation() -> list:
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_number, "number")
     app.add_template_global(navigation)
     app.add_template_global(ROLE_LABELS, "role_labels")

@@ -1,18 +1,15 @@
 """The scorecard of a contract over a period, for the periodic meeting with the provider."""
 from core.dates import now_utc
 from core.pdf import build_pdf, table, text
+from core.templating import format_number
 from kpis.indicators.formatting import format_norm, format_value
 
 STATUS = {"green": "groen", "red": "ROOD", "grey": "geen waarde"}
 
 
-def _number(value) -> str:
-    return "-" if value is None else f"{value.normalize():f}".replace(".", ",")
-
-
 def indicator_rows(indicators) -> list[list[str]]:
     return [[i.result.name, format_value(i.result.value, i.kpi), format_norm(i.norm, i.direction, i.kpi),
-             STATUS[i.status], _number(i.result.numerator), _number(i.result.denominator)] for i in indicators]
+             STATUS[i.status], format_number(i.result.numerator), format_number(i.result.denominator)] for i in indicators]
 
 
 HEADER = ["Indicator", "Waarde", "Norm", "Status", "Teller", "Noemer"]

@@ -70,3 +70,13 @@ def test_bsns_never_reach_the_log(app, caplog):
         logging.getLogger("any").exception("failed")
     assert "111222333" not in caplog.text and "[BSN]" in caplog.text
     assert redact_bsns("order 123456789 stays") == "order 123456789 stays"
+
+
+@pytest.mark.parametrize("value, shown", [
+    (Decimal("10.0000"), "10"), (Decimal("0.8500"), "0,85"), (Decimal("12.5"), "12,5"), (Decimal("100"), "100"),
+    (None, "-"),
+])
+def test_numbers_are_shown_in_dutch_without_exponent_or_trailing_zeros(value, shown):
+    from core.templating import format_number
+
+    assert format_number(value) == shown
