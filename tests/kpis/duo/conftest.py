@@ -25,9 +25,10 @@ DUO_CONFIG = {"DUO_BASE_URL": BASE_URL, "DUO_OIN": DUO_OIN, "DUO_OWN_OIN": OWN_O
 
 
 def _spec_dir() -> Path:
-    """shared/duo next to the checkout or one of its parents (CI: /work/main beside /work/shared); fail if absent."""
+    """shared/duo next to the checkout or one of its parents, or the team's workspace copy (/work/shared/duo, for a
+    clone made elsewhere); fail if absent."""
     candidates = [Path(os.environ["DUO_SPEC_DIR"])] if os.environ.get("DUO_SPEC_DIR") else [
-        parent / "shared" / "duo" for parent in (REPO, *REPO.parents)]
+        *(parent / "shared" / "duo" for parent in (REPO, *REPO.parents)), Path("/work/shared/duo")]
     for candidate in candidates:
         if (candidate / "API" / "Notificatie" / "openapi.yml").is_file():
             return candidate
