@@ -12,7 +12,7 @@ from kpis.models import ProgressEvent, Trajectory
 def test_generator_loads_the_mix_in_bulk(file_app):
     with file_app.app_context():
         stats = dataset.generate(scale=0.002)
-        kinds = dict(db.session.execute(sa.select(ProgressEvent.type, sa.func.count()).group_by(ProgressEvent.type)))
+        kinds = dict(db.session.execute(sa.select(ProgressEvent.type, sa.func.count()).group_by(ProgressEvent.type)).all())
         assert stats["trajectories"] == db.session.scalar(sa.select(sa.func.count(Trajectory.id))) == 200
         assert stats["events"] == sum(kinds.values())
         assert 30 * 200 < stats["events"] < 50 * 200
