@@ -5,7 +5,7 @@ DEMO_DB := instance/demo.db
 FLASK := FLASK_ENV=development DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(VENV)/bin/flask --app wsgi
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test install install-dev assets system-deps
+.PHONY: demo test bench install install-dev assets system-deps
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -35,3 +35,10 @@ demo: install
 
 test: install-dev
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# National-scale benchmarks (issue 10): SCALE=1.0 is the national data set; BENCH_DB is rebuilt (and BENCH_DB_quarter).
+SCALE ?= 1.0
+BENCH_DB ?= postgresql:///bench_national
+bench: install
+	@case "$(BENCH_DB)" in postgresql:///*) createdb "$${BENCH_DB##*/}" 2>/dev/null || true;; esac
+	$(PY) -m benchmarks.national --scale $(SCALE) --database-url $(BENCH_DB)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from contracts.models import Contract, ContractStatus
 from core import audit
 from core.auth import scope_filter, visible_municipality_ids
+from core.bulk import insert_rows
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
@@ -313,7 +314,7 @@ class EventBatch:
                 self._targets[event.event_id].id = event.id
             self.first_id = self.first_id or events[0].id
             return events
-        db.session.execute(sa.insert(ProgressEvent), rows)
+        insert_rows(ProgressEvent, rows)
         wanted = {rows[0]["event_id"]} | self._wanted
         for ident, event_id in db.session.execute(sa.select(ProgressEvent.id, ProgressEvent.event_id).where(
                 ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(wanted))):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from contracts.models import Contract, Milestone
 from core import audit
+from core.bulk import insert_rows
 from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.dates import month_end, now_utc, parse_period
 from core.errors import Conflict, DomainError, Forbidden
@@ -216,8 +217,7 @@ def _calculate(run: PaymentRun) -> None:
                          "reason": "ingetrokken"} for amount, template in owed.values()]
     _hold_at_ceiling(new_lines, corrections)
     lines = corrections + new_lines
-    if lines:
-        db.session.execute(sa.insert(PaymentLine), lines)
+    insert_rows(PaymentLine, lines)
     run.total = sum((l["amount"] for l in lines if l["status"] != LineStatus.HELD), ZERO)
     run.held_total = sum((l["amount"] for l in lines if l["status"] == LineStatus.HELD), ZERO)
     run.calculated_at = now_utc()

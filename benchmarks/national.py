@@ -1,0 +1,310 @@
+"""National-scale benchmarks (issue 10). Each prints its figure and its ratio to the limit measured in the same run.
+
+    python -m benchmarks.national --scale 1.0 --database-url postgresql:///bench_national
+    python -m benchmarks.national --scale 0.1 --database-url sqlite:////tmp/bench.db
+
+(a) payment run for the whole country for one month against one hand-written SQL query over the same events;
+(b) progress import rows/s against COPY (PostgreSQL) or executemany (SQLite) of the same rows;
+(c) the KPI dashboard of one region under 20 concurrent users (gunicorn + a small Python load generator);
+(d) peak memory of the national run, at this scale and at a quarter of it (each in a fresh process).
+The database is dropped and rebuilt.
+"""
+import argparse
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import dataset  # noqa: E402
+from config import TestConfig  # noqa: E402
+from core import create_app  # noqa: E402
+from core.extensions import db  # noqa: E402
+
+#: One hand-written query: the total that a first run for the cut-off pays for dataset.SCHEDULE (no ceilings).
+NATIONAL_TOTAL_SQL = """
+WITH counting0 AS (
+  SELECT e.trajectory_id, e.type, e."date" AS d, e.month, e.hours_offered_e2 AS offered,
+         e.hours_attended_e2 AS attended, e.hours_excused_e2 AS excused, e.skill, e.level, e.component, e.result,
+         e.module, e.destination
+  FROM progress_event e
+  WHERE e.type <> 'retraction' AND NOT EXISTS (SELECT 1 FROM progress_event r WHERE r.retracts_id = e.id)
+), dropout AS (
+  SELECT trajectory_id, MIN(d) AS d FROM counting0 WHERE type = 'dropout' GROUP BY trajectory_id
+), c AS (
+  SELECT c0.* FROM counting0 c0 LEFT JOIN dropout x ON x.trajectory_id = c0.trajectory_id
+  WHERE x.d IS NULL OR c0.d <= x.d
+), months AS (
+  SELECT trajectory_id, month, SUM(offered) AS offered, SUM(attended) AS attended, SUM(COALESCE(excused, 0)) AS excused
+  FROM c WHERE type = 'attendance' GROUP BY trajectory_id, month
+), qualifying AS (
+  SELECT trajectory_id, month, ROW_NUMBER() OVER (PARTITION BY trajectory_id ORDER BY month) AS n
+  FROM months WHERE offered - excused > 0 AND attended * 100 >= 80 * (offered - excused)
+), skills AS (
+  SELECT trajectory_id, COALESCE(skill, component) AS name, MIN(d) AS d FROM c
+  WHERE level IN ('B1', 'B2') AND ((type = 'progress_test' AND skill IN ('LE', 'LU', 'SC', 'SP'))
+        OR (type = 'exam' AND result = 'geslaagd' AND component IN ('LE', 'LU', 'SC', 'SP')))
+  GROUP BY trajectory_id, COALESCE(skill, component)
+), exams AS (
+  SELECT trajectory_id, component, MIN(d) AS d FROM c
+  WHERE type = 'exam' AND result = 'geslaagd'
+    AND (component = 'KNM' OR (component IN ('LE', 'LU', 'SC', 'SP') AND level IN ('B1', 'B2')))
+  GROUP BY trajectory_id, component
+), earned AS (
+  SELECT trajectory_id, 'START' AS code FROM c WHERE type = 'start' GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  UNION ALL
+  SELECT trajectory_id, 'AANW' FROM qualifying WHERE n <= 12 AND month <= :cutoff_month
+  UNION ALL
+  SELECT trajectory_id, 'B1' FROM skills GROUP BY trajectory_id HAVING COUNT(*) = 4 AND MAX(d) <= :cutoff
+  UNION ALL
+  SELECT trajectory_id, 'EXAMEN' FROM exams GROUP BY trajectory_id HAVING COUNT(*) = 5 AND MAX(d) <= :cutoff
+  UNION ALL
+  SELECT trajectory_id, 'MAP' FROM c WHERE type = 'module_completed' AND module = 'MAP'
+  GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  UNION ALL
+  SELECT trajectory_id, 'AF' FROM c WHERE type = 'completed' GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  UNION ALL
+  SELECT trajectory_id, 'WERK' FROM c WHERE type = 'outflow' AND destination = 'werk'
+  GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+)
+SELECT COALESCE(SUM(m.amount_cents), 0) FROM earned
+JOIN trajectory t ON t.id = earned.trajectory_id
+JOIN milestone m ON m.contract_id = t.contract_id AND m.code = earned.code
+"""
+
+
+def make_app(database_url: str):
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    return create_app({**config, "SQLALCHEMY_DATABASE_URI": database_url})
+
+
+def _timed(call):
+    started = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - started
+
+
+def sql_total() -> Decimal:
+    cutoff = dataset.CUTOFF
+    cents = db.session.scalar(sa.text(NATIONAL_TOTAL_SQL), {"cutoff": cutoff, "cutoff_month": cutoff.replace(day=1)})
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def national_run() -> Decimal:
+    """The scheduled job: one draft run per region for the month; their totals added up."""
+    from payments.models import PaymentRun
+    from payments.services import make_monthly_runs
+
+    make_monthly_runs(dataset.TODAY)
+    db.session.flush()
+    total = db.session.scalar(sa.select(sa.func.sum(sa.type_coerce(PaymentRun.__table__.c.total_cents, sa.BigInteger)))
+                              .where(PaymentRun.period == dataset.PERIOD))
+    return Decimal(int(total or 0)).scaleb(-2)
+
+
+def bench_payment_run(app) -> dict:
+    """(a) the national run against the SQL total; rolled back afterwards so it can run again."""
+    with app.app_context():
+        expected, sql_seconds = _timed(sql_total)
+        total, seconds = _timed(national_run)
+        db.session.rollback()
+    return {"total": total, "sql_total": expected, "seconds": seconds, "sql_seconds": sql_seconds,
+            "ratio": seconds / sql_seconds}
+
+
+def bench_import(app, rows: int) -> dict:
+    """(b) import_csv of `rows` rows against bulk loading the same rows (COPY on PostgreSQL). Rebuilds the schema."""
+    from benchmarks.progress_import import setup, write_csv
+    from kpis.models import ProgressEvent
+    from kpis.services import import_csv
+
+    setup(app)
+    with tempfile.TemporaryDirectory() as folder, app.app_context():
+        path = Path(folder) / "bench.csv"
+        write_csv(path, rows)
+        with path.open("rb") as stream:
+            result, seconds = _timed(lambda: import_csv(stream, sender="provider:1", source="csv", by=None,
+                                                        today=dataset.TODAY))
+        db.session.rollback()
+        columns = ("trajectory_id", "sender", "event_id", "type", "date", "month", "hours_offered_e2",
+                   "hours_attended_e2", "hours_excused_e2", "source", "created_at")
+        with path.open(encoding="utf-8") as lines:
+            next(lines)
+            trajectories = dict(db.session.execute(sa.select(sa.text("reference, id FROM trajectory"))).all())
+
+            def parsed():
+                for line in lines:
+                    event_id, trajectory, kind, day, month, offered, attended, excused = line.rstrip("\n").split(";")
+                    yield (trajectories[trajectory], "provider:1", event_id, kind, date.fromisoformat(day),
+                           date.fromisoformat(month + "-01"), int(offered) * 100,
+                           int(Decimal(attended.replace(",", ".")) * 100), int(excused) * 100, "csv",
+                           "2026-11-23 00:00:00")
+
+            copied, copy_seconds = _timed(lambda: dataset.bulk_load("progress_event", columns, parsed()))
+        db.session.rollback()
+        db.session.execute(sa.delete(ProgressEvent))
+        db.session.commit()
+    rate = result.rows / seconds
+    return {"rows": result.rows, "accepted": result.accepted, "seconds": seconds, "rows_per_s": rate,
+            "copy_rows_per_s": copied / copy_seconds, "ratio_to_copy": rate / (copied / copy_seconds),
+            "ratio_to_target": rate / 50_000}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _login(base: str, email: str):
+    import re
+
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base}/login", timeout=30).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    answer = session.post(f"{base}/login", data={"csrf_token": token, "email": email, "password": dataset.PASSWORD},
+                          timeout=30, allow_redirects=False)
+    assert answer.status_code in (302, 303), answer.status_code
+    return session
+
+
+def bench_dashboard(database_url: str, users: int = 20, seconds: float = 15.0, workers: int = 4,
+                    path: str = "/indicatoren/") -> dict:
+    """(c) gunicorn serving the region dashboard to `users` concurrent logged-in contract managers."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_ENV": "development",
+           "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind",
+                               f"127.0.0.1:{port}", "--log-level", "warning", "benchmarks.national:bench_wsgi()"],
+                              cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        sessions = [_login(base, "cm01@bench.nl") for _ in range(users)]
+        latencies, errors, stop = [], [0], time.perf_counter() + seconds
+
+        def user(session):
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                answer = session.get(base + path, timeout=30)
+                latencies.append(time.perf_counter() - started)
+                if answer.status_code != 200:
+                    errors[0] += 1
+
+        threads = [threading.Thread(target=user, args=(s,)) for s in sessions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    p95 = statistics.quantiles(latencies, n=100)[94] * 1000 if len(latencies) > 1 else float("nan")
+    return {"requests": len(latencies), "errors": errors[0], "per_s": len(latencies) / seconds,
+            "p50_ms": statistics.median(latencies) * 1000, "p95_ms": p95, "ratio": p95 / 200}
+
+
+def bench_wsgi():
+    """The app gunicorn serves in bench_dashboard: the production factory on DATABASE_URL, dev keys allowed."""
+    from config import DevelopmentConfig
+
+    return create_app(DevelopmentConfig)
+
+
+def peak_memory(database_url: str) -> dict:
+    """(d) the national run in a fresh process; its peak RSS (max RSS of the child)."""
+    code = ("import json, resource, sys; sys.path.insert(0, %r); from benchmarks import national as n; "
+            "app = n.make_app(%r); ctx = app.app_context(); ctx.push(); total = n.national_run(); "
+            "print(json.dumps({'total': str(total), "
+            "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))") % (str(ROOT), database_url)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _load(database_url: str, scale: float) -> dict:
+    app = make_app(database_url)
+    with app.app_context():
+        stats, seconds = _timed(lambda: dataset.generate(scale))
+    print(f"data set at scale {scale}: {stats['trajectories']:,} trajectories, {stats['events']:,} events, "
+          f"{stats['contracts']} contracts in {stats['municipalities']} municipalities, loaded in {seconds:.1f} s "
+          f"({stats['events'] / seconds:,.0f} events/s)", flush=True)
+    return app
+
+
+def _quarter_url(database_url: str) -> str:
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return url.set(database=str(url.database) + ".quarter").render_as_string(hide_password=False)
+    name = f"{url.database}_quarter"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(sa.text("select 1 from pg_database where datname = :n"), {"n": name}):
+            conn.execute(sa.text(f'create database "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--database-url", default="sqlite:////tmp/bench-national.db")
+    parser.add_argument("--import-rows", type=int, default=None, help="default: 1,000,000 x scale")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    args = parser.parse_args(argv)
+    backend = args.database_url.split(":")[0]
+    print(f"== {backend}, scale {args.scale} ==", flush=True)
+
+    rows = args.import_rows or max(1000, round(1_000_000 * args.scale))
+    b = bench_import(make_app(args.database_url), rows)
+    limit = "COPY" if backend.startswith("postgresql") else "executemany"
+    print(f"(b) progress import: {b['rows']:,} rows in {b['seconds']:.1f} s = {b['rows_per_s']:,.0f} rows/s; "
+          f"{limit} of the same rows {b['copy_rows_per_s']:,.0f} rows/s (import = {b['ratio_to_copy']:.2f}x {limit}); "
+          f"target 50,000 rows/s: {b['ratio_to_target']:.2f}x -> {'met' if b['rows_per_s'] >= 50_000 else 'NOT met'}",
+          flush=True)
+
+    app = _load(args.database_url, args.scale)
+    a = bench_payment_run(app)
+    print(f"(a) national payment run {dataset.PERIOD}: {a['seconds']:.1f} s, total {a['total']}; hand-written SQL "
+          f"{a['sql_seconds']:.1f} s, total {a['sql_total']} ({'equal' if a['total'] == a['sql_total'] else 'DIFFERENT'}); "
+          f"ratio {a['ratio']:.2f}x (target <= 2x, < 30 s) -> "
+          f"{'met' if a['ratio'] <= 2 and a['seconds'] < 30 else 'NOT met'}", flush=True)
+
+    c = bench_dashboard(args.database_url, users=args.users, seconds=args.seconds)
+    print(f"(c) region dashboard, {args.users} users, {args.seconds:.0f} s: {c['requests']} requests "
+          f"({c['per_s']:.0f}/s, {c['errors']} errors), p50 {c['p50_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms = "
+          f"{c['ratio']:.2f}x the 200 ms limit -> {'met' if c['p95_ms'] < 200 and not c['errors'] else 'NOT met'}",
+          flush=True)
+
+    full = peak_memory(args.database_url)
+    quarter_url = _quarter_url(args.database_url)
+    _load(quarter_url, args.scale / 4)
+    quarter = peak_memory(quarter_url)
+    print(f"(d) peak memory of the national run: {full['peak_mb']:.0f} MB at scale {args.scale}, "
+          f"{quarter['peak_mb']:.0f} MB at scale {args.scale / 4} (growth {full['peak_mb'] / quarter['peak_mb']:.2f}x "
+          f"for 4x the events); limit 500 MB: {full['peak_mb'] / 500:.2f}x -> "
+          f"{'met' if full['peak_mb'] < 500 else 'NOT met'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""The benchmarks run end to end at a tiny scale: every figure is produced, and the payment run pays to the cent
+what the hand-written SQL query computes over the same events. No timings are asserted here."""
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from benchmarks import dataset, national
+from core.extensions import db
+from kpis.models import ProgressEvent, Trajectory
+
+
+def test_generator_loads_the_mix_in_bulk(file_app):
+    with file_app.app_context():
+        stats = dataset.generate(scale=0.002)
+        kinds = dict(db.session.execute(sa.select(ProgressEvent.type, sa.func.count()).group_by(ProgressEvent.type)).all())
+        assert stats["trajectories"] == db.session.scalar(sa.select(sa.func.count(Trajectory.id))) == 200
+        assert stats["events"] == sum(kinds.values())
+        assert 30 * 200 < stats["events"] < 50 * 200
+        assert {"start", "attendance", "progress_test", "exam", "module_completed", "dropout"} <= kinds.keys()
+        assert stats["municipalities"] == 350 and stats["contracts"] == 140
+
+
+def test_every_benchmark_produces_its_figure(file_app):
+    url = file_app.config["SQLALCHEMY_DATABASE_URI"]
+    imported = national.bench_import(file_app, 500)
+    assert imported["rows"] == imported["accepted"] == 500 and imported["copy_rows_per_s"] > 0
+
+    with file_app.app_context():
+        dataset.generate(scale=0.002)
+    run = national.bench_payment_run(file_app)
+    assert run["total"] == run["sql_total"] > Decimal("0")
+    assert run["ratio"] > 0
+
+    dashboard = national.bench_dashboard(url, users=2, seconds=1, workers=1)
+    assert dashboard["requests"] > 0 and dashboard["errors"] == 0 and dashboard["p95_ms"] > 0
+
+    memory = national.peak_memory(url)
+    assert Decimal(memory["total"]) == run["total"] and memory["peak_mb"] > 0
