@@ -4,7 +4,7 @@ import hashlib
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -80,6 +80,11 @@ class StoredFile:
     size: int
     sha256: str
 
+    @property
+    def columns(self) -> dict:
+        """Keyword arguments for a model with StoredFileColumns."""
+        return asdict(self)
+
 
 def store(filename: str, data: bytes, upload_dir: str, folder: str) -> StoredFile:
     """Check the file and write it to UPLOAD_DIR/<folder>/<generated name>; returns what a model keeps of it."""
@@ -120,7 +125,3 @@ class StoredFileColumns:
     @declared_attr
     def created_by(cls) -> Mapped["User | None"]:  # noqa: F821 - core.models.User, resolved by the registry
         return relationship("User", foreign_keys=[cls.created_by_id])
-
-    def keep(self, stored: StoredFile) -> None:
-        for name in ("filename", "stored_name", "file_type", "size", "sha256"):
-            setattr(self, name, getattr(stored, name))

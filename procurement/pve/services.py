@@ -221,8 +221,7 @@ def resolve_comment(comment: PveComment, by: User) -> PveComment:
 
 def add_attachment(pve: Pve, filename: str, data: bytes, by: User, upload_dir: str) -> PveAttachment:
     """Store a checked file under a generated name with its SHA-256."""
-    attachment = PveAttachment(pve=pve, created_by=by)
-    attachment.keep(files.store(filename, data, upload_dir, FOLDER))
+    attachment = PveAttachment(pve=pve, created_by=by, **files.store(filename, data, upload_dir, FOLDER).columns)
     db.session.add(attachment)
     db.session.flush()
     audit.record(by, "pve_attachment_added", pve, f"Bijlage {attachment.filename} ({attachment.file_type})",
