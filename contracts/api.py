@@ -10,7 +10,7 @@ from core.auth import roles_required
 from core.extensions import db
 from core.models import Role
 from core.rest import doc, load_json, load_query, load_upload, make_api_blueprint, paginate
-from core.schemas import DocumentInSchema, DocumentOutSchema, document_form_body, page_of
+from core.schemas import DocumentInSchema, DocumentOutSchema, DocumentPageSchema, document_form_body, page_of
 from contracts.models import Contract, ContractDocumentKind
 
 bp = make_api_blueprint("contracts_api", __name__)
@@ -75,7 +75,7 @@ def change_tariff(contract_id: int):
 
 @bp.get("/contracts/<int:contract_id>/documents")
 @doc("Documenten van een contract (getekend contract, wijzigingen ...), actuele eerst",
-     response=page_of(DocumentOutSchema))
+     response=DocumentPageSchema)
 @roles_required(*Role)
 def documents(contract_id: int):
     return paginate(services.contract_documents(services.get_visible_contract(current_user, contract_id)),

@@ -109,19 +109,28 @@ class DocumentInSchema(BaseSchema):
     supersedes_id = Id(allow_none=True)
 
 
-class DocumentOutSchema(BaseSchema):
+class StoredFileOutSchema(BaseSchema):
+    """An uploaded file as the API shows it (core.files.StoredFileColumns)."""
+
     id = fields.Integer()
-    title = fields.String()
-    kind = fields.String()
     filename = fields.String()
     file_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    valid_until = fields.Date(allow_none=True)
     created_at = fields.DateTime()
+
+
+class DocumentOutSchema(StoredFileOutSchema):
+    title = fields.String()
+    kind = fields.String()
+    valid_until = fields.Date(allow_none=True)
     created_by = fields.Function(lambda d: d.created_by.email if d.created_by else None)
     superseded_at = fields.DateTime(allow_none=True)
     superseded_by_id = fields.Integer(allow_none=True)
+
+
+#: One page class for both owners, so the OpenAPI document names it once.
+DocumentPageSchema = page_of(DocumentOutSchema)
 
 
 def document_form_body(kinds) -> dict:

@@ -8,7 +8,7 @@ from core.auth import roles_required
 from core.extensions import db
 from core.models import Role
 from core.rest import doc, load_json, load_query, load_upload, make_api_blueprint, paginate
-from core.schemas import DocumentInSchema, DocumentOutSchema, document_form_body, page_of
+from core.schemas import DocumentInSchema, DocumentOutSchema, DocumentPageSchema, document_form_body, page_of
 from providers import services
 from providers.models import Provider, ProviderDocumentKind
 from providers.schemas import ProviderInSchema, ProviderOutSchema, ProviderQuery
@@ -59,7 +59,7 @@ def update(provider_id: int):
 
 
 @bp.get("/providers/<int:provider_id>/documents")
-@doc("Documenten van een aanbieder (keurmerk, VOG, verzekering ...), actuele eerst", response=page_of(DocumentOutSchema))
+@doc("Documenten van een aanbieder (keurmerk, VOG, verzekering ...), actuele eerst", response=DocumentPageSchema)
 @roles_required(*Role)
 def documents(provider_id: int):
     return paginate(services.provider_documents(_visible(provider_id)), document_out)
