@@ -1,5 +1,5 @@
 """Contracts with their payment schedule (milestones), KPI agreements and tariff changes, Open House
-admissions, and the alerts contract managers see on their start page."""
+admissions, contract documents, and the alerts contract managers see on their start page."""
 import enum
 from datetime import date, datetime
 from decimal import Decimal
@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.dates import UTCDateTime, now_utc
+from core.documents import DocumentColumns
 from core.extensions import db, enum_type
 from core.models import Municipality, Service, User
 from core.money import Money, ScaledDecimal, percentage_of
@@ -248,3 +249,26 @@ class Alert(db.Model):
 
     provider: Mapped[Provider | None] = relationship()
     contract: Mapped[Contract | None] = relationship()
+
+
+class ContractDocumentKind(enum.StrEnum):
+    SIGNED = "getekend"
+    AMENDMENT = "wijziging"
+    OTHER = "overig"
+
+
+CONTRACT_DOCUMENT_LABELS = {ContractDocumentKind.SIGNED: "Getekend contract",
+                            ContractDocumentKind.AMENDMENT: "Wijziging", ContractDocumentKind.OTHER: "Overig"}
+
+
+class ContractDocument(DocumentColumns, db.Model):
+    """A document of a contract, seen by whoever sees the contract (its provider included)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ContractDocumentKind] = mapped_column(enum_type(ContractDocumentKind, 20))
+    superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract_document.id", ondelete="SET NULL"))
+
+    contract: Mapped[Contract] = relationship()
+    superseded_by: Mapped["ContractDocument | None"] = relationship(remote_side=[id], back_populates="replaces")
+    replaces: Mapped[list["ContractDocument"]] = relationship(back_populates="superseded_by")

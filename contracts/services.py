@@ -5,9 +5,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
-from contracts.models import (CONTRACT_TRANSITIONS, Alert, AlertKind, Contract, ContractStatus, KpiAgreement,
-                              Milestone, TariffChange, contract_municipality)
-from core import audit
+from contracts.models import (CONTRACT_TRANSITIONS, Alert, AlertKind, Contract, ContractDocument, ContractDocumentKind,
+                              ContractStatus, KpiAgreement, Milestone, TariffChange, contract_municipality)
+from core import audit, documents
 from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
@@ -23,6 +23,8 @@ from providers.services import keurmerk_expiring
 CONTRACT_END_WARNING = timedelta(days=183)  # six months
 OPTION_DEADLINE_WARNING = timedelta(days=61)  # two months
 CEILING_WARNING_SHARE = Decimal("0.80")
+#: Contract documents live in UPLOAD_DIR/contracts.
+DOCUMENT_FOLDER = "contracts"
 AMENDABLE = ("ends_on", "ceiling", "extension_count", "extension_months", "option_deadline", "status")
 
 
@@ -324,3 +326,26 @@ def amounts_from_form(contract: Contract, form) -> dict:
             except ValueError:
                 raise DomainError(f"Het bedrag bij {milestone.code} is geen geldig bedrag.", field="reason") from None
     return amounts
+
+
+def contract_documents(contract: Contract):
+    """The contract's documents: current ones first, newest first."""
+    return sa.select(ContractDocument).where(ContractDocument.contract_id == contract.id).order_by(
+        ContractDocument.superseded_at.is_not(None), ContractDocument.created_at.desc(), ContractDocument.id.desc())
+
+
+def get_contract_document(contract: Contract, document_id: int) -> ContractDocument:
+    """The document, or 404 when it is not this contract's."""
+    return db.first_or_404(contract_documents(contract).where(ContractDocument.id == document_id))
+
+
+def add_contract_document(contract: Contract, data: dict, filename: str, content: bytes, by: User | None,
+                          upload_dir: str) -> ContractDocument:
+    """Contract managers and admins add documents (the signed contract, amendments ...)."""
+    return documents.add_document(ContractDocument(contract=contract), contract, contract_documents(contract),
+                                  ContractDocumentKind, data, filename, content, by=by, upload_dir=upload_dir,
+                                  folder=DOCUMENT_FOLDER)
+
+
+def delete_contract_document(document: ContractDocument, by: User | None, upload_dir: str) -> None:
+    documents.delete_document(document, document.contract, by=by, upload_dir=upload_dir, folder=DOCUMENT_FOLDER)

@@ -1,17 +1,19 @@
-"""Contracts in HTML: list, detail with schedule, KPIs, tariffs and history; create, amend, change the tariff."""
+"""Contracts in HTML: list, detail with schedule, KPIs, tariffs, documents and history; create, amend, change the
+tariff, add and delete documents."""
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from contracts import services
 from contracts.forms import AmendForm, ContractForm, TariffForm
-from contracts.models import Contract
-from core import audit
+from contracts.models import CONTRACT_DOCUMENT_LABELS, Contract
+from core import audit, files
 from core.auth import roles_required, scope_filter
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service
-from core.web import page_of_rows, show_domain_error
+from core.forms import DocumentForm
+from core.web import form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from providers.models import Provider
 
@@ -25,6 +27,11 @@ def _filtered():
     if request.args.get("status"):
         stmt = stmt.where(Contract.status == request.args["status"])
     return stmt
+
+
+def _document_form(contract: Contract) -> DocumentForm:
+    current = [d for d in db.session.scalars(services.contract_documents(contract)) if d.is_current]
+    return DocumentForm.of(CONTRACT_DOCUMENT_LABELS, current)
 
 
 def _choices(form: ContractForm) -> ContractForm:
@@ -59,7 +66,8 @@ def index():
 def detail(contract_id: int):
     contract = services.get_visible_contract(current_user, contract_id)
     return render_template("contracts/detail.html", contract=contract, paid_total=services.paid_total(contract),
-                           history=audit.history(contract))
+                           history=audit.history(contract), document_form=_document_form(contract),
+                           documents=db.session.scalars(services.contract_documents(contract)).all())
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -107,3 +115,36 @@ def tariff(contract_id: int):
         except DomainError as exc:
             show_domain_error(form, exc)
     return render_template("contracts/tariff.html", form=form, contract=contract)
+
+
+@bp.post("/<int:contract_id>/documenten")
+@roles_required(Role.CONTRACTMANAGER)
+def add_document(contract_id: int):
+    contract = services.get_visible_contract(current_user, contract_id)
+    try:
+        services.add_contract_document(contract, *form_upload(_document_form(contract)), by=current_user,
+                                       upload_dir=current_app.config["UPLOAD_DIR"])
+        db.session.commit()
+        flash("Het document is toegevoegd.", "success")
+    except DomainError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("contracts.detail", contract_id=contract.id, _anchor="documenten"))
+
+
+@bp.get("/<int:contract_id>/documenten/<int:contract_document_id>")
+@roles_required(*Role)
+def document(contract_id: int, contract_document_id: int):
+    found = services.get_contract_document(services.get_visible_contract(current_user, contract_id),
+                                           contract_document_id)
+    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+
+
+@bp.post("/<int:contract_id>/documenten/<int:contract_document_id>/verwijderen")
+@roles_required(Role.CONTRACTMANAGER)
+def delete_document(contract_id: int, contract_document_id: int):
+    found = services.get_contract_document(services.get_visible_contract(current_user, contract_id),
+                                           contract_document_id)
+    services.delete_contract_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    db.session.commit()
+    flash("Het document is verwijderd.", "success")
+    return redirect(url_for("contracts.detail", contract_id=contract_id, _anchor="documenten"))

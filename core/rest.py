@@ -42,6 +42,12 @@ def load_query(schema: Schema) -> dict:
     return schema.load(request.args.to_dict())
 
 
+def load_upload(schema: Schema) -> tuple[dict, str, bytes]:
+    """A multipart upload: the form fields through `schema` (empty ones left out) and the file sent as `file`."""
+    upload = request.files.get("file") or abort(400, "Stuur het bestand als 'file'.")
+    return schema.load({k: v for k, v in request.form.items() if v != ""}), upload.filename or "", upload.read()
+
+
 def paginate(stmt, schema: Schema) -> dict:
     """{"items", "total"} for one page of `stmt`, per ?page= and ?per_page= (at most 500)."""
     args = PageQuery().load({k: v for k, v in request.args.items() if k in ("page", "per_page")})
@@ -52,8 +58,9 @@ def paginate(stmt, schema: Schema) -> dict:
 
 def doc(summary: str, *, body: type[Schema] | None = None, response: type[Schema] | None = None,
         status: int = 200, also: tuple[int, ...] = (), query: type[Schema] | None = None,
-        content_type: str = "application/json", form: dict | None = None, roles: str = ""):
-    """Describe an API view for the OpenAPI document; every API view carries one."""
+        content_type: str | tuple[str, ...] = "application/json", form: dict | None = None, roles: str = ""):
+    """Describe an API view for the OpenAPI document; every API view carries one (a file download may name
+    several content types)."""
 
     def decorator(view):
         view.openapi = {"summary": summary, "body": body, "response": response, "status": status, "also": also,
@@ -122,7 +129,8 @@ def _operation(view, info: dict, params: list) -> dict:
     if info["response"] is not None:
         success["content"] = {info["content_type"]: {"schema": info["response"]}}
     elif info["content_type"] != "application/json":
-        success["content"] = {info["content_type"]: {"schema": {"type": "string", "format": "binary"}}}
+        types = info["content_type"] if isinstance(info["content_type"], tuple) else (info["content_type"],)
+        success["content"] = {kind: {"schema": {"type": "string", "format": "binary"}} for kind in types}
     for status in (info["status"], *info["also"]):
         operation["responses"][str(status)] = success
     for status in ERROR_STATUSES:

@@ -98,3 +98,44 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
         "items": fields.List(fields.Nested(item_schema)),
         "total": fields.Integer(),
     })
+
+
+class DocumentInSchema(BaseSchema):
+    """The form fields of a document upload (multipart, next to `file`); `kind` is checked per owner."""
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.Length(max=20))
+    valid_until = fields.Date(allow_none=True)
+    supersedes_id = Id(allow_none=True)
+
+
+class StoredFileOutSchema(BaseSchema):
+    """An uploaded file as the API shows it (core.files.StoredFileColumns)."""
+
+    id = fields.Integer()
+    filename = fields.String()
+    file_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    created_at = fields.DateTime()
+
+
+class DocumentOutSchema(StoredFileOutSchema):
+    title = fields.String()
+    kind = fields.String()
+    valid_until = fields.Date(allow_none=True)
+    created_by = fields.Function(lambda d: d.created_by.email if d.created_by else None)
+    superseded_at = fields.DateTime(allow_none=True)
+    superseded_by_id = fields.Integer(allow_none=True)
+
+
+#: One page class for both owners, so the OpenAPI document names it once.
+DocumentPageSchema = page_of(DocumentOutSchema)
+
+
+def document_form_body(kinds) -> dict:
+    """The OpenAPI multipart body of a document upload with these kinds."""
+    return {"type": "object", "required": ["file", "title", "kind"], "properties": {
+        "file": {"type": "string", "format": "binary"}, "title": {"type": "string", "maxLength": 200},
+        "kind": {"type": "string", "enum": [k.value for k in kinds]},
+        "valid_until": {"type": "string", "format": "date"}, "supersedes_id": {"type": "integer", "minimum": 1}}}

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_login import current_user
 
+from core.dates import today
 from core.models import ROLE_LABELS
 from core.money import format_money
 from core.registry import items
@@ -39,4 +40,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_number, "number")
     app.add_template_global(navigation)
+    app.add_template_global(today)
     app.add_template_global(ROLE_LABELS, "role_labels")

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import request
 
+from core.errors import DomainError
 from core.extensions import db
 
 PER_PAGE = 50
@@ -49,3 +50,11 @@ def show_domain_error(form, exc) -> None:
         target.errors = list(target.errors) + messages
     else:
         form.form_errors.extend(messages)
+
+
+def form_upload(form) -> tuple[dict, str, bytes]:
+    """The fields, file name and bytes of a valid upload form; a DomainError with the first problem otherwise."""
+    if not form.validate_on_submit():
+        field, errors = next(iter(form.errors.items()))
+        raise DomainError(errors[0] if isinstance(errors[0], str) else "Controleer het formulier.", field=field)
+    return form.data, form.file.data.filename or "", form.file.data.read()

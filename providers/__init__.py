@@ -3,6 +3,13 @@ from flask import Flask
 from core.models import Role
 from core.registry import NavItem, register_nav
 
+
+def _template_labels() -> dict:
+    from providers.models import PROVIDER_DOCUMENT_LABELS
+
+    return {"provider_document_labels": PROVIDER_DOCUMENT_LABELS}
+
+
 STAFF = frozenset({Role.ADMIN, Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE})
 
 
@@ -12,4 +19,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.context_processor(_template_labels)
     register_nav(app, NavItem("Aanbieders", "providers.index", STAFF, order=30))

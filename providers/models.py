@@ -1,11 +1,13 @@
 """Providers (aanbieders) of leerroutes and participatietrajecten."""
+import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.dates import UTCDateTime, now_utc
-from core.extensions import db
+from core.documents import DocumentColumns
+from core.extensions import db, enum_type
 
 
 class Provider(db.Model):
@@ -30,3 +32,28 @@ class Provider(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProviderDocumentKind(enum.StrEnum):
+    KEURMERK = "keurmerk"
+    VOG = "vog"
+    INSURANCE = "verzekering"
+    OTHER = "overig"
+
+
+PROVIDER_DOCUMENT_LABELS = {ProviderDocumentKind.KEURMERK: "Keurmerk-certificaat Blik op Werk",
+                            ProviderDocumentKind.VOG: "Verklaring Omtrent het Gedrag (VOG)",
+                            ProviderDocumentKind.INSURANCE: "Verzekering", ProviderDocumentKind.OTHER: "Overig"}
+
+
+class ProviderDocument(DocumentColumns, db.Model):
+    """A document of a provider, seen by staff and the provider's own users."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ProviderDocumentKind] = mapped_column(enum_type(ProviderDocumentKind, 20))
+    superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider_document.id", ondelete="SET NULL"))
+
+    provider: Mapped[Provider] = relationship()
+    superseded_by: Mapped["ProviderDocument | None"] = relationship(remote_side=[id], back_populates="replaces")
+    replaces: Mapped[list["ProviderDocument"]] = relationship(back_populates="superseded_by")

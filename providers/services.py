@@ -9,14 +9,16 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as stdnum_postcode
 
-from core import audit, services as core_services
+from core import audit, documents, services as core_services
 from core.auth import check_password_policy
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Role, User
-from providers.models import Provider
+from providers.models import Provider, ProviderDocument, ProviderDocumentKind
 
 KEURMERK_WARNING_DAYS = 60
+#: Provider documents live in UPLOAD_DIR/providers.
+DOCUMENT_FOLDER = "providers"
 FIELDS = ("name", "kvk_number", "iban", "bic", "street", "postcode", "city", "contact_name", "contact_email",
           "contact_phone", "keurmerk_valid_until")
 
@@ -140,3 +142,26 @@ def keurmerk_expiring(today: date, days: int = KEURMERK_WARNING_DAYS) -> list[Pr
     return db.session.scalars(sa.select(Provider).where(
         Provider.keurmerk_valid_until.is_not(None),
         Provider.keurmerk_valid_until <= today + timedelta(days=days)).order_by(Provider.keurmerk_valid_until)).all()
+
+
+def provider_documents(provider: Provider):
+    """The provider's documents: current ones first, newest first."""
+    return sa.select(ProviderDocument).where(ProviderDocument.provider_id == provider.id).order_by(
+        ProviderDocument.superseded_at.is_not(None), ProviderDocument.created_at.desc(), ProviderDocument.id.desc())
+
+
+def get_provider_document(provider: Provider, document_id: int) -> ProviderDocument:
+    """The document, or 404 when it is not this provider's."""
+    return db.first_or_404(provider_documents(provider).where(ProviderDocument.id == document_id))
+
+
+def add_provider_document(provider: Provider, data: dict, filename: str, content: bytes, by: User | None,
+                          upload_dir: str) -> ProviderDocument:
+    """Contract managers, admins and the provider's own users add documents (keurmerk, VOG, insurance ...)."""
+    return documents.add_document(ProviderDocument(provider=provider), provider, provider_documents(provider),
+                                  ProviderDocumentKind, data, filename, content, by=by, upload_dir=upload_dir,
+                                  folder=DOCUMENT_FOLDER)
+
+
+def delete_provider_document(document: ProviderDocument, by: User | None, upload_dir: str) -> None:
+    documents.delete_document(document, document.provider, by=by, upload_dir=upload_dir, folder=DOCUMENT_FOLDER)

@@ -1,15 +1,17 @@
-"""The provider registry: list and search, detail, register, edit, and the provider's user accounts."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""The provider registry: list and search, detail, register, edit, the provider's user accounts and documents."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core import files
 from core.auth import roles_required
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
-from core.web import page_of_rows, show_domain_error
+from core.forms import DocumentForm
+from core.web import form_upload, page_of_rows, show_domain_error
 from providers import services
 from providers.forms import ProviderForm, ProviderUserForm
-from providers.models import Provider
+from providers.models import PROVIDER_DOCUMENT_LABELS, Provider
 
 bp = Blueprint("providers", __name__, url_prefix="/aanbieders")
 STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
@@ -17,6 +19,11 @@ STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
 
 def _visible(provider_id: int) -> Provider:
     return db.first_or_404(services.visible_providers(current_user).where(Provider.id == provider_id))
+
+
+def _document_form(provider: Provider) -> DocumentForm:
+    current = [d for d in db.session.scalars(services.provider_documents(provider)) if d.is_current]
+    return DocumentForm.of(PROVIDER_DOCUMENT_LABELS, current)
 
 
 @bp.get("/")
@@ -31,7 +38,8 @@ def index():
 def detail(provider_id: int):
     provider = _visible(provider_id)
     return render_template("providers/detail.html", provider=provider, users=services.provider_users(provider),
-                           user_form=ProviderUserForm())
+                           user_form=ProviderUserForm(), document_form=_document_form(provider),
+                           documents=db.session.scalars(services.provider_documents(provider)).all())
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -81,3 +89,34 @@ def add_user(provider_id: int):
     for errors in form.errors.values():
         flash(" ".join(errors), "error")
     return redirect(url_for("providers.detail", provider_id=provider.id))
+
+
+@bp.post("/<int:provider_id>/documenten")
+@roles_required(Role.CONTRACTMANAGER, Role.PROVIDER)
+def add_document(provider_id: int):
+    provider = _visible(provider_id)
+    try:
+        services.add_provider_document(provider, *form_upload(_document_form(provider)), by=current_user,
+                                       upload_dir=current_app.config["UPLOAD_DIR"])
+        db.session.commit()
+        flash("Het document is toegevoegd.", "success")
+    except DomainError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("providers.detail", provider_id=provider.id, _anchor="documenten"))
+
+
+@bp.get("/<int:provider_id>/documenten/<int:provider_document_id>")
+@roles_required(*Role)
+def document(provider_id: int, provider_document_id: int):
+    found = services.get_provider_document(_visible(provider_id), provider_document_id)
+    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+
+
+@bp.post("/<int:provider_id>/documenten/<int:provider_document_id>/verwijderen")
+@roles_required(Role.CONTRACTMANAGER)
+def delete_document(provider_id: int, provider_document_id: int):
+    found = services.get_provider_document(_visible(provider_id), provider_document_id)
+    services.delete_provider_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    db.session.commit()
+    flash("Het document is verwijderd.", "success")
+    return redirect(url_for("providers.detail", provider_id=provider_id, _anchor="documenten"))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
+from core.files import StoredFileColumns
 from core.models import User
 from procurement.models import ProcurementCase
 
@@ -117,19 +118,10 @@ class PveComment(db.Model):
         return self.resolved_at is not None
 
 
-class PveAttachment(db.Model):
+class PveAttachment(StoredFileColumns, db.Model):
     """An uploaded file; stored under a generated name, the user's file name is only shown."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pve_id: Mapped[int] = mapped_column(sa.ForeignKey("pve.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(sa.String(200))
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    #: The type as detected from the content: pdf, docx, xlsx or odt.
-    file_type: Mapped[str] = mapped_column(sa.String(10))
-    size: Mapped[int] = mapped_column(sa.BigInteger)
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     pve: Mapped[Pve] = relationship(back_populates="attachments")
-    created_by: Mapped[User | None] = relationship()

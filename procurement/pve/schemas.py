@@ -1,7 +1,7 @@
 """JSON shapes of the PvE API; the structured sections are checked by core.terms in the services."""
 from marshmallow import fields, validate
 
-from core.schemas import BaseSchema, Id, Money, PageQuery
+from core.schemas import BaseSchema, Id, Money, PageQuery, StoredFileOutSchema
 
 
 class PveQuery(PageQuery):
@@ -50,13 +50,8 @@ class VersionOutSchema(VersionSummarySchema):
     financing = fields.Dict()
 
 
-class AttachmentOutSchema(BaseSchema):
-    id = fields.Integer()
-    filename = fields.String()
-    file_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    created_at = fields.DateTime()
+class AttachmentOutSchema(StoredFileOutSchema):
+    """A PvE attachment (named apart in the OpenAPI document)."""
 
 
 class PveOutSchema(BaseSchema):

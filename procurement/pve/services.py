@@ -1,12 +1,10 @@
 """PvE verbs: create from a template, save versions, review, adopt with four eyes, comments and attachments."""
-import hashlib
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from core import audit
+from core import audit, files
 from core.auth import scope_filter
 from core.dates import now_utc
 from core.errors import Conflict, DomainError, Forbidden
@@ -15,8 +13,11 @@ from core.models import Municipality, Service, User
 from core.money import parse_decimal
 from core.terms import validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, procurement_case_municipality
-from procurement.pve import content, files
+from procurement.pve import content
 from procurement.pve.models import TRANSITIONS, Pve, PveAttachment, PveComment, PveStatus, PveVersion
+
+#: Attachments live in UPLOAD_DIR/pve.
+FOLDER = "pve"
 
 
 
@@ -220,20 +221,13 @@ def resolve_comment(comment: PveComment, by: User) -> PveComment:
 
 def add_attachment(pve: Pve, filename: str, data: bytes, by: User, upload_dir: str) -> PveAttachment:
     """Store a checked file under a generated name with its SHA-256."""
-    file_type = files.check_attachment(files.display_name(filename), data)
-    stored_name = uuid.uuid4().hex
-    folder = Path(upload_dir) / "pve"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(data)
-    attachment = PveAttachment(pve=pve, filename=files.display_name(filename), stored_name=stored_name,
-                               file_type=file_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                               created_by=by)
+    attachment = PveAttachment(pve=pve, created_by=by, **files.store(filename, data, upload_dir, FOLDER).columns)
     db.session.add(attachment)
     db.session.flush()
-    audit.record(by, "pve_attachment_added", pve, f"Bijlage {attachment.filename} ({file_type})",
+    audit.record(by, "pve_attachment_added", pve, f"Bijlage {attachment.filename} ({attachment.file_type})",
                  {"sha256": [None, attachment.sha256]})
     return attachment
 
 
 def attachment_path(attachment: PveAttachment, upload_dir: str) -> Path:
-    return Path(upload_dir) / "pve" / attachment.stored_name
+    return files.path_of(upload_dir, FOLDER, attachment.stored_name)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from core import terms
+from core import files, terms
 from core.auth import roles_required, scope_filter
 from core.errors import DomainError
 from core.extensions import db
@@ -14,7 +14,6 @@ from core.web import page_of_rows
 from procurement.models import ProcurementCase
 from procurement.pve import services
 from procurement.pve.content import diff_versions, params_text, render_markdown
-from procurement.pve.files import TYPES
 from procurement.pve.forms import AnswerForm, AttachmentForm, CommentForm, CreateForm, FilterForm, VersionForm
 from procurement.pve.models import STATUS_LABELS, Pve, PveAttachment, PveComment, PveStatus
 from procurement.pve.pdf import render_pve_pdf
@@ -195,5 +194,4 @@ def attachment(pve_id: int, attachment_id: int):
     found = db.session.get(PveAttachment, attachment_id)
     if found is None or found.pve is not _pve(pve_id):
         abort(404)
-    return send_file(services.attachment_path(found, current_app.config["UPLOAD_DIR"]), as_attachment=True,
-                     mimetype=TYPES[found.file_type], download_name=found.filename)
+    return files.send(found, current_app.config["UPLOAD_DIR"], services.FOLDER)

@@ -9,7 +9,7 @@ from core.extensions import db
 from core.models import AuditEntry, Role
 from procurement.pve import services
 from procurement.pve.content import diff_versions, render_markdown, word_diff
-from procurement.pve.files import check_attachment
+from core.files import check_attachment
 from procurement.pve.models import PveStatus
 
 

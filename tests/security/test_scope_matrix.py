@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from contracts import open_house
+from contracts import services as contract_services
 from contracts.models import Contract, KpiAgreement
 from core import create_app
 from core.auth import issue_token
@@ -27,13 +28,16 @@ from payments.models import PaymentLine, PaymentRun
 from procurement.models import PlanningMilestone, ProcurementCase
 from procurement.pve import services as pve_services
 from procurement.pve.models import PveVersion
+from providers.models import Provider
+from providers import services as provider_services
 from tests.conftest import _config, _database_url
 from tests.factories import PASSWORD, _password_hash
 from tests.security.test_authorization_matrix import _rules
 
 #: The provider registry is shared by all staff (a provider works for many regions; registering one must find it
 #: by KvK): for these endpoints the foreign side is another provider's user, where providers may open them at all.
-SHARED_WITH_STAFF = {"providers.detail", "providers.edit", "providers_api.detail"}
+SHARED_WITH_STAFF = {"providers.detail", "providers.edit", "providers_api.detail", "providers.document",
+                     "providers_api.documents", "providers_api.document"}
 #: Query strings that some endpoints require, filled from the samples.
 QUERIES = {"pve_api.diff": "?from={number}&to={number}",
            "payments_api.specification": "?provider_id={provider_id}"}
@@ -64,6 +68,13 @@ def _samples(app) -> tuple[dict, dict, dict]:
                                                    "ends_on": today().replace(year=today().year + 2)}, by=None)
     attachment = pve_services.add_attachment(version.pve, "bijlage.pdf", PDF, by=users[Role.INKOPER],
                                              upload_dir=app.config["UPLOAD_DIR"])
+    provider_id = _first(sa.select(PaymentLine.provider_id).where(PaymentLine.run_id == run.id))
+    document = {"title": "Getekend", "kind": "getekend"}, "contract.pdf", PDF
+    contract_document = contract_services.add_contract_document(contract, *document, by=users[Role.CONTRACTMANAGER],
+                                                                upload_dir=app.config["UPLOAD_DIR"])
+    provider_document = provider_services.add_provider_document(
+        db.session.get(Provider, provider_id), {"title": "VOG", "kind": "vog"}, "vog.pdf", PDF,
+        by=users[Role.CONTRACTMANAGER], upload_dir=app.config["UPLOAD_DIR"])
     upload = save_upload(FileStorage(io.BytesIO(b"trajectory,event_id\n"), filename="voortgang.csv"),
                          by=users[Role.CONTRACTMANAGER])
     samples = {
@@ -72,7 +83,8 @@ def _samples(app) -> tuple[dict, dict, dict]:
         "pve_id": version.pve_id, "number": version.number, "attachment_id": attachment.id,
         "contract_id": contract.id, "kpi": contract.kpi_agreements[0].kpi,
         "open_house_id": house.id, "import_id": upload.id, "run_id": run.id,
-        "provider_id": _first(sa.select(PaymentLine.provider_id).where(PaymentLine.run_id == run.id)),
+        "provider_id": provider_id, "provider_document_id": provider_document.id,
+        "contract_document_id": contract_document.id,
         "trajectory_id": _first(sa.select(Trajectory.id).join(Municipality).where(Municipality.code == "GM0505")),
         "region_id": region.id, "code": "GM0505",
     }
