@@ -1,14 +1,13 @@
-"""CSV uploads from the UI: stored under a generated name, validated in the background (a dry run),
-previewed, and imported on confirmation. Progress goes to a process-local counter and, on PostgreSQL,
-to the import row through a connection of its own, so that polls from any worker see it."""
+"""CSV uploads from the UI: stored under a generated name, validated in the background (a dry run, through
+core.background), previewed, and imported on confirmation."""
 import logging
 import secrets
-import threading
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 
+from core import background
 from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
@@ -19,7 +18,6 @@ from kpis.models import ImportStatus, ProgressImport
 
 log = logging.getLogger(__name__)
 PREVIEW_ROWS = 20
-_progress: dict[int, int] = {}
 
 
 def save_upload(upload, *, by: User) -> ProgressImport:
@@ -47,48 +45,44 @@ def visible_imports(user: User):
 
 
 def processed(item: ProgressImport) -> int:
-    return _progress.get(item.id, item.processed)
+    return background.processed(item)
 
 
 def start(import_id: int, confirm: bool) -> None:
-    """Run a pass in a thread; under TESTING inline, so that tests see the outcome."""
-    app = current_app._get_current_object()
-    if app.config["TESTING"]:
-        run_pass(app, import_id, confirm)
-    else:
-        threading.Thread(target=run_pass, args=(app, import_id, confirm), daemon=True).start()
+    """Run a pass in the background (inline under TESTING)."""
+    background.start(run_pass, import_id, confirm)
 
 
-def run_pass(app: Flask, import_id: int, confirm: bool) -> None:
+def run_pass(import_id: int, confirm: bool) -> None:
     """Validate (dry run) or import the file; the import row's outcome is committed with the events."""
-    with app.app_context():
-        item = db.session.get(ProgressImport, import_id)
-        path = Path(app.config["UPLOAD_DIR"]) / item.stored_name
-        preview = []
-        try:
-            with path.open("rb") as stream:
-                preview = [row for _, row in zip(range(PREVIEW_ROWS), _rows(stream))]
-                stream.seek(0)
-                result = services.import_csv(stream, sender=item.sender, source="csv", by=item.created_by,
-                                             today=today(), on_progress=lambda n: _report(app, import_id, n))
-        except DomainError as exc:
+    item = db.session.get(ProgressImport, import_id)
+    path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
+    progress = background.Progress(item)
+    preview = []
+    try:
+        with path.open("rb") as stream:
+            preview = [row for _, row in zip(range(PREVIEW_ROWS), _rows(stream))]
+            stream.seek(0)
+            result = services.import_csv(stream, sender=item.sender, source="csv", by=item.created_by,
+                                         today=today(), on_progress=progress)
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(item, exc)
+    except Exception:
+        db.session.rollback()
+        log.exception("progress import %s failed", import_id)
+        _fail(item, DomainError("Het verwerken is mislukt; er is niets opgeslagen. Probeer het opnieuw."))
+    else:
+        if not confirm:
             db.session.rollback()
-            _fail(item, exc)
-        except Exception:
-            db.session.rollback()
-            log.exception("progress import %s failed", import_id)
-            _fail(item, DomainError("Het verwerken is mislukt; er is niets opgeslagen. Probeer het opnieuw."))
-        else:
-            if not confirm:
-                db.session.rollback()
-            item.status = ImportStatus.DONE if confirm else ImportStatus.READY
-            item.rows, item.accepted, item.duplicates = result.rows, result.accepted, result.duplicates
-            item.processed = result.rows
-        item.preview = preview
-        db.session.commit()
-        _progress.pop(import_id, None)
-        if item.status == ImportStatus.DONE:
-            path.unlink(missing_ok=True)
+        item.status = ImportStatus.DONE if confirm else ImportStatus.READY
+        item.rows, item.accepted, item.duplicates = result.rows, result.accepted, result.duplicates
+        item.processed = result.rows
+    item.preview = preview
+    db.session.commit()
+    progress.done()
+    if item.status == ImportStatus.DONE:
+        path.unlink(missing_ok=True)
 
 
 def _rows(stream):
@@ -103,13 +97,6 @@ def _fail(item: ProgressImport, exc: DomainError) -> None:
     item.errors = exc.errors or [{"line": None, "field": None, "message": exc.message}]
     item.error_count = getattr(exc, "count", len(item.errors))
     item.processed = 0
-
-
-def _report(app: Flask, import_id: int, count: int) -> None:
-    _progress[import_id] = count
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as conn:
-            conn.execute(sa.update(ProgressImport).where(ProgressImport.id == import_id).values(processed=count))
 
 
 def confirm(item: ProgressImport) -> None:

@@ -111,7 +111,8 @@ def import_detail(import_id: int):
 @roles_required(*SENDERS)
 def import_status(import_id: int):
     item = _import_or_404(import_id)
-    return {"status": item.status.value, "rows": item.rows, "processed": imports.processed(item)}
+    return {"status": item.status.value, "busy": item.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING),
+            "rows": item.rows, "total": item.rows, "processed": imports.processed(item)}
 
 
 @bp.post("/progress/imports/<int:import_id>/confirm")

@@ -28,6 +28,14 @@ RUN_TRANSITIONS = {RunStatus.DRAFT: {RunStatus.APPROVED, RunStatus.CANCELLED}, R
                    RunStatus.CANCELLED: set()}
 
 
+class Calculation(enum.StrEnum):
+    """Where a draft's lines stand: being calculated in the background, failed (no lines; recalculate), or done."""
+
+    CALCULATING = "calculating"
+    FAILED = "failed"
+    DONE = "done"
+
+
 class LineStatus(enum.StrEnum):
     NEW = "new"
     CORRECTION = "correction"
@@ -59,6 +67,14 @@ class PaymentRun(db.Model):
     #: Empty for runs the monthly job made; any finance user may approve those.
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     calculated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A run made in the UI is calculated in the background; only a DONE calculation can be approved.
+    calculation: Mapped[Calculation] = mapped_column(enum_type(Calculation, 12), default=Calculation.DONE,
+                                                     server_default=Calculation.DONE.value)
+    #: Trajectories of the scope, and how many the running calculation has handled (the progress bar).
+    to_process: Mapped[int] = mapped_column(default=0, server_default="0")
+    processed: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Why the last calculation failed (Dutch, for the user); empty otherwise.
+    calculation_error: Mapped[str | None] = mapped_column(sa.String(300))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
@@ -80,6 +96,10 @@ class PaymentRun(db.Model):
     @property
     def status_label(self) -> str:
         return RUN_STATUS_LABELS[self.status]
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.to_process else min(100, self.processed * 100 // self.to_process)
 
     def __str__(self) -> str:
         return f"Betaalrun {self.id} ({self.period}, {self.scope_label})"

@@ -43,6 +43,8 @@ class RunSummarySchema(BaseSchema):
     approved_by = fields.Function(lambda run: run.approved_by.email if run.approved_by else None)
     total = Money()
     held_total = Money()
+    #: Beyond api.md: "calculating" or "failed" for a run made in the UI whose lines are not (yet) there.
+    calculation = fields.String()
 
 
 class RunOutSchema(RunSummarySchema):

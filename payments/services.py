@@ -1,5 +1,6 @@
 """Payment runs: make, recalculate, approve and cancel them; the paid totals; the finance settings."""
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,8 +18,8 @@ from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
 from kpis.models import ProgressEvent, Trajectory
-from payments.models import (HELD_AT_CEILING, RUN_TRANSITIONS, ContractLedger, LedgerAccount, LineStatus,
-                             PaidInstance, PayingOrganisation, PaymentLine, PaymentRun, RunStatus,
+from payments.models import (HELD_AT_CEILING, RUN_TRANSITIONS, Calculation, ContractLedger, LedgerAccount,
+                             LineStatus, PaidInstance, PayingOrganisation, PaymentLine, PaymentRun, RunStatus,
                              payment_run_municipality)
 from payments.rules import earned_instances, month_key, term_of
 from providers.models import Provider
@@ -29,6 +30,9 @@ EVENT_COLUMNS = (ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.
                  ProgressEvent.skill, ProgressEvent.level, ProgressEvent.component, ProgressEvent.result,
                  ProgressEvent.module, ProgressEvent.destination)
 STREAM_CHUNK = 5000
+#: Report the calculation's progress after this many trajectories.
+PROGRESS_EVERY = 1000
+CALCULATION_FAILED = "De berekening is mislukt; er zijn geen regels opgeslagen. Probeer het opnieuw met Herberekenen."
 
 
 def visible_runs(user: User):
@@ -39,8 +43,11 @@ def visible_runs(user: User):
 
 
 def create_run(period: str, *, region: Region | None = None, municipality: Municipality | None = None,
-               by: User | None, today: date) -> PaymentRun:
-    """A draft run for a period and scope; refused while an overlapping draft exists or a later period is paid."""
+               by: User | None, today: date, background: bool = False) -> PaymentRun:
+    """A draft run for a period and scope; refused while an overlapping draft exists or a later period is paid.
+
+    With background=True the lines are not calculated here: the run is left CALCULATING for calculate_run.
+    """
     if _cutoff(period).replace(day=1) > today:
         raise DomainError("Een betaalrun kan niet voor een toekomstige maand worden gemaakt.", field="period")
     if (region is None) == (municipality is None):
@@ -52,21 +59,58 @@ def create_run(period: str, *, region: Region | None = None, municipality: Munic
                      created_by=by, status=RunStatus.DRAFT)
     db.session.add(run)
     db.session.flush()
+    if background:
+        _queue(run)
+        audit.record(by, "payment_run_created", run, f"{run}: wordt berekend", {"period": period})
+        return run
     _calculate(run)
     audit.record(by, "payment_run_created", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
                  {"period": period, "total": run.total, "held_total": run.held_total})
     return run
 
 
-def recalculate_run(run: PaymentRun, *, by: User) -> PaymentRun:
-    """Throw a draft's lines away and calculate them again against what is paid now."""
+def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> PaymentRun:
+    """Throw a draft's lines away and calculate them again against what is paid now (later, when background)."""
     _require_transition(run, RunStatus.DRAFT)
+    if run.calculation == Calculation.CALCULATING:
+        raise Conflict("Deze betaalrun wordt nog berekend; wacht tot de berekening klaar is.")
     before = {"total": run.total, "held_total": run.held_total}
     db.session.execute(sa.delete(PaymentLine).where(PaymentLine.run_id == run.id))
+    if background:
+        _queue(run)
+        audit.record(by, "payment_run_recalculated", run, f"{run}: wordt opnieuw berekend",
+                     audit.diff(before, {"total": ZERO, "held_total": ZERO}))
+        return run
     _calculate(run)
+    run.calculation, run.calculation_error = Calculation.DONE, None
     audit.record(by, "payment_run_recalculated", run, str(run),
                  audit.diff(before, {"total": run.total, "held_total": run.held_total}))
     return run
+
+
+def calculate_run(run: PaymentRun, *, by: User | None, on_progress: Callable[[int], None] | None = None) -> PaymentRun:
+    """The background half of create_run/recalculate_run(background=True): calculate a CALCULATING run's lines."""
+    if run.calculation != Calculation.CALCULATING:
+        raise Conflict("Deze betaalrun wacht niet op een berekening.")
+    _calculate(run, on_progress)
+    run.calculation, run.processed = Calculation.DONE, run.to_process
+    audit.record(by, "payment_run_calculated", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
+                 {"total": run.total, "held_total": run.held_total})
+    return run
+
+
+def calculation_failed(run: PaymentRun, message: str = CALCULATION_FAILED) -> PaymentRun:
+    """Record why a calculation failed; the caller rolled its lines back, so the run has none (retry: recalculate)."""
+    run.calculation, run.calculation_error, run.processed = Calculation.FAILED, message[:300], 0
+    run.total = run.held_total = ZERO
+    return run
+
+
+def calculation_status(run: PaymentRun, processed: int) -> dict:
+    """What a status poll answers while (and after) a run is calculated."""
+    return {"id": run.id, "status": run.status.value, "calculation": run.calculation.value,
+            "busy": run.calculation == Calculation.CALCULATING, "processed": processed, "total": run.to_process,
+            "error": run.calculation_error}
 
 
 def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
@@ -76,6 +120,8 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
     if run.created_by_id == by.id:
         raise Forbidden("U heeft deze betaalrun zelf gemaakt; een andere financieel medewerker keurt hem goed.")
     _require_transition(run, RunStatus.APPROVED)
+    if run.calculation != Calculation.DONE:
+        raise Conflict("Deze betaalrun is nog niet (goed) berekend; wacht op de berekening of herbereken hem.")
     try:
         with db.session.begin_nested():
             _book(run)
@@ -194,14 +240,24 @@ def _require_transition(run: PaymentRun, target: RunStatus) -> None:
         raise Conflict(f"Deze betaalrun is {run.status_label.lower()} en kan niet meer worden gewijzigd.")
 
 
-def _calculate(run: PaymentRun) -> None:
+def _queue(run: PaymentRun) -> None:
+    member_ids = [m.id for m in run.municipalities]
+    run.calculation, run.calculation_error, run.processed = Calculation.CALCULATING, None, 0
+    run.total = run.held_total = ZERO
+    run.to_process = db.session.scalar(sa.select(sa.func.count(Trajectory.id)).where(
+        Trajectory.municipality_id.in_(member_ids)))
+
+
+def _calculate(run: PaymentRun, on_progress: Callable[[int], None] | None = None) -> None:
     """Steps 1-5 of payments.md in one streaming pass over the scope's events."""
     cutoff = month_end(parse_period(run.period))
     member_ids = [m.id for m in run.municipalities]
     terms = _terms(member_ids)
     paid = _paid_instances(member_ids)
     new_lines, corrections = [], []
-    for trajectory, events in _stream(member_ids):
+    for done, (trajectory, events) in enumerate(_stream(member_ids), start=1):
+        if on_progress and done % PROGRESS_EVERY == 0:
+            on_progress(done)
         earned = {e.key: e for e in earned_instances(terms.get(trajectory.contract_id, []), events, cutoff)}
         owed = paid.pop(trajectory.id, {})
         for key, instance in earned.items():
@@ -215,6 +271,8 @@ def _calculate(run: PaymentRun) -> None:
     for trajectory_id, owed in paid.items():  # paid, but the trajectory has no counting event left at all
         corrections += [{**template, "run_id": run.id, "amount": -amount, "status": LineStatus.CORRECTION,
                          "reason": "ingetrokken"} for amount, template in owed.values()]
+    if on_progress:
+        on_progress(run.to_process)
     _hold_at_ceiling(new_lines, corrections)
     lines = corrections + new_lines
     insert_rows(PaymentLine, lines)
@@ -392,13 +450,14 @@ def get_run(run_id: int, user: User) -> PaymentRun:
     return db.first_or_404(visible_runs(user).where(PaymentRun.id == run_id))
 
 
-def create_run_from(data: dict, *, by: User, today: date) -> PaymentRun:
+def create_run_from(data: dict, *, by: User, today: date, background: bool = False) -> PaymentRun:
     """create_run with the scope given as a region id or a municipality code within the user's scope."""
     if (data.get("region_id") is None) == (not data.get("municipality")):
         raise DomainError("Kies een regio of één gemeente.", field="region_id")
     scope = f"r:{data['region_id']}" if data.get("region_id") is not None else f"m:{data['municipality']}"
     region, municipality = resolve_scope(scope, by)
-    return create_run(data["period"], region=region, municipality=municipality, by=by, today=today)
+    return create_run(data["period"], region=region, municipality=municipality, by=by, today=today,
+                      background=background)
 
 
 def specification_access(run_id: int, provider_id: int, user: User) -> tuple[PaymentRun, int]:

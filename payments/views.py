@@ -11,15 +11,14 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Role, Service
 from core.web import page_of_rows
-from payments import exports, services
+from payments import calculation, exports, services
 from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm
-from payments.models import LINE_STATUS_LABELS, PaymentLine, PaymentRun
+from payments.models import LINE_STATUS_LABELS, Calculation, PaymentLine, PaymentRun
 from payments.pdf import render_specification_pdf
 
 bp = Blueprint("payments", __name__, url_prefix="/betalingen")
 FILTERS = ("provider_id", "municipality_id", "contract_id", "status")
-DONE = {"approve": "De betaalrun is goedgekeurd.", "cancel": "De betaalrun is geannuleerd.",
-        "recalculate": "De betaalrun is herberekend."}
+DONE = {"approve": "De betaalrun is goedgekeurd.", "cancel": "De betaalrun is geannuleerd."}
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -30,8 +29,9 @@ def index():
     if form.validate_on_submit():
         try:
             run = services.create_run_from(services.scope_data(form.period.data, form.scope.data),
-                                           by=current_user, today=today())
+                                           by=current_user, today=today(), background=True)
             db.session.commit()
+            calculation.start(run, current_user)
             return redirect(url_for("payments.detail", run_id=run.id))
         except DomainError as exc:
             db.session.rollback()
@@ -44,6 +44,8 @@ def index():
 @roles_required(Role.FINANCE)
 def detail(run_id: int):
     run = services.get_run(run_id, current_user)
+    if run.calculation != Calculation.DONE:
+        return render_template("payments/calculating.html", run=run, progress=calculation.status(run))
     filters = {name: request.args.get(name) for name in FILTERS if request.args.get(name)}
     page = page_of_rows(services.filter_lines(sa.select(PaymentLine).where(PaymentLine.run_id == run.id)
                                               .order_by(PaymentLine.trigger_date, PaymentLine.id), filters))
@@ -51,7 +53,21 @@ def detail(run_id: int):
                            filters=filters, statuses=LINE_STATUS_LABELS)
 
 
-@bp.post("/<int:run_id>/recalculate", defaults={"action": "recalculate"})
+@bp.get("/<int:run_id>/status")
+@roles_required(Role.FINANCE)
+def status(run_id: int):
+    return calculation.status(services.get_run(run_id, current_user))
+
+
+@bp.post("/<int:run_id>/recalculate")
+@roles_required(Role.FINANCE)
+def recalculate(run_id: int):
+    run = services.recalculate_run(services.get_run(run_id, current_user), by=current_user, background=True)
+    db.session.commit()
+    calculation.start(run, current_user)
+    return redirect(url_for("payments.detail", run_id=run_id))
+
+
 @bp.post("/<int:run_id>/approve", defaults={"action": "approve"})
 @bp.post("/<int:run_id>/cancel", defaults={"action": "cancel"})
 @roles_required(Role.FINANCE)

@@ -1,0 +1,157 @@
+"""Runs made in the UI are calculated in the background: the calculating state, progress, the status JSON,
+the inline path under TESTING, and a failed calculation that leaves no line behind and can be retried."""
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+import sqlalchemy as sa
+
+from core import background
+from core.dates import today
+from core.errors import Conflict
+from core.extensions import db
+from core.models import AuditEntry, Role
+from payments import calculation, services
+from payments.models import Calculation, PaymentLine, PaymentRun, RunStatus
+from payments.services import CALCULATION_FAILED, approve_run, cancel_run, create_run, recalculate_run
+
+TODAY = date(2026, 11, 23)
+START = {"code": "S", "label": "Start", "kind": "inspanning", "trigger": "start", "amount": D("100.00")}
+
+
+@pytest.fixture
+def world(make_region, make_contract, make_trajectory, make_event, make_user):
+    region = make_region()
+    contract = make_contract(milestones=[START], municipalities=region.municipalities)
+    for n in range(3):
+        trajectory = make_trajectory(contract=contract, municipality=region.municipalities[n % 2])
+        make_event(trajectory, "start", date(2026, 2, 1))
+    maker, checker = make_user(Role.FINANCE, region=region), make_user(Role.FINANCE, region=region)
+    return region, maker, checker
+
+
+def last_month() -> str:
+    return (today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+def line_count(run_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(PaymentLine.id)).where(PaymentLine.run_id == run_id))
+
+
+def queued(region, maker) -> PaymentRun:
+    run = create_run("2026-10", region=region, by=maker, today=TODAY, background=True)
+    db.session.commit()
+    return run
+
+
+def test_a_background_run_waits_calculating_then_calculates_with_progress(world, monkeypatch):
+    region, maker, checker = world
+    run = queued(region, maker)
+    assert (run.status, run.calculation, run.to_process, run.processed, line_count(run.id)) == (
+        RunStatus.DRAFT, Calculation.CALCULATING, 3, 0, 0)
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    reported = []
+    services.calculate_run(run, by=maker, on_progress=reported.append)
+    assert reported == [2, 3]
+    assert (run.calculation, run.processed, run.total, line_count(run.id)) == (Calculation.DONE, 3, D("300.00"), 3)
+    assert approve_run(run, by=checker).status == RunStatus.APPROVED
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_id == run.id,
+                                                                 AuditEntry.action.like("payment_run%"))
+                                 .order_by(AuditEntry.id)).all()
+    assert actions == ["payment_run_created", "payment_run_calculated", "payment_run_approved"]
+
+
+@pytest.mark.parametrize("state, action, refused", [
+    (Calculation.CALCULATING, "approve", True),
+    (Calculation.CALCULATING, "recalculate", True),
+    (Calculation.CALCULATING, "cancel", False),  # the way out of a calculation whose process died
+    (Calculation.FAILED, "approve", True),
+    (Calculation.FAILED, "recalculate", False),
+    (Calculation.FAILED, "cancel", False),
+])
+def test_what_a_run_allows_before_its_calculation_is_done(world, state, action, refused):
+    region, maker, checker = world
+    run = queued(region, maker)
+    if state == Calculation.FAILED:
+        services.calculation_failed(run)
+    act = {"approve": approve_run, "recalculate": recalculate_run, "cancel": cancel_run}[action]
+    if refused:
+        with pytest.raises(Conflict):
+            act(run, by=checker)
+    else:
+        act(run, by=checker)
+        assert run.calculation == state if action == "cancel" else run.calculation == Calculation.DONE
+
+
+def test_progress_is_seen_from_memory_and_from_the_row(world):
+    region, maker, _ = world
+    run = queued(region, maker)
+    progress = background.Progress(run)
+    progress(2)
+    assert calculation.status(run) == {"id": run.id, "status": "draft", "calculation": "calculating", "busy": True,
+                                       "processed": 2, "total": 3, "error": None}
+    progress.done()
+    db.session.refresh(run)
+    # On PostgreSQL the row was updated through a connection of its own (polls from other workers see it).
+    assert background.processed(run) == (2 if db.engine.dialect.name == "postgresql" else 0)
+
+
+def test_the_run_page_shows_progress_while_calculating(world, login, client):
+    region, maker, _ = world
+    run = queued(region, maker)
+    background.Progress(run)(1)
+    login(maker)
+    page = client.get(f"/betalingen/{run.id}").get_data(as_text=True)
+    assert 'role="status">De betaalrun wordt berekend' in page
+    assert '<progress id="background-progress" max="3" value="1">' in page and 'for="background-progress"' in page
+    assert f'data-progress-url="/betalingen/{run.id}/status"' in page and "/static/progress.js" in page
+    assert "<script>" not in page and "Goedkeuren" not in page
+    assert client.get(f"/betalingen/{run.id}/status").json == calculation.status(run)
+    assert client.post(f"/betalingen/{run.id}/recalculate").status_code == 409
+    background.Progress(run).done()
+
+
+def test_making_a_run_in_the_ui_calculates_it_inline_under_testing(world, login, client, api):
+    region, maker, _ = world
+    login(maker)
+    made = client.post("/betalingen/", data={"period": last_month(), "scope": f"r:{region.id}"})
+    run_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    assert client.get(f"/betalingen/{run_id}/status").json == {
+        "id": run_id, "status": "draft", "calculation": "done", "busy": False, "processed": 3, "total": 3,
+        "error": None}
+    page = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert "Totalen per aanbieder" in page and "<progress" not in page
+    assert api(maker).get(f"/api/v1/payment-runs/{run_id}").json["calculation"] == "done"
+
+
+def test_a_failed_calculation_stores_no_line_and_is_retried(world, login, client, api, monkeypatch):
+    region, maker, checker = world
+    written = []
+
+    def fail_after_the_lines_are_written():
+        written.append(db.session.scalar(sa.select(sa.func.count(PaymentLine.id))))
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "now_utc", fail_after_the_lines_are_written)
+    login(maker)
+    made = client.post("/betalingen/", data={"period": last_month(), "scope": f"r:{region.id}"})
+    run_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    assert written == [3]  # the lines were in the transaction when it failed ...
+    assert line_count(run_id) == 0  # ... and none is left
+    status = client.get(f"/betalingen/{run_id}/status").json
+    assert (status["calculation"], status["busy"], status["error"]) == ("failed", False, CALCULATION_FAILED)
+    page = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert 'role="alert"' in page and "De berekening is mislukt; er zijn geen regels opgeslagen" in page
+    assert "Herberekenen" in page and "<progress" not in page
+    assert api(checker).post(f"/api/v1/payment-runs/{run_id}/approve").status_code == 409
+    monkeypatch.undo()
+    assert client.post(f"/betalingen/{run_id}/recalculate").status_code == 302
+    assert line_count(run_id) == 3
+    assert client.get(f"/betalingen/{run_id}/status").json["calculation"] == "done"
+
+
+def test_the_api_still_answers_a_calculated_run(world, api):
+    region, maker, _ = world
+    made = api(maker).post("/api/v1/payment-runs", json={"period": last_month(), "region_id": region.id})
+    assert made.status_code == 201
+    assert (made.json["calculation"], made.json["total"], len(made.json["lines"])) == ("done", "300.00", 3)
