@@ -1,7 +1,7 @@
 """Payment runs: calculation state and progress (runs made in the UI are calculated in the background)
 
 Revision ID: fd1ecefa6786
-Revises: 1bb0eed78ec0
+Revises: 38e687f8b07b
 Create Date: 2026-11-23 12:06:58.298754
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fd1ecefa6786'
-down_revision = '1bb0eed78ec0'
+down_revision = '38e687f8b07b'
 branch_labels = None
 depends_on = None
 
