@@ -1,5 +1,6 @@
 """The three journeys of issue 9, clicked through in Chromium as their users would: the inkoper, the contract
 manager and finance. The database is read back only to check what the clicks stored."""
+import json
 import re
 from pathlib import Path
 
@@ -115,3 +116,95 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
         assert pve.adopted.number == 2 and pve.adopted.adopted_by.email == "inkoper2@drechtsteden.demo"
         case = db.session.get(ProcurementCase, case_id)
         assert case.decision_in_force.route.value == "aanbesteding"
+
+
+SCHEDULE = [{"code": "START", "label": "Start alfabetisering", "kind": "inspanning", "trigger": "start",
+             "percentage": "40"},
+            {"code": "AFR", "label": "Traject afgerond", "kind": "prestatie", "trigger": "completed",
+             "percentage": "60"}]
+AGREEMENTS = [{"kpi": "timely_start", "params": {"weeks": 10}, "norm": "0.90", "direction": "min"}]
+
+
+def upload_csv(page: Page, name: str, text: str) -> None:
+    page.get_by_role("link", name="Voortgang uploaden", exact=True).click()
+    field(page, "CSV-bestand").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": text.encode()})
+    page.get_by_role("button", name="Controleren").click()
+
+
+def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_in):
+    from contracts.models import Contract
+    from kpis.models import ProgressEvent, Trajectory
+
+    page = sign_in("contractmanager")
+    page.get_by_role("link", name="Aanbieders").click()
+    page.get_by_role("link", name="Aanbieder registreren").click()
+    assert violations(page) == []
+    field(page, "Naam").fill("Taalhuis Zwijndrecht B.V.")
+    field(page, "KvK-nummer").fill("69599084")
+    field(page, "IBAN").fill("NL91 ABNA 0417 1643 00")
+    field(page, "BIC").fill("ABNANL2A")
+    field(page, "Plaats").fill("Zwijndrecht")
+    page.get_by_role("button", name="Opslaan").click()
+    flash(page, "Aanbieder Taalhuis Zwijndrecht B.V. is geregistreerd.")
+
+    page.get_by_role("link", name="Contracten", exact=True).click()
+    page.get_by_role("link", name="Contract vastleggen").click()
+    assert violations(page) == []
+    field(page, "Kenmerk").fill("DS-ALF-2026-01")
+    field(page, "Aanbieder").select_option(label="Taalhuis Zwijndrecht B.V. (69599084)")
+    field(page, "Dienst").select_option(label="Alfabetisering")
+    field(page, "Inkooproute").select_option(label="Aanbesteding")
+    field(page, "Deelnemende gemeenten").select_option(label=["Dordrecht", "Zwijndrecht"])
+    field(page, "Begindatum").fill("2026-01-01")
+    field(page, "Einddatum (tot en met)").fill("2027-12-31")
+    field(page, "Prijs per traject (euro)").fill("3200.00")
+    field(page, "Plafond (euro, leeg is geen plafond)").fill("160000.00")
+    field(page, "Betaalschema (mijlpalen, JSON)").fill(json.dumps(SCHEDULE))
+    field(page, "KPI-afspraken (JSON)").fill(json.dumps(AGREEMENTS))
+    page.get_by_role("button", name="Opslaan").click()
+    flash(page, "Contract DS-ALF-2026-01 is vastgelegd.")
+
+    page.get_by_role("link", name="Trajecten", exact=True).click()
+    page.get_by_role("link", name="Deelnemer aanmelden").click()
+    assert violations(page) == []
+    field(page, "Trajectreferentie").fill("ALF-2026-0001")
+    field(page, "Contract").select_option(label="DS-ALF-2026-01 - Taalhuis Zwijndrecht B.V. (Alfabetisering)")
+    field(page, "Gemeente").select_option(label="Dordrecht")
+    field(page, "Aanmelddatum").fill("2026-07-27")
+    page.get_by_role("button", name="Aanmelden").click()
+    flash(page, "Traject ALF-2026-0001 is aangemeld.")
+
+    header = "event_id;trajectory;type;date\r\n"
+    upload_csv(page, "fout.csv", header + "ALF-1;ALF-2026-0001;start;2026-08-10\r\n"
+                                          "ALF-2;ALF-2026-0001;start;2026-02-30\r\n")
+    expect(page.get_by_text("Er is 1 fout gevonden; er is niets opgeslagen.")).to_be_visible()
+    errors = page.get_by_role("table", name="Fouten per regel")
+    expect(errors.get_by_role("row").nth(1)).to_contain_text("3")
+    expect(errors).to_contain_text("datum")
+    assert violations(page) == []
+    with file_app.app_context():
+        trajectory_id = db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == "ALF-2026-0001"))
+        assert db.session.scalar(sa.select(sa.func.count(ProgressEvent.id)).where(
+            ProgressEvent.trajectory_id == trajectory_id)) == 0
+
+    upload_csv(page, "goed.csv", header + "ALF-1;ALF-2026-0001;start;2026-08-10\r\n")
+    expect(page.get_by_text("Het bestand is goedgekeurd: 1 regels, waarvan 1 nieuw")).to_be_visible()
+    expect(page.get_by_role("table", name="Zoals gelezen uit het bestand")).to_contain_text("ALF-1")
+    page.get_by_role("button", name="Importeren").click()
+    expect(page.get_by_text("Ingelezen: 1 nieuwe gebeurtenissen")).to_be_visible()
+    with file_app.app_context():
+        assert db.session.scalars(sa.select(ProgressEvent.event_id).where(
+            ProgressEvent.trajectory_id == trajectory_id)).all() == ["ALF-1"]
+
+    night = file_app.test_cli_runner().invoke(args=["scheduler", "once", "kpi_monthly_values"])  # the 02:30 job
+    assert night.exit_code == 0 and "al uitgevoerd" not in night.output, night.output
+    page.get_by_role("link", name="Indicatoren", exact=True).click()
+    expect(page.get_by_role("link", name="DS-ALF-2026-01")).to_be_visible()
+    assert violations(page) == []
+    page.get_by_role("link", name="DS-ALF-2026-01").click()
+    expect(page.get_by_text("Tijdige start").first).to_be_visible()
+    expect(page.get_by_text("(teller 1.0000, noemer 1.0000)")).to_be_visible()
+    assert violations(page) == []
+    with file_app.app_context():
+        assert db.session.scalar(sa.select(Contract.provider_id).where(Contract.reference == "DS-ALF-2026-01"))
