@@ -208,3 +208,46 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     assert violations(page) == []
     with file_app.app_context():
         assert db.session.scalar(sa.select(Contract.provider_id).where(Contract.reference == "DS-ALF-2026-01"))
+
+
+def test_finance_journey_from_run_to_sepa_file(file_app, sign_in):
+    from payments.models import PaymentRun
+
+    page = sign_in("finance")
+    page.get_by_role("link", name="Betaalruns").click()
+    assert violations(page) == []
+    # The demo left last month's draft, made by the second finance user; it is cancelled to make a fresh one.
+    page.get_by_role("link", name=re.compile(r"^Betaalrun \d+$")).first.click()
+    page.get_by_role("button", name="Annuleren").click()
+    flash(page, "De betaalrun is geannuleerd.")
+    page.get_by_role("link", name="Betaalruns").click()
+    with file_app.app_context():
+        period = db.session.scalar(sa.select(PaymentRun.period).order_by(PaymentRun.id.desc()))
+    field(page, "Periode (JJJJ-MM)").fill(period)
+    field(page, "Regio of gemeente").select_option(label="Regio Drechtsteden")
+    page.get_by_role("button", name="Betaalrun berekenen").click()
+
+    expect(page.get_by_role("heading", name="Totalen per aanbieder")).to_be_visible()
+    expect(page.get_by_text("U heeft deze run gemaakt; een andere financieel medewerker keurt hem goed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Goedkeuren")).to_have_count(0)
+    assert violations(page) == []
+    lines = page.get_by_role("table", name=re.compile("Regels van betaalrun"))
+    expect(lines).to_be_visible()
+    page.get_by_label("Aanbieder", exact=True).select_option(index=1)
+    page.get_by_role("button", name="Filteren").click()
+    expect(lines).to_be_visible()
+    run_url = page.url.split("?")[0]
+
+    sign_out(page)
+    sign_in("finance", 1)
+    page.goto(run_url)
+    page.get_by_role("button", name="Goedkeuren").click()
+    flash(page, "De betaalrun is goedgekeurd.")
+    assert violations(page) == []
+    sepa = download(page, page.get_by_role("link", name="SEPA-betaalbestand (pain.001)"))
+    assert b"pain.001" in sepa
+    with file_app.app_context():
+        run = db.session.get(PaymentRun, int(run_url.rsplit("/", 1)[-1]))
+        assert run.status == "approved" and run.period == period
+        assert run.created_by.email == "financien@drechtsteden.demo"
+        assert run.approved_by.email == "financien2@drechtsteden.demo"
