@@ -1,0 +1,253 @@
+"""The three journeys of issue 9, clicked through in Chromium as their users would: the inkoper, the contract
+manager and finance. The database is read back only to check what the clicks stored."""
+import json
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from core.extensions import db
+from tests.browser.axe import violations
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(field(page, "E-mailadres")).to_be_visible()
+
+
+def download(page: Page, locator) -> bytes:
+    with page.expect_download() as info:
+        locator.click()
+    return Path(info.value.path()).read_bytes()
+
+
+def field(page: Page, label: str):
+    """The control whose whole label is this text (a required field's label ends in "(verplicht)")."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(verplicht\))?$"))
+
+
+def flash(page: Page, text: str) -> None:
+    expect(page.get_by_text(text)).to_be_visible()
+
+
+def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
+    from procurement.models import ProcurementCase
+    from procurement.pve.models import Pve
+
+    page = sign_in("inkoper")
+    page.get_by_role("link", name="Inkoop", exact=True).first.click()
+    page.get_by_role("link", name="Nieuw inkoopdossier").click()
+    assert violations(page) == []
+    field(page, "Dienst").select_option(label="Alfabetisering")
+    field(page, "Titel").fill("Alfabetisering Drechtsteden 2027")
+    field(page, "Regio (regionaal dossier)").select_option(label="Drechtsteden")
+    field(page, "Verwachte deelnemers per jaar (alle gemeenten samen)").fill("80")
+    field(page, "Prijs per traject (EUR)").fill("4250.00")
+    field(page, "Looptijd (jaren)").fill("3")
+    field(page, "Verlengingsopties samen (jaren)").fill("1")
+    page.get_by_role("button", name="Opslaan en beoordelen").click()
+    flash(page, "Het inkoopdossier is aangemaakt.")
+
+    expect(page.get_by_role("heading", name="Beoordeling")).to_be_visible()
+    assert violations(page) == []
+    field(page, "Gekozen route").select_option(label="Aanbesteding")
+    field(page, "Motivering").fill("Geen eigen capaciteit; de markt is ruim en de waarde ligt boven de drempel.")
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    flash(page, "wacht op goedkeuring door een tweede inkoper")
+    expect(page.get_by_role("button", name="Goedkeuren")).to_have_count(0)  # not by the one who decided
+
+    sign_out(page)
+    sign_in("inkoper", 1)
+    with file_app.app_context():
+        case_id = db.session.scalar(sa.select(ProcurementCase.id).where(
+            ProcurementCase.title == "Alfabetisering Drechtsteden 2027"))
+    page.goto(f"/inkoop/{case_id}")
+    page.get_by_role("button", name="Goedkeuren").click()
+    flash(page, "Het besluit is goedgekeurd en nu van kracht.")
+    memo = download(page, page.get_by_role("link", name="Besluitnotitie (PDF)"))
+    assert memo.startswith(b"%PDF")
+
+    sign_out(page)
+    sign_in("inkoper")
+    page.goto("/pve/new")
+    assert violations(page) == []
+    field(page, "Inkoopzaak").select_option(value=str(case_id))
+    field(page, "Titel").fill("PvE Alfabetisering")
+    page.get_by_role("button", name="PvE starten").click()
+    flash(page, "Het PvE is gestart uit het sjabloon.")
+    page.get_by_role("link", name="Bewerken").click()
+    field(page, "Prijs per traject (euro)").fill("4250.00")
+    field(page, "Wat is er gewijzigd?").fill("Prijs uit het dossier bevestigd")
+    page.get_by_role("button", name="Opslaan als nieuwe versie").click()
+    flash(page, "Versie 2 is opgeslagen.")
+    page.get_by_role("button", name="Ter review aanbieden").click()
+    flash(page, "heeft nu de status")
+    expect(page.get_by_role("button", name="Vaststellen")).to_have_count(0)  # the author may not adopt
+
+    sign_out(page)
+    sign_in("inkoper", 1)
+    with file_app.app_context():
+        pve_id = db.session.scalar(sa.select(Pve.id).where(Pve.procurement_case_id == case_id))
+    page.goto(f"/pve/{pve_id}")
+    assert violations(page) == []
+    field(page, "Opmerking").fill("Graag de doelgroep scherper omschrijven.")
+    page.get_by_role("button", name="Opmerking plaatsen").click()
+    flash(page, "Uw opmerking is geplaatst.")
+    sign_out(page)
+    sign_in("inkoper")
+    page.goto(f"/pve/{pve_id}")
+    page.get_by_label("Antwoord", exact=True).fill("Doelgroep aangescherpt in paragraaf 2.")
+    page.get_by_role("button", name="Beantwoorden").click()
+    page.get_by_role("button", name="Afhandelen").click()
+    flash(page, "De opmerking is afgehandeld.")
+
+    sign_out(page)
+    sign_in("inkoper", 1)
+    page.goto(f"/pve/{pve_id}")
+    page.get_by_role("button", name="Vaststellen").click()
+    flash(page, "heeft nu de status Vastgesteld")
+    expect(page.get_by_role("button", name="Nieuw concept starten")).to_be_visible()
+    assert violations(page) == []
+    pdf = download(page, page.get_by_role("link", name=re.compile(r"PDF van versie")))
+    assert pdf.startswith(b"%PDF")
+    with file_app.app_context():
+        pve = db.session.get(Pve, pve_id)
+        assert pve.adopted.number == 2 and pve.adopted.adopted_by.email == "inkoper2@drechtsteden.demo"
+        case = db.session.get(ProcurementCase, case_id)
+        assert case.decision_in_force.route.value == "aanbesteding"
+
+
+SCHEDULE = [{"code": "START", "label": "Start alfabetisering", "kind": "inspanning", "trigger": "start",
+             "percentage": "40"},
+            {"code": "AFR", "label": "Traject afgerond", "kind": "prestatie", "trigger": "completed",
+             "percentage": "60"}]
+AGREEMENTS = [{"kpi": "timely_start", "params": {"weeks": 10}, "norm": "0.90", "direction": "min"}]
+
+
+def upload_csv(page: Page, name: str, text: str) -> None:
+    page.get_by_role("link", name="Voortgang uploaden", exact=True).click()
+    field(page, "CSV-bestand").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": text.encode()})
+    page.get_by_role("button", name="Controleren").click()
+
+
+def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_in):
+    from contracts.models import Contract
+    from kpis.models import ProgressEvent, Trajectory
+
+    page = sign_in("contractmanager")
+    page.get_by_role("link", name="Aanbieders").click()
+    page.get_by_role("link", name="Aanbieder registreren").click()
+    assert violations(page) == []
+    field(page, "Naam").fill("Taalhuis Zwijndrecht B.V.")
+    field(page, "KvK-nummer").fill("69599084")
+    field(page, "IBAN").fill("NL91 ABNA 0417 1643 00")
+    field(page, "BIC").fill("ABNANL2A")
+    field(page, "Plaats").fill("Zwijndrecht")
+    page.get_by_role("button", name="Opslaan").click()
+    flash(page, "Aanbieder Taalhuis Zwijndrecht B.V. is geregistreerd.")
+
+    page.get_by_role("link", name="Contracten", exact=True).click()
+    page.get_by_role("link", name="Contract vastleggen").click()
+    assert violations(page) == []
+    field(page, "Kenmerk").fill("DS-ALF-2026-01")
+    field(page, "Aanbieder").select_option(label="Taalhuis Zwijndrecht B.V. (69599084)")
+    field(page, "Dienst").select_option(label="Alfabetisering")
+    field(page, "Inkooproute").select_option(label="Aanbesteding")
+    field(page, "Deelnemende gemeenten").select_option(label=["Dordrecht", "Zwijndrecht"])
+    field(page, "Begindatum").fill("2026-01-01")
+    field(page, "Einddatum (tot en met)").fill("2027-12-31")
+    field(page, "Prijs per traject (euro)").fill("3200.00")
+    field(page, "Plafond (euro, leeg is geen plafond)").fill("160000.00")
+    field(page, "Betaalschema (mijlpalen, JSON)").fill(json.dumps(SCHEDULE))
+    field(page, "KPI-afspraken (JSON)").fill(json.dumps(AGREEMENTS))
+    page.get_by_role("button", name="Opslaan").click()
+    flash(page, "Contract DS-ALF-2026-01 is vastgelegd.")
+
+    page.get_by_role("link", name="Trajecten", exact=True).click()
+    page.get_by_role("link", name="Deelnemer aanmelden").click()
+    assert violations(page) == []
+    field(page, "Trajectreferentie").fill("ALF-2026-0001")
+    field(page, "Contract").select_option(label="DS-ALF-2026-01 - Taalhuis Zwijndrecht B.V. (Alfabetisering)")
+    field(page, "Gemeente").select_option(label="Dordrecht")
+    field(page, "Aanmelddatum").fill("2026-07-27")
+    page.get_by_role("button", name="Aanmelden").click()
+    flash(page, "Traject ALF-2026-0001 is aangemeld.")
+
+    header = "event_id;trajectory;type;date\r\n"
+    upload_csv(page, "fout.csv", header + "ALF-1;ALF-2026-0001;start;2026-08-10\r\n"
+                                          "ALF-2;ALF-2026-0001;start;2026-02-30\r\n")
+    expect(page.get_by_text("Er is 1 fout gevonden; er is niets opgeslagen.")).to_be_visible()
+    errors = page.get_by_role("table", name="Fouten per regel")
+    expect(errors.get_by_role("row").nth(1)).to_contain_text("3")
+    expect(errors).to_contain_text("datum")
+    assert violations(page) == []
+    with file_app.app_context():
+        trajectory_id = db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == "ALF-2026-0001"))
+        assert db.session.scalar(sa.select(sa.func.count(ProgressEvent.id)).where(
+            ProgressEvent.trajectory_id == trajectory_id)) == 0
+
+    upload_csv(page, "goed.csv", header + "ALF-1;ALF-2026-0001;start;2026-08-10\r\n")
+    expect(page.get_by_text("Het bestand is goedgekeurd: 1 regels, waarvan 1 nieuw")).to_be_visible()
+    expect(page.get_by_role("table", name="Zoals gelezen uit het bestand")).to_contain_text("ALF-1")
+    page.get_by_role("button", name="Importeren").click()
+    expect(page.get_by_text("Ingelezen: 1 nieuwe gebeurtenissen")).to_be_visible()
+    with file_app.app_context():
+        assert db.session.scalars(sa.select(ProgressEvent.event_id).where(
+            ProgressEvent.trajectory_id == trajectory_id)).all() == ["ALF-1"]
+
+    night = file_app.test_cli_runner().invoke(args=["scheduler", "once", "kpi_monthly_values"])  # the 02:30 job
+    assert night.exit_code == 0 and "al uitgevoerd" not in night.output, night.output
+    page.get_by_role("link", name="Indicatoren", exact=True).click()
+    expect(page.get_by_role("link", name="DS-ALF-2026-01")).to_be_visible()
+    assert violations(page) == []
+    page.get_by_role("link", name="DS-ALF-2026-01").click()
+    expect(page.get_by_text("Tijdige start").first).to_be_visible()
+    expect(page.get_by_text("(teller 1.0000, noemer 1.0000)")).to_be_visible()
+    assert violations(page) == []
+    with file_app.app_context():
+        assert db.session.scalar(sa.select(Contract.provider_id).where(Contract.reference == "DS-ALF-2026-01"))
+
+
+def test_finance_journey_from_run_to_sepa_file(file_app, sign_in):
+    from payments.models import PaymentRun
+
+    page = sign_in("finance")
+    page.get_by_role("link", name="Betaalruns").click()
+    assert violations(page) == []
+    # The demo left last month's draft, made by the second finance user; it is cancelled to make a fresh one.
+    page.get_by_role("link", name=re.compile(r"^Betaalrun \d+$")).first.click()
+    page.get_by_role("button", name="Annuleren").click()
+    flash(page, "De betaalrun is geannuleerd.")
+    page.get_by_role("link", name="Betaalruns").click()
+    with file_app.app_context():
+        period = db.session.scalar(sa.select(PaymentRun.period).order_by(PaymentRun.id.desc()))
+    field(page, "Periode (JJJJ-MM)").fill(period)
+    field(page, "Regio of gemeente").select_option(label="Regio Drechtsteden")
+    page.get_by_role("button", name="Betaalrun berekenen").click()
+
+    expect(page.get_by_role("heading", name="Totalen per aanbieder")).to_be_visible()
+    expect(page.get_by_text("U heeft deze run gemaakt; een andere financieel medewerker keurt hem goed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Goedkeuren")).to_have_count(0)
+    assert violations(page) == []
+    lines = page.get_by_role("table", name=re.compile("Regels van betaalrun"))
+    expect(lines).to_be_visible()
+    page.get_by_label("Aanbieder", exact=True).select_option(index=1)
+    page.get_by_role("button", name="Filteren").click()
+    expect(lines).to_be_visible()
+    run_url = page.url.split("?")[0]
+
+    sign_out(page)
+    sign_in("finance", 1)
+    page.goto(run_url)
+    page.get_by_role("button", name="Goedkeuren").click()
+    flash(page, "De betaalrun is goedgekeurd.")
+    assert violations(page) == []
+    sepa = download(page, page.get_by_role("link", name="SEPA-betaalbestand (pain.001)"))
+    assert b"pain.001" in sepa
+    with file_app.app_context():
+        run = db.session.get(PaymentRun, int(run_url.rsplit("/", 1)[-1]))
+        assert run.status == "approved" and run.period == period
+        assert run.created_by.email == "financien@drechtsteden.demo"
+        assert run.approved_by.email == "financien2@drechtsteden.demo"
