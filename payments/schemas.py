@@ -1,7 +1,8 @@
 """JSON shapes of payment runs (api.md, "payment-runs")."""
-from marshmallow import fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
 from core.schemas import BaseSchema, Id, Money
+from payments.models import LineStatus
 
 
 class RunInSchema(BaseSchema):
@@ -55,3 +56,15 @@ class RunOutSchema(RunSummarySchema):
 
 class SpecificationQuery(BaseSchema):
     provider_id = Id(required=True)
+
+
+class LineFilters(BaseSchema):
+    """The review filters of a run's lines (query string); page and per_page belong to the pagination."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    provider_id = Id()
+    municipality_id = Id()
+    contract_id = Id()
+    status = fields.String(validate=validate.OneOf([s.value for s in LineStatus]))

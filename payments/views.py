@@ -15,9 +15,9 @@ from payments import calculation, exports, services
 from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm
 from payments.models import LINE_STATUS_LABELS, Calculation, PaymentLine, PaymentRun
 from payments.pdf import render_specification_pdf
+from payments.schemas import LineFilters
 
 bp = Blueprint("payments", __name__, url_prefix="/betalingen")
-FILTERS = ("provider_id", "municipality_id", "contract_id", "status")
 DONE = {"approve": "De betaalrun is goedgekeurd.", "cancel": "De betaalrun is geannuleerd."}
 
 
@@ -46,7 +46,7 @@ def detail(run_id: int):
     run = services.get_run(run_id, current_user)
     if run.calculation != Calculation.DONE:
         return render_template("payments/calculating.html", run=run, progress=calculation.status(run))
-    filters = {name: request.args.get(name) for name in FILTERS if request.args.get(name)}
+    filters = LineFilters().load({name: value for name, value in request.args.items() if value})
     page = page_of_rows(services.filter_lines(sa.select(PaymentLine).where(PaymentLine.run_id == run.id)
                                               .order_by(PaymentLine.trigger_date, PaymentLine.id), filters))
     return render_template("payments/detail.html", run=services.RunView(run, page.rows), page=page,

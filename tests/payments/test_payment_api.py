@@ -90,6 +90,9 @@ def test_html_make_review_and_approve(setup, login, client):
     assert client.post(f"{run_url}/approve").status_code == 403
     filtered = client.get(f"{run_url}?status=held").get_data(as_text=True)
     assert "Geen regels met deze filters." in filtered
+    assert "Geen regels met deze filters." not in client.get(f"{run_url}?contract_id={contract.id}").get_data(as_text=True)
+    assert "Geen regels met deze filters." in client.get(f"{run_url}?contract_id={contract.id + 1}").get_data(as_text=True)
+    assert client.get(f"{run_url}?contract_id=abc").status_code == 422
     client.post("/logout")
     login(checker)
     assert client.post(f"{run_url}/approve").status_code == 302
