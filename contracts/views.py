@@ -15,6 +15,7 @@ from core.models import Municipality, Role, Service
 from core.forms import DocumentForm
 from core.web import form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
+from procurement.services import visible_cases
 from providers.models import Provider
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracten")
@@ -41,12 +42,13 @@ def _choices(form: ContractForm) -> ContractForm:
     form.municipalities.choices = [(m.code, m.name) for m in db.session.scalars(
         sa.select(Municipality).where(scope_filter(current_user, Municipality.id)).order_by(Municipality.name))]
     form.procurement_case.choices = [(0, "Geen")] + [(c.id, f"Zaak {c.id}: {c.service.name}") for c in db.session.scalars(
-        sa.select(ProcurementCase).order_by(ProcurementCase.id.desc()))]
+        visible_cases(current_user))]
     return form
 
 
 def _prefilled() -> ContractForm:
-    case = db.session.get(ProcurementCase, request.args.get("case", type=int) or 0)
+    case = db.session.scalar(visible_cases(current_user).where(
+        ProcurementCase.id == (request.args.get("case", type=int) or 0)))
     terms = services.terms_from_case(case)
     form = ContractForm(data={"procurement_case": case.id if case else 0,
                               "service": terms["service"].code if terms else None,

@@ -134,3 +134,17 @@ def test_contract_manager_start_page_shows_alerts(ctx, login, make_user, make_pr
     db.session.commit()
     page = login(make_user(Role.CONTRACTMANAGER, municipalities=[])).get("/").get_data(as_text=True)
     assert "Keurmerk van Taalschool Verloopt verloopt op 01-12-2026" in page
+
+
+def test_the_contract_form_offers_and_prefills_only_cases_in_scope(ctx, client, login, make_user, make_region,
+                                                                    make_procurement_case):
+    mine, theirs = make_region(), make_region()
+    own = make_procurement_case("b1_route", mine.municipalities)
+    foreign = make_procurement_case("z_route", theirs.municipalities)
+    db.session.commit()
+    login(make_user(Role.CONTRACTMANAGER, region=mine))
+    page = client.get("/contracten/nieuw").get_data(as_text=True)
+    assert f"Zaak {own.id}:" in page and f"Zaak {foreign.id}:" not in page
+    # a case in scope prefills the form; a foreign one is ignored, as if no case was named
+    assert client.get(f"/contracten/nieuw?case={own.id}").get_data(as_text=True) != page
+    assert client.get(f"/contracten/nieuw?case={foreign.id}").get_data(as_text=True) == page
