@@ -12,7 +12,6 @@ The database is dropped and rebuilt.
 import argparse
 import json
 import os
-import resource
 import socket
 import statistics
 import subprocess

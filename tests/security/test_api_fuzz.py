@@ -8,17 +8,16 @@ import schemathesis
 from schemathesis import checks
 from hypothesis import HealthCheck, given, settings
 
-from config import TestConfig
 from core import create_app
 from core.auth import issue_token
 from core.extensions import db
 from core.models import Role
 from core.rest import openapi_document
+from tests.conftest import _config
 
 
 def _operations() -> list[tuple[str, str]]:
-    app = create_app({key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
-                     | {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(_config("sqlite://"))
     with app.app_context():
         paths = openapi_document(app)["paths"]
     return [(path, method.upper()) for path, item in sorted(paths.items()) for method in sorted(item)]

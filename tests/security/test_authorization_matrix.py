@@ -7,9 +7,9 @@ in test_scope_matrix.py.
 import pytest
 from werkzeug.routing import AnyConverter
 
-from config import TestConfig
 from core import create_app
 from core.models import Role
+from tests.conftest import _config
 
 #: The only endpoints anyone may reach without logging in.
 PUBLIC = {"core.login", "core_api.openapi", "static", "open_house.admitted"}
@@ -23,8 +23,7 @@ EVERY_ROLE = {"core.index", "core.logout", "core_api.municipalities", "core_api.
 def _rules() -> list:
     """(endpoint, rule, method, url) for every route; URL arguments name no object (999999): the checks here
     come before any lookup."""
-    app = create_app({key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
-                     | {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(_config("sqlite://"))
     return [pytest.param(rule.endpoint, rule.rule, method,
                          rule.build({**(rule.defaults or {}), **{arg: _sample(rule, arg) for arg in rule._converters}})[1],
                          id=f"{method} {rule.rule}")

@@ -4,7 +4,6 @@ not belong) is found afterwards in no log line at DEBUG (SQL statements and thei
 import io
 import logging
 import subprocess
-from datetime import date
 from decimal import Decimal as D
 
 from openpyxl import load_workbook
