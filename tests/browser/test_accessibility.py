@@ -1,6 +1,7 @@
 """Every page a role can open without parameters renders for that role and passes axe's WCAG 2.1 AA rules."""
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from core.models import Role
 from tests.browser.axe import violations
@@ -39,5 +40,5 @@ def test_login_page_is_accessible_and_refuses_a_wrong_password(page):
     page.get_by_label("E-mailadres").fill("niemand@example.nl")
     page.get_by_label("Wachtwoord").fill("verkeerd-wachtwoord")
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_text("Onjuist e-mailadres of wachtwoord.").is_visible()
+    expect(page.get_by_text("Onjuist e-mailadres of wachtwoord.")).to_be_visible()
     assert violations(page) == []

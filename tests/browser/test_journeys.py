@@ -12,8 +12,15 @@ from tests.browser.axe import violations
 
 
 def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Uitloggen").click()
+    follow(page, page.get_by_role("button", name="Uitloggen"))
     expect(field(page, "E-mailadres")).to_be_visible()
+
+
+def follow(page: Page, locator) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded: a check run straight
+    after a bare click may still see the old page, or none while it is replaced."""
+    with page.expect_navigation():
+        locator.click()
 
 
 def download(page: Page, locator) -> bytes:
@@ -36,8 +43,8 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
     from procurement.pve.models import Pve
 
     page = sign_in("inkoper")
-    page.get_by_role("link", name="Inkoop", exact=True).first.click()
-    page.get_by_role("link", name="Nieuw inkoopdossier").click()
+    follow(page, page.get_by_role("link", name="Inkoop", exact=True).first)
+    follow(page, page.get_by_role("link", name="Nieuw inkoopdossier"))
     assert violations(page) == []
     field(page, "Dienst").select_option(label="Alfabetisering")
     field(page, "Titel").fill("Alfabetisering Drechtsteden 2027")
@@ -46,14 +53,14 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
     field(page, "Prijs per traject (EUR)").fill("4250.00")
     field(page, "Looptijd (jaren)").fill("3")
     field(page, "Verlengingsopties samen (jaren)").fill("1")
-    page.get_by_role("button", name="Opslaan en beoordelen").click()
+    follow(page, page.get_by_role("button", name="Opslaan en beoordelen"))
     flash(page, "Het inkoopdossier is aangemaakt.")
 
     expect(page.get_by_role("heading", name="Beoordeling")).to_be_visible()
     assert violations(page) == []
     field(page, "Gekozen route").select_option(label="Aanbesteding")
     field(page, "Motivering").fill("Geen eigen capaciteit; de markt is ruim en de waarde ligt boven de drempel.")
-    page.get_by_role("button", name="Besluit vastleggen").click()
+    follow(page, page.get_by_role("button", name="Besluit vastleggen"))
     flash(page, "wacht op goedkeuring door een tweede inkoper")
     expect(page.get_by_role("button", name="Goedkeuren")).to_have_count(0)  # not by the one who decided
 
@@ -63,7 +70,7 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
         case_id = db.session.scalar(sa.select(ProcurementCase.id).where(
             ProcurementCase.title == "Alfabetisering Drechtsteden 2027"))
     page.goto(f"/inkoop/{case_id}")
-    page.get_by_role("button", name="Goedkeuren").click()
+    follow(page, page.get_by_role("button", name="Goedkeuren"))
     flash(page, "Het besluit is goedgekeurd en nu van kracht.")
     memo = download(page, page.get_by_role("link", name="Besluitnotitie (PDF)"))
     assert memo.startswith(b"%PDF")
@@ -74,14 +81,14 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
     assert violations(page) == []
     field(page, "Inkoopzaak").select_option(value=str(case_id))
     field(page, "Titel").fill("PvE Alfabetisering")
-    page.get_by_role("button", name="PvE starten").click()
+    follow(page, page.get_by_role("button", name="PvE starten"))
     flash(page, "Het PvE is gestart uit het sjabloon.")
-    page.get_by_role("link", name="Bewerken").click()
+    follow(page, page.get_by_role("link", name="Bewerken"))
     field(page, "Prijs per traject (euro)").fill("4250.00")
     field(page, "Wat is er gewijzigd?").fill("Prijs uit het dossier bevestigd")
-    page.get_by_role("button", name="Opslaan als nieuwe versie").click()
+    follow(page, page.get_by_role("button", name="Opslaan als nieuwe versie"))
     flash(page, "Versie 2 is opgeslagen.")
-    page.get_by_role("button", name="Ter review aanbieden").click()
+    follow(page, page.get_by_role("button", name="Ter review aanbieden"))
     flash(page, "heeft nu de status")
     expect(page.get_by_role("button", name="Vaststellen")).to_have_count(0)  # the author may not adopt
 
@@ -92,20 +99,20 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
     page.goto(f"/pve/{pve_id}")
     assert violations(page) == []
     field(page, "Opmerking").fill("Graag de doelgroep scherper omschrijven.")
-    page.get_by_role("button", name="Opmerking plaatsen").click()
+    follow(page, page.get_by_role("button", name="Opmerking plaatsen"))
     flash(page, "Uw opmerking is geplaatst.")
     sign_out(page)
     sign_in("inkoper")
     page.goto(f"/pve/{pve_id}")
     page.get_by_label("Antwoord", exact=True).fill("Doelgroep aangescherpt in paragraaf 2.")
-    page.get_by_role("button", name="Beantwoorden").click()
-    page.get_by_role("button", name="Afhandelen").click()
+    follow(page, page.get_by_role("button", name="Beantwoorden"))
+    follow(page, page.get_by_role("button", name="Afhandelen"))
     flash(page, "De opmerking is afgehandeld.")
 
     sign_out(page)
     sign_in("inkoper", 1)
     page.goto(f"/pve/{pve_id}")
-    page.get_by_role("button", name="Vaststellen").click()
+    follow(page, page.get_by_role("button", name="Vaststellen"))
     flash(page, "heeft nu de status Vastgesteld")
     expect(page.get_by_role("button", name="Nieuw concept starten")).to_be_visible()
     assert violations(page) == []
@@ -126,10 +133,10 @@ AGREEMENTS = [{"kpi": "timely_start", "params": {"weeks": 10}, "norm": "0.90", "
 
 
 def upload_csv(page: Page, name: str, text: str) -> None:
-    page.get_by_role("link", name="Voortgang uploaden", exact=True).click()
+    follow(page, page.get_by_role("link", name="Voortgang uploaden", exact=True))
     field(page, "CSV-bestand").set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": text.encode()})
-    page.get_by_role("button", name="Controleren").click()
+    follow(page, page.get_by_role("button", name="Controleren"))
 
 
 def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_in):
@@ -137,19 +144,19 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     from kpis.models import ProgressEvent, Trajectory
 
     page = sign_in("contractmanager")
-    page.get_by_role("link", name="Aanbieders").click()
-    page.get_by_role("link", name="Aanbieder registreren").click()
+    follow(page, page.get_by_role("link", name="Aanbieders"))
+    follow(page, page.get_by_role("link", name="Aanbieder registreren"))
     assert violations(page) == []
     field(page, "Naam").fill("Taalhuis Zwijndrecht B.V.")
     field(page, "KvK-nummer").fill("69599084")
     field(page, "IBAN").fill("NL91 ABNA 0417 1643 00")
     field(page, "BIC").fill("ABNANL2A")
     field(page, "Plaats").fill("Zwijndrecht")
-    page.get_by_role("button", name="Opslaan").click()
+    follow(page, page.get_by_role("button", name="Opslaan"))
     flash(page, "Aanbieder Taalhuis Zwijndrecht B.V. is geregistreerd.")
 
-    page.get_by_role("link", name="Contracten", exact=True).click()
-    page.get_by_role("link", name="Contract vastleggen").click()
+    follow(page, page.get_by_role("link", name="Contracten", exact=True))
+    follow(page, page.get_by_role("link", name="Contract vastleggen"))
     assert violations(page) == []
     field(page, "Kenmerk").fill("DS-ALF-2026-01")
     field(page, "Aanbieder").select_option(label="Taalhuis Zwijndrecht B.V. (69599084)")
@@ -162,17 +169,17 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     field(page, "Plafond (euro, leeg is geen plafond)").fill("160000.00")
     field(page, "Betaalschema (mijlpalen, JSON)").fill(json.dumps(SCHEDULE))
     field(page, "KPI-afspraken (JSON)").fill(json.dumps(AGREEMENTS))
-    page.get_by_role("button", name="Opslaan").click()
+    follow(page, page.get_by_role("button", name="Opslaan"))
     flash(page, "Contract DS-ALF-2026-01 is vastgelegd.")
 
-    page.get_by_role("link", name="Trajecten", exact=True).click()
-    page.get_by_role("link", name="Deelnemer aanmelden").click()
+    follow(page, page.get_by_role("link", name="Trajecten", exact=True))
+    follow(page, page.get_by_role("link", name="Deelnemer aanmelden"))
     assert violations(page) == []
     field(page, "Trajectreferentie").fill("ALF-2026-0001")
     field(page, "Contract").select_option(label="DS-ALF-2026-01 - Taalhuis Zwijndrecht B.V. (Alfabetisering)")
     field(page, "Gemeente").select_option(label="Dordrecht")
     field(page, "Aanmelddatum").fill("2026-07-27")
-    page.get_by_role("button", name="Aanmelden").click()
+    follow(page, page.get_by_role("button", name="Aanmelden"))
     flash(page, "Traject ALF-2026-0001 is aangemeld.")
 
     header = "event_id;trajectory;type;date\r\n"
@@ -191,7 +198,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     upload_csv(page, "goed.csv", header + "ALF-1;ALF-2026-0001;start;2026-08-10\r\n")
     expect(page.get_by_text("Het bestand is goedgekeurd: 1 regels, waarvan 1 nieuw")).to_be_visible()
     expect(page.get_by_role("table", name="Zoals gelezen uit het bestand")).to_contain_text("ALF-1")
-    page.get_by_role("button", name="Importeren").click()
+    follow(page, page.get_by_role("button", name="Importeren"))
     expect(page.get_by_text("Ingelezen: 1 nieuwe gebeurtenissen")).to_be_visible()
     with file_app.app_context():
         assert db.session.scalars(sa.select(ProgressEvent.event_id).where(
@@ -199,10 +206,10 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
 
     night = file_app.test_cli_runner().invoke(args=["scheduler", "once", "kpi_monthly_values"])  # the 02:30 job
     assert night.exit_code == 0 and "al uitgevoerd" not in night.output, night.output
-    page.get_by_role("link", name="Indicatoren", exact=True).click()
+    follow(page, page.get_by_role("link", name="Indicatoren", exact=True))
     expect(page.get_by_role("link", name="DS-ALF-2026-01")).to_be_visible()
     assert violations(page) == []
-    page.get_by_role("link", name="DS-ALF-2026-01").click()
+    follow(page, page.get_by_role("link", name="DS-ALF-2026-01"))
     expect(page.get_by_text("Tijdige start").first).to_be_visible()
     expect(page.get_by_text("(teller 1.0000, noemer 1.0000)")).to_be_visible()
     assert violations(page) == []
@@ -214,18 +221,18 @@ def test_finance_journey_from_run_to_sepa_file(file_app, sign_in):
     from payments.models import PaymentRun
 
     page = sign_in("finance")
-    page.get_by_role("link", name="Betaalruns").click()
+    follow(page, page.get_by_role("link", name="Betaalruns"))
     assert violations(page) == []
     # The demo left last month's draft, made by the second finance user; it is cancelled to make a fresh one.
-    page.get_by_role("link", name=re.compile(r"^Betaalrun \d+$")).first.click()
-    page.get_by_role("button", name="Annuleren").click()
+    follow(page, page.get_by_role("link", name=re.compile(r"^Betaalrun \d+$")).first)
+    follow(page, page.get_by_role("button", name="Annuleren"))
     flash(page, "De betaalrun is geannuleerd.")
-    page.get_by_role("link", name="Betaalruns").click()
+    follow(page, page.get_by_role("link", name="Betaalruns"))
     with file_app.app_context():
         period = db.session.scalar(sa.select(PaymentRun.period).order_by(PaymentRun.id.desc()))
     field(page, "Periode (JJJJ-MM)").fill(period)
     field(page, "Regio of gemeente").select_option(label="Regio Drechtsteden")
-    page.get_by_role("button", name="Betaalrun berekenen").click()
+    follow(page, page.get_by_role("button", name="Betaalrun berekenen"))
 
     expect(page.get_by_role("heading", name="Totalen per aanbieder")).to_be_visible()
     expect(page.get_by_text("U heeft deze run gemaakt; een andere financieel medewerker keurt hem goed.")).to_be_visible()
@@ -234,14 +241,14 @@ def test_finance_journey_from_run_to_sepa_file(file_app, sign_in):
     lines = page.get_by_role("table", name=re.compile("Regels van betaalrun"))
     expect(lines).to_be_visible()
     page.get_by_label("Aanbieder", exact=True).select_option(index=1)
-    page.get_by_role("button", name="Filteren").click()
+    follow(page, page.get_by_role("button", name="Filteren"))
     expect(lines).to_be_visible()
     run_url = page.url.split("?")[0]
 
     sign_out(page)
     sign_in("finance", 1)
     page.goto(run_url)
-    page.get_by_role("button", name="Goedkeuren").click()
+    follow(page, page.get_by_role("button", name="Goedkeuren"))
     flash(page, "De betaalrun is goedgekeurd.")
     assert violations(page) == []
     sepa = download(page, page.get_by_role("link", name="SEPA-betaalbestand (pain.001)"))
