@@ -2,12 +2,12 @@
 import json
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
+from core.forms import AmountField
 from procurement.models import ROUTE_LABELS
 
 REQUIRED = "Dit veld is verplicht."
@@ -31,8 +31,8 @@ class JsonListField(TextAreaField):
 
 
 def _money(label, required=True):
-    return DecimalField(label, places=2, validators=[DataRequired(REQUIRED) if required else Optional(),
-                                                     NumberRange(min=0, message="Mag niet negatief zijn.")])
+    return AmountField(label, places=2, validators=[DataRequired(REQUIRED) if required else Optional(),
+                                                    NumberRange(min=0, message="Mag niet negatief zijn.")])
 
 
 class ContractForm(FlaskForm):

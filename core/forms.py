@@ -1,7 +1,34 @@
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import DateField, DecimalField, EmailField, FloatField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class DutchNumber:
+    """A number as Dutch users type it: a comma before the decimals, and then points between the thousands
+    (4.250,00); a point alone still reads as the decimal point (4250.00)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([_dutch_number(v) for v in valuelist])
+
+
+#: 4.250,00: points between groups of three digits, then a decimal comma.
+THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+,\d*")
+
+
+def _dutch_number(text: str) -> str:
+    text = text.strip()
+    return (text.replace(".", "") if THOUSANDS.fullmatch(text) else text).replace(",", ".")
+
+
+class AmountField(DutchNumber, DecimalField):
+    """A decimal (an amount, hours, a score), typed with a comma or a point."""
+
+
+class ShareField(DutchNumber, FloatField):
+    """A percentage kept as a float (it is stored in JSON facts), typed with a comma or a point."""
 
 
 class LoginForm(FlaskForm):

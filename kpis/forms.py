@@ -1,9 +1,10 @@
 """HTML forms: shape only; the rules live in kpis.services and kpis.events."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from core.forms import AmountField
 from kpis import events
 
 REQUIRED = DataRequired("Dit veld is verplicht.")
@@ -31,9 +32,9 @@ class EventForm(FlaskForm):
     type = SelectField("Soort gebeurtenis", choices=list(events.TYPE_LABELS.items()), validators=[REQUIRED])
     date = DateField("Datum", validators=[REQUIRED])
     month = StringField("Maand (JJJJ-MM, bij aanwezigheid)", validators=[Optional(), Length(max=7)])
-    hours_offered = DecimalField("Aangeboden uren", places=2, validators=[Optional()])
-    hours_attended = DecimalField("Aanwezige uren", places=2, validators=[Optional()])
-    hours_excused = DecimalField("Geoorloofd afwezige uren", places=2, validators=[Optional()])
+    hours_offered = AmountField("Aangeboden uren", places=2, validators=[Optional()])
+    hours_attended = AmountField("Aanwezige uren", places=2, validators=[Optional()])
+    hours_excused = AmountField("Geoorloofd afwezige uren", places=2, validators=[Optional()])
     skill = _code_field("Vaardigheid (voortgangstoets)", events.SKILLS)
     level = _code_field("Niveau", events.TEST_LEVELS)
     component = _code_field("Examenonderdeel", events.EXAM_COMPONENTS)

@@ -1,10 +1,11 @@
 """HTML forms of procurement: the case, the decision, the planning, a milestone, scores and policy."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, FloatField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.forms import AmountField, ShareField
 from procurement.models import ROUTE_LABELS
 from procurement.reference import CRITERIA
 
@@ -22,13 +23,6 @@ FACT_LABELS = {
     "subsidy_legal_basis": "Er is een subsidieverordening of begrotingspost",
     "enforceable_performance": "De gemeente bedingt een prestatie die zij kan afdwingen",
 }
-
-
-class AmountField(DecimalField):
-    """A decimal as Dutch users type it: a comma or a point before the decimals."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([v.strip().replace(",", ".") for v in valuelist])
 
 
 ROUTE_CHOICES = [SelectChoice(r.value, label) for r, label in ROUTE_LABELS.items()]
@@ -50,7 +44,7 @@ class CaseForm(FlaskForm):
     extension_years = IntegerField("Verlengingsopties samen (jaren)", default=0,
                                    validators=[InputRequired(), NumberRange(0, 10)])
     delivery_starts_on = DateField("Start levering", validators=[Optional()])
-    entity_activity_share = FloatField("Aandeel activiteiten van de entiteit voor de gemeenten (%)", default=0,
+    entity_activity_share = ShareField("Aandeel activiteiten van de entiteit voor de gemeenten (%)", default=0,
                                        validators=[InputRequired(), NumberRange(0, 100)])
     state_aid_ruled_out = SelectField("Staatssteun uitgesloten of binnen de-minimis", choices=TRISTATE)
 

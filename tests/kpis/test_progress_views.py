@@ -1,6 +1,7 @@
 """The HTML pages: trajectory list and timeline, referral form, manual entry and the CSV upload flow."""
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -64,6 +65,11 @@ def test_staff_enter_one_event_by_hand(world, login):
     assert good.status_code == 302
     event = db.session.scalar(sa.select(ProgressEvent).where(ProgressEvent.source == "manual"))
     assert event.sender == f"user:{world['manager'].id}" and event.event_id.startswith("M-")
+    hours = client.post(url, data={"type": "attendance", "date": "2026-03-31", "month": "2026-03",
+                                   "hours_offered": "12,5", "hours_attended": "10,25"})
+    assert hours.status_code == 302
+    attendance = db.session.scalar(sa.select(ProgressEvent).where(ProgressEvent.type == "attendance"))
+    assert (attendance.hours_offered, attendance.hours_attended) == (Decimal("12.50"), Decimal("10.25"))
 
 
 def test_providers_cannot_use_the_manual_form(world, login):
