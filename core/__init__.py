@@ -50,7 +50,7 @@ def create_app(config=None) -> Flask:
     register_security(app)
     register_template_helpers(app)
     register_demo(app, DemoStep("regio", demo.load_region, order=10))
-    for command in (cli.users, cli.demo, cli.scheduler):
+    for command in (cli.users, cli.demo, cli.scheduler, cli.audit):
         app.cli.add_command(command)
     for name in DOMAINS:
         importlib.import_module(f"{name}.models")

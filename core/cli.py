@@ -1,4 +1,4 @@
-"""flask users create|token|disable, flask demo load, flask scheduler run|once."""
+"""flask users create|token|disable, flask demo load, flask scheduler run|once, flask audit verify."""
 import secrets
 import sys
 
@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from core import demo as demo_data, services
+from core import audit as audit_log, demo as demo_data, services
 from core.auth import issue_token
 from core.errors import DomainError
 from core.extensions import db
@@ -17,6 +17,7 @@ from core.scheduler import build_scheduler, run_job
 users = AppGroup("users", help="Gebruikers en API-tokens.")
 demo = AppGroup("demo", help="Demoregio laden.")
 scheduler = AppGroup("scheduler", help="Geplande taken.")
+audit = AppGroup("audit", help="Auditlog.")
 
 
 def _provider_id(kvk: str | None) -> int | None:
@@ -108,3 +109,14 @@ def run_once(job_id):
     if job_id not in jobs:
         raise click.ClickException(f"Onbekende taak {job_id}; bekend: {', '.join(sorted(jobs)) or '-'}")
     click.echo(run_job(current_app._get_current_object(), job_id) or "al uitgevoerd voor deze periode")
+
+
+@audit.command("verify")
+def verify_audit():
+    """Controleer de hashketen van het auditlog; afwijkende regels geven exitcode 1."""
+    count, broken = audit_log.verify()
+    if broken:
+        shown = ", ".join(map(str, broken[:20])) + (" ..." if len(broken) > 20 else "")
+        raise click.ClickException(f"Auditlog gewijzigd: de keten klopt niet bij {len(broken)} van {count} regels "
+                                   f"(id {shown}).")
+    click.echo(f"Auditlog intact: {count} regels.")

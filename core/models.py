@@ -142,7 +142,8 @@ class ApiToken(db.Model):
 
 
 class AuditEntry(db.Model):
-    """Who changed what, when; written by the services, never updated."""
+    """Who changed what, when; written by the services, never updated (triggers refuse UPDATE and DELETE), and
+    chained: each row's `chain_hash` covers its content and the previous row's hash (core.audit.verify)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
@@ -154,10 +155,32 @@ class AuditEntry(db.Model):
     object_id: Mapped[int | None] = mapped_column()
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
     changes: Mapped[dict | None] = mapped_column(sa.JSON)
+    chain_hash: Mapped[str] = mapped_column(sa.String(64))
 
     actor: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.Index("ix_audit_entry_object", "object_type", "object_id"),)
+
+
+#: UPDATE and DELETE of an audit row fail in the database itself, whatever the application does. Run after the
+#: table is created: by create_all below and by the migration that added the chain.
+APPEND_ONLY_DDL = {
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_entry is append-only'; END $$",
+        "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",
+        "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",
+    ],
+}
+for _dialect, _statements in APPEND_ONLY_DDL.items():
+    for _statement in _statements:
+        sa.event.listen(AuditEntry.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
 
 
 class JobRun(db.Model):
