@@ -38,9 +38,10 @@ def create_app(config=None) -> Flask:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
 
-    from core import api, cli, demo, views
+    from core import api, cli, demo, idempotency, views
     from core.errors import register_error_handlers
     from core.registry import DemoStep, register_demo
+    from core.scheduler import Job, register_job
     from core.security import register_security
     from core.templating import register_template_helpers
 
@@ -50,6 +51,7 @@ def create_app(config=None) -> Flask:
     register_security(app)
     register_template_helpers(app)
     register_demo(app, DemoStep("regio", demo.load_region, order=10))
+    register_job(app, Job("idempotency_purge", idempotency.purge, cron={"hour": 3, "minute": 10}))
     for command in (cli.users, cli.demo, cli.scheduler, cli.audit):
         app.cli.add_command(command)
     for name in DOMAINS:

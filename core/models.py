@@ -141,6 +141,23 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
+class IdempotentRequest(db.Model):
+    """A mutating API call sent with an Idempotency-Key: claimed before it runs, its answer kept to replay."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(255))
+    #: SHA-256 of method, path and body: the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    #: The answer; no status while the first call still runs.
+    status: Mapped[int | None] = mapped_column()
+    content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    body: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "key", name="uq_idempotent_request_user_key"),)
+
+
 class AuditEntry(db.Model):
     """Who changed what, when; written by the services, never updated (triggers refuse UPDATE and DELETE), and
     chained: each row's `chain_hash` covers its content and the previous row's hash (core.audit.verify)."""

@@ -7,6 +7,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, abort, current_app, request
 from marshmallow import Schema
 
+from core import idempotency
 from core.auth import authenticate_bearer
 from core.extensions import MAX_ID, csrf, db
 from core.schemas import Money, PageQuery, ProblemSchema
@@ -17,7 +18,8 @@ _PATH_ARG = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 def make_api_blueprint(name: str, import_name: str) -> Blueprint:
-    """An API blueprint: bearer-token authentication only, so no CSRF (cookies never authenticate here)."""
+    """An API blueprint: bearer-token authentication only, so no CSRF (cookies never authenticate here), and
+    Idempotency-Key on its mutating calls (core.idempotency)."""
     bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
     csrf.exempt(bp)
 
@@ -27,6 +29,8 @@ def make_api_blueprint(name: str, import_name: str) -> Blueprint:
         if not getattr(view, "is_public", False) and authenticate_bearer(request.headers.get("Authorization")) is None:
             abort(401)
 
+    bp.before_request(idempotency.claim_or_replay)
+    bp.after_request(idempotency.keep_answer)
     return bp
 
 
