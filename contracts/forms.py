@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
-from core.forms import AmountField
+from core.forms import AmountField, options
 from procurement.models import ROUTE_LABELS
 
 REQUIRED = "Dit veld is verplicht."
@@ -39,7 +39,7 @@ class ContractForm(FlaskForm):
     reference = StringField("Kenmerk", validators=[DataRequired(REQUIRED), Length(max=40)])
     provider = SelectField("Aanbieder", coerce=int, validators=[DataRequired(REQUIRED)])
     service = SelectField("Dienst", validators=[DataRequired(REQUIRED)])
-    procurement_route = SelectField("Inkooproute", choices=[(r.value, l) for r, l in ROUTE_LABELS.items()])
+    procurement_route = SelectField("Inkooproute", choices=options((r.value, l) for r, l in ROUTE_LABELS.items()))
     procurement_case = SelectField("Inkoopzaak", coerce=int, default=0)
     municipalities = SelectMultipleField("Deelnemende gemeenten", validators=[DataRequired("Kies minstens één gemeente.")])
     starts_on = DateField("Begindatum", validators=[DataRequired(REQUIRED)])
@@ -60,7 +60,7 @@ class AmendForm(FlaskForm):
     extension_count = IntegerField("Aantal verlengingsopties", validators=[Optional(), NumberRange(0, 10)])
     extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
     option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
-    status = SelectField("Status", choices=[(s.value, l) for s, l in CONTRACT_STATUS_LABELS.items()])
+    status = SelectField("Status", choices=options((s.value, l) for s, l in CONTRACT_STATUS_LABELS.items()))
     kpis = JsonListField("KPI-afspraken (JSON)")
 
 
@@ -85,7 +85,7 @@ class ApplicationForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    status = SelectField("Besluit", choices=[(s.value, l) for s, l in ADMISSION_LABELS.items() if s != "applied"])
+    status = SelectField("Besluit", choices=options((s.value, l) for s, l in ADMISSION_LABELS.items() if s != "applied"))
     checklist = SelectMultipleField("Voldaan aan", widget=ListWidget(prefix_label=False),
                                     option_widget=CheckboxInput(), validate_choice=False)
     motivation = TextAreaField("Motivering", validators=[DataRequired("Geef een motivering."), Length(max=4000)])

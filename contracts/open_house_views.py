@@ -10,6 +10,7 @@ from core.auth import roles_required
 from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import options
 from core.models import Role
 from core.rest import public
 from core.web import page_of_rows, show_domain_error
@@ -22,7 +23,7 @@ bp = Blueprint("open_house", __name__, url_prefix="/open-house")
 def _decision_form(admission: Admission) -> DecisionForm:
     """One form per application on the page, so each gets its own field ids."""
     form = DecisionForm(prefix=f"a{admission.id}", data={"checklist": [k for k, v in admission.checklist.items() if v]})
-    form.checklist.choices = [(r, r) for r in admission.open_house.requirements]
+    form.checklist.choices = options((r, r) for r in admission.open_house.requirements)
     return form
 
 
@@ -44,8 +45,8 @@ def index():
 @roles_required(Role.CONTRACTMANAGER)
 def create():
     form = OpenHouseForm()
-    form.procurement_case.choices = [(c.id, f"Zaak {c.id}: {c.service.name}") for c in db.session.scalars(
-        sa.select(ProcurementCase).order_by(ProcurementCase.id.desc()))]
+    form.procurement_case.choices = options((c.id, f"Zaak {c.id}: {c.service.name}") for c in db.session.scalars(
+        sa.select(ProcurementCase).order_by(ProcurementCase.id.desc())))
     if form.validate_on_submit():
         try:
             house = services.open_open_house(db.get_or_404(ProcurementCase, form.procurement_case.data), form.data,
@@ -62,7 +63,8 @@ def create():
 def detail(open_house_id: int):
     house = services.visible_open_house(current_user, open_house_id)
     form = ApplicationForm()
-    form.provider.choices = [(p.id, p.name) for p in db.session.scalars(sa.select(Provider).order_by(Provider.name))]
+    form.provider.choices = options((p.id, p.name) for p in
+                                    db.session.scalars(sa.select(Provider).order_by(Provider.name)))
     return render_template("contracts/open_house_detail.html", house=house, form=form,
                            decision_form_for=_decision_form)
 

@@ -1,9 +1,16 @@
 import re
+from collections.abc import Iterable, Mapping
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, EmailField, FloatField, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+def options(pairs: Mapping | Iterable[tuple]) -> list[SelectChoice]:
+    """A select field's choices from a mapping or from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in (pairs.items() if isinstance(pairs, Mapping) else pairs)]
 
 
 class DutchNumber:
@@ -49,7 +56,7 @@ class DocumentForm(FlaskForm):
     @classmethod
     def of(cls, labels: dict, current: list) -> "DocumentForm":
         form = cls()
-        form.kind.choices = [(kind.value, label) for kind, label in labels.items()]
-        form.supersedes_id.choices = [(0, "Geen: een nieuw document")] + [
-            (d.id, f"{d.title} ({d.filename})") for d in current]
+        form.kind.choices = options((kind.value, label) for kind, label in labels.items())
+        form.supersedes_id.choices = options([(0, "Geen: een nieuw document")] + [
+            (d.id, f"{d.title} ({d.filename})") for d in current])
         return form

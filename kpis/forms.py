@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from core.forms import AmountField
+from core.forms import AmountField, options
 from kpis import events
 
 REQUIRED = DataRequired("Dit veld is verplicht.")
@@ -12,7 +12,7 @@ REQUIRED = DataRequired("Dit veld is verplicht.")
 
 def _code_field(label: str, codes) -> SelectField:
     """An optional code; the service checks it against the type, so that the API and the form say the same."""
-    return SelectField(label, choices=[("", "-")] + [(c, c) for c in codes], validate_choice=False)
+    return SelectField(label, choices=options([("", "-")] + [(c, c) for c in codes]), validate_choice=False)
 
 
 class TrajectoryForm(FlaskForm):
@@ -29,7 +29,7 @@ class TrajectoryForm(FlaskForm):
 class EventForm(FlaskForm):
     """One event entered by hand; the fields a type does not use are left empty."""
 
-    type = SelectField("Soort gebeurtenis", choices=list(events.TYPE_LABELS.items()), validators=[REQUIRED])
+    type = SelectField("Soort gebeurtenis", choices=options(events.TYPE_LABELS), validators=[REQUIRED])
     date = DateField("Datum", validators=[REQUIRED])
     month = StringField("Maand (JJJJ-MM, bij aanwezigheid)", validators=[Optional(), Length(max=7)])
     hours_offered = AmountField("Aangeboden uren", places=2, validators=[Optional()])

@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.forms import options
 from core.terms import DIRECTIONS, KPI_NAMES, KPI_PARAMS, MILESTONE_KINDS, TRIGGER_LABELS, TRIGGER_PARAMS
 from procurement.pve.content import FREE_PREFIX, MAX_BODY, params_text
 from procurement.pve.models import STATUS_LABELS
@@ -27,15 +28,15 @@ class KpiRowForm(Form):
     included = BooleanField("Afspreken")
     params = StringField("Parameters (naam=waarde; ...)", validators=[Length(max=200)])
     norm = StringField("Norm", validators=[Length(max=20)])
-    direction = SelectField("Richting", choices=list(DIRECTIONS.items()))
+    direction = SelectField("Richting", choices=options(DIRECTIONS))
 
 
 class MilestoneRowForm(Form):
     code = StringField("Code", validators=[Length(max=20)])
     #: Not "label": a FormField has a label of its own.
     text = StringField("Omschrijving", validators=[Length(max=200)])
-    kind = SelectField("Soort", choices=list(MILESTONE_KINDS.items()))
-    trigger = SelectField("Trigger", choices=list(TRIGGER_LABELS.items()))
+    kind = SelectField("Soort", choices=options(MILESTONE_KINDS))
+    trigger = SelectField("Trigger", choices=options(TRIGGER_LABELS))
     params = StringField("Parameters (naam=waarde; ...)", validators=[Length(max=200)])
     amount = StringField("Bedrag (euro)", validators=[Length(max=20)])
     percentage = StringField("Of percentage van de prijs", validators=[Length(max=20)])
@@ -124,6 +125,6 @@ class FilterForm(FlaskForm):
         csrf = False
 
     service = SelectField("Dienst", choices=[], validators=[Optional()])
-    status = SelectField("Status", choices=[("", "Alle")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
-                         validators=[Optional()])
+    status = SelectField("Status", validators=[Optional()],
+                         choices=options([("", "Alle"), *((s.value, label) for s, label in STATUS_LABELS.items())]))
     municipality = SelectField("Gemeente", choices=[], validators=[Optional()])

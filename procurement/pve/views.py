@@ -9,6 +9,7 @@ from core import files, terms
 from core.auth import roles_required, scope_filter
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import options
 from core.models import Municipality, Role, Service
 from core.web import page_of_rows
 from procurement.models import ProcurementCase
@@ -34,10 +35,10 @@ def _pve(pve_id: int) -> Pve:
 
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
-    form.service.choices = [("", "Alle")] + [(s.code, s.name) for s in db.session.scalars(
-        sa.select(Service).order_by(Service.position))]
-    form.municipality.choices = [("", "Alle")] + [(m.code, m.name) for m in db.session.scalars(
-        sa.select(Municipality).where(scope_filter(current_user, Municipality.id)).order_by(Municipality.name))]
+    form.service.choices = options([("", "Alle")] + [(s.code, s.name) for s in db.session.scalars(
+        sa.select(Service).order_by(Service.position))])
+    form.municipality.choices = options([("", "Alle")] + [(m.code, m.name) for m in db.session.scalars(
+        sa.select(Municipality).where(scope_filter(current_user, Municipality.id)).order_by(Municipality.name))])
     return form
 
 
@@ -55,8 +56,8 @@ def create():
     form = CreateForm(procurement_case_id=request.args.get("case", type=int))
     cases = db.session.scalars(services.visible_cases(current_user).where(~ProcurementCase.id.in_(
         sa.select(Pve.procurement_case_id))).order_by(ProcurementCase.id.desc())).all()
-    form.procurement_case_id.choices = [(c.id, f"#{c.id} {c.service.name}: {', '.join(m.name for m in c.municipalities)}")
-                                        for c in cases]
+    form.procurement_case_id.choices = options(
+        (c.id, f"#{c.id} {c.service.name}: {', '.join(m.name for m in c.municipalities)}") for c in cases)
     if form.validate_on_submit():
         pve = services.create_pve(db.get_or_404(ProcurementCase, form.procurement_case_id.data), form.title.data,
                                   by=current_user)
@@ -72,7 +73,7 @@ def detail(pve_id: int):
     pve = _pve(pve_id)
     version = pve.version(request.args.get("version", pve.latest.number, type=int)) or abort(404)
     comment_form = CommentForm()
-    comment_form.section_key.choices = [(s["key"], s["title"]) for s in pve.latest.sections]
+    comment_form.section_key.choices = options((s["key"], s["title"]) for s in pve.latest.sections)
     return render_template("pve/detail.html", pve=pve, version=version, labels=STATUS_LABELS, markdown=render_markdown,
                            comment_form=comment_form, answer_form=AnswerForm(), attachment_form=AttachmentForm(),
                            authors=services.draft_authors(pve), status=PveStatus)
@@ -136,7 +137,7 @@ def pdf(pve_id: int, number: int):
 @roles_required(*READERS)
 def add_comment(pve_id: int):
     pve, form = _pve(pve_id), CommentForm()
-    form.section_key.choices = [(s["key"], s["title"]) for s in pve.latest.sections]
+    form.section_key.choices = options((s["key"], s["title"]) for s in pve.latest.sections)
     if form.validate_on_submit():
         services.add_comment(pve, form.section_key.data, form.body.data, by=current_user)
         db.session.commit()
