@@ -6,6 +6,7 @@ per month); every trigger then reads those facts, so the cost per event does not
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from core.dates import month_end
 from core.money import percentage_of
@@ -84,8 +85,12 @@ class Earned:
         return self.term.code, month_key(self.month)
 
 
+@cache  # a run asks for the same few dozen months over and over
 def month_key(month: date | None) -> str:
     return NO_MONTH if month is None else month.strftime("%Y-%m")
+
+
+_month_end = cache(month_end)
 
 
 def term_of(milestone, price: Decimal) -> Term:
@@ -128,7 +133,7 @@ def _hours(params):
         for month in sorted(facts.months):
             running += facts.months[month][1]
             if running >= needed:
-                return month_end(month)
+                return _month_end(month)
         return None
     return reached
 
@@ -174,8 +179,8 @@ def earned_instances(terms: list[Term], facts: Facts, cutoff: date) -> list[Earn
     earned = []
     for term in terms:
         if term.trigger == "attendance_month":
-            earned += [Earned(term, month, month_end(month)) for month in term.when(facts)
-                       if month_end(month) <= cutoff]
+            earned += [Earned(term, month, _month_end(month)) for month in term.when(facts)
+                       if _month_end(month) <= cutoff]
             continue
         trigger_date = term.when(facts)
         if trigger_date is not None and trigger_date <= cutoff:

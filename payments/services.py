@@ -3,7 +3,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -68,7 +68,7 @@ def create_run(period: str, *, region: Region | None = None, municipality: Munic
         _queue(run)
         audit.record(by, "payment_run_created", run, f"{run}: wordt berekend", {"period": period})
         return run
-    _calculate(run)
+    _calculate([run])
     audit.record(by, "payment_run_created", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
                  {"period": period, "total": run.total, "held_total": run.held_total})
     return run
@@ -86,7 +86,7 @@ def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> P
         audit.record(by, "payment_run_recalculated", run, f"{run}: wordt opnieuw berekend",
                      audit.diff(before, {"total": ZERO, "held_total": ZERO}))
         return run
-    _calculate(run)
+    _calculate([run])
     run.calculation, run.calculation_error = Calculation.DONE, None
     audit.record(by, "payment_run_recalculated", run, str(run),
                  audit.diff(before, {"total": run.total, "held_total": run.held_total}))
@@ -95,13 +95,21 @@ def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> P
 
 def calculate_run(run: PaymentRun, *, by: User | None, on_progress: Callable[[int], None] | None = None) -> PaymentRun:
     """The background half of create_run/recalculate_run(background=True): calculate a CALCULATING run's lines."""
-    if run.calculation != Calculation.CALCULATING:
+    return calculate_runs([run], by=by, on_progress=on_progress)[0]
+
+
+def calculate_runs(runs: list[PaymentRun], *, by: User | None,
+                   on_progress: Callable[[int], None] | None = None) -> list[PaymentRun]:
+    """calculate_run for CALCULATING runs of one period with disjoint scopes, in one pass over their events."""
+    if any(run.calculation != Calculation.CALCULATING for run in runs):
         raise Conflict("Deze betaalrun wacht niet op een berekening.")
-    _calculate(run, on_progress)
-    run.calculation, run.processed = Calculation.DONE, run.to_process
-    audit.record(by, "payment_run_calculated", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
-                 {"total": run.total, "held_total": run.held_total})
-    return run
+    if runs:
+        _calculate(runs, on_progress)
+    for run in runs:
+        run.calculation, run.processed = Calculation.DONE, run.to_process
+        audit.record(by, "payment_run_calculated", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
+                     {"total": run.total, "held_total": run.held_total})
+    return runs
 
 
 def calculation_failed(run: PaymentRun, message: str = CALCULATION_FAILED) -> PaymentRun:
@@ -253,46 +261,54 @@ def _queue(run: PaymentRun) -> None:
         Trajectory.municipality_id.in_(member_ids)))
 
 
-def _calculate(run: PaymentRun, on_progress: Callable[[int], None] | None = None) -> None:
-    """Steps 1-5 of payments.md in one streaming pass over the scope's events; lines are copied in blocks."""
-    cutoff = month_end(parse_period(run.period))
-    member_ids = [m.id for m in run.municipalities]
-    terms, cents = _terms(member_ids)
+def _calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None = None) -> None:
+    """Steps 1-5 of payments.md for runs of one period and disjoint scopes, in one streaming pass over their
+    events (one pass for the whole country, not one per region); lines are copied in blocks."""
+    cutoff = month_end(parse_period(runs[0].period))
+    run_of = {m.id: run.id for run in runs for m in run.municipalities}
+    terms, cents = _terms(list(run_of))
     ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(
         Contract.id.in_(terms), Contract.ceiling.is_not(None))).all())
     new, correction = LineStatus.NEW.value, LineStatus.CORRECTION.value
-    block, waiting, corrected = [], [], defaultdict(lambda: ZERO)
-    run.total = run.held_total = ZERO
-    for done, (trajectory, events, paid) in enumerate(_stream(member_ids), start=1):
+    block, totals = [], defaultdict(lambda: ZERO)
+    waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
+    for done, (trajectory, events, paid) in enumerate(_stream(list(run_of)), start=1):
         if on_progress and done % PROGRESS_EVERY == 0:
             on_progress(done)
+        run_id = run_of[trajectory.municipality_id]
         earned = {e.key: e for e in earned_instances(terms.get(trajectory.contract_id, []), facts_of(events), cutoff)}
         owed = set()
         for _, code, key, amount, *paid_line in paid:
             owed.add((code, key))
             if (code, key) not in earned:  # paid and no longer earned: claw back
-                block.append((run.id, *paid_line, correction, "ingetrokken"))
-                run.total -= amount
-                corrected[paid_line[1]] -= amount
+                block.append((run_id, *paid_line, correction, "ingetrokken"))
+                totals[run_id] -= amount
+                corrected[run_id][paid_line[1]] -= amount
         for key, e in earned.items():
             if key in owed:
                 continue
-            line = (run.id, trajectory.id, trajectory.contract_id, trajectory.provider_id, trajectory.municipality_id,
+            line = (run_id, trajectory.id, trajectory.contract_id, trajectory.provider_id, trajectory.municipality_id,
                     e.term.code, e.term.label, e.term.kind, e.term.position, e.month, e.trigger_date,
                     cents[trajectory.contract_id, e.term.code], new, None)
             if trajectory.contract_id in ceilings:  # held or not is known once every line of the contract is in
-                waiting.append(((e.trigger_date, trajectory.reference, e.term.position, e.month or date.min),
-                                e.term.amount, line))
+                waiting[run_id].append(((e.trigger_date, trajectory.reference, e.term.position, e.month or date.min),
+                                        e.term.amount, line))
             else:
                 block.append(line)
-                run.total += e.term.amount
+                totals[run_id] += e.term.amount
         if len(block) >= LINE_BLOCK:
             copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
             block.clear()
-    if on_progress:
-        on_progress(run.to_process)
-    copy_rows(PaymentLine.__table__, LINE_COLUMNS, block + _hold_at_ceiling(run, waiting, ceilings, corrected))
-    run.calculated_at = now_utc()
+    for run in runs:
+        if on_progress:
+            on_progress(run.to_process)
+        lines, accepted, held = _hold_at_ceiling(waiting[run.id], ceilings, corrected[run.id])
+        block += lines
+        run.total, run.held_total = totals[run.id] + accepted, held
+    copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
+    calculated_at = now_utc()
+    for run in runs:
+        run.calculated_at = calculated_at
 
 
 def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str], int]]:
@@ -310,11 +326,10 @@ def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str]
 
 def _stream(member_ids: list[int]):
     """(trajectory row, its counting events, its paid instances) per trajectory of the scope, ordered by id:
-    three queries ordered by trajectory, read side by side (the events through a server-side cursor)."""
+    three queries ordered by trajectory, read side by side through server-side cursors."""
     in_scope = Trajectory.municipality_id.in_(member_ids)
-    trajectories = db.session.execute(
-        sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id, Trajectory.municipality_id,
-                  Contract.provider_id).join(Contract).where(in_scope).order_by(Trajectory.id)).all()
+    trajectories = (sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id, Trajectory.municipality_id,
+                              Contract.provider_id).join(Contract).where(in_scope).order_by(Trajectory.id))
     retracted = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
     events = (sa.select(*EVENT_COLUMNS).join(Trajectory, ProgressEvent.trajectory_id == Trajectory.id)
               .where(in_scope, ProgressEvent.type != "retraction", ProgressEvent.id.not_in(retracted))
@@ -328,11 +343,12 @@ def _stream(member_ids: list[int]):
             .join(Trajectory, PaidInstance.trajectory_id == Trajectory.id).where(in_scope)
             .order_by(PaidInstance.trajectory_id))
     connection = db.session.connection()
-    yield from _side_by_side(trajectories, connection.execute(events.execution_options(yield_per=STREAM_CHUNK)),
-                             connection.execute(paid.execution_options(yield_per=STREAM_CHUNK)))
+    yield from _side_by_side(*(
+        chain.from_iterable(connection.execute(query.execution_options(yield_per=STREAM_CHUNK)).partitions())
+        for query in (trajectories, events, paid)))
 
 
-def _side_by_side(trajectories: list, *streams):
+def _side_by_side(trajectories, *streams):
     """Per trajectory, the rows of each stream for it; every stream is ordered by trajectory id (its first column)."""
     groups = [groupby(stream, itemgetter(0)) for stream in streams]
     pending = [next(group, None) for group in groups]
@@ -348,21 +364,23 @@ def _side_by_side(trajectories: list, *streams):
         yield trajectory, *found
 
 
-def _hold_at_ceiling(run: PaymentRun, waiting: list, ceilings: dict, corrected: dict) -> list[tuple]:
-    """Step 4: per contract, accept new lines in order while paid + corrections + accepted stays <= ceiling."""
+def _hold_at_ceiling(waiting: list, ceilings: dict, corrected: dict) -> tuple[list[tuple], Decimal, Decimal]:
+    """Step 4: per contract, accept new lines in order while paid + corrections + accepted stays <= ceiling.
+
+    Returns the lines (held ones marked) with the accepted and the held total."""
     running = {cid: _ledger_total(cid) + corrected[cid] for cid in ceilings}
-    full, lines = set(), []
+    full, lines, accepted, held = set(), [], ZERO, ZERO
     for _, amount, line in sorted(waiting, key=itemgetter(0)):
         contract_id = line[2]
         if contract_id not in full and running[contract_id] + amount <= ceilings[contract_id]:
             running[contract_id] += amount
-            run.total += amount
+            accepted += amount
             lines.append(line)
         else:
             full.add(contract_id)
-            run.held_total += amount
+            held += amount
             lines.append((*line[:-2], LineStatus.HELD.value, HELD_AT_CEILING))
-    return lines
+    return lines, accepted, held
 
 
 def _ledger_total(contract_id: int) -> Decimal:
@@ -487,17 +505,21 @@ def provider_runs(provider_id: int):
 
 
 def make_monthly_runs(today: date) -> str:
-    """The scheduled job: a draft run per region for the previous month, unless one overlaps or it is paid."""
+    """The scheduled job: a draft run per region for the previous month, unless one overlaps or it is paid.
+
+    The runs are made first and then calculated together: one pass over the country's events, not one per region.
+    No savepoint per region: create_run refuses before it writes (and on SQLite, releasing the outermost savepoint
+    would commit).
+    """
     period = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    made, skipped = 0, 0
+    runs, skipped = [], 0
     for region in db.session.scalars(sa.select(Region).order_by(Region.id)):
         try:
-            with db.session.begin_nested():
-                create_run(period, region=region, by=None, today=today)
-            made += 1
+            runs.append(create_run(period, region=region, by=None, today=today, background=True))
         except DomainError:
             skipped += 1
-    return f"{made} betaalrun(s) gemaakt voor {period}, {skipped} overgeslagen"
+    calculate_runs(runs, by=None)
+    return f"{len(runs)} betaalrun(s) gemaakt voor {period}, {skipped} overgeslagen"
 
 
 ACTIONS = {"recalculate": recalculate_run, "approve": approve_run, "cancel": cancel_run}
