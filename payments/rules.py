@@ -15,8 +15,8 @@ from core.terms import LEVELS
 NO_MONTH = "-"
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 #: The event columns facts_of reads, in this order: hours in hundredths, as stored (hours_*_e2).
-EVENT_FIELDS = ("trajectory_id", "type", "occurred_on", "month", "hours_offered", "hours_attended", "hours_excused", "skill", "level",
-                "component", "result", "module", "destination")
+EVENT_FIELDS = ("trajectory_id", "type", "occurred_on", "month", "hours_offered", "hours_attended", "hours_excused",
+                "skill", "level", "component", "result", "module", "destination")
 
 
 @dataclass

@@ -320,7 +320,8 @@ def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str]
     terms: dict[int, list] = defaultdict(list)
     for milestone, price in rows:
         terms[milestone.contract_id].append(term_of(milestone, price))
-    cents = {(cid, t.code): stored(PaymentLine, "amount", t.amount) for cid, schedule in terms.items() for t in schedule}
+    cents = {(cid, term.code): stored(PaymentLine, "amount", term.amount)
+             for cid, schedule in terms.items() for term in schedule}
     return terms, cents
 
 
@@ -334,11 +335,11 @@ def _stream(member_ids: list[int]):
     events = (sa.select(*EVENT_COLUMNS).join(Trajectory, ProgressEvent.trajectory_id == Trajectory.id)
               .where(in_scope, ProgressEvent.type != "retraction", ProgressEvent.id.not_in(retracted))
               .order_by(ProgressEvent.trajectory_id, ProgressEvent.occurred_on, ProgressEvent.id))
-    line = PaymentLine.__table__.c
+    line, paid_cents = PaymentLine.__table__.c, sa.type_coerce(PaidInstance.__table__.c.amount_cents, sa.BigInteger)
     paid = (sa.select(PaidInstance.trajectory_id, PaidInstance.milestone_code, PaidInstance.month_key,
                       PaidInstance.amount, line.trajectory_id, line.contract_id, line.provider_id, line.municipality_id,
                       line.milestone_code, line.milestone_label, line.milestone_kind, line.milestone_position,
-                      line.month, line.trigger_date, -sa.type_coerce(PaidInstance.__table__.c.amount_cents, sa.BigInteger))
+                      line.month, line.trigger_date, -paid_cents)
             .join(PaymentLine, PaidInstance.line_id == PaymentLine.id)
             .join(Trajectory, PaidInstance.trajectory_id == Trajectory.id).where(in_scope)
             .order_by(PaidInstance.trajectory_id))
