@@ -1,10 +1,12 @@
 """Which milestone instances a trajectory has earned at a cut-off (payments.md, "Triggers").
 
-Pure functions over one trajectory's events, so that the run can stream the events trajectory by trajectory.
+A run streams each trajectory's counting events once into Facts (the earliest date per kind of event, the attendance
+per month); every trigger then reads those facts, so the cost per event does not grow with the schedule.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from core.dates import month_end
 from core.money import percentage_of
@@ -12,19 +14,64 @@ from core.terms import LEVELS
 
 NO_MONTH = "-"
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
+#: The event columns facts_of reads, in this order: hours in hundredths, as stored (hours_*_e2).
+EVENT_FIELDS = ("trajectory_id", "type", "occurred_on", "month", "hours_offered", "hours_attended", "hours_excused",
+                "skill", "level", "component", "result", "module", "destination")
+
+
+@dataclass
+class Facts:
+    """What one trajectory's counting events say, as the triggers read it."""
+
+    first: dict = field(default_factory=dict)  # event type -> earliest date
+    tests: dict = field(default_factory=dict)  # (skill, level) of a progress test -> earliest date
+    passes: dict = field(default_factory=dict)  # (component, level) of a passed exam -> earliest date
+    passed: dict = field(default_factory=dict)  # component of a passed exam, whatever its level -> earliest date
+    modules: dict = field(default_factory=dict)  # module completed -> earliest date
+    outflows: dict = field(default_factory=dict)  # destination -> earliest date
+    months: dict = field(default_factory=dict)  # attendance month -> [offered, attended, excused] in hundredths
+
+
+def facts_of(events) -> Facts:
+    """Facts of one trajectory's events (tuples in EVENT_FIELDS order, by date): voided ones are gone already,
+    and what is dated after the dropout counts for nothing."""
+    facts, dropout = Facts(), None
+    for _, kind, day, month, offered, attended, excused, skill, level, component, result, module, destination in events:
+        if dropout is not None and day > dropout:
+            break  # in date order: nothing after this counts either
+        if kind == "attendance":
+            if month is not None:
+                hours = facts.months.setdefault(month, [0, 0, 0])
+                hours[0] += offered or 0
+                hours[1] += attended or 0
+                hours[2] += excused or 0
+            continue
+        facts.first.setdefault(kind, day)  # setdefault: the first seen is the earliest
+        if kind == "progress_test":
+            facts.tests.setdefault((skill, level), day)
+        elif kind == "exam" and result == "geslaagd":
+            facts.passes.setdefault((component, level), day)
+            facts.passed.setdefault(component, day)
+        elif kind == "module_completed":
+            facts.modules.setdefault(module, day)
+        elif kind == "outflow":
+            facts.outflows.setdefault(destination, day)
+        elif kind == "dropout" and dropout is None:
+            dropout = day
+    return facts
 
 
 @dataclass(frozen=True)
 class Term:
-    """A milestone as the calculation needs it, detached from the session."""
+    """A milestone as the calculation needs it, detached from the session; `when` reads its trigger from Facts."""
 
     code: str
     label: str
     kind: str
     position: int
     trigger: str
-    params: dict
     amount: Decimal
+    when: object = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -38,109 +85,104 @@ class Earned:
         return self.term.code, month_key(self.month)
 
 
+@cache  # a run asks for the same few dozen months over and over
 def month_key(month: date | None) -> str:
     return NO_MONTH if month is None else month.strftime("%Y-%m")
 
 
+_month_end = cache(month_end)
+
+
 def term_of(milestone, price: Decimal) -> Term:
     amount = milestone.amount if milestone.amount is not None else percentage_of(milestone.percentage, price)
-    return Term(milestone.code, milestone.label, milestone.kind, milestone.position, milestone.trigger,
-                dict(milestone.params or {}), amount)
+    params = dict(milestone.params or {})
+    return Term(milestone.code, milestone.label, milestone.kind, milestone.position, milestone.trigger, amount,
+                _TRIGGERS[milestone.trigger](params))
 
 
-def counting(events: list) -> list:
-    """Drop what counts for nothing: events dated after the trajectory's dropout (voided ones are gone already)."""
-    dropouts = [e.occurred_on for e in events if e.type == "dropout"]
-    if not dropouts:
-        return events
-    dropout = min(dropouts)
-    return [e for e in events if e.occurred_on <= dropout]
+def _earliest(dates) -> date | None:
+    found = [d for d in dates if d is not None]
+    return min(found) if found else None
 
 
-def _first(events, match) -> date | None:
-    dates = [e.occurred_on for e in events if match(e)]
-    return min(dates) if dates else None
-
-
-def _latest_of_earliest(events, names, match) -> date | None:
+def _latest_of_earliest(earliest: list) -> date | None:
     """The latest of the per-name earliest qualifying dates; None unless every name qualifies."""
-    earliest = [_first(events, lambda e, name=name: match(e, name)) for name in names]
     return None if not earliest or None in earliest else max(earliest)
 
 
-def _at_least(level: str | None, wanted: str) -> bool:
-    return level in _RANK and _RANK[level] >= _RANK[wanted]
+def _levels_from(wanted: str) -> list[str]:
+    return [level for level in LEVELS if _RANK[level] >= _RANK[wanted]]
 
 
-def _passed(e) -> bool:
-    return e.type == "exam" and e.result == "geslaagd"
+def _attendance(params):
+    """The qualifying months: attended / (offered - excused) >= min_rate; the first max_months of them, by month."""
+    min_rate, max_months = Decimal(str(params.get("min_rate", "0.80"))), params.get("max_months")
+
+    def months(facts: Facts) -> list[date]:
+        qualifying = [month for month, (offered, attended, excused) in sorted(facts.months.items())
+                      if offered - excused > 0 and attended >= min_rate * (offered - excused)]  # without dividing
+        return qualifying[:max_months] if max_months else qualifying
+    return months
 
 
-def _attendance_months(events) -> list[tuple[date, Decimal, Decimal, Decimal]]:
-    totals: dict[date, list[Decimal]] = {}
-    for e in events:
-        if e.type == "attendance" and e.month is not None:
-            row = totals.setdefault(e.month, [Decimal(0), Decimal(0), Decimal(0)])
-            row[0] += e.hours_offered or 0
-            row[1] += e.hours_attended or 0
-            row[2] += e.hours_excused or 0
-    return [(month, *totals[month]) for month in sorted(totals)]
+def _hours(params):
+    needed = Decimal(str(params["hours"])) * 100  # the facts count hundredths
+
+    def reached(facts: Facts) -> date | None:
+        running = 0
+        for month in sorted(facts.months):
+            running += facts.months[month][1]
+            if running >= needed:
+                return _month_end(month)
+        return None
+    return reached
 
 
-def _attendance(term: Term, events) -> list[Earned]:
-    min_rate = Decimal(str(term.params.get("min_rate", "0.80")))
-    earned = []
-    for month, offered, attended, excused in _attendance_months(events):
-        due = offered - excused
-        if due > 0 and attended >= min_rate * due:  # attended / due >= min_rate, without dividing
-            earned.append(Earned(term, month, month_end(month)))
-    max_months = term.params.get("max_months")
-    return earned[:max_months] if max_months else earned
+def _level(params):
+    levels = _levels_from(params["level"])
+    skills = params["skills"]
+    return lambda facts: _latest_of_earliest([_earliest(
+        [facts.tests.get((skill, level)) for level in levels] + [facts.passes.get((skill, level)) for level in levels])
+        for skill in skills])
 
 
-def _hours(term: Term, events) -> date | None:
-    needed, running = Decimal(str(term.params["hours"])), Decimal(0)
-    for month, _, attended, _ in _attendance_months(events):
-        running += attended
-        if running >= needed:
-            return month_end(month)
-    return None
+def _exam(params):
+    levels = _levels_from(params.get("level", "B1"))
+    components = params["components"]
+
+    def passed(facts: Facts, component: str) -> date | None:
+        if component == "KNM":  # any passed KNM exam, whatever its level
+            return facts.passed.get("KNM")
+        return _earliest([facts.passes.get((component, level)) for level in levels])
+    return lambda facts: _latest_of_earliest([passed(facts, component) for component in components])
 
 
-def _level(term: Term, events) -> date | None:
-    wanted = term.params["level"]
-    return _latest_of_earliest(events, term.params["skills"], lambda e, skill: _at_least(e.level, wanted) and (
-        (e.type == "progress_test" and e.skill == skill) or (_passed(e) and e.component == skill)))
+def _outflow(params):
+    destinations = params["destinations"]
+    return lambda facts: _earliest([facts.outflows.get(destination) for destination in destinations])
 
 
-def _exam(term: Term, events) -> date | None:
-    wanted = term.params.get("level", "B1")
-    return _latest_of_earliest(events, term.params["components"], lambda e, component: _passed(e) and (
-        e.component == component and (component == "KNM" or _at_least(e.level, wanted))))
-
-
-_SINGLE = {
-    "start": lambda term, events: _first(events, lambda e: e.type == "start"),
+_TRIGGERS = {
+    "start": lambda params: lambda facts: facts.first.get("start"),
+    "attendance_month": _attendance,
     "hours": _hours,
     "level": _level,
     "exam": _exam,
-    "module": lambda term, events: _first(
-        events, lambda e: e.type == "module_completed" and e.module == term.params["module"]),
-    "completed": lambda term, events: _first(events, lambda e: e.type == "completed"),
-    "outflow": lambda term, events: _first(
-        events, lambda e: e.type == "outflow" and e.destination in term.params["destinations"]),
+    "module": lambda params: lambda facts: facts.modules.get(params["module"]),
+    "completed": lambda params: lambda facts: facts.first.get("completed"),
+    "outflow": _outflow,
 }
 
 
-def earned_instances(terms: list[Term], events: list, cutoff: date) -> list[Earned]:
+def earned_instances(terms: list[Term], facts: Facts, cutoff: date) -> list[Earned]:
     """Every instance earned on or before the cut-off, in schedule order."""
-    events = counting(events)
     earned = []
     for term in terms:
         if term.trigger == "attendance_month":
-            earned += [e for e in _attendance(term, events) if e.trigger_date <= cutoff]
+            earned += [Earned(term, month, _month_end(month)) for month in term.when(facts)
+                       if _month_end(month) <= cutoff]
             continue
-        trigger_date = _SINGLE[term.trigger](term, events)
+        trigger_date = term.when(facts)
         if trigger_date is not None and trigger_date <= cutoff:
             earned.append(Earned(term, None, trigger_date))
     return earned

@@ -3,6 +3,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import chain, groupby
+from operator import itemgetter
 
 import sqlalchemy as sa
 from flask import abort
@@ -11,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from contracts.models import Contract, Milestone
 from core import audit
-from core.bulk import insert_rows
+from core.bulk import copy_rows, stored
 from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.dates import month_end, now_utc, parse_period
 from core.errors import Conflict, DomainError, Forbidden
@@ -21,14 +23,17 @@ from kpis.models import ProgressEvent, Trajectory
 from payments.models import (HELD_AT_CEILING, RUN_TRANSITIONS, Calculation, ContractLedger, LedgerAccount,
                              LineStatus, PaidInstance, PayingOrganisation, PaymentLine, PaymentRun, RunStatus,
                              payment_run_municipality)
-from payments.rules import earned_instances, month_key, term_of
+from payments.rules import EVENT_FIELDS, earned_instances, facts_of, month_key, term_of
 from providers.models import Provider
 
 ZERO = Decimal("0.00")
-EVENT_COLUMNS = (ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on, ProgressEvent.month,
-                 ProgressEvent.hours_offered, ProgressEvent.hours_attended, ProgressEvent.hours_excused,
-                 ProgressEvent.skill, ProgressEvent.level, ProgressEvent.component, ProgressEvent.result,
-                 ProgressEvent.module, ProgressEvent.destination)
+EVENT_COLUMNS = tuple(sa.type_coerce(column, sa.BigInteger) if name.startswith("hours_") else column
+                      for name in EVENT_FIELDS for column in getattr(ProgressEvent, name).property.columns)
+LINE_COLUMNS = ["run_id", "trajectory_id", "contract_id", "provider_id", "municipality_id", "milestone_code",
+                "milestone_label", "milestone_kind", "milestone_position", "month", "trigger_date", "amount_cents",
+                "status", "reason"]
+#: Lines go to the database in blocks of this many, so that memory does not grow with the scope.
+LINE_BLOCK = 20_000
 STREAM_CHUNK = 5000
 #: Report the calculation's progress after this many trajectories.
 PROGRESS_EVERY = 1000
@@ -63,7 +68,7 @@ def create_run(period: str, *, region: Region | None = None, municipality: Munic
         _queue(run)
         audit.record(by, "payment_run_created", run, f"{run}: wordt berekend", {"period": period})
         return run
-    _calculate(run)
+    _calculate([run])
     audit.record(by, "payment_run_created", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
                  {"period": period, "total": run.total, "held_total": run.held_total})
     return run
@@ -81,7 +86,7 @@ def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> P
         audit.record(by, "payment_run_recalculated", run, f"{run}: wordt opnieuw berekend",
                      audit.diff(before, {"total": ZERO, "held_total": ZERO}))
         return run
-    _calculate(run)
+    _calculate([run])
     run.calculation, run.calculation_error = Calculation.DONE, None
     audit.record(by, "payment_run_recalculated", run, str(run),
                  audit.diff(before, {"total": run.total, "held_total": run.held_total}))
@@ -90,13 +95,21 @@ def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> P
 
 def calculate_run(run: PaymentRun, *, by: User | None, on_progress: Callable[[int], None] | None = None) -> PaymentRun:
     """The background half of create_run/recalculate_run(background=True): calculate a CALCULATING run's lines."""
-    if run.calculation != Calculation.CALCULATING:
+    return calculate_runs([run], by=by, on_progress=on_progress)[0]
+
+
+def calculate_runs(runs: list[PaymentRun], *, by: User | None,
+                   on_progress: Callable[[int], None] | None = None) -> list[PaymentRun]:
+    """calculate_run for CALCULATING runs of one period with disjoint scopes, in one pass over their events."""
+    if any(run.calculation != Calculation.CALCULATING for run in runs):
         raise Conflict("Deze betaalrun wacht niet op een berekening.")
-    _calculate(run, on_progress)
-    run.calculation, run.processed = Calculation.DONE, run.to_process
-    audit.record(by, "payment_run_calculated", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
-                 {"total": run.total, "held_total": run.held_total})
-    return run
+    if runs:
+        _calculate(runs, on_progress)
+    for run in runs:
+        run.calculation, run.processed = Calculation.DONE, run.to_process
+        audit.record(by, "payment_run_calculated", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
+                     {"total": run.total, "held_total": run.held_total})
+    return runs
 
 
 def calculation_failed(run: PaymentRun, message: str = CALCULATION_FAILED) -> PaymentRun:
@@ -248,40 +261,58 @@ def _queue(run: PaymentRun) -> None:
         Trajectory.municipality_id.in_(member_ids)))
 
 
-def _calculate(run: PaymentRun, on_progress: Callable[[int], None] | None = None) -> None:
-    """Steps 1-5 of payments.md in one streaming pass over the scope's events."""
-    cutoff = month_end(parse_period(run.period))
-    member_ids = [m.id for m in run.municipalities]
-    terms = _terms(member_ids)
-    paid = _paid_instances(member_ids)
-    new_lines, corrections = [], []
-    for done, (trajectory, events) in enumerate(_stream(member_ids), start=1):
+def _calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None = None) -> None:
+    """Steps 1-5 of payments.md for runs of one period and disjoint scopes, in one streaming pass over their
+    events (one pass for the whole country, not one per region); lines are copied in blocks."""
+    cutoff = month_end(parse_period(runs[0].period))
+    run_of = {m.id: run.id for run in runs for m in run.municipalities}
+    terms, cents = _terms(list(run_of))
+    ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(
+        Contract.id.in_(terms), Contract.ceiling.is_not(None))).all())
+    new, correction = LineStatus.NEW.value, LineStatus.CORRECTION.value
+    block, totals = [], defaultdict(lambda: ZERO)
+    waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
+    for done, (trajectory, events, paid) in enumerate(_stream(list(run_of)), start=1):
         if on_progress and done % PROGRESS_EVERY == 0:
             on_progress(done)
-        earned = {e.key: e for e in earned_instances(terms.get(trajectory.contract_id, []), events, cutoff)}
-        owed = paid.pop(trajectory.id, {})
-        for key, instance in earned.items():
-            if key not in owed:
-                new_lines.append(_line(run, trajectory, instance.term, instance.month, instance.trigger_date,
-                                       instance.term.amount, LineStatus.NEW))
-        for key, (amount, template) in owed.items():
-            if key not in earned:
-                corrections.append({**template, "run_id": run.id, "amount": -amount,
-                                    "status": LineStatus.CORRECTION, "reason": "ingetrokken"})
-    for trajectory_id, owed in paid.items():  # paid, but the trajectory has no counting event left at all
-        corrections += [{**template, "run_id": run.id, "amount": -amount, "status": LineStatus.CORRECTION,
-                         "reason": "ingetrokken"} for amount, template in owed.values()]
-    if on_progress:
-        on_progress(run.to_process)
-    _hold_at_ceiling(new_lines, corrections)
-    lines = corrections + new_lines
-    insert_rows(PaymentLine, lines)
-    run.total = sum((l["amount"] for l in lines if l["status"] != LineStatus.HELD), ZERO)
-    run.held_total = sum((l["amount"] for l in lines if l["status"] == LineStatus.HELD), ZERO)
-    run.calculated_at = now_utc()
+        run_id = run_of[trajectory.municipality_id]
+        earned = {e.key: e for e in earned_instances(terms.get(trajectory.contract_id, []), facts_of(events), cutoff)}
+        owed = set()
+        for _, code, key, amount, *paid_line in paid:
+            owed.add((code, key))
+            if (code, key) not in earned:  # paid and no longer earned: claw back
+                block.append((run_id, *paid_line, correction, "ingetrokken"))
+                totals[run_id] -= amount
+                corrected[run_id][paid_line[1]] -= amount
+        for key, e in earned.items():
+            if key in owed:
+                continue
+            line = (run_id, trajectory.id, trajectory.contract_id, trajectory.provider_id, trajectory.municipality_id,
+                    e.term.code, e.term.label, e.term.kind, e.term.position, e.month, e.trigger_date,
+                    cents[trajectory.contract_id, e.term.code], new, None)
+            if trajectory.contract_id in ceilings:  # held or not is known once every line of the contract is in
+                waiting[run_id].append(((e.trigger_date, trajectory.reference, e.term.position, e.month or date.min),
+                                        e.term.amount, line))
+            else:
+                block.append(line)
+                totals[run_id] += e.term.amount
+        if len(block) >= LINE_BLOCK:
+            copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
+            block.clear()
+    for run in runs:
+        if on_progress:
+            on_progress(run.to_process)
+        lines, accepted, held = _hold_at_ceiling(waiting[run.id], ceilings, corrected[run.id])
+        block += lines
+        run.total, run.held_total = totals[run.id] + accepted, held
+    copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
+    calculated_at = now_utc()
+    for run in runs:
+        run.calculated_at = calculated_at
 
 
-def _terms(member_ids: list[int]) -> dict[int, list]:
+def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str], int]]:
+    """The schedule per contract of the scope, and each milestone's amount as a line stores it."""
     rows = db.session.execute(
         sa.select(Milestone, Contract.price_per_trajectory).join(Contract, Milestone.contract_id == Contract.id)
         .where(Contract.id.in_(sa.select(Trajectory.contract_id).where(Trajectory.municipality_id.in_(member_ids))))
@@ -289,77 +320,68 @@ def _terms(member_ids: list[int]) -> dict[int, list]:
     terms: dict[int, list] = defaultdict(list)
     for milestone, price in rows:
         terms[milestone.contract_id].append(term_of(milestone, price))
-    return terms
+    cents = {(cid, term.code): stored(PaymentLine, "amount", term.amount)
+             for cid, schedule in terms.items() for term in schedule}
+    return terms, cents
 
 
 def _stream(member_ids: list[int]):
-    """(trajectory row, its counting events) per trajectory of the scope: one ordered pass over the events."""
-    trajectories = sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id,
-                             Trajectory.municipality_id, Contract.provider_id).join(Contract).where(
-        Trajectory.municipality_id.in_(member_ids))
+    """(trajectory row, its counting events, its paid instances) per trajectory of the scope, ordered by id:
+    three queries ordered by trajectory, read side by side through server-side cursors."""
+    in_scope = Trajectory.municipality_id.in_(member_ids)
+    trajectories = (sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id, Trajectory.municipality_id,
+                              Contract.provider_id).join(Contract).where(in_scope).order_by(Trajectory.id))
     retracted = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
     events = (sa.select(*EVENT_COLUMNS).join(Trajectory, ProgressEvent.trajectory_id == Trajectory.id)
-              .where(Trajectory.municipality_id.in_(member_ids), ProgressEvent.type != "retraction",
-                     ProgressEvent.id.not_in(retracted))
-              .order_by(ProgressEvent.trajectory_id, ProgressEvent.occurred_on, ProgressEvent.id)
-              .execution_options(yield_per=STREAM_CHUNK))
-    rows = iter(db.session.execute(events))
-    pending = next(rows, None)
-    for trajectory in db.session.execute(trajectories.order_by(Trajectory.id)).all():
-        own = []
-        while pending is not None and pending.trajectory_id <= trajectory.id:
-            if pending.trajectory_id == trajectory.id:
-                own.append(pending)
-            pending = next(rows, None)
-        yield trajectory, own
+              .where(in_scope, ProgressEvent.type != "retraction", ProgressEvent.id.not_in(retracted))
+              .order_by(ProgressEvent.trajectory_id, ProgressEvent.occurred_on, ProgressEvent.id))
+    line, paid_cents = PaymentLine.__table__.c, sa.type_coerce(PaidInstance.__table__.c.amount_cents, sa.BigInteger)
+    paid = (sa.select(PaidInstance.trajectory_id, PaidInstance.milestone_code, PaidInstance.month_key,
+                      PaidInstance.amount, line.trajectory_id, line.contract_id, line.provider_id, line.municipality_id,
+                      line.milestone_code, line.milestone_label, line.milestone_kind, line.milestone_position,
+                      line.month, line.trigger_date, -paid_cents)
+            .join(PaymentLine, PaidInstance.line_id == PaymentLine.id)
+            .join(Trajectory, PaidInstance.trajectory_id == Trajectory.id).where(in_scope)
+            .order_by(PaidInstance.trajectory_id))
+    connection = db.session.connection()
+    yield from _side_by_side(*(
+        chain.from_iterable(connection.execute(query.execution_options(yield_per=STREAM_CHUNK)).partitions())
+        for query in (trajectories, events, paid)))
 
 
-def _paid_instances(member_ids: list[int]) -> dict[int, dict]:
-    """{trajectory id: {(code, month key): (amount, line template)}} of what approved runs paid."""
-    rows = db.session.execute(
-        sa.select(PaidInstance.trajectory_id, PaidInstance.month_key, PaidInstance.amount, PaymentLine)
-        .join(PaymentLine, PaidInstance.line_id == PaymentLine.id)
-        .join(Trajectory, PaidInstance.trajectory_id == Trajectory.id)
-        .where(Trajectory.municipality_id.in_(member_ids)))
-    paid: dict[int, dict] = defaultdict(dict)
-    for trajectory_id, key, amount, line in rows:
-        template = {name: getattr(line, name) for name in (
-            "trajectory_id", "contract_id", "provider_id", "municipality_id", "milestone_code", "milestone_label",
-            "milestone_kind", "milestone_position", "month", "trigger_date")}
-        paid[trajectory_id][(line.milestone_code, key)] = (amount, template)
-    return paid
+def _side_by_side(trajectories, *streams):
+    """Per trajectory, the rows of each stream for it; every stream is ordered by trajectory id (its first column)."""
+    groups = [groupby(stream, itemgetter(0)) for stream in streams]
+    pending = [next(group, None) for group in groups]
+    for trajectory in trajectories:
+        found = []
+        for n, group in enumerate(groups):
+            while pending[n] is not None and pending[n][0] < trajectory.id:
+                pending[n] = next(group, None)
+            own = pending[n] is not None and pending[n][0] == trajectory.id
+            found.append(list(pending[n][1]) if own else [])
+            if own:
+                pending[n] = next(group, None)
+        yield trajectory, *found
 
 
-def _line(run, trajectory, term, month, trigger_date, amount, status) -> dict:
-    return {"run_id": run.id, "trajectory_id": trajectory.id, "contract_id": trajectory.contract_id,
-            "provider_id": trajectory.provider_id, "municipality_id": trajectory.municipality_id,
-            "milestone_code": term.code, "milestone_label": term.label, "milestone_kind": term.kind,
-            "milestone_position": term.position, "month": month, "trigger_date": trigger_date, "amount": amount,
-            "status": status, "reason": None, "_reference": trajectory.reference}
+def _hold_at_ceiling(waiting: list, ceilings: dict, corrected: dict) -> tuple[list[tuple], Decimal, Decimal]:
+    """Step 4: per contract, accept new lines in order while paid + corrections + accepted stays <= ceiling.
 
-
-def _hold_at_ceiling(new_lines: list[dict], corrections: list[dict]) -> None:
-    """Step 4: per contract, accept new lines in order while paid + corrections + accepted stays <= ceiling."""
-    contract_ids = {l["contract_id"] for l in new_lines}
-    ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(Contract.id.in_(contract_ids))).all())
-    running = {cid: _ledger_total(cid) for cid, ceiling in ceilings.items() if ceiling is not None}
-    for line in corrections:
-        if line["contract_id"] in running:
-            running[line["contract_id"]] += line["amount"]
-    new_lines.sort(key=lambda l: (l["trigger_date"], l.pop("_reference"), l["milestone_position"],
-                                  l["month"] or date.min))
-    full = set()
-    for line in new_lines:
-        contract_id = line["contract_id"]
-        if contract_id not in running:
-            continue
-        if contract_id not in full and running[contract_id] + line["amount"] <= ceilings[contract_id]:
-            running[contract_id] += line["amount"]
+    Returns the lines (held ones marked) with the accepted and the held total."""
+    running = {cid: _ledger_total(cid) + corrected[cid] for cid in ceilings}
+    full, lines, accepted, held = set(), [], ZERO, ZERO
+    for _, amount, line in sorted(waiting, key=itemgetter(0)):
+        contract_id = line[2]
+        if contract_id not in full and running[contract_id] + amount <= ceilings[contract_id]:
+            running[contract_id] += amount
+            accepted += amount
+            lines.append(line)
         else:
             full.add(contract_id)
-            line["status"], line["reason"] = LineStatus.HELD, HELD_AT_CEILING
-    for line in corrections:
-        line.pop("_reference", None)
+            held += amount
+            lines.append((*line[:-2], LineStatus.HELD.value, HELD_AT_CEILING))
+    return lines, accepted, held
 
 
 def _ledger_total(contract_id: int) -> Decimal:
@@ -484,17 +506,21 @@ def provider_runs(provider_id: int):
 
 
 def make_monthly_runs(today: date) -> str:
-    """The scheduled job: a draft run per region for the previous month, unless one overlaps or it is paid."""
+    """The scheduled job: a draft run per region for the previous month, unless one overlaps or it is paid.
+
+    The runs are made first and then calculated together: one pass over the country's events, not one per region.
+    No savepoint per region: create_run refuses before it writes (and on SQLite, releasing the outermost savepoint
+    would commit).
+    """
     period = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    made, skipped = 0, 0
+    runs, skipped = [], 0
     for region in db.session.scalars(sa.select(Region).order_by(Region.id)):
         try:
-            with db.session.begin_nested():
-                create_run(period, region=region, by=None, today=today)
-            made += 1
+            runs.append(create_run(period, region=region, by=None, today=today, background=True))
         except DomainError:
             skipped += 1
-    return f"{made} betaalrun(s) gemaakt voor {period}, {skipped} overgeslagen"
+    calculate_runs(runs, by=None)
+    return f"{len(runs)} betaalrun(s) gemaakt voor {period}, {skipped} overgeslagen"
 
 
 ACTIONS = {"recalculate": recalculate_run, "approve": approve_run, "cancel": cancel_run}
