@@ -111,11 +111,9 @@ class PaymentLine(db.Model):
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_run.id", ondelete="CASCADE"), index=True)
     trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectory.id"), index=True)
-    #: Contract, provider and municipality are the trajectory's, copied by the run. No foreign keys: PostgreSQL
-    #: checks each per inserted row, which cost a national run more than calculating its lines did.
-    contract_id: Mapped[int] = mapped_column(index=True)
-    provider_id: Mapped[int] = mapped_column(index=True)
-    municipality_id: Mapped[int] = mapped_column(index=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     milestone_code: Mapped[str] = mapped_column(sa.String(20))
     milestone_label: Mapped[str] = mapped_column(sa.String(200))
     milestone_kind: Mapped[str] = mapped_column(sa.String(20))
@@ -129,10 +127,9 @@ class PaymentLine(db.Model):
 
     run: Mapped[PaymentRun] = relationship()
     trajectory: Mapped[Trajectory] = relationship()
-    contract: Mapped[Contract] = relationship(primaryjoin="foreign(PaymentLine.contract_id) == Contract.id")
-    provider: Mapped[Provider] = relationship(primaryjoin="foreign(PaymentLine.provider_id) == Provider.id")
-    municipality: Mapped[Municipality] = relationship(
-        primaryjoin="foreign(PaymentLine.municipality_id) == Municipality.id")
+    contract: Mapped[Contract] = relationship()
+    provider: Mapped[Provider] = relationship()
+    municipality: Mapped[Municipality] = relationship()
 
     @property
     def status_label(self) -> str:
