@@ -252,22 +252,13 @@ def handle_alert(alert: KpiAlert, note: str, *, by: User) -> KpiAlert:
 def stored_values(contract: Contract, user: User, months: list[date]) -> list[KpiValue]:
     """The stored rows of these months: contract-wide when the user sees the whole contract, and per visible
     municipality."""
-    return _contract_values([contract], user, months)
+    stmt = sa.select(KpiValue).where(KpiValue.contract_id == contract.id, KpiValue.month.in_(months))
+    if not sees_whole_contract(user, contract):
+        stmt = stmt.where(KpiValue.scope_key != 0, scope_filter(user, KpiValue.municipality_id))
+    return db.session.scalars(stmt.options(selectinload(KpiValue.municipality))
+                              .order_by(KpiValue.month, KpiValue.scope_key)).all()
 
 
-def _contract_values(contracts: list[Contract], user: User, months: list[date], *, headline: bool = False):
-    """Stored rows of these contracts in these months as the user may see them: every row of a contract whose
-    municipalities all lie in the user's scope (with `headline`: its contract-wide rows only), else the rows of
-    the municipalities in the scope."""
-    whole = [c.id for c in contracts if sees_whole_contract(user, c)]
-    partly = [c.id for c in contracts if c.id not in whole]
-    clauses = [sa.and_(KpiValue.contract_id.in_(whole), KpiValue.scope_key == 0 if headline else sa.true())]
-    if partly:
-        clauses.append(sa.and_(KpiValue.contract_id.in_(partly), KpiValue.scope_key != 0,
-                               scope_filter(user, KpiValue.municipality_id)))
-    stmt = (sa.select(KpiValue).where(sa.or_(*clauses), KpiValue.month.in_(months))
-            .options(selectinload(KpiValue.municipality)).order_by(KpiValue.month, KpiValue.scope_key))
-    return db.session.scalars(stmt).all() if contracts else []
 
 
 def red_first(rows):
@@ -291,25 +282,39 @@ def trend_months(today: date) -> tuple[date, list[date]]:
     return month, [add_months(month, -i) for i in reversed(range(TREND_MONTHS))]
 
 
+def _partly_visible(user: User):
+    """A column: whether some municipality of the contract lies outside the user's scope."""
+    ids = visible_municipality_ids(user)
+    if ids is None:
+        return sa.false()
+    return sa.exists().where(contract_municipality.c.contract_id == Contract.id,
+                             contract_municipality.c.municipality_id.not_in(ids or [-1]))
+
+
 def dashboard(user: User, today: date, provider: Provider | None = None) -> dict:
     """Per visible contract (of one provider) the last complete month's values, red contracts and red values
-    first: contract-wide, or per municipality for users who see only some of its municipalities."""
+    first: contract-wide (with the number of red municipality values), or per municipality for users who see
+    only some of its municipalities. Two queries, whatever the number of contracts."""
     month = last_complete_month(today)
-    stmt = visible_contracts(user).options(joinedload(Contract.provider), selectinload(Contract.municipalities))
+    stmt = visible_contracts(user).add_columns(_partly_visible(user)).options(joinedload(Contract.provider))
     if provider is not None:
         stmt = stmt.where(Contract.provider_id == provider.id)
-    contracts = db.session.scalars(stmt).all()
-    rows = _contract_values(contracts, user, [month], headline=True)
-    red_municipalities = dict(db.session.execute(
-        sa.select(KpiValue.contract_id, sa.func.count()).where(
-            KpiValue.contract_id.in_([c.id for c in contracts]), KpiValue.month == month, KpiValue.scope_key != 0,
-            KpiValue.status == "red", scope_filter(user, KpiValue.municipality_id))
-        .group_by(KpiValue.contract_id)).all()) if contracts else {}
-    by_contract = defaultdict(list)
+    found = db.session.execute(stmt).all()
+    partly = {contract.id for contract, part in found if part}
+    ids = [contract.id for contract, _ in found]
+    rows = db.session.scalars(sa.select(KpiValue).where(KpiValue.month == month, sa.or_(
+        sa.and_(KpiValue.contract_id.in_(set(ids) - partly), KpiValue.scope_key == 0),
+        sa.and_(KpiValue.contract_id.in_(ids), KpiValue.scope_key != 0, scope_filter(user, KpiValue.municipality_id),
+                sa.or_(KpiValue.status == "red", KpiValue.contract_id.in_(partly)))))
+        .options(joinedload(KpiValue.municipality))).all() if ids else []
+    headline, red_municipalities = defaultdict(list), defaultdict(int)
     for row in rows:
-        by_contract[row.contract_id].append(row)
-    cards = [{"contract": c, "rows": red_first(by_contract[c.id]), "red": sum(r.status == "red" for r in by_contract[c.id]),
-              "red_municipalities": red_municipalities.get(c.id, 0)} for c in contracts]
+        if (row.scope_key == 0) != (row.contract_id in partly):
+            headline[row.contract_id].append(row)
+        if row.scope_key != 0 and row.status == "red":
+            red_municipalities[row.contract_id] += 1
+    cards = [{"contract": c, "rows": red_first(headline[c.id]), "red": sum(r.status == "red" for r in headline[c.id]),
+              "red_municipalities": red_municipalities[c.id]} for c, _ in found]
     return {"month": month, "cards": sorted(cards, key=lambda c: (-c["red"], c["contract"].reference)),
             "computed_at": _computed_at(rows)}
 
