@@ -1,4 +1,5 @@
-"""Indicator values per contract, provider and municipality; the nightly monthly values; alerts; drill-downs."""
+"""Indicator values per contract, provider and municipality over any window (live); reads of the values the nightly
+job (monthly.py) stored, for the dashboards; alerts; drill-downs."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -257,8 +258,6 @@ def stored_values(contract: Contract, user: User, months: list[date]) -> list[Kp
         stmt = stmt.where(KpiValue.scope_key != 0, scope_filter(user, KpiValue.municipality_id))
     return db.session.scalars(stmt.options(selectinload(KpiValue.municipality))
                               .order_by(KpiValue.month, KpiValue.scope_key)).all()
-
-
 
 
 def red_first(rows):
