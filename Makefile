@@ -21,10 +21,10 @@ assets:
 	npm ci --silent --no-audit --no-fund
 	npm run --silent build
 
-# Browser tests drive Debian's Chromium; PDF tests read PDFs back with pdftotext.
+# Browser tests drive Debian's Chromium; PDF tests read PDFs back with pdftotext; the dashboard benchmark uses wrk.
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
-	  (apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null)
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v wrk >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium poppler-utils wrk >/dev/null)
 
 # The demo runs on a database of its own, rebuilt on every start.
 demo: install
@@ -39,6 +39,6 @@ test: install-dev
 # National-scale benchmarks (issue 10): SCALE=1.0 is the national data set; BENCH_DB is rebuilt (and BENCH_DB_quarter).
 SCALE ?= 1.0
 BENCH_DB ?= postgresql:///bench_national
-bench: install
+bench: install system-deps
 	@case "$(BENCH_DB)" in postgresql:///*) createdb "$${BENCH_DB##*/}" 2>/dev/null || true;; esac
 	$(PY) -m benchmarks.national --scale $(SCALE) --database-url $(BENCH_DB)

@@ -190,7 +190,6 @@ def generate(scale: float = 1.0, seed: int = 2026) -> dict:
     event_count = bulk_load("progress_event", EVENT_COLUMNS, (
         row for n, _, sender, _, first, length in plans for row in _course(rng, n, first, length, next_id, sender)))
     _reset_sequences(("progress_event", "trajectory"))
-    _kpi_values(contracts)
     db.session.commit()
     if db.session.connection().dialect.name == "postgresql":
         db.session.execute(sa.text("ANALYZE"))
@@ -198,20 +197,3 @@ def generate(scale: float = 1.0, seed: int = 2026) -> dict:
     return {"regions": REGIONS, "municipalities": REGIONS * MUNICIPALITIES_PER_REGION, "contracts": len(contracts),
             "trajectories": count, "events": event_count}
 
-
-def _kpi_values(contracts) -> None:
-    """The stored monthly values the dashboards read (what the nightly kpi_monthly_values job leaves behind)."""
-    months = [add_months(date(CUTOFF.year, CUTOFF.month, 1), -i) for i in range(13)]
-    rng = random.Random(7)
-
-    def rows():
-        for contract_id, _, towns in contracts:
-            for scope in [0, *towns]:
-                for kpi in KPIS:
-                    for month in months:
-                        value = rng.randint(6000, 9800)
-                        yield (contract_id, scope or None, scope, kpi, month, value, value, 10000, 8000, "min",
-                               "green" if value >= 8000 else "red", "2026-11-01 00:00:00")
-
-    bulk_load("kpi_value", ("contract_id", "municipality_id", "scope_key", "kpi", "month", "value_e4",
-                            "numerator_e4", "denominator_e4", "norm_e4", "direction", "status", "computed_at"), rows())

@@ -11,14 +11,14 @@ STAFF = frozenset({Role.ADMIN, Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE}
 def init_app(app: Flask) -> None:
     from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav, register_panel
     from core.scheduler import Job, register_job
-    from kpis.indicators import api, demo, services, views
+    from kpis.indicators import api, demo, monthly, services, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     register_nav(app, NavItem("Indicatoren", "indicators.index", roles=STAFF, order=45))
     register_panel(app, Panel("indicators/_panel.html", services.panel_context,
                               roles=frozenset({Role.ADMIN, Role.CONTRACTMANAGER}), order=20))
-    register_job(app, Job("kpi_monthly_values", services.refresh_monthly_values, cron={"hour": 2, "minute": 30}))
+    register_job(app, Job("kpi_monthly_values", monthly.refresh_monthly_values, cron={"hour": 2, "minute": 30}))
     register_demo(app, DemoStep("indicatoren", demo.load, order=90))
     from kpis.indicators.formatting import format_norm, format_value
 

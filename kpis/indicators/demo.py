@@ -10,7 +10,8 @@ from contracts.models import Contract, KpiAgreement
 from core.dates import today
 from core.extensions import db
 from core.models import Service
-from kpis.indicators.services import add_months, refresh_monthly_values
+from kpis.indicators.monthly import refresh_monthly_values
+from kpis.indicators.services import add_months
 from kpis.models import ProgressEvent, Trajectory
 from procurement.models import ProcurementRoute
 from providers.models import Provider

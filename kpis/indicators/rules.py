@@ -6,6 +6,7 @@ trajectories behind its numerator and denominator, so that every figure can be d
 """
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,6 +24,8 @@ class Result:
     denominator: Decimal
     numerator_ids: set = field(default_factory=set)
     denominator_ids: set = field(default_factory=set)
+    #: The durations behind a median, so that medians of several groups can be combined.
+    samples: list = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -41,12 +44,20 @@ class Timeline:
     def first(self, *types: str):
         return next((e for e in self.events if e.type in types), None)
 
-    @property
+    @cached_property
+    def by_type(self) -> dict[str, list]:
+        """The events per type, each list in date order (the rules look at a few types each)."""
+        found: dict[str, list] = {}
+        for event in self.events:
+            found.setdefault(event.type, []).append(event)
+        return found
+
+    @cached_property
     def started_on(self) -> date | None:
         event = self.first("start")
         return event.occurred_on if event else None
 
-    @property
+    @cached_property
     def ended_on(self) -> date | None:
         event = self.first(*ENDING_TYPES)
         return event.occurred_on if event else None
@@ -57,7 +68,8 @@ class Timeline:
                 and (self.ended_on is None or self.ended_on >= start))
 
     def dated_in(self, start: date, end: date, *types: str) -> list:
-        return [e for e in self.events if e.type in types and start <= e.occurred_on <= end]
+        """The events of these types dated in [start, end], per type in date order."""
+        return [e for kind in types for e in self.by_type.get(kind, ()) if start <= e.occurred_on <= end]
 
 
 def build_timelines(trajectories, events) -> list[Timeline]:
@@ -93,8 +105,8 @@ def attendance_rate(timelines, start, end, **_) -> Result:
     attended = expected = Decimal(0)
     ids = set()
     for timeline in timelines:
-        for event in timeline.events:
-            if event.type == "attendance" and start <= event.month <= end:
+        for event in timeline.by_type.get("attendance", ()):
+            if start <= event.month <= end:
                 attended += event.hours_attended or 0
                 expected += (event.hours_offered or 0) - (event.hours_excused or 0)
                 ids.add(timeline.trajectory_id)
@@ -118,9 +130,7 @@ def exam_pass_rate(timelines, start, end, level="B1", **_) -> Result:
 
 def _made_progress(timeline: Timeline, start: date, end: date) -> bool:
     best: dict[str, int] = {}
-    for event in timeline.events:
-        if event.type != "progress_test":
-            continue
+    for event in timeline.by_type.get("progress_test", ()):
         rank = LEVELS.index(event.level)
         earlier = best.get(event.skill, LEVELS.index("A0"))  # a first test counts only above A0
         if start <= event.occurred_on <= end and rank > earlier:
@@ -142,9 +152,13 @@ def median_duration(timelines, start, end, **_) -> Result:
         completed = timeline.dated_in(start, end, "completed")
         if completed and timeline.started_on is not None:
             days[timeline.trajectory_id] = (completed[0].occurred_on - timeline.started_on).days
-    value = Decimal(str(statistics.median(days.values()))).quantize(RATIO_PLACES) if days else None
     ids = set(days)
-    return Result("median_duration", value, None, Decimal(len(ids)), ids, ids)
+    return Result("median_duration", _median(days.values()), None, Decimal(len(ids)), ids, ids, sorted(days.values()))
+
+
+def _median(samples) -> Decimal | None:
+    samples = list(samples)
+    return Decimal(str(statistics.median(samples))).quantize(RATIO_PLACES) if samples else None
 
 
 def outflow_work_rate(timelines, start, end, **_) -> Result:
@@ -158,6 +172,18 @@ RULES = {"timely_start": timely_start, "attendance_rate": attendance_rate, "drop
          "exam_pass_rate": exam_pass_rate, "level_progress": level_progress, "median_duration": median_duration,
          "outflow_work_rate": outflow_work_rate}
 assert RULES.keys() == KPI_NAMES.keys()
+
+
+def combine(kpi: str, results) -> Result:
+    """One result over disjoint groups of trajectories (each trajectory in one group): counts and hours add up,
+    a median is taken over the durations of every group. Equal to the rule over all the groups' timelines."""
+    results = list(results)
+    if kpi == "median_duration":
+        samples = sorted(s for r in results for s in r.samples)
+        return Result(kpi, _median(samples), None, Decimal(len(samples)), samples=samples)
+    numerator = sum((r.numerator for r in results), Decimal(0))
+    denominator = sum((r.denominator for r in results), Decimal(0))
+    return Result(kpi, ratio(numerator, denominator), numerator, denominator)
 
 
 def status(value: Decimal | None, norm: Decimal | None, direction: str | None) -> str:

@@ -1,10 +1,13 @@
-"""Indicator values per contract, provider and municipality; the nightly monthly values; alerts; drill-downs."""
+"""Indicator values per contract, provider and municipality over any window (live); reads of the values the nightly
+job (monthly.py) stored, for the dashboards; alerts; drill-downs."""
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
 
 from contracts.models import Contract, KpiAgreement, contract_municipality
 from core import audit
@@ -14,7 +17,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Municipality, User
 from core.terms import KPI_NAMES, KPI_PARAMS
-from kpis.indicators.models import KpiAlert, KpiValue
+from kpis.indicators.models import KpiAggregateValue, KpiAlert, KpiValue
 from kpis.indicators.rules import RULES, Result, build_timelines, status
 from kpis.models import ProgressEvent, Trajectory
 from providers.models import Provider
@@ -108,11 +111,19 @@ def contract_municipality_for(user: User, contract: Contract, code: str | None) 
 
 # Computation
 
+#: The columns the rules read: timelines are built from plain rows, not ORM objects.
+EVENT_COLUMNS = (ProgressEvent.id, ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on,
+                 ProgressEvent.month, ProgressEvent.hours_offered, ProgressEvent.hours_attended,
+                 ProgressEvent.hours_excused, ProgressEvent.skill, ProgressEvent.level, ProgressEvent.result,
+                 ProgressEvent.reason, ProgressEvent.destination, ProgressEvent.retracts_id)
+
+
 def load_timelines(where) -> list:
-    """The timelines of the trajectories matching `where`, with their events in one query."""
-    trajectories = db.session.scalars(sa.select(Trajectory).where(where).order_by(Trajectory.id)).all()
-    ids = [t.id for t in trajectories]
-    events = db.session.scalars(sa.select(ProgressEvent).where(ProgressEvent.trajectory_id.in_(ids))).all() if ids else []
+    """The timelines of the trajectories matching `where` (a clause on Trajectory), events in one query."""
+    trajectories = db.session.execute(sa.select(Trajectory.id, Trajectory.municipality_id, Trajectory.referral_date)
+                                      .where(where).order_by(Trajectory.id)).all()
+    events = db.session.execute(sa.select(*EVENT_COLUMNS).join(Trajectory, Trajectory.id == ProgressEvent.trajectory_id)
+                                .where(where)).all()
     return build_timelines(trajectories, events)
 
 
@@ -121,13 +132,13 @@ def _trajectory_filter(user: User | None, *clauses):
     return sa.and_(scope, *clauses)
 
 
-def _params(kpi: str, params: dict | None) -> dict:
+def full_params(kpi: str, params: dict | None) -> dict:
     defaults = {name: p.default for name, p in KPI_PARAMS[kpi].items() if p.default is not None}
     return defaults | (params or {})
 
 
 def compute(timelines, kpi: str, params: dict | None, start: date, end: date) -> Result:
-    return RULES[kpi](timelines, start, end, **_params(kpi, params))
+    return RULES[kpi](timelines, start, end, **full_params(kpi, params))
 
 
 def contract_indicators(contract: Contract, start: date, end: date, *, user: User | None = None,
@@ -142,14 +153,21 @@ def contract_indicators(contract: Contract, start: date, end: date, *, user: Use
             for a in sorted(contract.kpi_agreements, key=lambda a: list(KPI_NAMES).index(a.kpi))]
 
 
-def _all_indicators(timelines, start: date, end: date, agreements) -> list[Indicator]:
-    """Every indicator; judged by a norm only when all the agreements on it agree on params, norm and direction."""
-    indicators = []
+def agreed_terms(agreements) -> dict[str, tuple[dict, Decimal | None, str | None]]:
+    """Per indicator the (params, norm, direction) over several contracts: the agreements' when they all agree,
+    otherwise the default params and no norm."""
+    terms = {}
     for kpi in KPI_NAMES:
         agreed = {(tuple(sorted(a.params.items())), a.norm, a.direction) for a in agreements if a.kpi == kpi}
         params, norm, direction = next(iter(agreed)) if len(agreed) == 1 else ((), None, None)
-        indicators.append(Indicator(compute(timelines, kpi, dict(params), start, end), norm, direction))
-    return indicators
+        terms[kpi] = (dict(params), norm, direction)
+    return terms
+
+
+def _all_indicators(timelines, start: date, end: date, agreements) -> list[Indicator]:
+    """Every indicator; judged by a norm only when all the agreements on it agree on params, norm and direction."""
+    return [Indicator(compute(timelines, kpi, params, start, end), norm, direction)
+            for kpi, (params, norm, direction) in agreed_terms(agreements).items()]
 
 
 def provider_indicators(provider: Provider, start: date, end: date, *, user: User | None = None,
@@ -184,41 +202,7 @@ def drill_down(contract: Contract, kpi: str, start: date, end: date, *, user: Us
     return indicator, listed(indicator.result.numerator_ids), listed(indicator.result.denominator_ids)
 
 
-# The nightly job: stored monthly values and alerts
-
-def _stored_rows(contract: Contract, timelines, month: date, today: date) -> list[KpiValue]:
-    start, end = month_window(month, today)
-    scopes = [(None, timelines)] + [
-        (m, [t for t in timelines if t.municipality_id == m.id]) for m in contract.municipalities]
-    rows = []
-    for agreement in contract.kpi_agreements:
-        for municipality, subset in scopes:
-            result = compute(subset, agreement.kpi, agreement.params, start, end)
-            rows.append(KpiValue(contract=contract, municipality=municipality,
-                                 scope_key=municipality.id if municipality else 0, kpi=agreement.kpi,
-                                 month=month, value=result.value, numerator=result.numerator,
-                                 denominator=result.denominator, norm=agreement.norm,
-                                 direction=agreement.direction,
-                                 status=status(result.value, agreement.norm, agreement.direction)))
-    return rows
-
-
-def refresh_monthly_values(today: date) -> str:
-    """Recompute the stored values of the last 13 months of every contract running in them, then raise alerts."""
-    first = add_months(today.replace(day=1), 1 - STORED_MONTHS)
-    contracts = db.session.scalars(sa.select(Contract).where(Contract.starts_on <= today, Contract.ends_on >= first)
-                                   .order_by(Contract.id)).all()
-    months = [add_months(first, i) for i in range(STORED_MONTHS)]
-    alerts = 0
-    for contract in contracts:
-        timelines = load_timelines(Trajectory.contract_id == contract.id)
-        db.session.execute(sa.delete(KpiValue).where(KpiValue.contract_id == contract.id))
-        db.session.add_all(row for month in months for row in _stored_rows(contract, timelines, month, today))
-        db.session.flush()
-        alerts += len(raise_alerts(contract, last_complete_month(today)))
-    db.session.execute(sa.delete(KpiValue).where(KpiValue.month < first))
-    return f"{len(contracts)} contracten, {len(months)} maanden, {alerts} nieuwe signalen"
-
+# Alerts (raised by the nightly job, monthly.py)
 
 def raise_alerts(contract: Contract, month: date) -> list[KpiAlert]:
     """An alert for each stored value that is red in `month` but was not red the month before (once each)."""
@@ -272,45 +256,119 @@ def stored_values(contract: Contract, user: User, months: list[date]) -> list[Kp
     stmt = sa.select(KpiValue).where(KpiValue.contract_id == contract.id, KpiValue.month.in_(months))
     if not sees_whole_contract(user, contract):
         stmt = stmt.where(KpiValue.scope_key != 0, scope_filter(user, KpiValue.municipality_id))
-    return db.session.scalars(stmt.order_by(KpiValue.month)).all()
+    return db.session.scalars(stmt.options(selectinload(KpiValue.municipality))
+                              .order_by(KpiValue.month, KpiValue.scope_key)).all()
 
 
 def red_first(rows):
     order = {"red": 0, "grey": 1, "green": 2}
-    return sorted(rows, key=lambda r: (order[r.status], list(KPI_NAMES).index(r.kpi)))
+    return sorted(rows, key=lambda r: (order[r.status], list(KPI_NAMES).index(r.kpi),
+                                       r.municipality.name if r.municipality else ""))
 
 
-def dashboard(user: User, today: date) -> list[dict]:
-    """Per visible contract the last complete month's values (contract-wide or per municipality), red first."""
+def values_computed() -> bool:
+    """Whether the nightly job has stored values (it stores some for every municipality)."""
+    return db.session.scalar(sa.select(KpiAggregateValue.id).limit(1)) is not None
+
+
+def _computed_at(rows) -> datetime | None:
+    return max((r.computed_at for r in rows), default=None)
+
+
+def trend_months(today: date) -> tuple[date, list[date]]:
+    """The last complete month and the twelve months up to it, oldest first."""
     month = last_complete_month(today)
-    cards = []
-    for contract in db.session.scalars(visible_contracts(user)).all():
-        rows = red_first(stored_values(contract, user, [month]))
-        cards.append({"contract": contract, "rows": rows, "red": sum(r.status == "red" for r in rows)})
-    return sorted(cards, key=lambda c: (-c["red"], c["contract"].reference))
+    return month, [add_months(month, -i) for i in reversed(range(TREND_MONTHS))]
+
+
+def _partly_visible(user: User):
+    """A column: whether some municipality of the contract lies outside the user's scope."""
+    ids = visible_municipality_ids(user)
+    if ids is None:
+        return sa.false()
+    return sa.exists().where(contract_municipality.c.contract_id == Contract.id,
+                             contract_municipality.c.municipality_id.not_in(ids or [-1]))
+
+
+def dashboard(user: User, today: date, provider: Provider | None = None) -> dict:
+    """Per visible contract (of one provider) the last complete month's values, red contracts and red values
+    first: contract-wide (with the number of red municipality values), or per municipality for users who see
+    only some of its municipalities. Two queries, whatever the number of contracts."""
+    month = last_complete_month(today)
+    stmt = visible_contracts(user).add_columns(_partly_visible(user)).options(joinedload(Contract.provider))
+    if provider is not None:
+        stmt = stmt.where(Contract.provider_id == provider.id)
+    found = db.session.execute(stmt).all()
+    partly = {contract.id for contract, part in found if part}
+    ids = [contract.id for contract, _ in found]
+    rows = db.session.scalars(sa.select(KpiValue).where(KpiValue.month == month, sa.or_(
+        sa.and_(KpiValue.contract_id.in_(set(ids) - partly), KpiValue.scope_key == 0),
+        sa.and_(KpiValue.contract_id.in_(ids), KpiValue.scope_key != 0, scope_filter(user, KpiValue.municipality_id),
+                sa.or_(KpiValue.status == "red", KpiValue.contract_id.in_(partly)))))
+        .options(joinedload(KpiValue.municipality))).all() if ids else []
+    headline, red_municipalities = defaultdict(list), defaultdict(int)
+    for row in rows:
+        if (row.scope_key == 0) != (row.contract_id in partly):
+            headline[row.contract_id].append(row)
+        if row.scope_key != 0 and row.status == "red":
+            red_municipalities[row.contract_id] += 1
+    cards = [{"contract": c, "rows": red_first(headline[c.id]), "red": sum(r.status == "red" for r in headline[c.id]),
+              "red_municipalities": red_municipalities[c.id]} for c, _ in found]
+    return {"month": month, "cards": sorted(cards, key=lambda c: (-c["red"], c["contract"].reference)),
+            "computed_at": _computed_at(rows)}
+
+
+def _series(rows, month: date) -> dict:
+    """The latest month red first, and per (indicator, municipality) the values by month."""
+    trend = {}
+    for row in rows:
+        trend.setdefault((row.kpi, row.municipality), {})[row.month] = row
+    return {"headline": red_first([r for r in rows if r.month == month]), "trend": trend,
+            "computed_at": _computed_at(rows)}
 
 
 def contract_overview(contract: Contract, user: User, today: date) -> dict:
     """The contract page: latest values red first, a 12-month trend per indicator, municipalities side by side."""
-    month = last_complete_month(today)
-    months = [add_months(month, -i) for i in reversed(range(TREND_MONTHS))]
+    month, months = trend_months(today)
     rows = stored_values(contract, user, months)
     whole = sees_whole_contract(user, contract)
-    headline = [r for r in rows if r.month == month and (r.scope_key == 0 if whole else True)]
-    trend = {}
-    for row in rows:
-        if row.scope_key == 0 or not whole:
-            trend.setdefault((row.kpi, row.municipality), {})[row.month] = row
     municipalities = sorted({r.municipality for r in rows if r.municipality is not None}, key=lambda m: m.code)
     side_by_side = {(r.kpi, r.municipality_id): r for r in rows if r.month == month and r.municipality_id}
-    return {"month": month, "months": months, "headline": red_first(headline), "trend": trend,
-            "municipalities": municipalities, "side_by_side": side_by_side}
+    return {"month": month, "months": months, **_series([r for r in rows if r.scope_key == 0 or not whole], month),
+            "computed_at": _computed_at(rows), "municipalities": municipalities, "side_by_side": side_by_side}
+
+
+def provider_overview(provider: Provider, user: User, today: date) -> dict:
+    """The provider page: every indicator over all its contracts (per visible municipality for users who see
+    only some of its contracts' municipalities) with a 12-month trend, and its contracts' cards."""
+    month, months = trend_months(today)
+    ids = visible_municipality_ids(user)
+    served = set(db.session.scalars(sa.select(contract_municipality.c.municipality_id).join(
+        Contract, Contract.id == contract_municipality.c.contract_id).where(Contract.provider_id == provider.id)))
+    stmt = sa.select(KpiAggregateValue).where(KpiAggregateValue.provider_key == provider.id,
+                                              KpiAggregateValue.month.in_(months))
+    if ids is None or served <= ids:
+        stmt = stmt.where(KpiAggregateValue.scope_key == 0)
+    else:
+        stmt = stmt.where(KpiAggregateValue.scope_key != 0, KpiAggregateValue.municipality_id.in_(ids or [-1]))
+    rows = db.session.scalars(stmt.options(selectinload(KpiAggregateValue.municipality))).all()
+    return {"month": month, "months": months, **_series(rows, month),
+            "cards": dashboard(user, today, provider)["cards"]}
+
+
+def municipality_overview(municipality: Municipality, today: date) -> dict:
+    """The municipality page: every indicator over all its trajectories, with a 12-month trend."""
+    month, months = trend_months(today)
+    rows = db.session.scalars(sa.select(KpiAggregateValue).where(
+        KpiAggregateValue.provider_key == 0, KpiAggregateValue.scope_key == municipality.id,
+        KpiAggregateValue.month.in_(months))).all()
+    return {"month": month, "months": months, **_series(rows, month)}
 
 
 def panel_context(user: User, today: date) -> dict:
     """Start page: open alerts and the number of red indicators last month."""
     alerts = db.session.scalars(visible_alerts(user).limit(5)).all()
-    cards = dashboard(user, today)
+    cards = dashboard(user, today)["cards"]
     return {"alerts": alerts, "open_alerts": db.session.scalar(
         sa.select(sa.func.count()).select_from(visible_alerts(user).subquery())),
         "red": sum(card["red"] for card in cards), "contracts": len(cards)}

@@ -25,8 +25,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
-    return render_template("indicators/index.html", cards=services.dashboard(current_user, today()),
-                           month=services.last_complete_month(today()))
+    return render_template("indicators/index.html", computed=services.values_computed,
+                           **services.dashboard(current_user, today()))
 
 
 @bp.get("/contracten/<int:contract_id>")
@@ -34,6 +34,7 @@ def index():
 def contract(contract_id: int):
     found = services.get_contract(current_user, contract_id)
     return render_template("indicators/contract.html", contract=found, form=ScorecardForm(request.args),
+                           computed=services.values_computed,
                            **services.contract_overview(found, current_user, today()))
 
 
@@ -79,19 +80,16 @@ def scorecard(contract_id: int):
 @roles_required(*STAFF)
 def provider(provider_id: int):
     found = services.get_provider(current_user, provider_id)
-    start, end = services.month_window(services.last_complete_month(today()))
-    cards = [card for card in services.dashboard(current_user, today()) if card["contract"].provider_id == found.id]
-    return render_template("indicators/provider.html", provider=found, cards=cards, start=start, end=end,
-                           indicators=services.provider_indicators(found, start, end, user=current_user))
+    return render_template("indicators/provider.html", provider=found, computed=services.values_computed,
+                           **services.provider_overview(found, current_user, today()))
 
 
 @bp.get("/gemeenten/<code>")
 @roles_required(*STAFF)
 def municipality(code: str):
     found = services.get_municipality(current_user, code)
-    start, end = services.month_window(services.last_complete_month(today()))
-    return render_template("indicators/municipality.html", municipality=found, start=start, end=end,
-                           indicators=services.municipality_indicators(found, start, end))
+    return render_template("indicators/municipality.html", municipality=found, computed=services.values_computed,
+                           **services.municipality_overview(found, today()))
 
 
 @bp.get("/signalen")

@@ -33,6 +33,10 @@ def test_every_benchmark_produces_its_figure(file_app):
 
     dashboard = national.bench_dashboard(url, users=2, seconds=1, workers=1)
     assert dashboard["requests"] > 0 and dashboard["errors"] == 0 and dashboard["p95_ms"] > 0
+    # the nightly job ran first: 140 contracts x 3 agreed indicators x (1 + 10 municipalities) x 13 months, and
+    # every indicator per provider (whole and per municipality) and per municipality
+    assert dashboard["job"]["rows"] == 140 * 3 * 11 * 13 + (140 * 11 + 350) * 7 * 13
+    assert dashboard["shows_stored_values"]
 
     memory = national.peak_memory(url)
     assert Decimal(memory["total"]) == run["total"] and memory["peak_mb"] > 0

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from core.models import Role
-from kpis.indicators import services
+from kpis.indicators import monthly, services
 from tests.indicators.conftest import TODAY
 
 
@@ -48,7 +48,7 @@ def test_kpis_outside_scope_are_404_and_providers_403(monitored, make_user, make
 def test_provider_municipality_and_alert_endpoints(monitored, make_user, api, monkeypatch):
     monkeypatch.setattr("kpis.indicators.api.today", lambda: TODAY)
     contract = monitored()
-    services.refresh_monthly_values(TODAY)
+    monthly.refresh_monthly_values(TODAY)
     client = api(make_user(Role.ADMIN))
     provider = client.get(f"/api/v1/providers/{contract.provider_id}/kpis").get_json()["items"]
     assert len(provider) == 7 and provider[1]["value"] == 0.75 and provider[1]["status"] == "red"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from core.errors import DomainError
 from core.extensions import db
 from core.models import AuditEntry, Role
-from kpis.indicators import services
+from kpis.indicators import monthly, services
 from kpis.indicators.models import KpiAlert, KpiValue
 from tests.indicators.conftest import TODAY
 
@@ -19,7 +19,7 @@ def stored(contract, month, scope_key=0):
 
 def test_the_nightly_job_stores_13_months_per_contract_and_municipality(monitored):
     contract = monitored()
-    services.refresh_monthly_values(TODAY)
+    monthly.refresh_monthly_values(TODAY)
     months = db.session.scalars(sa.select(KpiValue.month).where(KpiValue.scope_key == 0).distinct()).all()
     assert len(months) == 13 and min(months) == date(2025, 4, 1) and max(months) == date(2026, 4, 1)
     march = stored(contract, date(2026, 3, 1))
@@ -33,8 +33,8 @@ def test_the_nightly_job_stores_13_months_per_contract_and_municipality(monitore
 
 def test_rerunning_the_job_replaces_values_and_raises_each_alert_once(monitored):
     contract = monitored()
-    services.refresh_monthly_values(TODAY)
-    services.refresh_monthly_values(TODAY)
+    monthly.refresh_monthly_values(TODAY)
+    monthly.refresh_monthly_values(TODAY)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(KpiValue).where(
         KpiValue.month == date(2026, 3, 1))) == 3
     alerts = db.session.scalars(sa.select(KpiAlert).order_by(KpiAlert.scope_key)).all()
@@ -47,7 +47,7 @@ def test_rerunning_the_job_replaces_values_and_raises_each_alert_once(monitored)
 
 def test_no_alert_when_an_indicator_stays_red(monitored):
     contract = monitored()
-    services.refresh_monthly_values(TODAY)
+    monthly.refresh_monthly_values(TODAY)
     db.session.execute(sa.delete(KpiAlert))
     db.session.execute(sa.update(KpiValue).where(KpiValue.month == date(2026, 2, 1)).values(status="red"))
     assert services.raise_alerts(contract, date(2026, 3, 1)) == []
@@ -65,7 +65,7 @@ def test_the_job_runs_through_the_scheduler_once_a_day(app, monitored):
 
 def test_handling_an_alert_is_audited_and_happens_once(monitored, make_user):
     monitored()
-    services.refresh_monthly_values(TODAY)
+    monthly.refresh_monthly_values(TODAY)
     alert = db.session.scalars(sa.select(KpiAlert)).first()
     manager = make_user(Role.CONTRACTMANAGER)
     services.handle_alert(alert, "Gesprek met de aanbieder gepland", by=manager)
@@ -78,7 +78,7 @@ def test_handling_an_alert_is_audited_and_happens_once(monitored, make_user):
 
 def test_a_user_of_one_municipality_sees_only_its_values_and_alerts(monitored, make_user):
     contract = monitored()
-    services.refresh_monthly_values(TODAY)
+    monthly.refresh_monthly_values(TODAY)
     dordrecht, zwijndrecht = contract.municipalities
     zw_user = make_user(Role.CONTRACTMANAGER, municipalities=[zwijndrecht])
     rows = services.stored_values(contract, zw_user, [date(2026, 3, 1)])
@@ -95,10 +95,15 @@ def test_dashboard_lists_red_contracts_and_red_indicators_first(monitored, make_
     make_contract(reference="AAA-GREEN", kpis=[{"kpi": "dropout_rate", "params": {}, "norm": Decimal("0.1"),
                                                 "direction": "max"}])
     red = monitored(reference="ZZZ-RED")
-    services.refresh_monthly_values(TODAY)
-    cards = services.dashboard(make_user(Role.ADMIN), TODAY)
-    assert [c["contract"].reference for c in cards] == ["ZZZ-RED", "AAA-GREEN"]
-    assert [r.status for r in cards[0]["rows"]] == ["red", "red", "green"] and cards[0]["contract"] == red
+    monthly.refresh_monthly_values(TODAY)
+    admin = services.dashboard(make_user(Role.ADMIN), TODAY)
+    assert [c["contract"].reference for c in admin["cards"]] == ["ZZZ-RED", "AAA-GREEN"]
+    # who sees the whole contract gets its contract-wide values and the count of red municipality values
+    assert [(r.scope_key, r.status) for r in admin["cards"][0]["rows"]] == [(0, "red")]
+    assert admin["cards"][0]["red_municipalities"] == 1 and admin["cards"][0]["contract"] == red
+    # who sees some of its municipalities gets theirs, red first
+    both = services.dashboard(make_user(Role.CONTRACTMANAGER, municipalities=red.municipalities[:1]), TODAY)
+    assert [(r.municipality, r.status) for r in both["cards"][0]["rows"]] == [(red.municipalities[0], "red")]
 
 
 def test_provider_and_municipality_cover_every_indicator(monitored, make_user):
