@@ -1,7 +1,7 @@
 """KPI monitoring: stored monthly values per provider and per municipality (the dashboards read stored values)
 
 Revision ID: 76c806ea4661
-Revises: fd1ecefa6786
+Revises: 66c228c3628f
 Create Date: 2026-11-23 13:30:13.406138
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '76c806ea4661'
-down_revision = 'fd1ecefa6786'
+down_revision = '66c228c3628f'
 branch_labels = None
 depends_on = None
 
