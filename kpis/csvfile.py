@@ -90,10 +90,11 @@ def _check_header(header: list[str]) -> list[str]:
 
 
 def _row(fields: list[str], cells: list[str]) -> dict:
-    row = {name: value for name, value in zip(fields, cells) if value}
+    """The row's non-empty cells by field name, stripped: the shape kpis.events.parse_event expects of CSV."""
+    row = {name: text for name, value in zip(fields, cells) if (text := value.strip())}
     if len(cells) != len(fields):
         row["_shape"] = f"Deze regel heeft {len(cells)} velden; de kopregel {len(fields)}."
-    elif any("\x00" in value for value in row.values()):
+    elif "\x00" in "".join(cells):
         row["_shape"] = "Deze regel bevat een ongeldig teken (NUL)."
     return row
 
