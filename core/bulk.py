@@ -1,6 +1,7 @@
 """Insert many rows at once: PostgreSQL COPY (one round trip per stream, not per row), executemany elsewhere."""
 import psycopg
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from core.extensions import db
 
@@ -8,26 +9,56 @@ from core.extensions import db
 def insert_rows(model, rows: list[dict]) -> None:
     """Insert dicts keyed by the model's attribute names; keys that are no mapped column are ignored.
 
-    The values go through each column's own bind processing (Money, ScaledDecimal, UTCDateTime, enums), so the
-    stored rows are the ones `sa.insert(model)` would store. Columns absent from every row are left to the database.
+    A column that some rows leave out is NULL in those rows; columns absent from every row are left to the
+    database. The values go through each column's own bind processing (Money, ScaledDecimal, UTCDateTime, enums),
+    so the stored rows are the ones `sa.insert(model)` would store.
     """
     if not rows:
         return
+    attrs = sa.inspect(model).column_attrs
+    present = set().union(*rows)
+    keys = [key for key in attrs.keys() if key in present]
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
-        db.session.execute(sa.insert(model), rows)
+        db.session.execute(sa.insert(model), [{key: row.get(key) for key in keys} for row in rows])
         return
-    attrs = sa.inspect(model).column_attrs
-    keys = [key for key in dict.fromkeys(k for row in rows for k in row) if key in attrs]
     columns = [attrs[key].columns[0] for key in keys]
-    processors = [column.type.bind_processor(connection.dialect) for column in columns]
+    processors = [(index, _memoised(column.type.bind_processor(connection.dialect)))
+                  for index, column in enumerate(columns) if column.type.bind_processor(connection.dialect)]
     names = ", ".join(f'"{column.name}"' for column in columns)
     statement = f'COPY "{model.__table__.name}" ({names}) FROM STDIN'
     raw = connection.connection.driver_connection
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([value if process is None or value is None else process(value)
-                                for value, process in zip((row.get(key) for key in keys), processors)])
+                values = [row.get(key) for key in keys]
+                for index, process in processors:
+                    if values[index] is not None:
+                        values[index] = process(values[index])
+                copy.write_row(values)
     except psycopg.IntegrityError as exc:  # the same exception as the executemany path, for callers' handlers
         raise sa.exc.IntegrityError(statement, None, exc) from exc
+
+
+def _memoised(process):
+    """Bulk rows repeat their values (one created_at, a few hour counts): process each distinct value once."""
+    done = {}
+
+    def cached(value):
+        try:
+            return done[value]
+        except KeyError:
+            done[value] = result = process(value)
+            return result
+        except TypeError:  # unhashable (JSON)
+            return process(value)
+    return cached
+
+
+def matching(column, values) -> sa.ColumnElement[bool]:
+    """`column IN values` for long lists: on PostgreSQL one array parameter (`= ANY`), which is quicker to build
+    and send than thousands of parameters."""
+    values = list(values)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)
+    return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(column.type)))
