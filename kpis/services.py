@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from contracts.models import Contract, ContractStatus
 from core import audit
 from core.auth import scope_filter, visible_municipality_ids
-from core.bulk import insert_rows
+from core.bulk import insert_rows, matching
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
@@ -21,9 +21,9 @@ from kpis.csvfile import read_events
 from kpis.events import AFTER_END, CONTENT, ENDS, parse_event
 from kpis.models import ProgressEvent, Trajectory
 
-CHUNK = 5_000
-#: Every inserted row carries all of these, so that one executemany covers a whole chunk.
-INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts", *CONTENT[2:])
+CHUNK = 10_000
+#: Every row inserted with RETURNING carries all of these, so that one executemany covers the batch.
+INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts_id", *CONTENT[2:])
 MAX_REPORTED_ERRORS = 1_000
 
 
@@ -183,6 +183,12 @@ class _Target:
     is_voided: bool
 
 
+def _content(row: dict) -> dict:
+    """What an event_id sent again must repeat to be a duplicate rather than a conflict."""
+    return {"trajectory_id": row["trajectory_id"], "retracts": row.get("retracts"),
+            **{name: row.get(name) for name in CONTENT}}
+
+
 class EventBatch:
     """Checks events against the database and against the earlier events of the same batch."""
 
@@ -194,7 +200,7 @@ class EventBatch:
         self._trajectories: dict[str, _Known | None] = {}
         # Per chunk only, so that memory stays flat: earlier chunks are in the database by then.
         self._targets: dict[str, _Target] = {}  # events a retraction may void, by event_id
-        self._seen: dict[str, dict] = {}  # event_id -> content of this chunk's accepted events
+        self._seen: dict[str, dict] = {}  # event_id -> row of this chunk's accepted events
 
     def check(self, items: list[dict], from_csv: bool = False) -> tuple[list[dict], list[dict]]:
         """The rows to insert, and the errors as {"index", "field", "message"}."""
@@ -219,11 +225,9 @@ class EventBatch:
         known = self._trajectories.get(clean["trajectory"])
         if known is None:
             return [("trajectory", f"Onbekend traject '{clean['trajectory'][:40]}' (of niet binnen uw bereik).")]
-        content = {"trajectory_id": known.id, "retracts": clean.get("retracts"),
-                   **{name: clean.get(name) for name in CONTENT}}
-        earlier = self._seen.get(clean["event_id"]) or stored.get(clean["event_id"])
-        if earlier is not None:
-            if earlier != content:
+        if clean["event_id"] in self._seen or clean["event_id"] in stored:
+            earlier = stored.get(clean["event_id"]) or _content(self._seen[clean["event_id"]])
+            if earlier != _content({**clean, "trajectory_id": known.id}):
                 return [("event_id", "Dit event_id is al gebruikt met een andere inhoud (conflict).")]
             clean["_duplicate"] = True
             return []
@@ -235,7 +239,6 @@ class EventBatch:
                 errors.append(("month", "Voor deze maand is al aanwezigheid gemeld; trek die eerst in."))
         if clean["type"] == "retraction":
             errors += self._retraction_rules(clean, known)
-        clean["_content"] = content
         return errors
 
     def _date_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:
@@ -252,7 +255,7 @@ class EventBatch:
         return []
 
     def _retraction_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:
-        target = self._targets.get(clean["retracts"])
+        target = self._target(clean["retracts"])
         if target is None:
             return [("retracts", "Onbekende gebeurtenis, of een gebeurtenis van een andere afzender.")]
         if target.trajectory_id != known.id:
@@ -263,9 +266,17 @@ class EventBatch:
             return [("retracts", "Deze gebeurtenis is al ingetrokken.")]
         return []
 
+    def _target(self, event_id: str) -> _Target | None:
+        """A stored event (loaded per chunk) or one accepted earlier in this chunk."""
+        if event_id not in self._targets and event_id in self._seen:
+            row = self._seen[event_id]
+            self._targets[event_id] = _Target(None, row["trajectory_id"], row["type"], row.get("month"),
+                                              row["occurred_on"], False)
+        return self._targets.get(event_id)
+
     def _accept(self, clean: dict) -> dict:
-        known = self._trajectories[clean["trajectory"]]
-        self._seen[clean["event_id"]] = clean.pop("_content")
+        """Update the trajectory's state; the clean values become the row to insert."""
+        known = self._trajectories[clean.pop("trajectory")]
         kind = clean["type"]
         if kind == "attendance":
             known.months.add(clean["month"])
@@ -279,12 +290,11 @@ class EventBatch:
             known.months.discard(target.month if target.type == "attendance" else None)
             if target.type in ENDS and known.end == target.occurred_on:
                 known.end = None
-        self._targets[clean["event_id"]] = _Target(None, known.id, kind, clean.get("month"), clean["occurred_on"],
-                                                   False)
         self.accepted += 1
-        return {**dict.fromkeys(INSERT_KEYS), **{k: v for k, v in clean.items() if k != "trajectory"},
-                "trajectory_id": known.id, "sender": self.sender, "source": self.source,
-                "created_by_id": self.by.id if self.by else None, "created_at": self.now}
+        clean.update(trajectory_id=known.id, sender=self.sender, source=self.source,
+                     created_by_id=self.by.id if self.by else None, created_at=self.now)
+        self._seen[clean["event_id"]] = clean
+        return clean
 
     def store(self, rows: list[dict], as_objects: bool) -> list:
         """Insert the rows (retractions after the events they void); a concurrent twin answers 409."""
@@ -297,7 +307,7 @@ class EventBatch:
                 if not group:
                     continue
                 for row in group:
-                    retracts = row.pop("retracts")
+                    retracts = row.pop("retracts", None)
                     row["retracts_id"] = self._targets[retracts].id if retracts else None
                 stored += self._insert(group, as_objects)
         except IntegrityError as exc:
@@ -308,17 +318,21 @@ class EventBatch:
     def _insert(self, rows: list[dict], as_objects: bool) -> list:
         """As objects (API) with RETURNING; a CSV chunk as one plain executemany, ids fetched only when needed."""
         if as_objects:
-            events = list(db.session.scalars(
-                sa.insert(ProgressEvent).returning(ProgressEvent, sort_by_parameter_order=True), rows))
+            events = list(db.session.scalars(sa.insert(ProgressEvent).returning(ProgressEvent, sort_by_parameter_order=True),
+                                             [{**dict.fromkeys(INSERT_KEYS), **row} for row in rows]))
             for event in events:
-                self._targets[event.event_id].id = event.id
+                if event.event_id in self._targets:
+                    self._targets[event.event_id].id = event.id
             self.first_id = self.first_id or events[0].id
             return events
         insert_rows(ProgressEvent, rows)
-        wanted = {rows[0]["event_id"]} | self._wanted
+        wanted = self._wanted | ({rows[0]["event_id"]} if self.first_id is None else set())
+        if not wanted:
+            return []
         for ident, event_id in db.session.execute(sa.select(ProgressEvent.id, ProgressEvent.event_id).where(
                 ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(wanted))):
-            self._targets[event_id].id = ident
+            if event_id in self._targets:
+                self._targets[event_id].id = ident
             self.first_id = self.first_id or (ident if event_id == rows[0]["event_id"] else None)
         return []
 
@@ -328,7 +342,7 @@ class EventBatch:
             return
         rows = db.session.execute(
             sa.select(Trajectory.reference, Trajectory.id, Trajectory.referral_date)
-            .join(Trajectory.contract).where(Trajectory.reference.in_(new), trajectory_scope(self.by))).all()
+            .join(Trajectory.contract).where(matching(Trajectory.reference, new), trajectory_scope(self.by))).all()
         self._trajectories.update({ref: None for ref in new})
         found = {row.id: _Known(row.id, row.referral_date) for row in rows}
         self._trajectories.update({row.reference: found[row.id] for row in rows})
@@ -359,7 +373,7 @@ class EventBatch:
         rows = db.session.execute(
             sa.select(ProgressEvent, target.event_id.label("retracts"))
             .outerjoin(target, ProgressEvent.retracts_id == target.id)
-            .where(ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(set(event_ids)))).all()
+            .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, set(event_ids)))).all()
         return {event.event_id: {"trajectory_id": event.trajectory_id, "retracts": retracts,
                                  **{name: getattr(event, name) for name in CONTENT}}
                 for event, retracts in rows}
