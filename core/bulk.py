@@ -1,4 +1,6 @@
 """Insert many rows at once: PostgreSQL COPY (one round trip per stream, not per row), executemany elsewhere."""
+from typing import Iterable, Sequence
+
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -6,26 +8,32 @@ from sqlalchemy.dialects import postgresql
 from core.extensions import db
 
 
-def insert_rows(model, rows: list[dict]) -> None:
+def insert_rows(model, rows: Iterable[dict], columns: Sequence[str] | None = None) -> None:
     """Insert dicts keyed by the model's attribute names; keys that are no mapped column are ignored.
 
-    A column that some rows leave out is NULL in those rows; columns absent from every row are left to the
-    database. The values go through each column's own bind processing (Money, ScaledDecimal, UTCDateTime, enums),
-    so the stored rows are the ones `sa.insert(model)` would store.
+    `columns` names the attributes to write, so that `rows` may be a generator that COPY consumes as it goes;
+    by default they are every key of any row. A column that a row leaves out is NULL in that row; columns that
+    are not written are left to the database. The values go through each column's own bind processing (Money,
+    ScaledDecimal, UTCDateTime, enums), so the stored rows are the ones `sa.insert(model)` would store.
     """
-    if not rows:
-        return
     attrs = sa.inspect(model).column_attrs
-    present = set().union(*rows)
-    keys = [key for key in attrs.keys() if key in present]
+    if columns is None:
+        rows = list(rows)
+        present = set().union(*rows)
+        columns = [key for key in attrs.keys() if key in present]
+    keys = [key for key in columns if key in attrs]
+    if not keys:
+        return
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
-        db.session.execute(sa.insert(model), [{key: row.get(key) for key in keys} for row in rows])
+        params = [{key: row.get(key) for key in keys} for row in rows]
+        if params:
+            db.session.execute(sa.insert(model), params)
         return
-    columns = [attrs[key].columns[0] for key in keys]
+    table_columns = [attrs[key].columns[0] for key in keys]
     processors = [(index, _memoised(column.type.bind_processor(connection.dialect)))
-                  for index, column in enumerate(columns) if column.type.bind_processor(connection.dialect)]
-    names = ", ".join(f'"{column.name}"' for column in columns)
+                  for index, column in enumerate(table_columns) if column.type.bind_processor(connection.dialect)]
+    names = ", ".join(f'"{column.name}"' for column in table_columns)
     statement = f'COPY "{model.__table__.name}" ({names}) FROM STDIN'
     raw = connection.connection.driver_connection
     try:

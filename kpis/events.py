@@ -117,7 +117,8 @@ COMMON = frozenset(COMMON_FIELDS)
 ALLOWED = {kind: frozenset(COMMON_FIELDS) | fields.keys() for kind, fields in TYPE_FIELDS.items()}
 
 
-def _text(value) -> str:
+def as_text(value) -> str:
+    """A submitted value as stripped text (None as empty)."""
     return "" if value is None else (value if isinstance(value, str) else str(value)).strip()
 
 
@@ -132,7 +133,7 @@ def parse_event(raw: dict, from_csv: bool = False) -> tuple[dict, list[tuple[str
     errors: list[tuple[str, str]] = []
     if not raw.keys() <= KNOWN_FIELDS:
         errors += [(key, "Onbekend veld.") for key in raw if key not in KNOWN_FIELDS]
-    values = raw if from_csv else {key: text for key, value in raw.items() if (text := _text(value))}
+    values = raw if from_csv else {key: text for key, value in raw.items() if (text := as_text(value))}
     if not values.keys() >= COMMON:
         errors += [(name, REQUIRED) for name in COMMON_FIELDS if name not in values]
     event_id, kind = values.get("event_id", ""), values.get("type", "")

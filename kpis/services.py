@@ -2,7 +2,7 @@
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Callable, Iterable
+from typing import IO, Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -18,12 +18,13 @@ from core.extensions import db
 from core.models import Municipality, Role, User
 from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_bsn, normalise_bsn
 from kpis.csvfile import read_events
-from kpis.events import AFTER_END, CONTENT, ENDS, parse_event
+from kpis.events import AFTER_END, CONTENT, ENDS, as_text, parse_event
 from kpis.models import ProgressEvent, Trajectory
 
 CHUNK = 10_000
-#: Every row inserted with RETURNING carries all of these, so that one executemany covers the batch.
-INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts_id", *CONTENT[2:])
+#: The columns an accepted row may fill (the others it leaves NULL).
+INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts_id", *CONTENT[2:], "trajectory_id", "sender", "source",
+               "created_by_id", "created_at")
 MAX_REPORTED_ERRORS = 1_000
 
 
@@ -100,6 +101,7 @@ def record_events(items: list[dict], *, sender: str, source: str, by: User | Non
     """
     batch = EventBatch(sender=sender, source=source, by=by, today=today)
     rows, errors = batch.check(items)
+    rows = list(rows)
     if errors:
         raise BatchRejected(errors, len(errors))
     events = batch.store(rows, as_objects=True)
@@ -197,29 +199,40 @@ class EventBatch:
         self.accepted = self.duplicates = 0
         self.now = now_utc()
         self.first_id: int | None = None
+        self._first_event_id: str | None = None
         self._trajectories: dict[str, _Known | None] = {}
         # Per chunk only, so that memory stays flat: earlier chunks are in the database by then.
         self._targets: dict[str, _Target] = {}  # events a retraction may void, by event_id
         self._seen: dict[str, dict] = {}  # event_id -> row of this chunk's accepted events
 
-    def check(self, items: list[dict], from_csv: bool = False) -> tuple[list[dict], list[dict]]:
-        """The rows to insert, and the errors as {"index", "field", "message"}."""
+    def check(self, items: list, from_csv: bool = False) -> tuple[Iterator[dict], list[dict]]:
+        """Load what the items refer to, then check them one by one.
+
+        The accepted rows come lazily, so that a CSV chunk streams into the database while its later rows are
+        checked; the errors ({"index", "field", "message"}) are complete once every row has been taken.
+        """
         self._targets, self._seen = {}, {}
-        parsed = [({}, [(None, item["_shape"])]) if isinstance(item, dict) and "_shape" in item else parse_event(item, from_csv)
-                  for item in items]
-        self._load_trajectories({clean.get("trajectory") for clean, _ in parsed} - {None, ""})
-        stored = self._load_stored([clean["event_id"] for clean, _ in parsed if clean.get("event_id")])
-        self._load_targets([clean["retracts"] for clean, _ in parsed if clean.get("retracts")])
-        rows, errors = [], []
-        for index, (clean, shape_errors) in enumerate(parsed):
-            found = shape_errors or self._rules(clean, stored)
+        named = [(as_text(item.get("event_id")), as_text(item.get("trajectory")), as_text(item.get("retracts")))
+                 for item in items if isinstance(item, dict)]
+        self._load_trajectories({trajectory for _, trajectory, _ in named} - {""})
+        stored = self._load_stored([event_id for event_id, _, _ in named if event_id])
+        self._load_targets([retracts for _, _, retracts in named if retracts])
+        errors: list[dict] = []
+        return self._checked(items, stored, errors, from_csv), errors
+
+    def _checked(self, items: list, stored: dict, errors: list[dict], from_csv: bool) -> Iterator[dict]:
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and "_shape" in item:
+                clean, found = {}, [(None, item["_shape"])]
+            else:
+                clean, found = parse_event(item, from_csv)
+            found = found or self._rules(clean, stored)
             if found:
                 errors += [{"index": index, "field": name, "message": message} for name, message in found]
             elif clean.get("_duplicate"):
                 self.duplicates += 1
             else:
-                rows.append(self._accept(clean))
-        return rows, errors
+                yield self._accept(clean)
 
     def _rules(self, clean: dict, stored: dict) -> list[tuple[str, str]]:
         known = self._trajectories.get(clean["trajectory"])
@@ -291,50 +304,62 @@ class EventBatch:
             if target.type in ENDS and known.end == target.occurred_on:
                 known.end = None
         self.accepted += 1
+        self._first_event_id = self._first_event_id or clean["event_id"]
         clean.update(trajectory_id=known.id, sender=self.sender, source=self.source,
                      created_by_id=self.by.id if self.by else None, created_at=self.now)
         self._seen[clean["event_id"]] = clean
         return clean
 
-    def store(self, rows: list[dict], as_objects: bool) -> list:
-        """Insert the rows (retractions after the events they void); a concurrent twin answers 409."""
-        plain = [r for r in rows if r["type"] != "retraction"]
-        retractions = [r for r in rows if r["type"] == "retraction"]
-        self._wanted = {r["retracts"] for r in retractions if self._targets[r["retracts"]].id is None}
-        stored = []
+    def store(self, rows: Iterable[dict], as_objects: bool) -> list:
+        """Insert the rows, retractions after the events they void; a concurrent twin answers 409."""
+        retractions = []
+
+        def plain():
+            for row in rows:
+                if row["type"] == "retraction":
+                    retractions.append(row)
+                else:
+                    yield row
         try:
-            for group in (plain, retractions):
-                if not group:
-                    continue
-                for row in group:
-                    retracts = row.pop("retracts", None)
-                    row["retracts_id"] = self._targets[retracts].id if retracts else None
-                stored += self._insert(group, as_objects)
+            stored = self._insert(plain(), as_objects)
+            if retractions:
+                self._fetch_ids({r["retracts"] for r in retractions if self._targets[r["retracts"]].id is None})
+                for row in retractions:
+                    row["retracts_id"] = self._targets[row.pop("retracts")].id
+                stored += self._insert(retractions, as_objects)
         except IntegrityError as exc:
             raise Conflict("Een deel van deze gebeurtenissen wordt tegelijk door een ander verzoek opgeslagen; "
                            "probeer het opnieuw.") from exc
         return stored
 
-    def _insert(self, rows: list[dict], as_objects: bool) -> list:
-        """As objects (API) with RETURNING; a CSV chunk as one plain executemany, ids fetched only when needed."""
-        if as_objects:
-            events = list(db.session.scalars(sa.insert(ProgressEvent).returning(ProgressEvent, sort_by_parameter_order=True),
-                                             [{**dict.fromkeys(INSERT_KEYS), **row} for row in rows]))
-            for event in events:
-                if event.event_id in self._targets:
-                    self._targets[event.event_id].id = event.id
-            self.first_id = self.first_id or events[0].id
-            return events
-        insert_rows(ProgressEvent, rows)
-        wanted = self._wanted | ({rows[0]["event_id"]} if self.first_id is None else set())
-        if not wanted:
+    def _insert(self, rows: Iterable[dict], as_objects: bool) -> list:
+        """As objects (API) with RETURNING; CSV rows by bulk insert, ids fetched only where needed."""
+        if not as_objects:
+            insert_rows(ProgressEvent, rows, columns=INSERT_KEYS)
+            if self.first_id is None and self._first_event_id:
+                self._fetch_ids({self._first_event_id})
             return []
+        rows = [{**dict.fromkeys(INSERT_KEYS), **row} for row in rows]
+        if not rows:
+            return []
+        events = list(db.session.scalars(
+            sa.insert(ProgressEvent).returning(ProgressEvent, sort_by_parameter_order=True), rows))
+        for event in events:
+            if event.event_id in self._targets:
+                self._targets[event.event_id].id = event.id
+        self.first_id = self.first_id or events[0].id
+        return events
+
+    def _fetch_ids(self, event_ids: set[str]) -> None:
+        """The ids of events inserted without RETURNING that a retraction or the audit line needs."""
+        if not event_ids:
+            return
         for ident, event_id in db.session.execute(sa.select(ProgressEvent.id, ProgressEvent.event_id).where(
-                ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(wanted))):
+                ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, event_ids))):
             if event_id in self._targets:
                 self._targets[event_id].id = ident
-            self.first_id = self.first_id or (ident if event_id == rows[0]["event_id"] else None)
-        return []
+            if event_id == self._first_event_id:
+                self.first_id = ident
 
     def _load_trajectories(self, references: set[str]) -> None:
         new = [r for r in references if r not in self._trajectories]
