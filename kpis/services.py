@@ -185,6 +185,13 @@ class _Target:
     is_voided: bool
 
 
+def _named(items: list, name: str, from_csv: bool) -> set[str]:
+    """The values of one field across the items, as parse_event will see them (CSV cells are stripped already)."""
+    if from_csv:
+        return {item[name] for item in items if name in item}
+    return {text for item in items if isinstance(item, dict) and (text := as_text(item.get(name)))}
+
+
 def _content(row: dict) -> dict:
     """What an event_id sent again must repeat to be a duplicate rather than a conflict."""
     return {"trajectory_id": row["trajectory_id"], "retracts": row.get("retracts"),
@@ -196,6 +203,7 @@ class EventBatch:
 
     def __init__(self, *, sender: str, source: str, by: User | None, today: date):
         self.sender, self.source, self.by, self.today = sender, source, by, today
+        self.this_month = today.replace(day=1)
         self.accepted = self.duplicates = 0
         self.now = now_utc()
         self.first_id: int | None = None
@@ -212,11 +220,9 @@ class EventBatch:
         checked; the errors ({"index", "field", "message"}) are complete once every row has been taken.
         """
         self._targets, self._seen = {}, {}
-        named = [(as_text(item.get("event_id")), as_text(item.get("trajectory")), as_text(item.get("retracts")))
-                 for item in items if isinstance(item, dict)]
-        self._load_trajectories({trajectory for _, trajectory, _ in named} - {""})
-        stored = self._load_stored([event_id for event_id, _, _ in named if event_id])
-        self._load_targets([retracts for _, _, retracts in named if retracts])
+        self._load_trajectories(_named(items, "trajectory", from_csv))
+        stored = self._load_stored(_named(items, "event_id", from_csv))
+        self._load_targets(_named(items, "retracts", from_csv))
         errors: list[dict] = []
         return self._checked(items, stored, errors, from_csv), errors
 
@@ -246,7 +252,7 @@ class EventBatch:
             return []
         errors = self._date_rules(clean, known)
         if clean["type"] == "attendance" and "month" in clean:
-            if clean["month"] > self.today.replace(day=1):
+            if clean["month"] > self.this_month:
                 errors.append(("month", "Deze maand ligt in de toekomst."))
             elif clean["month"] in known.months:
                 errors.append(("month", "Voor deze maand is al aanwezigheid gemeld; trek die eerst in."))
@@ -390,7 +396,7 @@ class EventBatch:
             if kind not in AFTER_END and (known.last is None or day > known.last):
                 known.last = day
 
-    def _load_stored(self, event_ids: list[str]) -> dict[str, dict]:
+    def _load_stored(self, event_ids: set[str]) -> dict[str, dict]:
         """This sender's stored events with these event_ids, as the content a duplicate must match."""
         if not event_ids:
             return {}
@@ -398,12 +404,12 @@ class EventBatch:
         rows = db.session.execute(
             sa.select(ProgressEvent, target.event_id.label("retracts"))
             .outerjoin(target, ProgressEvent.retracts_id == target.id)
-            .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, set(event_ids)))).all()
+            .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, event_ids))).all()
         return {event.event_id: {"trajectory_id": event.trajectory_id, "retracts": retracts,
                                  **{name: getattr(event, name) for name in CONTENT}}
                 for event, retracts in rows}
 
-    def _load_targets(self, event_ids: list[str]) -> None:
+    def _load_targets(self, event_ids: set[str]) -> None:
         new = {e for e in event_ids if e not in self._targets}
         if not new:
             return
@@ -411,7 +417,7 @@ class EventBatch:
         rows = db.session.execute(
             sa.select(ProgressEvent.id, ProgressEvent.event_id, ProgressEvent.trajectory_id, ProgressEvent.type,
                       ProgressEvent.month, ProgressEvent.occurred_on, ProgressEvent.id.in_(voided).label("voided"))
-            .where(ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(new)))
+            .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, new)))
         for row in rows:
             self._targets[row.event_id] = _Target(row.id, row.trajectory_id, row.type, row.month, row.occurred_on,
                                                   bool(row.voided))
