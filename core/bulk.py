@@ -39,7 +39,7 @@ def insert_rows(model, rows: Iterable[dict], columns: Sequence[str] | None = Non
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                values = [row.get(key) for key in keys]
+                values = list(map(row.get, keys))
                 for index, process in processors:
                     if values[index] is not None:
                         values[index] = process(values[index])

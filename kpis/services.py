@@ -162,7 +162,7 @@ def _chunks(iterable: Iterable, size: int):
         yield chunk
 
 
-@dataclass
+@dataclass(slots=True)
 class _Known:
     """What the rules need of one trajectory, kept for the whole batch."""
 
@@ -173,7 +173,7 @@ class _Known:
     months: set = field(default_factory=set)  # months with a non-voided attendance event
 
 
-@dataclass
+@dataclass(slots=True)
 class _Target:
     """An event that a retraction in this batch may void."""
 
