@@ -17,7 +17,6 @@ from core.terms import LEVELS as TEST_LEVELS
 
 EXAM_RESULTS = ("geslaagd", "gezakt", "geen")
 DROPOUT_REASONS = ("uitval", "afschaling", "verhuizing", "ontheffing", "overig")
-HOURS = ("hours_offered", "hours_attended", "hours_excused")
 
 TYPE_LABELS = {
     "start": "Start", "attendance": "Aanwezigheid", "progress_test": "Voortgangstoets", "exam": "Examen",
@@ -106,11 +105,12 @@ def _code(codes: tuple) -> Callable[[str], str]:
     return check
 
 
-#: Per type its extra fields as (name, required, parser), in the order of ALL_FIELDS; built once from TYPE_FIELDS.
+#: The parsers of the fields that are no code list.
 _TYPED = {"month": _month, "hours_offered": _hours, "hours_attended": _hours, "hours_excused": _hours,
           "reason": _reason, "retracts": _event_id}
+#: Per type its extra fields as (name, required, parser), built once from TYPE_FIELDS.
 SHAPES = {kind: tuple((name, required, _code(codes) if codes else _TYPED[name])
-                      for name in ALL_FIELDS if name in fields for required, codes in [fields[name]])
+                      for name, (required, codes) in fields.items())
           for kind, fields in TYPE_FIELDS.items()}
 KNOWN_FIELDS = frozenset(ALL_FIELDS)
 COMMON = frozenset(COMMON_FIELDS)
