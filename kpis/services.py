@@ -162,6 +162,38 @@ def _chunks(iterable: Iterable, size: int):
         yield chunk
 
 
+class MonthSet:
+    """A set of months as the bits of one int, counted from the earliest month in it.
+
+    A trajectory's attendance months span a few years: a few bytes this way, where a set of dates takes kilobytes,
+    and an import keeps one per trajectory for the whole file.
+    """
+
+    __slots__ = ("first", "bits")
+
+    def __init__(self):
+        self.first: int | None = None
+        self.bits = 0
+
+    def add(self, month: date) -> None:
+        index = month.year * 12 + month.month
+        if self.first is None:
+            self.first = index
+        elif index < self.first:
+            self.bits <<= self.first - index
+            self.first = index
+        self.bits |= 1 << (index - self.first)
+
+    def discard(self, month: date) -> None:
+        if month in self:
+            self.bits &= ~(1 << (month.year * 12 + month.month - self.first))
+
+    def __contains__(self, month: date) -> bool:
+        if self.first is None or month.year * 12 + month.month < self.first:
+            return False
+        return bool(self.bits >> (month.year * 12 + month.month - self.first) & 1)
+
+
 @dataclass(slots=True)
 class _Known:
     """What the rules need of one trajectory, kept for the whole batch."""
@@ -170,7 +202,7 @@ class _Known:
     referral_date: date
     end: date | None = None  # the earliest non-voided dropout or completed
     last: date | None = None  # the latest non-voided event that may not follow an end
-    months: set = field(default_factory=set)  # months with a non-voided attendance event
+    months: MonthSet = field(default_factory=MonthSet)  # months with a non-voided attendance event
 
 
 @dataclass(slots=True)
@@ -306,7 +338,8 @@ class EventBatch:
         if kind == "retraction":
             target = self._targets[clean["retracts"]]
             target.is_voided = True
-            known.months.discard(target.month if target.type == "attendance" else None)
+            if target.type == "attendance":
+                known.months.discard(target.month)
             if target.type in ENDS and known.end == target.occurred_on:
                 known.end = None
         self.accepted += 1

@@ -201,3 +201,11 @@ def test_csv_conflict_with_an_earlier_row_is_reported_on_its_line(setup, monkeyp
         upload(user, "event_id,trajectory,type,date\nS1,TRJ-1,start,2026-02-01\nS2,TRJ-1,start,2026-02-02\n"
                      "S1,TRJ-1,start,2026-02-03\n")
     assert [(e["line"], e["field"]) for e in raised.value.errors] == [(4, "event_id")]
+
+
+def test_second_attendance_for_a_month_is_refused_whatever_order_the_months_come_in(setup):
+    trajectory, user = setup
+    months = ["2026-03", "2025-11", "2026-03", "2025-11", "2026-01"]
+    with pytest.raises(DomainError) as raised:
+        send(user, *[ev(f"A{i}", **{**ATT, "month": month}) for i, month in enumerate(months)])
+    assert [(e["index"], e["field"]) for e in raised.value.errors] == [(2, "month"), (3, "month")]
