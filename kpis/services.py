@@ -218,10 +218,15 @@ class _Target:
 
 
 def _named(items: list, name: str, from_csv: bool) -> set[str]:
-    """The values of one field across the items, as parse_event will see them (CSV cells are stripped already)."""
+    """The values of one field across the items, as parse_event will see them (CSV cells are stripped already).
+
+    Values with a NUL character name nothing (and PostgreSQL refuses them as parameters); nor do malformed rows.
+    """
     if from_csv:
-        return {item[name] for item in items if name in item}
-    return {text for item in items if isinstance(item, dict) and (text := as_text(item.get(name)))}
+        values = {item[name] for item in items if name in item and "_shape" not in item}
+    else:
+        values = {as_text(item.get(name)) for item in items if isinstance(item, dict)} - {""}
+    return {value for value in values if "\x00" not in value}
 
 
 def _content(row: dict) -> dict:

@@ -209,3 +209,18 @@ def test_second_attendance_for_a_month_is_refused_whatever_order_the_months_come
     with pytest.raises(DomainError) as raised:
         send(user, *[ev(f"A{i}", **{**ATT, "month": month}) for i, month in enumerate(months)])
     assert [(e["index"], e["field"]) for e in raised.value.errors] == [(2, "month"), (3, "month")]
+
+
+def test_csv_row_with_a_nul_is_an_error_on_its_line(setup):
+    trajectory, user = setup
+    with pytest.raises(DomainError) as raised:
+        upload(user, "event_id,trajectory,type,date\nS\x001,TRJ-1,start,2026-02-01\n")
+    assert [(e["line"], e["field"]) for e in raised.value.errors] == [(2, None)]
+
+
+def test_api_values_with_a_nul_are_refused_per_field(setup):
+    trajectory, user = setup
+    with pytest.raises(DomainError) as raised:
+        send(user, ev("S\x001"), ev("S2", trajectory="TRJ\x00"), ev("R", "retraction", retracts="S\x00"))
+    assert [(e["index"], e["field"]) for e in raised.value.errors] == [(0, "event_id"), (1, "trajectory"),
+                                                                      (2, "retracts")]
