@@ -55,9 +55,9 @@ def read_events(stream: IO[bytes]) -> Iterator[tuple[int, dict]]:
             reader_line = reader.line_num + 1
             if count > MAX_ROWS:
                 raise FileTooLarge(f"Het bestand heeft meer dan {MAX_ROWS:,} regels.".replace(",", "."))
-            if not any(c.strip() for c in cells):
-                continue
-            yield line, _row(fields, cells)
+            row = _row(fields, cells)
+            if row is not None:
+                yield line, row
     except UnicodeDecodeError as exc:
         raise UnreadableFile("Het bestand is niet in UTF-8 gecodeerd; sla het op als 'CSV UTF-8'.") from exc
     except csv.Error as exc:
@@ -89,11 +89,18 @@ def _check_header(header: list[str]) -> list[str]:
     return header
 
 
-def _row(fields: list[str], cells: list[str]) -> dict:
-    row = {name: value for name, value in zip(fields, cells) if value}
+def _row(fields: list[str], cells: list[str]) -> dict | None:
+    """The row's non-empty cells by field name, stripped: the shape kpis.events.parse_event expects of CSV.
+
+    None for a blank line, which is skipped."""
+    row = {name: text for name, value in zip(fields, cells) if (text := value.strip())}
     if len(cells) != len(fields):
+        if not any(value.strip() for value in cells):
+            return None
         row["_shape"] = f"Deze regel heeft {len(cells)} velden; de kopregel {len(fields)}."
-    elif any("\x00" in value for value in row.values()):
+    elif not row:
+        return None
+    elif "\x00" in "".join(cells):
         row["_shape"] = "Deze regel bevat een ongeldig teken (NUL)."
     return row
 

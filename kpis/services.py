@@ -2,7 +2,7 @@
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Callable, Iterable
+from typing import IO, Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -11,19 +11,20 @@ from sqlalchemy.orm import aliased
 from contracts.models import Contract, ContractStatus
 from core import audit
 from core.auth import scope_filter, visible_municipality_ids
-from core.bulk import insert_rows
+from core.bulk import insert_rows, matching
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, User
 from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_bsn, normalise_bsn
 from kpis.csvfile import read_events
-from kpis.events import AFTER_END, CONTENT, ENDS, parse_event
+from kpis.events import AFTER_END, CONTENT, ENDS, as_text, parse_event
 from kpis.models import ProgressEvent, Trajectory
 
-CHUNK = 5_000
-#: Every inserted row carries all of these, so that one executemany covers a whole chunk.
-INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts", *CONTENT[2:])
+CHUNK = 10_000
+#: The columns an accepted row may fill (the others it leaves NULL).
+INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts_id", *CONTENT[2:], "trajectory_id", "sender", "source",
+               "created_by_id", "created_at")
 MAX_REPORTED_ERRORS = 1_000
 
 
@@ -100,6 +101,7 @@ def record_events(items: list[dict], *, sender: str, source: str, by: User | Non
     """
     batch = EventBatch(sender=sender, source=source, by=by, today=today)
     rows, errors = batch.check(items)
+    rows = list(rows)
     if errors:
         raise BatchRejected(errors, len(errors))
     events = batch.store(rows, as_objects=True)
@@ -160,7 +162,39 @@ def _chunks(iterable: Iterable, size: int):
         yield chunk
 
 
-@dataclass
+class MonthSet:
+    """A set of months as the bits of one int, counted from the earliest month in it.
+
+    A trajectory's attendance months span a few years: a few bytes this way, where a set of dates takes kilobytes,
+    and an import keeps one per trajectory for the whole file.
+    """
+
+    __slots__ = ("first", "bits")
+
+    def __init__(self):
+        self.first: int | None = None
+        self.bits = 0
+
+    def add(self, month: date) -> None:
+        index = month.year * 12 + month.month
+        if self.first is None:
+            self.first = index
+        elif index < self.first:
+            self.bits <<= self.first - index
+            self.first = index
+        self.bits |= 1 << (index - self.first)
+
+    def discard(self, month: date) -> None:
+        if month in self:
+            self.bits &= ~(1 << (month.year * 12 + month.month - self.first))
+
+    def __contains__(self, month: date) -> bool:
+        if self.first is None or month.year * 12 + month.month < self.first:
+            return False
+        return bool(self.bits >> (month.year * 12 + month.month - self.first) & 1)
+
+
+@dataclass(slots=True)
 class _Known:
     """What the rules need of one trajectory, kept for the whole batch."""
 
@@ -168,10 +202,10 @@ class _Known:
     referral_date: date
     end: date | None = None  # the earliest non-voided dropout or completed
     last: date | None = None  # the latest non-voided event that may not follow an end
-    months: set = field(default_factory=set)  # months with a non-voided attendance event
+    months: MonthSet = field(default_factory=MonthSet)  # months with a non-voided attendance event
 
 
-@dataclass
+@dataclass(slots=True)
 class _Target:
     """An event that a retraction in this batch may void."""
 
@@ -183,59 +217,84 @@ class _Target:
     is_voided: bool
 
 
+def _named(items: list, name: str, from_csv: bool) -> set[str]:
+    """The values of one field across the items, as parse_event will see them (CSV cells are stripped already).
+
+    Values with a NUL character name nothing (and PostgreSQL refuses them as parameters); nor do malformed rows.
+    """
+    if from_csv:
+        values = {item[name] for item in items if name in item and "_shape" not in item}
+    else:
+        values = {as_text(item.get(name)) for item in items if isinstance(item, dict)} - {""}
+    return {value for value in values if "\x00" not in value}
+
+
+def _content(row: dict) -> dict:
+    """What an event_id sent again must repeat to be a duplicate rather than a conflict."""
+    return {"trajectory_id": row["trajectory_id"], "retracts": row.get("retracts"),
+            **{name: row.get(name) for name in CONTENT}}
+
+
 class EventBatch:
     """Checks events against the database and against the earlier events of the same batch."""
 
     def __init__(self, *, sender: str, source: str, by: User | None, today: date):
         self.sender, self.source, self.by, self.today = sender, source, by, today
+        self.this_month = today.replace(day=1)
         self.accepted = self.duplicates = 0
         self.now = now_utc()
         self.first_id: int | None = None
+        self._first_event_id: str | None = None
         self._trajectories: dict[str, _Known | None] = {}
         # Per chunk only, so that memory stays flat: earlier chunks are in the database by then.
         self._targets: dict[str, _Target] = {}  # events a retraction may void, by event_id
-        self._seen: dict[str, dict] = {}  # event_id -> content of this chunk's accepted events
+        self._seen: dict[str, dict] = {}  # event_id -> row of this chunk's accepted events
 
-    def check(self, items: list[dict], from_csv: bool = False) -> tuple[list[dict], list[dict]]:
-        """The rows to insert, and the errors as {"index", "field", "message"}."""
+    def check(self, items: list, from_csv: bool = False) -> tuple[Iterator[dict], list[dict]]:
+        """Load what the items refer to, then check them one by one.
+
+        The accepted rows come lazily, so that a CSV chunk streams into the database while its later rows are
+        checked; the errors ({"index", "field", "message"}) are complete once every row has been taken.
+        """
         self._targets, self._seen = {}, {}
-        parsed = [({}, [(None, item["_shape"])]) if isinstance(item, dict) and "_shape" in item else parse_event(item, from_csv)
-                  for item in items]
-        self._load_trajectories({clean.get("trajectory") for clean, _ in parsed} - {None, ""})
-        stored = self._load_stored([clean["event_id"] for clean, _ in parsed if clean.get("event_id")])
-        self._load_targets([clean["retracts"] for clean, _ in parsed if clean.get("retracts")])
-        rows, errors = [], []
-        for index, (clean, shape_errors) in enumerate(parsed):
-            found = shape_errors or self._rules(clean, stored)
+        self._load_trajectories(_named(items, "trajectory", from_csv))
+        stored = self._load_stored(_named(items, "event_id", from_csv))
+        self._load_targets(_named(items, "retracts", from_csv))
+        errors: list[dict] = []
+        return self._checked(items, stored, errors, from_csv), errors
+
+    def _checked(self, items: list, stored: dict, errors: list[dict], from_csv: bool) -> Iterator[dict]:
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and "_shape" in item:
+                clean, found = {}, [(None, item["_shape"])]
+            else:
+                clean, found = parse_event(item, from_csv)
+            found = found or self._rules(clean, stored)
             if found:
                 errors += [{"index": index, "field": name, "message": message} for name, message in found]
             elif clean.get("_duplicate"):
                 self.duplicates += 1
             else:
-                rows.append(self._accept(clean))
-        return rows, errors
+                yield self._accept(clean)
 
     def _rules(self, clean: dict, stored: dict) -> list[tuple[str, str]]:
         known = self._trajectories.get(clean["trajectory"])
         if known is None:
             return [("trajectory", f"Onbekend traject '{clean['trajectory'][:40]}' (of niet binnen uw bereik).")]
-        content = {"trajectory_id": known.id, "retracts": clean.get("retracts"),
-                   **{name: clean.get(name) for name in CONTENT}}
-        earlier = self._seen.get(clean["event_id"]) or stored.get(clean["event_id"])
-        if earlier is not None:
-            if earlier != content:
+        if clean["event_id"] in self._seen or clean["event_id"] in stored:
+            earlier = stored.get(clean["event_id"]) or _content(self._seen[clean["event_id"]])
+            if earlier != _content({**clean, "trajectory_id": known.id}):
                 return [("event_id", "Dit event_id is al gebruikt met een andere inhoud (conflict).")]
             clean["_duplicate"] = True
             return []
         errors = self._date_rules(clean, known)
         if clean["type"] == "attendance" and "month" in clean:
-            if clean["month"] > self.today.replace(day=1):
+            if clean["month"] > self.this_month:
                 errors.append(("month", "Deze maand ligt in de toekomst."))
             elif clean["month"] in known.months:
                 errors.append(("month", "Voor deze maand is al aanwezigheid gemeld; trek die eerst in."))
         if clean["type"] == "retraction":
             errors += self._retraction_rules(clean, known)
-        clean["_content"] = content
         return errors
 
     def _date_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:
@@ -252,7 +311,7 @@ class EventBatch:
         return []
 
     def _retraction_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:
-        target = self._targets.get(clean["retracts"])
+        target = self._target(clean["retracts"])
         if target is None:
             return [("retracts", "Onbekende gebeurtenis, of een gebeurtenis van een andere afzender.")]
         if target.trajectory_id != known.id:
@@ -263,9 +322,17 @@ class EventBatch:
             return [("retracts", "Deze gebeurtenis is al ingetrokken.")]
         return []
 
+    def _target(self, event_id: str) -> _Target | None:
+        """A stored event (loaded per chunk) or one accepted earlier in this chunk."""
+        if event_id not in self._targets and event_id in self._seen:
+            row = self._seen[event_id]
+            self._targets[event_id] = _Target(None, row["trajectory_id"], row["type"], row.get("month"),
+                                              row["occurred_on"], False)
+        return self._targets.get(event_id)
+
     def _accept(self, clean: dict) -> dict:
-        known = self._trajectories[clean["trajectory"]]
-        self._seen[clean["event_id"]] = clean.pop("_content")
+        """Update the trajectory's state; the clean values become the row to insert."""
+        known = self._trajectories[clean.pop("trajectory")]
         kind = clean["type"]
         if kind == "attendance":
             known.months.add(clean["month"])
@@ -276,51 +343,67 @@ class EventBatch:
         if kind == "retraction":
             target = self._targets[clean["retracts"]]
             target.is_voided = True
-            known.months.discard(target.month if target.type == "attendance" else None)
+            if target.type == "attendance":
+                known.months.discard(target.month)
             if target.type in ENDS and known.end == target.occurred_on:
                 known.end = None
-        self._targets[clean["event_id"]] = _Target(None, known.id, kind, clean.get("month"), clean["occurred_on"],
-                                                   False)
         self.accepted += 1
-        return {**dict.fromkeys(INSERT_KEYS), **{k: v for k, v in clean.items() if k != "trajectory"},
-                "trajectory_id": known.id, "sender": self.sender, "source": self.source,
-                "created_by_id": self.by.id if self.by else None, "created_at": self.now}
+        self._first_event_id = self._first_event_id or clean["event_id"]
+        clean.update(trajectory_id=known.id, sender=self.sender, source=self.source,
+                     created_by_id=self.by.id if self.by else None, created_at=self.now)
+        self._seen[clean["event_id"]] = clean
+        return clean
 
-    def store(self, rows: list[dict], as_objects: bool) -> list:
-        """Insert the rows (retractions after the events they void); a concurrent twin answers 409."""
-        plain = [r for r in rows if r["type"] != "retraction"]
-        retractions = [r for r in rows if r["type"] == "retraction"]
-        self._wanted = {r["retracts"] for r in retractions if self._targets[r["retracts"]].id is None}
-        stored = []
+    def store(self, rows: Iterable[dict], as_objects: bool) -> list:
+        """Insert the rows, retractions after the events they void; a concurrent twin answers 409."""
+        retractions = []
+
+        def plain():
+            for row in rows:
+                if row["type"] == "retraction":
+                    retractions.append(row)
+                else:
+                    yield row
         try:
-            for group in (plain, retractions):
-                if not group:
-                    continue
-                for row in group:
-                    retracts = row.pop("retracts")
-                    row["retracts_id"] = self._targets[retracts].id if retracts else None
-                stored += self._insert(group, as_objects)
+            stored = self._insert(plain(), as_objects)
+            if retractions:
+                self._fetch_ids({r["retracts"] for r in retractions if self._targets[r["retracts"]].id is None})
+                for row in retractions:
+                    row["retracts_id"] = self._targets[row.pop("retracts")].id
+                stored += self._insert(retractions, as_objects)
         except IntegrityError as exc:
             raise Conflict("Een deel van deze gebeurtenissen wordt tegelijk door een ander verzoek opgeslagen; "
                            "probeer het opnieuw.") from exc
         return stored
 
-    def _insert(self, rows: list[dict], as_objects: bool) -> list:
-        """As objects (API) with RETURNING; a CSV chunk as one plain executemany, ids fetched only when needed."""
-        if as_objects:
-            events = list(db.session.scalars(
-                sa.insert(ProgressEvent).returning(ProgressEvent, sort_by_parameter_order=True), rows))
-            for event in events:
+    def _insert(self, rows: Iterable[dict], as_objects: bool) -> list:
+        """As objects (API) with RETURNING; CSV rows by bulk insert, ids fetched only where needed."""
+        if not as_objects:
+            insert_rows(ProgressEvent, rows, columns=INSERT_KEYS)
+            if self.first_id is None and self._first_event_id:
+                self._fetch_ids({self._first_event_id})
+            return []
+        rows = [{**dict.fromkeys(INSERT_KEYS), **row} for row in rows]
+        if not rows:
+            return []
+        events = list(db.session.scalars(
+            sa.insert(ProgressEvent).returning(ProgressEvent, sort_by_parameter_order=True), rows))
+        for event in events:
+            if event.event_id in self._targets:
                 self._targets[event.event_id].id = event.id
-            self.first_id = self.first_id or events[0].id
-            return events
-        insert_rows(ProgressEvent, rows)
-        wanted = {rows[0]["event_id"]} | self._wanted
+        self.first_id = self.first_id or events[0].id
+        return events
+
+    def _fetch_ids(self, event_ids: set[str]) -> None:
+        """The ids of events inserted without RETURNING that a retraction or the audit line needs."""
+        if not event_ids:
+            return
         for ident, event_id in db.session.execute(sa.select(ProgressEvent.id, ProgressEvent.event_id).where(
-                ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(wanted))):
-            self._targets[event_id].id = ident
-            self.first_id = self.first_id or (ident if event_id == rows[0]["event_id"] else None)
-        return []
+                ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, event_ids))):
+            if event_id in self._targets:
+                self._targets[event_id].id = ident
+            if event_id == self._first_event_id:
+                self.first_id = ident
 
     def _load_trajectories(self, references: set[str]) -> None:
         new = [r for r in references if r not in self._trajectories]
@@ -328,7 +411,7 @@ class EventBatch:
             return
         rows = db.session.execute(
             sa.select(Trajectory.reference, Trajectory.id, Trajectory.referral_date)
-            .join(Trajectory.contract).where(Trajectory.reference.in_(new), trajectory_scope(self.by))).all()
+            .join(Trajectory.contract).where(matching(Trajectory.reference, new), trajectory_scope(self.by))).all()
         self._trajectories.update({ref: None for ref in new})
         found = {row.id: _Known(row.id, row.referral_date) for row in rows}
         self._trajectories.update({row.reference: found[row.id] for row in rows})
@@ -351,7 +434,7 @@ class EventBatch:
             if kind not in AFTER_END and (known.last is None or day > known.last):
                 known.last = day
 
-    def _load_stored(self, event_ids: list[str]) -> dict[str, dict]:
+    def _load_stored(self, event_ids: set[str]) -> dict[str, dict]:
         """This sender's stored events with these event_ids, as the content a duplicate must match."""
         if not event_ids:
             return {}
@@ -359,12 +442,12 @@ class EventBatch:
         rows = db.session.execute(
             sa.select(ProgressEvent, target.event_id.label("retracts"))
             .outerjoin(target, ProgressEvent.retracts_id == target.id)
-            .where(ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(set(event_ids)))).all()
+            .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, event_ids))).all()
         return {event.event_id: {"trajectory_id": event.trajectory_id, "retracts": retracts,
                                  **{name: getattr(event, name) for name in CONTENT}}
                 for event, retracts in rows}
 
-    def _load_targets(self, event_ids: list[str]) -> None:
+    def _load_targets(self, event_ids: set[str]) -> None:
         new = {e for e in event_ids if e not in self._targets}
         if not new:
             return
@@ -372,7 +455,7 @@ class EventBatch:
         rows = db.session.execute(
             sa.select(ProgressEvent.id, ProgressEvent.event_id, ProgressEvent.trajectory_id, ProgressEvent.type,
                       ProgressEvent.month, ProgressEvent.occurred_on, ProgressEvent.id.in_(voided).label("voided"))
-            .where(ProgressEvent.sender == self.sender, ProgressEvent.event_id.in_(new)))
+            .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, new)))
         for row in rows:
             self._targets[row.event_id] = _Target(row.id, row.trajectory_id, row.type, row.month, row.occurred_on,
                                                   bool(row.voided))

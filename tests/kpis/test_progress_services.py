@@ -1,4 +1,5 @@
 """The progress-event rules of progress-events.md, through the service every input uses."""
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
 from kpis.models import ProgressEvent, TrajectoryStatus
-from kpis.services import record_events, sender_for
+from kpis.services import import_csv, record_events, sender_for
 
 TODAY = date(2026, 11, 23)
 
@@ -167,3 +168,59 @@ def test_stored_values_are_typed(setup):
     [event] = send(user, ev("A", **{**ATT, "hours_attended": "30,25"}))
     assert (event.month, event.hours_attended, event.hours_excused) == (date(2026, 2, 1), Decimal("30.25"), 0)
     assert event.sender == f"provider:{user.provider_id}" and event.created_by_id == user.id
+
+
+def upload(user, text: str):
+    return import_csv(io.BytesIO(text.encode()), sender=sender_for(user), source="csv", by=user, today=TODAY)
+
+
+# A CSV file streams into the database in chunks: the rules must see the earlier rows of the same chunk and of
+# the chunks before it alike.
+@pytest.mark.parametrize("chunk", [1, 2, 10_000])
+def test_csv_retractions_and_repeats_work_within_and_across_chunks(setup, monkeypatch, chunk):
+    trajectory, user = setup
+    monkeypatch.setattr("kpis.services.CHUNK", chunk)
+    result = upload(user, "event_id,trajectory,type,date,month,hours_offered,hours_attended,retracts\n"
+                          "A1,TRJ-1,attendance,2026-02-28,2026-02,40,30,\n"
+                          "\n"
+                          "S1,TRJ-1,start,2026-02-01,,,,\n"
+                          "R1,TRJ-1,retraction,2026-03-01,,,,A1\n"
+                          "A2,TRJ-1,attendance,2026-03-02,2026-02,40,20,\n"
+                          "S1,TRJ-1,start,2026-02-01,,,,\n")
+    assert (result.rows, result.accepted, result.duplicates) == (5, 4, 1)
+    ids = dict(db.session.execute(sa.select(ProgressEvent.event_id, ProgressEvent.id)).all())
+    retracted = db.session.scalar(sa.select(ProgressEvent.retracts_id).where(ProgressEvent.event_id == "R1"))
+    assert retracted == ids["A1"] and len(ids) == 4
+
+
+@pytest.mark.parametrize("chunk", [1, 10_000])
+def test_csv_conflict_with_an_earlier_row_is_reported_on_its_line(setup, monkeypatch, chunk):
+    trajectory, user = setup
+    monkeypatch.setattr("kpis.services.CHUNK", chunk)
+    with pytest.raises(DomainError) as raised:
+        upload(user, "event_id,trajectory,type,date\nS1,TRJ-1,start,2026-02-01\nS2,TRJ-1,start,2026-02-02\n"
+                     "S1,TRJ-1,start,2026-02-03\n")
+    assert [(e["line"], e["field"]) for e in raised.value.errors] == [(4, "event_id")]
+
+
+def test_second_attendance_for_a_month_is_refused_whatever_order_the_months_come_in(setup):
+    trajectory, user = setup
+    months = ["2026-03", "2025-11", "2026-03", "2025-11", "2026-01"]
+    with pytest.raises(DomainError) as raised:
+        send(user, *[ev(f"A{i}", **{**ATT, "month": month}) for i, month in enumerate(months)])
+    assert [(e["index"], e["field"]) for e in raised.value.errors] == [(2, "month"), (3, "month")]
+
+
+def test_csv_row_with_a_nul_is_an_error_on_its_line(setup):
+    trajectory, user = setup
+    with pytest.raises(DomainError) as raised:
+        upload(user, "event_id,trajectory,type,date\nS\x001,TRJ-1,start,2026-02-01\n")
+    assert [(e["line"], e["field"]) for e in raised.value.errors] == [(2, None)]
+
+
+def test_api_values_with_a_nul_are_refused_per_field(setup):
+    trajectory, user = setup
+    with pytest.raises(DomainError) as raised:
+        send(user, ev("S\x001"), ev("S2", trajectory="TRJ\x00"), ev("R", "retraction", retracts="S\x00"))
+    assert [(e["index"], e["field"]) for e in raised.value.errors] == [(0, "event_id"), (1, "trajectory"),
+                                                                      (2, "retracts")]
