@@ -15,6 +15,7 @@ from core.bulk import insert_rows, matching
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
+from core.forms import options
 from core.models import Municipality, Role, User
 from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_bsn, normalise_bsn
 from kpis.csvfile import read_events
@@ -486,11 +487,11 @@ def fill_trajectory_choices(form, user: User):
     visible = visible_municipality_ids(user)
     contracts = db.session.scalars(sa.select(Contract).where(Contract.status == ContractStatus.ACTIVE)
                                    .order_by(Contract.reference)).all()
-    form.contract_id.choices = [(c.id, f"{c.reference} - {c.provider.name} ({c.service.name})")
-                                for c in contracts if _contract_visible(c, visible)]
+    form.contract_id.choices = options((c.id, f"{c.reference} - {c.provider.name} ({c.service.name})")
+                                       for c in contracts if _contract_visible(c, visible))
     municipalities = db.session.scalars(sa.select(Municipality).where(scope_filter(user, Municipality.id))
                                         .order_by(Municipality.name)).all()
-    form.municipality.choices = [(m.code, m.name) for m in municipalities]
+    form.municipality.choices = options((m.code, m.name) for m in municipalities)
     return form
 
 

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from core.forms import options
+
 
 class RunForm(FlaskForm):
     period = StringField("Periode (JJJJ-MM)", validators=[DataRequired(), Regexp(r"^\d{4}-\d{2}$",
@@ -19,5 +21,5 @@ class PayingOrganisationForm(FlaskForm):
 
 class LedgerAccountForm(FlaskForm):
     service = SelectField("Dienst", validators=[DataRequired()])
-    kind = SelectField("Soort mijlpaal", choices=[("inspanning", "Inspanning"), ("prestatie", "Prestatie")])
+    kind = SelectField("Soort mijlpaal", choices=options({"inspanning": "Inspanning", "prestatie": "Prestatie"}))
     account = StringField("Grootboekrekening", validators=[DataRequired(), Length(max=20)])

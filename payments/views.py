@@ -9,6 +9,7 @@ from core.auth import roles_required
 from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import options
 from core.models import Role, Service
 from core.web import page_of_rows
 from payments import calculation, exports, services
@@ -25,7 +26,7 @@ DONE = {"approve": "De betaalrun is goedgekeurd.", "cancel": "De betaalrun is ge
 @roles_required(Role.FINANCE)
 def index():
     form = RunForm()
-    form.scope.choices = services.scope_choices(current_user)
+    form.scope.choices = options(services.scope_choices(current_user))
     if form.validate_on_submit():
         try:
             run = services.create_run_from(services.scope_data(form.period.data, form.scope.data),
@@ -109,8 +110,8 @@ def provider_portal():
 @roles_required(Role.FINANCE)
 def settings():
     payer, ledger = PayingOrganisationForm(prefix="payer"), LedgerAccountForm(prefix="ledger")
-    payer.scope.choices = services.scope_choices(current_user)
-    ledger.service.choices = services.service_choices()
+    payer.scope.choices = options(services.scope_choices(current_user))
+    ledger.service.choices = options(services.service_choices())
     if _saved(payer, ledger):
         db.session.commit()
         flash("De instelling is opgeslagen.", "success")

@@ -2,6 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from core.forms import options
+
 
 class WindowForm(FlaskForm):
     """The drill-down window (GET, so no CSRF token)."""
@@ -22,7 +24,7 @@ class ScorecardForm(FlaskForm):
                                                                Regexp(r"^\d{4}-\d{2}$", message="Schrijf JJJJ-MM.")])
     last = StringField("Laatste maand (JJJJ-MM)", validators=[DataRequired("Vul de laatste maand in."),
                                                                Regexp(r"^\d{4}-\d{2}$", message="Schrijf JJJJ-MM.")])
-    format = SelectField("Bestand", choices=[("pdf", "PDF"), ("xlsx", "Excel (XLSX)")])
+    format = SelectField("Bestand", choices=options({"pdf": "PDF", "xlsx": "Excel (XLSX)"}))
 
 
 class HandleAlertForm(FlaskForm):

@@ -8,6 +8,7 @@ from core.auth import roles_required
 from core.dates import parse_period, today
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import options
 from core.models import Role
 from core.terms import KPI_NAMES
 from core.web import page_of_rows
@@ -54,7 +55,7 @@ def drill_down(contract_id: int, kpi: str):
 
 def _window_form(contract) -> WindowForm:
     form = WindowForm(request.args)
-    form.municipality.choices = [("", "Alle gemeenten")] + [(m.code, m.name) for m in contract.municipalities]
+    form.municipality.choices = options([("", "Alle gemeenten"), *((m.code, m.name) for m in contract.municipalities)])
     if not form.validate():
         raise DomainError("Kies geldige datums.", field="from")
     return form
