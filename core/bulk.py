@@ -1,4 +1,7 @@
-"""Insert many rows at once: PostgreSQL COPY (one round trip per stream, not per row), executemany elsewhere."""
+"""Insert many rows at once: PostgreSQL COPY (one round trip per stream, not per row), executemany elsewhere.
+
+`insert_rows` takes rows as the models see them and brings them to their stored form; `copy_rows` writes rows
+already in that form. Both reach the database through `copy_rows`, the one place that knows the two backends."""
 from collections.abc import Iterable, Sequence
 
 import psycopg
@@ -24,15 +27,10 @@ def insert_rows(model, rows: Iterable[dict], columns: Sequence[str] | None = Non
     keys = [key for key in columns if key in attrs]
     if not keys:
         return
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        params = [{key: row.get(key) for key in keys} for row in rows]
-        if params:
-            db.session.execute(sa.insert(model), params)
-        return
+    dialect = db.session.connection().dialect
     table_columns = [attrs[key].columns[0] for key in keys]
-    processors = [(index, _memoised(column.type.bind_processor(connection.dialect)))
-                  for index, column in enumerate(table_columns) if column.type.bind_processor(connection.dialect)]
+    processors = [(index, _memoised(process)) for index, column in enumerate(table_columns)
+                  if (process := column.type.bind_processor(dialect))]
 
     def processed(row: dict) -> list:
         values = list(map(row.get, keys))
