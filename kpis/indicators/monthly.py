@@ -94,9 +94,9 @@ def refresh_monthly_values(today: date) -> str:
     db.session.execute(sa.delete(KpiAggregateValue))
     running = [c for c in contracts if c.starts_on <= today and c.ends_on >= first]
     running_ids = {c.id for c in running}
+    default_specs = {kpi: _spec(kpi, params) for kpi, (params, _, _) in terms[0].items()}
     for contract in contracts:
         provider_specs = {kpi: _spec(kpi, params) for kpi, (params, _, _) in terms[contract.provider_id].items()}
-        default_specs = {kpi: _spec(kpi, params) for kpi, (params, _, _) in terms[0].items()}
         agreed = {_spec(a.kpi, a.params) for a in contract.kpi_agreements} if contract.id in running_ids else set()
         cells = _cells(contract, agreed | set(provider_specs.values()) | set(default_specs.values()), windows)
         for (municipality_id, index, spec), result in cells.items():
