@@ -330,8 +330,7 @@ def amounts_from_form(contract: Contract, form) -> dict:
 
 def contract_documents(contract: Contract):
     """The contract's documents: current ones first, newest first."""
-    return sa.select(ContractDocument).where(ContractDocument.contract_id == contract.id).order_by(
-        ContractDocument.superseded_at.is_not(None), ContractDocument.created_at.desc(), ContractDocument.id.desc())
+    return documents.listing(ContractDocument, ContractDocument.contract_id == contract.id)
 
 
 def get_contract_document(contract: Contract, document_id: int) -> ContractDocument:

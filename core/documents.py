@@ -27,6 +27,13 @@ class DocumentColumns(files.StoredFileColumns):
         return self.valid_until is not None and day > self.valid_until
 
 
+def listing(model, of_owner) -> sa.Select:
+    """The owner's documents (`of_owner`: e.g. ContractDocument.contract_id == contract.id): current ones first,
+    newest first."""
+    return sa.select(model).where(of_owner).order_by(model.superseded_at.is_not(None), model.created_at.desc(),
+                                                     model.id.desc())
+
+
 def _replaced(documents, model, document_id: int | None):
     """The owner's current document that the new one replaces; None when none is named."""
     if not document_id:

@@ -146,8 +146,7 @@ def keurmerk_expiring(today: date, days: int = KEURMERK_WARNING_DAYS) -> list[Pr
 
 def provider_documents(provider: Provider):
     """The provider's documents: current ones first, newest first."""
-    return sa.select(ProviderDocument).where(ProviderDocument.provider_id == provider.id).order_by(
-        ProviderDocument.superseded_at.is_not(None), ProviderDocument.created_at.desc(), ProviderDocument.id.desc())
+    return documents.listing(ProviderDocument, ProviderDocument.provider_id == provider.id)
 
 
 def get_provider_document(provider: Provider, document_id: int) -> ProviderDocument:
