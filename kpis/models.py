@@ -61,6 +61,11 @@ class Trajectory(db.Model):
     events: Mapped[list["ProgressEvent"]] = relationship(
         back_populates="trajectory", order_by=lambda: [ProgressEvent.occurred_on, ProgressEvent.id], viewonly=True)
 
+    #: What a payment line's (trajectory, contract, municipality) refers to: the line copies all three, and the
+    #: database checks them in one lookup instead of three.
+    __table_args__ = (
+        sa.Index("uq_trajectory_contract_municipality", "id", "contract_id", "municipality_id", unique=True),)
+
     @property
     def status(self) -> TrajectoryStatus:
         return derive_status(self.events)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from contracts.models import Contract
 from core.dates import UTCDateTime, now_utc
@@ -110,10 +110,12 @@ class PaymentLine(db.Model):
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_run.id", ondelete="CASCADE"), index=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectory.id"), index=True)
-    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
-    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
-    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    #: trajectory, contract, provider and municipality are copied from the trajectory and checked by two composite
+    #: foreign keys (below): one lookup per key instead of one per column, for runs of a million lines.
+    trajectory_id: Mapped[int] = mapped_column(index=True)
+    contract_id: Mapped[int] = mapped_column(index=True)
+    provider_id: Mapped[int] = mapped_column(index=True)
+    municipality_id: Mapped[int] = mapped_column(index=True)
     milestone_code: Mapped[str] = mapped_column(sa.String(20))
     milestone_label: Mapped[str] = mapped_column(sa.String(200))
     milestone_kind: Mapped[str] = mapped_column(sa.String(20))
@@ -125,11 +127,20 @@ class PaymentLine(db.Model):
     status: Mapped[LineStatus] = mapped_column(enum_type(LineStatus, 12))
     reason: Mapped[str | None] = mapped_column(sa.String(100))
 
+    # Read only: lines are written in bulk (payments.services), never through these.
     run: Mapped[PaymentRun] = relationship()
-    trajectory: Mapped[Trajectory] = relationship()
-    contract: Mapped[Contract] = relationship()
-    provider: Mapped[Provider] = relationship()
-    municipality: Mapped[Municipality] = relationship()
+    trajectory: Mapped[Trajectory] = relationship(viewonly=True)
+    contract: Mapped[Contract] = relationship(viewonly=True)
+    provider: Mapped[Provider] = relationship(primaryjoin=lambda: foreign(PaymentLine.provider_id) == Provider.id,
+                                              viewonly=True)
+    municipality: Mapped[Municipality] = relationship(
+        primaryjoin=lambda: foreign(PaymentLine.municipality_id) == Municipality.id, viewonly=True)
+
+    __table_args__ = (
+        sa.ForeignKeyConstraint(["trajectory_id", "contract_id", "municipality_id"],
+                                ["trajectory.id", "trajectory.contract_id", "trajectory.municipality_id"]),
+        sa.ForeignKeyConstraint(["contract_id", "provider_id"], ["contract.id", "contract.provider_id"]),
+    )
 
     @property
     def status_label(self) -> str:
