@@ -2,7 +2,8 @@
 
 `insert_rows` takes rows as the models see them and brings them to their stored form; `copy_rows` writes rows
 already in that form. Both reach the database through `copy_rows`, the one place that knows the two backends."""
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 
 import psycopg
 import sqlalchemy as sa
@@ -60,6 +61,28 @@ def copy_rows(table: sa.Table, columns: list[str], rows: Iterable) -> None:
                 copy.write_row(row)
     except psycopg.IntegrityError as exc:  # the same exception as the executemany path, for callers' handlers
         raise sa.exc.IntegrityError(statement, None, exc) from exc
+
+
+def plain_rows(statement: sa.Select, size: int) -> Iterator[tuple]:
+    """A SELECT's rows, `size` at a time through a server-side cursor: for reads of millions of rows.
+
+    On PostgreSQL, when neither a selected column nor a parameter needs SQLAlchemy's type processing (ints, strings,
+    dates), psycopg runs the compiled query itself and its tuples come as they are: that halves the time of reading
+    4,000,000 events. Otherwise, and on SQLite (whose dates are text), SQLAlchemy's rows.
+    """
+    connection = db.session.connection()
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    processed = [column.type.dialect_impl(dialect).result_processor(dialect, None)
+                 for column in statement.selected_columns]
+    processed += [bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in compiled.binds.values()]
+    if dialect.name != "postgresql" or any(processed):
+        yield from chain.from_iterable(connection.execute(statement.execution_options(yield_per=size)).partitions())
+        return
+    with connection.connection.driver_connection.cursor(name=f"plain_rows_{id(compiled)}") as cursor:
+        cursor.execute(compiled.string, compiled.construct_params())
+        while rows := cursor.fetchmany(size):
+            yield from rows
 
 
 def stored(model, key: str, value):

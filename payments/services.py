@@ -3,7 +3,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import chain, groupby
+from itertools import groupby
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from contracts.models import Contract, Milestone
 from core import audit
-from core.bulk import copy_rows, stored
+from core.bulk import copy_rows, plain_rows, stored
 from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.dates import month_end, now_utc, parse_period
 from core.errors import Conflict, DomainError, Forbidden
@@ -275,8 +275,9 @@ def _calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None
     for done, (trajectory, events, paid) in enumerate(_stream(list(run_of)), start=1):
         if on_progress and done % PROGRESS_EVERY == 0:
             on_progress(done)
-        run_id = run_of[trajectory.municipality_id]
-        earned = {e.key: e for e in earned_instances(terms.get(trajectory.contract_id, []), facts_of(events), cutoff)}
+        trajectory_id, reference, contract_id, municipality_id, provider_id = trajectory
+        run_id = run_of[municipality_id]
+        earned = {e.key: e for e in earned_instances(terms.get(contract_id, []), facts_of(events), cutoff)}
         owed = set()
         for _, code, key, amount, *paid_line in paid:
             owed.add((code, key))
@@ -287,11 +288,10 @@ def _calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None
         for key, e in earned.items():
             if key in owed:
                 continue
-            line = (run_id, trajectory.id, trajectory.contract_id, trajectory.provider_id, trajectory.municipality_id,
-                    e.term.code, e.term.label, e.term.kind, e.term.position, e.month, e.trigger_date,
-                    cents[trajectory.contract_id, e.term.code], new, None)
-            if trajectory.contract_id in ceilings:  # held or not is known once every line of the contract is in
-                waiting[run_id].append(((e.trigger_date, trajectory.reference, e.term.position, e.month or date.min),
+            line = (run_id, trajectory_id, contract_id, provider_id, municipality_id, e.term.code, e.term.label,
+                    e.term.kind, e.term.position, e.month, e.trigger_date, cents[contract_id, e.term.code], new, None)
+            if contract_id in ceilings:  # held or not is known once every line of the contract is in
+                waiting[run_id].append(((e.trigger_date, reference, e.term.position, e.month or date.min),
                                         e.term.amount, line))
             else:
                 block.append(line)
@@ -343,22 +343,20 @@ def _stream(member_ids: list[int]):
             .join(PaymentLine, PaidInstance.line_id == PaymentLine.id)
             .join(Trajectory, PaidInstance.trajectory_id == Trajectory.id).where(in_scope)
             .order_by(PaidInstance.trajectory_id))
-    connection = db.session.connection()
-    yield from _side_by_side(*(
-        chain.from_iterable(connection.execute(query.execution_options(yield_per=STREAM_CHUNK)).partitions())
-        for query in (trajectories, events, paid)))
+    yield from _side_by_side(*(plain_rows(query, STREAM_CHUNK) for query in (trajectories, events, paid)))
 
 
 def _side_by_side(trajectories, *streams):
-    """Per trajectory, the rows of each stream for it; every stream is ordered by trajectory id (its first column)."""
+    """Per trajectory, the rows of each stream for it; every stream (and `trajectories`) is ordered by trajectory id,
+    its first column."""
     groups = [groupby(stream, itemgetter(0)) for stream in streams]
     pending = [next(group, None) for group in groups]
     for trajectory in trajectories:
         found = []
         for n, group in enumerate(groups):
-            while pending[n] is not None and pending[n][0] < trajectory.id:
+            while pending[n] is not None and pending[n][0] < trajectory[0]:
                 pending[n] = next(group, None)
-            own = pending[n] is not None and pending[n][0] == trajectory.id
+            own = pending[n] is not None and pending[n][0] == trajectory[0]
             found.append(list(pending[n][1]) if own else [])
             if own:
                 pending[n] = next(group, None)
