@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from core.dates import month_end
 from core.money import percentage_of
@@ -74,8 +75,9 @@ class Term:
     when: object = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class Earned:
+class Earned(NamedTuple):
+    """An earned milestone instance (a tuple: a national run makes millions of them)."""
+
     term: Term
     month: date | None
     trigger_date: date
