@@ -1,7 +1,7 @@
-"""Insert many rows at once: PostgreSQL COPY (one round trip per stream, not per row), executemany elsewhere.
+"""Bulk reads and writes: PostgreSQL COPY in (one round trip per stream, not per row) and server-side cursors out.
 
 `insert_rows` takes rows as the models see them and brings them to their stored form; `copy_rows` writes rows
-already in that form. Both reach the database through `copy_rows`, the one place that knows the two backends."""
+already in that form; `plain_rows` reads millions of rows. Those two are the places that know the two backends."""
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 
@@ -59,8 +59,8 @@ def copy_rows(table: sa.Table, columns: list[str], rows: Iterable) -> None:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
-    except psycopg.IntegrityError as exc:  # the same exception as the executemany path, for callers' handlers
-        raise sa.exc.IntegrityError(statement, None, exc) from exc
+    except psycopg.Error as exc:  # the same exceptions as the executemany path, for callers' handlers
+        raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
 
 def plain_rows(statement: sa.Select, size: int) -> Iterator[tuple]:
@@ -68,21 +68,32 @@ def plain_rows(statement: sa.Select, size: int) -> Iterator[tuple]:
 
     On PostgreSQL, when neither a selected column nor a parameter needs SQLAlchemy's type processing (ints, strings,
     dates), psycopg runs the compiled query itself and its tuples come as they are: that halves the time of reading
-    4,000,000 events. Otherwise, and on SQLite (whose dates are text), SQLAlchemy's rows.
+    4,000,000 events. Such a query bypasses SQLAlchemy's execution events and SQL log. Otherwise, and on SQLite
+    (whose dates are text), SQLAlchemy's rows. Close the generator (contextlib.closing) when it may be left unread.
     """
     connection = db.session.connection()
     dialect = connection.dialect
     compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    processed = [column.type.dialect_impl(dialect).result_processor(dialect, None)
-                 for column in statement.selected_columns]
-    processed += [bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in compiled.binds.values()]
-    if dialect.name != "postgresql" or any(processed):
+    types = [column.type for column in statement.selected_columns] + [bind.type for bind in compiled.binds.values()]
+    if dialect.name != "postgresql" or any(_processed(type_, dialect) for type_ in types):
         yield from chain.from_iterable(connection.execute(statement.execution_options(yield_per=size)).partitions())
         return
-    with connection.connection.driver_connection.cursor(name=f"plain_rows_{id(compiled)}") as cursor:
-        cursor.execute(compiled.string, compiled.construct_params())
-        while rows := cursor.fetchmany(size):
-            yield from rows
+    params = compiled.construct_params()
+    try:
+        with connection.connection.driver_connection.cursor(name=f"plain_rows_{id(compiled)}") as cursor:
+            cursor.execute(compiled.string, params)
+            while rows := cursor.fetchmany(size):
+                yield from rows
+    except psycopg.Error as exc:  # as SQLAlchemy would raise it, for callers' handlers
+        raise sa.exc.DBAPIError.instance(compiled.string, params, exc, psycopg.Error) from exc
+
+
+def _processed(type_: sa.types.TypeEngine, dialect) -> bool:
+    """Whether SQLAlchemy converts this type's values; for numbers that depends on the column's own type in the
+    database, which is known only once the query has run, so they always count as converted."""
+    impl = type_.dialect_impl(dialect)
+    return (isinstance(impl, sa.Numeric) or impl.bind_processor(dialect) is not None
+            or impl.result_processor(dialect, None) is not None)
 
 
 def stored(model, key: str, value):

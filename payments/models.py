@@ -129,8 +129,11 @@ class PaymentLine(db.Model):
 
     # Read only: lines are written in bulk (payments.services), never through these.
     run: Mapped[PaymentRun] = relationship()
-    trajectory: Mapped[Trajectory] = relationship(viewonly=True)
-    contract: Mapped[Contract] = relationship(viewonly=True)
+    # Joined on the id alone (not on the composite keys), so that an object already loaded is found without a query.
+    trajectory: Mapped[Trajectory] = relationship(
+        primaryjoin=lambda: foreign(PaymentLine.trajectory_id) == Trajectory.id, viewonly=True)
+    contract: Mapped[Contract] = relationship(primaryjoin=lambda: foreign(PaymentLine.contract_id) == Contract.id,
+                                              viewonly=True)
     provider: Mapped[Provider] = relationship(primaryjoin=lambda: foreign(PaymentLine.provider_id) == Provider.id,
                                               viewonly=True)
     municipality: Mapped[Municipality] = relationship(

@@ -1,6 +1,7 @@
 """Payment runs: make, recalculate, approve and cancel them; the paid totals; the finance settings."""
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import groupby
@@ -272,33 +273,35 @@ def _calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None
     new, correction = LineStatus.NEW.value, LineStatus.CORRECTION.value
     block, totals = [], defaultdict(lambda: ZERO)
     waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
-    for done, (trajectory, events, paid) in enumerate(_stream(list(run_of)), start=1):
-        if on_progress and done % PROGRESS_EVERY == 0:
-            on_progress(done)
-        trajectory_id, reference, contract_id, municipality_id, provider_id = trajectory
-        run_id = run_of[municipality_id]
-        earned = {e.key: e for e in earned_instances(terms.get(contract_id, []), facts_of(events), cutoff)}
-        owed = set()
-        for _, code, key, amount, *paid_line in paid:
-            owed.add((code, key))
-            if (code, key) not in earned:  # paid and no longer earned: claw back
-                block.append((run_id, *paid_line, correction, "ingetrokken"))
-                totals[run_id] -= amount
-                corrected[run_id][paid_line[1]] -= amount
-        for key, e in earned.items():
-            if key in owed:
-                continue
-            line = (run_id, trajectory_id, contract_id, provider_id, municipality_id, e.term.code, e.term.label,
-                    e.term.kind, e.term.position, e.month, e.trigger_date, cents[contract_id, e.term.code], new, None)
-            if contract_id in ceilings:  # held or not is known once every line of the contract is in
-                waiting[run_id].append(((e.trigger_date, reference, e.term.position, e.month or date.min),
-                                        e.term.amount, line))
-            else:
-                block.append(line)
-                totals[run_id] += e.term.amount
-        if len(block) >= LINE_BLOCK:
-            copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
-            block.clear()
+    with closing(_stream(list(run_of))) as stream:  # its server-side cursors closed now, also on an error
+        for done, (trajectory, events, paid) in enumerate(stream, start=1):
+            if on_progress and done % PROGRESS_EVERY == 0:
+                on_progress(done)
+            trajectory_id, reference, contract_id, municipality_id, provider_id = trajectory
+            run_id = run_of[municipality_id]
+            earned = {e.key: e for e in earned_instances(terms.get(contract_id, []), facts_of(events), cutoff)}
+            owed = set()
+            for _, code, key, amount, *paid_line in paid:
+                owed.add((code, key))
+                if (code, key) not in earned:  # paid and no longer earned: claw back
+                    block.append((run_id, *paid_line, correction, "ingetrokken"))
+                    totals[run_id] -= amount
+                    corrected[run_id][paid_line[1]] -= amount
+            for key, e in earned.items():
+                if key in owed:
+                    continue
+                line = (run_id, trajectory_id, contract_id, provider_id, municipality_id, e.term.code, e.term.label,
+                        e.term.kind, e.term.position, e.month, e.trigger_date, cents[contract_id, e.term.code], new,
+                        None)
+                if contract_id in ceilings:  # held or not is known once every line of the contract is in
+                    waiting[run_id].append(((e.trigger_date, reference, e.term.position, e.month or date.min),
+                                            e.term.amount, line))
+                else:
+                    block.append(line)
+                    totals[run_id] += e.term.amount
+            if len(block) >= LINE_BLOCK:
+                copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
+                block.clear()
     for run in runs:
         if on_progress:
             on_progress(run.to_process)

@@ -132,7 +132,7 @@ def test_same_instance_is_never_paid_twice(world, make_event):
     assert paid_total(contract) == D("100.00")
 
 
-
+# The column of a line set to another trajectory's value (of another contract, in another municipality).
 @pytest.mark.parametrize("column", ["contract_id", "provider_id", "municipality_id", "trajectory_id"])
 def test_the_database_refuses_a_line_that_disagrees_with_its_trajectory(world, make_event, make_contract,
                                                                        make_trajectory, column):
