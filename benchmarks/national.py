@@ -123,21 +123,24 @@ def bench_payment_run(app) -> dict:
 
 
 def bench_import(app, rows: int) -> dict:
-    """(b) import_csv of `rows` rows against bulk loading the same rows (COPY on PostgreSQL). Rebuilds the schema."""
-    from benchmarks.progress_import import setup, write_csv
+    """(b) import_csv of `rows` rows, uploaded by a provider's user, against bulk loading the same rows (COPY on
+    PostgreSQL). Rebuilds the schema."""
+    from benchmarks.progress_import import UPLOADER, import_as_uploader, setup, write_csv
+    from core.models import User
     from kpis.models import ProgressEvent
-    from kpis.services import import_csv
+    from kpis.services import sender_for
 
     setup(app)
     with tempfile.TemporaryDirectory() as folder, app.app_context():
         path = Path(folder) / "bench.csv"
         write_csv(path, rows)
         with path.open("rb") as stream:
-            result, seconds = _timed(lambda: import_csv(stream, sender="provider:1", source="csv", by=None,
-                                                        today=dataset.TODAY))
+            result, seconds = _timed(lambda: import_as_uploader(stream, today=dataset.TODAY))
         db.session.rollback()
+        uploader = db.session.scalar(sa.select(User).where(User.email == UPLOADER))
+        sender = sender_for(uploader)
         columns = ("trajectory_id", "sender", "event_id", "type", "date", "month", "hours_offered_e2",
-                   "hours_attended_e2", "hours_excused_e2", "source", "created_at")
+                   "hours_attended_e2", "hours_excused_e2", "source", "created_by_id", "created_at")
         with path.open(encoding="utf-8") as lines:
             next(lines)
             trajectories = dict(db.session.execute(sa.select(sa.text("reference, id FROM trajectory"))).all())
@@ -145,9 +148,9 @@ def bench_import(app, rows: int) -> dict:
             def parsed():
                 for line in lines:
                     event_id, trajectory, kind, day, month, offered, attended, excused = line.rstrip("\n").split(";")
-                    yield (trajectories[trajectory], "provider:1", event_id, kind, date.fromisoformat(day),
+                    yield (trajectories[trajectory], sender, event_id, kind, date.fromisoformat(day),
                            date.fromisoformat(month + "-01"), int(offered) * 100,
-                           int(Decimal(attended.replace(",", ".")) * 100), int(excused) * 100, "csv",
+                           int(Decimal(attended.replace(",", ".")) * 100), int(excused) * 100, "csv", uploader.id,
                            "2026-11-23 00:00:00")
 
             copied, copy_seconds = _timed(lambda: dataset.bulk_load("progress_event", columns, parsed()))
