@@ -205,6 +205,15 @@ class _Known:
     last: date | None = None  # the latest non-voided event that may not follow an end
     months: MonthSet = field(default_factory=MonthSet)  # months with a non-voided attendance event
 
+    def take(self, kind: str, day: date, month: date | None) -> None:
+        """Count one non-voided event in: a stored one (_load_state) or one accepted from the batch."""
+        if kind == "attendance":
+            self.months.add(month)
+        if kind in ENDS and (self.end is None or day < self.end):
+            self.end = day
+        if kind not in AFTER_END and (self.last is None or day > self.last):
+            self.last = day
+
 
 @dataclass(slots=True)
 class _Target:
@@ -335,12 +344,7 @@ class EventBatch:
         """Update the trajectory's state; the clean values become the row to insert."""
         known = self._trajectories[clean.pop("trajectory")]
         kind = clean["type"]
-        if kind == "attendance":
-            known.months.add(clean["month"])
-        if kind in ENDS and (known.end is None or clean["occurred_on"] < known.end):
-            known.end = clean["occurred_on"]
-        if kind not in AFTER_END and (known.last is None or clean["occurred_on"] > known.last):
-            known.last = clean["occurred_on"]
+        known.take(kind, clean["occurred_on"], clean.get("month"))
         if kind == "retraction":
             target = self._targets[clean["retracts"]]
             target.is_voided = True
@@ -427,13 +431,7 @@ class EventBatch:
             .where(ProgressEvent.trajectory_id.in_(list(found)), ProgressEvent.id.not_in(voided),
                    ProgressEvent.type != "retraction"))
         for trajectory_id, kind, day, month in events:
-            known = found[trajectory_id]
-            if kind == "attendance":
-                known.months.add(month)
-            if kind in ENDS and (known.end is None or day < known.end):
-                known.end = day
-            if kind not in AFTER_END and (known.last is None or day > known.last):
-                known.last = day
+            found[trajectory_id].take(kind, day, month)
 
     def _load_stored(self, event_ids: set[str]) -> dict[str, dict]:
         """This sender's stored events with these event_ids, as the content a duplicate must match."""
