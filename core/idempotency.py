@@ -66,8 +66,7 @@ def keep_answer(response: Response) -> Response:
 
 
 def purge(today) -> str:
-    """The scheduled clean-up: keys older than KEEP_HOURS go."""
+    """The scheduled clean-up: keys older than KEEP_HOURS go (the scheduler commits, as for every job)."""
     cutoff = now_utc() - timedelta(hours=KEEP_HOURS)
     gone = db.session.execute(sa.delete(IdempotentRequest).where(IdempotentRequest.created_at < cutoff)).rowcount
-    db.session.commit()
     return f"{gone} verlopen Idempotency-Keys verwijderd"
