@@ -125,8 +125,7 @@ def bench_payment_run(app) -> dict:
 def bench_import(app, rows: int) -> dict:
     """(b) import_csv of `rows` rows, uploaded by a provider's user, against bulk loading the same rows (COPY on
     PostgreSQL). Rebuilds the schema."""
-    from benchmarks.progress_import import UPLOADER, import_as_uploader, setup, write_csv
-    from core.models import User
+    from benchmarks.progress_import import import_as_uploader, setup, uploader, write_csv
     from kpis.models import ProgressEvent
     from kpis.services import sender_for
 
@@ -137,8 +136,8 @@ def bench_import(app, rows: int) -> dict:
         with path.open("rb") as stream:
             result, seconds = _timed(lambda: import_as_uploader(stream, today=dataset.TODAY))
         db.session.rollback()
-        uploader = db.session.scalar(sa.select(User).where(User.email == UPLOADER))
-        sender = sender_for(uploader)
+        user = uploader()
+        sender = sender_for(user)
         columns = ("trajectory_id", "sender", "event_id", "type", "date", "month", "hours_offered_e2",
                    "hours_attended_e2", "hours_excused_e2", "source", "created_by_id", "created_at")
         with path.open(encoding="utf-8") as lines:
@@ -150,7 +149,7 @@ def bench_import(app, rows: int) -> dict:
                     event_id, trajectory, kind, day, month, offered, attended, excused = line.rstrip("\n").split(";")
                     yield (trajectories[trajectory], sender, event_id, kind, date.fromisoformat(day),
                            date.fromisoformat(month + "-01"), int(offered) * 100,
-                           int(Decimal(attended.replace(",", ".")) * 100), int(excused) * 100, "csv", uploader.id,
+                           int(Decimal(attended.replace(",", ".")) * 100), int(excused) * 100, "csv", user.id,
                            "2026-11-23 00:00:00")
 
             copied, copy_seconds = _timed(lambda: dataset.bulk_load("progress_event", columns, parsed()))

@@ -71,8 +71,13 @@ def import_as_uploader(stream, today: date):
     event then records who sent it, which PostgreSQL checks per row (a foreign key) as it does the trajectory."""
     from kpis.services import import_csv, sender_for
 
-    user = db.session.scalar(db.select(User).where(User.email == UPLOADER))
+    user = uploader()
     return import_csv(stream, sender=sender_for(user), source="csv", by=user, today=today)
+
+
+def uploader() -> User:
+    """The provider's user that setup made."""
+    return db.session.scalar(db.select(User).where(User.email == UPLOADER))
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Bulk reads and writes: PostgreSQL COPY in (one round trip per stream, not per row) and server-side cursors out.
 
 `insert_rows` takes rows as the models see them and brings them to their stored form; `copy_rows` writes rows
-already in that form; `plain_rows` reads millions of rows. Those two are the places that know the two backends."""
+already in that form; `plain_rows` reads millions of rows. `copy_rows`, `plain_rows` and `matching` are where the
+two backends differ."""
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 
