@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from core.auth import hash_password
 from core.catalogue import service_rows
-from core.extensions import db
+from core.extensions import db, rebuild_schema
 from core.models import Municipality, Region, Role, Service, User
 
 TODAY = date(2026, 11, 23)
@@ -169,8 +169,7 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
 
 def generate(scale: float = 1.0, seed: int = 2026) -> dict:
     """Drop and build the schema, then load the data set; returns the row counts. Needs an app context."""
-    db.drop_all()
-    db.create_all()
+    rebuild_schema()
     db.session.execute(db.insert(Service), service_rows())
     rng = random.Random(seed)
     contracts = _organisations(rng)

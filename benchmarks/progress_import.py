@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from config import TestConfig  # noqa: E402
 from core import create_app  # noqa: E402
 from core.catalogue import service_rows  # noqa: E402
-from core.extensions import db  # noqa: E402
+from core.extensions import db, rebuild_schema  # noqa: E402
 from core.models import Role, Service, User  # noqa: E402
 
 TRAJECTORIES = 2_000
@@ -47,8 +47,7 @@ def setup(app) -> None:
     from core.models import Municipality
 
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        rebuild_schema()
         db.session.execute(db.insert(Service), service_rows())
         town = Municipality(code="GM0505", name="Dordrecht")
         contract = Contract(reference="BENCH", provider=Provider(name="Bench", kvk_number="12345678",

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from config import TestConfig
 from core import create_app
 from core.catalogue import service_rows
-from core.extensions import db
+from core.extensions import db, rebuild_schema
 from core.models import Service
 from tests.factories import *  # noqa: F401,F403 - factory fixtures
 
@@ -35,14 +35,14 @@ def database_url():
 
 @pytest.fixture(scope="session")
 def _schema(database_url):
-    """PostgreSQL: build the schema once per session; tests empty the tables afterwards."""
+    """PostgreSQL: build the schema once per session, from scratch whatever an earlier version left there (tables,
+    trigger functions); tests empty the tables afterwards."""
     if not database_url.startswith("postgresql"):
         yield
         return
     app = create_app({**_config(database_url)})
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        rebuild_schema()
     yield
 
 
