@@ -79,9 +79,6 @@ class Contract(db.Model):
     tariff_changes: Mapped[list["TariffChange"]] = relationship(
         back_populates="contract", order_by="TariffChange.effective_on", cascade="all, delete-orphan")
 
-    #: What a payment line's (contract, provider) refers to: the line copies both, the database checks them together.
-    __table_args__ = (sa.Index("uq_contract_provider", "id", "provider_id", unique=True),)
-
     def is_active_on(self, day: date) -> bool:
         """Start and end dates are both inclusive."""
         return self.starts_on <= day <= self.ends_on

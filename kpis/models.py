@@ -4,13 +4,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from contracts.models import Contract
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
 from core.models import Municipality, User
 from core.money import ScaledDecimal
+from core.references import Reference, check_per_statement
 
 
 class TrajectoryStatus(enum.StrEnum):
@@ -59,12 +60,8 @@ class Trajectory(db.Model):
     municipality: Mapped[Municipality] = relationship()
     created_by: Mapped[User | None] = relationship()
     events: Mapped[list["ProgressEvent"]] = relationship(
-        back_populates="trajectory", order_by=lambda: [ProgressEvent.occurred_on, ProgressEvent.id], viewonly=True)
-
-    #: What a payment line's (trajectory, contract, municipality) refers to: the line copies all three, and the
-    #: database checks them in one lookup instead of three.
-    __table_args__ = (
-        sa.Index("uq_trajectory_contract_municipality", "id", "contract_id", "municipality_id", unique=True),)
+        primaryjoin=lambda: Trajectory.id == foreign(ProgressEvent.trajectory_id), back_populates="trajectory",
+        order_by=lambda: [ProgressEvent.occurred_on, ProgressEvent.id], viewonly=True)
 
     @property
     def status(self) -> TrajectoryStatus:
@@ -78,7 +75,8 @@ class ProgressEvent(db.Model):
     """One fact about a trajectory (progress-events.md). Never updated or deleted: a retraction voids it."""
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectory.id"))
+    #: trajectory_id and created_by_id are foreign keys checked per statement (below).
+    trajectory_id: Mapped[int] = mapped_column()
     #: Whose event_id namespace this is: "provider:<id>", "user:<id>" for staff, or "duo".
     sender: Mapped[str] = mapped_column(sa.String(40))
     #: The sender's own reference and idempotency key.
@@ -102,15 +100,24 @@ class ProgressEvent(db.Model):
     #: api, csv, manual or duo.
     source: Mapped[str] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column()
 
-    trajectory: Mapped[Trajectory] = relationship(back_populates="events")
-    created_by: Mapped[User | None] = relationship()
+    trajectory: Mapped[Trajectory] = relationship(
+        primaryjoin=lambda: foreign(ProgressEvent.trajectory_id) == Trajectory.id, back_populates="events")
+    created_by: Mapped[User | None] = relationship(primaryjoin=lambda: foreign(ProgressEvent.created_by_id) == User.id)
 
     __table_args__ = (
         sa.UniqueConstraint("sender", "event_id"),
         sa.Index("ix_progress_event_trajectory_type", "trajectory_id", "type"),
     )
+
+
+#: An uploaded file stores a million events in one statement: their keys are checked per statement.
+PROGRESS_EVENT_REFERENCES = (
+    Reference("fk_progress_event_trajectory_id_trajectory", "progress_event", ("trajectory_id",), "trajectory"),
+    Reference("fk_progress_event_created_by_id_user", "progress_event", ("created_by_id",), "user"),
+)
+check_per_statement(db.metadata, *PROGRESS_EVENT_REFERENCES)
 
 
 class ImportStatus(enum.StrEnum):

@@ -12,6 +12,7 @@ from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
 from core.models import Municipality, Region, Service, User
 from core.money import Money
+from core.references import Reference, check_per_statement
 from kpis.models import Trajectory
 from providers.models import Provider
 
@@ -109,9 +110,9 @@ class PaymentLine(db.Model):
     """One line of a run; milestone code, label and kind are copied so that a statement never changes."""
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
-    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_run.id", ondelete="CASCADE"), index=True)
-    #: trajectory, contract, provider and municipality are copied from the trajectory and checked by two composite
-    #: foreign keys (below): one lookup per key instead of one per column, for runs of a million lines.
+    #: run, trajectory, contract, provider and municipality are foreign keys checked per statement (below); the
+    #: last four are copied from the trajectory, and the keys check that the copies agree with it.
+    run_id: Mapped[int] = mapped_column(index=True)
     trajectory_id: Mapped[int] = mapped_column(index=True)
     contract_id: Mapped[int] = mapped_column(index=True)
     provider_id: Mapped[int] = mapped_column(index=True)
@@ -128,7 +129,8 @@ class PaymentLine(db.Model):
     reason: Mapped[str | None] = mapped_column(sa.String(100))
 
     # Read only: lines are written in bulk (payments.services), never through these.
-    run: Mapped[PaymentRun] = relationship()
+    run: Mapped[PaymentRun] = relationship(primaryjoin=lambda: foreign(PaymentLine.run_id) == PaymentRun.id,
+                                           viewonly=True)
     # Joined on the id alone (not on the composite keys), so that an object already loaded is found without a query.
     trajectory: Mapped[Trajectory] = relationship(
         primaryjoin=lambda: foreign(PaymentLine.trajectory_id) == Trajectory.id, viewonly=True)
@@ -139,15 +141,20 @@ class PaymentLine(db.Model):
     municipality: Mapped[Municipality] = relationship(
         primaryjoin=lambda: foreign(PaymentLine.municipality_id) == Municipality.id, viewonly=True)
 
-    __table_args__ = (
-        sa.ForeignKeyConstraint(["trajectory_id", "contract_id", "municipality_id"],
-                                ["trajectory.id", "trajectory.contract_id", "trajectory.municipality_id"]),
-        sa.ForeignKeyConstraint(["contract_id", "provider_id"], ["contract.id", "contract.provider_id"]),
-    )
-
     @property
     def status_label(self) -> str:
         return LINE_STATUS_LABELS[self.status]
+
+
+#: A national run stores 1.5 million lines: their keys are checked per statement.
+PAYMENT_LINE_REFERENCES = (
+    Reference("fk_payment_line_run_id_payment_run", "payment_line", ("run_id",), "payment_run"),
+    Reference("fk_payment_line_trajectory_id_trajectory", "payment_line",
+              ("trajectory_id", "contract_id", "municipality_id"), "trajectory", ("id", "contract_id", "municipality_id")),
+    Reference("fk_payment_line_contract_id_contract", "payment_line", ("contract_id", "provider_id"), "contract",
+              ("id", "provider_id")),
+)
+check_per_statement(db.metadata, *PAYMENT_LINE_REFERENCES)
 
 
 class PaidInstance(db.Model):
