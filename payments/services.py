@@ -502,8 +502,8 @@ def specification_access(run_id: int, provider_id: int, user: User) -> tuple[Pay
 
 def provider_runs(provider_id: int):
     """Approved runs with lines of this provider: what the provider portal lists."""
-    return (sa.select(PaymentRun).where(PaymentRun.status == RunStatus.APPROVED, PaymentRun.id.in_(
-        sa.select(PaymentLine.run_id).where(PaymentLine.provider_id == provider_id))).order_by(PaymentRun.id.desc()))
+    return (sa.select(PaymentRun).where(PaymentRun.status == RunStatus.APPROVED, sa.exists().where(
+        PaymentLine.run_id == PaymentRun.id, PaymentLine.provider_id == provider_id)).order_by(PaymentRun.id.desc()))
 
 
 def make_monthly_runs(today: date) -> str:
