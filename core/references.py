@@ -95,11 +95,11 @@ BEGIN
   END IF;
   RETURN COALESCE(NEW, OLD);
 END $$"""
-    return [check, guard] + [
-        f'CREATE TRIGGER {r.name}_{event} AFTER {event.upper()} ON "{r.table}" REFERENCING NEW TABLE AS new_rows '
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {r.name}_check()" for event in ("insert", "update")] + [
-        f'CREATE TRIGGER {r.name}_guard BEFORE DELETE OR UPDATE OF {parent_columns} ON "{r.parent}" '
-        f"FOR EACH ROW EXECUTE FUNCTION {r.name}_guard()"]
+    triggers = [(f'CREATE TRIGGER {r.name}_{event} AFTER {event.upper()} ON "{r.table}" REFERENCING NEW TABLE AS '
+                 f"new_rows FOR EACH STATEMENT EXECUTE FUNCTION {r.name}_check()") for event in ("insert", "update")]
+    triggers.append(f'CREATE TRIGGER {r.name}_guard BEFORE DELETE OR UPDATE OF {parent_columns} ON "{r.parent}" '
+                    f"FOR EACH ROW EXECUTE FUNCTION {r.name}_guard()")
+    return [check, guard, *triggers]
 
 
 def _sqlite(r: Reference) -> list[str]:
@@ -113,8 +113,8 @@ def _sqlite(r: Reference) -> list[str]:
     return [
         f'CREATE TRIGGER {r.name}_insert BEFORE INSERT ON "{r.table}" WHEN {missing} {refuse("insert")}',
         f'CREATE TRIGGER {r.name}_update BEFORE UPDATE ON "{r.table}" WHEN {missing} {refuse("update")}',
-        f'CREATE TRIGGER {r.name}_guard_delete BEFORE DELETE ON "{r.parent}" WHEN {named} '
-        f'{refuse(f"delete on {r.parent}")}',
-        f'CREATE TRIGGER {r.name}_guard_update BEFORE UPDATE OF {parent_columns} ON "{r.parent}" '
-        f'WHEN ({changed}) AND {named} {refuse(f"update on {r.parent}")}',
+        (f'CREATE TRIGGER {r.name}_guard_delete BEFORE DELETE ON "{r.parent}" WHEN {named} '
+         f'{refuse(f"delete on {r.parent}")}'),
+        (f'CREATE TRIGGER {r.name}_guard_update BEFORE UPDATE OF {parent_columns} ON "{r.parent}" '
+         f'WHEN ({changed}) AND {named} {refuse(f"update on {r.parent}")}'),
     ]
