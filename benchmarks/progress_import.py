@@ -17,10 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.dataset import rebuild_schema  # noqa: E402
 from config import TestConfig  # noqa: E402
 from core import create_app  # noqa: E402
 from core.catalogue import service_rows  # noqa: E402
-from core.extensions import db, rebuild_schema  # noqa: E402
+from core.extensions import db  # noqa: E402
 from core.models import Role, Service, User  # noqa: E402
 
 TRAJECTORIES = 2_000
@@ -67,7 +68,7 @@ def setup(app) -> None:
 
 def import_as_uploader(stream, today: date):
     """import_csv as the CSV upload in the UI calls it: by a provider's user, in the provider's namespace. Every
-    event then records who sent it, which PostgreSQL checks per row (a foreign key) as it does the trajectory."""
+    event then records who sent it, a reference the database checks as it does the trajectory's."""
     from kpis.services import import_csv, sender_for
 
     user = uploader()

@@ -79,6 +79,10 @@ class Contract(db.Model):
     tariff_changes: Mapped[list["TariffChange"]] = relationship(
         back_populates="contract", order_by="TariffChange.effective_on", cascade="all, delete-orphan")
 
+    #: A payment line names (contract, provider) (core.references). The unique index makes the two a key: changing
+    #: the provider then waits for the check of a line not yet committed, and that check for the change.
+    __table_args__ = (sa.Index("uq_contract_provider", "id", "provider_id", unique=True),)
+
     def is_active_on(self, day: date) -> bool:
         """Start and end dates are both inclusive."""
         return self.starts_on <= day <= self.ends_on

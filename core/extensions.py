@@ -33,15 +33,3 @@ def enum_type(enum_cls, length: int = 30):
 #: The largest id an integer key holds (PostgreSQL `integer`); a larger number in a URL or body names no object.
 MAX_ID = 2**31 - 1
 
-
-def rebuild_schema() -> None:
-    """An empty schema as the models describe it, whatever an earlier version left in the database (tables that
-    refer to each other differently, trigger functions): for the test session and the benchmarks. Needs an app
-    context."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("DROP SCHEMA public CASCADE"))
-        db.session.execute(sa.text("CREATE SCHEMA public"))
-        db.session.commit()
-    else:
-        db.drop_all()
-    db.create_all()

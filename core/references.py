@@ -11,11 +11,18 @@ whole statement's rows at once (the same COPYs: 11 s and 10.5 s):
 PostgreSQL: after each INSERT or UPDATE statement on `table`, one query over the statement's new rows (a transition
 table) locks the parent rows they name, FOR KEY SHARE as a foreign key's own check does, and fails when it finds
 fewer than they name. SQLite: a trigger per row with the same condition, which costs little in process. On both, a
-row trigger on `parent` refuses to delete or rekey a row that is still named. That trigger sees the rows committed
-before its statement, as a foreign key's check does under READ COMMITTED, the level the app runs at.
+row trigger on `parent` refuses to delete or rekey a row that is still named. On PostgreSQL that trigger runs after
+its statement has locked the row, so after any transaction that holds the row FOR KEY SHARE has ended, and its
+query then sees what that transaction stored (under READ COMMITTED, the app's level, each query takes a new
+snapshot). Only a change of key columns waits for FOR KEY SHARE: columns of a
+primary key or unique index. So `parent_columns` must form one (a composite reference needs its own unique index).
 
-A violation raises the database's own foreign-key error (SQLSTATE 23503; a constraint error on SQLite), which
-SQLAlchemy raises as IntegrityError, as for a declared key. TRUNCATE fires no trigger: truncate both tables or none.
+A violation raises SQLSTATE 23503 (foreign_key_violation; a constraint error on SQLite), which SQLAlchemy raises as
+IntegrityError, as for a declared key; the message differs from PostgreSQL's own, and names the reference. TRUNCATE
+fires no trigger: truncate both tables or none.
+
+SQLite's ALTER TABLE ... RENAME, which a batch migration runs, fails while a trigger names a table that is not
+there: a SQLite batch migration of `table` or `parent` runs `drop_statements` before and `create_statements` after.
 """
 from dataclasses import dataclass
 

@@ -63,6 +63,11 @@ class Trajectory(db.Model):
         primaryjoin=lambda: Trajectory.id == foreign(ProgressEvent.trajectory_id), back_populates="trajectory",
         order_by=lambda: [ProgressEvent.occurred_on, ProgressEvent.id], viewonly=True)
 
+    #: A payment line names (trajectory, contract, municipality) (core.references). The unique index makes the three
+    #: a key: changing one then waits for the check of a line not yet committed, and that check for the change.
+    __table_args__ = (
+        sa.Index("uq_trajectory_contract_municipality", "id", "contract_id", "municipality_id", unique=True),)
+
     @property
     def status(self) -> TrajectoryStatus:
         return derive_status(self.events)

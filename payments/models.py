@@ -142,7 +142,8 @@ class PaymentLine(db.Model):
         primaryjoin=lambda: foreign(PaymentLine.municipality_id) == Municipality.id, viewonly=True)
 
     #: The one index: lines are read per run, or per run and provider. Each further index cost a national run's
-    #: COPY 1.3 s; a line is not looked up by trajectory, contract or municipality alone.
+    #: COPY 1.3 s. Only the guards of core.references look lines up by trajectory or contract, when one is deleted
+    #: or rekeyed, which the app never does; they then scan the table.
     __table_args__ = (sa.Index("ix_payment_line_run_provider", "run_id", "provider_id"),)
 
     @property

@@ -5,10 +5,11 @@ import os
 import pytest
 import sqlalchemy as sa
 
+from benchmarks.dataset import rebuild_schema
 from config import TestConfig
 from core import create_app
 from core.catalogue import service_rows
-from core.extensions import db, rebuild_schema
+from core.extensions import db
 from core.models import Service
 from tests.factories import *  # noqa: F401,F403 - factory fixtures
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from contracts.models import Contract
 from core.bulk import copy_rows
 from core.extensions import db
 from core.models import Role, User
@@ -116,14 +117,27 @@ def test_an_unnamed_row_may_go(named, make_trajectory):
     assert db.session.execute(sa.delete(Trajectory).where(Trajectory.id == spare.id)).rowcount == 1
 
 
-def test_a_row_named_by_an_uncommitted_insert_cannot_go_meanwhile(named):
-    """The check locks what it finds (FOR KEY SHARE), as a declared key does: a delete waits for the insert."""
+# A row that an insert not yet committed names, and a change that must wait for that insert to end.
+PENDING = [
+    pytest.param(ProgressEvent, lambda n: sa.delete(Trajectory).where(Trajectory.id == n["trajectory"].id),
+                 id="delete the trajectory of an event"),
+    pytest.param(PaymentLine, lambda n: sa.update(Trajectory).where(Trajectory.id == n["trajectory"].id)
+                 .values(contract_id=n["other_contract"].id), id="move the trajectory of a line to a contract"),
+    pytest.param(PaymentLine, lambda n: sa.update(Contract).where(Contract.id == n["trajectory"].contract_id)
+                 .values(provider_id=n["other_contract"].provider_id), id="give the contract of a line a provider"),
+]
+
+
+@pytest.mark.parametrize("model, change", PENDING)
+def test_a_named_row_waits_for_an_uncommitted_insert_naming_it(named, model, change):
+    """The check locks what it finds (FOR KEY SHARE), as a declared key does, and the unique indexes make the named
+    columns a key: the delete or change waits, where without the lock it would pass the guard unseen."""
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite lets one transaction write at a time; there is no concurrent delete to hold off")
-    event = stored_row(ProgressEvent) | {"event_id": "pending"}
-    with db.engine.connect() as inserting, db.engine.connect() as deleting:
-        inserting.execute(sa.insert(ProgressEvent.__table__), event)
-        deleting.execute(sa.text("SET lock_timeout = '200ms'"))
+        pytest.skip("SQLite lets one transaction write at a time; there is no concurrent change to hold off")
+    row = stored_row(model) | ({"event_id": "pending"} if model is ProgressEvent else {})
+    with db.engine.connect() as inserting, db.engine.connect() as changing:
+        inserting.execute(sa.insert(model.__table__), row)
+        changing.execute(sa.text("SET lock_timeout = '200ms'"))
         with pytest.raises(sa.exc.OperationalError, match="lock timeout"):
-            deleting.execute(sa.delete(Trajectory).where(Trajectory.id == named["trajectory"].id))
+            changing.execute(change(named))
         inserting.rollback()

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
+from benchmarks.dataset import rebuild_schema
 from contracts import open_house
 from contracts import services as contract_services
 from contracts.models import Contract, KpiAgreement
@@ -99,8 +100,7 @@ def world(tmp_path_factory):
         url = f"sqlite:///{tmp_path_factory.mktemp('scope') / 'scope.db'}"
     app = create_app(_config(url))
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        rebuild_schema()
         db.session.execute(sa.insert(Service), service_rows())
         samples, users, passwords = _samples(app)
         clients = _clients(app, samples, users, passwords)
