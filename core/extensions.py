@@ -32,4 +32,3 @@ def enum_type(enum_cls, length: int = 30):
 
 #: The largest id an integer key holds (PostgreSQL `integer`); a larger number in a URL or body names no object.
 MAX_ID = 2**31 - 1
-

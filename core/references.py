@@ -14,8 +14,8 @@ fewer than they name. SQLite: a trigger per row with the same condition, which c
 row trigger on `parent` refuses to delete or rekey a row that is still named. On PostgreSQL that trigger runs after
 its statement has locked the row, so after any transaction that holds the row FOR KEY SHARE has ended, and its
 query then sees what that transaction stored (under READ COMMITTED, the app's level, each query takes a new
-snapshot). Only a change of key columns waits for FOR KEY SHARE: columns of a
-primary key or unique index. So `parent_columns` must form one (a composite reference needs its own unique index).
+snapshot). Only a change of key columns waits for FOR KEY SHARE: columns of a primary key or unique index. So
+`parent_columns` must form one (a composite reference needs its own unique index).
 
 A violation raises SQLSTATE 23503 (foreign_key_violation; a constraint error on SQLite), which SQLAlchemy raises as
 IntegrityError, as for a declared key; the message differs from PostgreSQL's own, and names the reference. TRUNCATE

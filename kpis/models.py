@@ -117,12 +117,12 @@ class ProgressEvent(db.Model):
     )
 
 
-#: An uploaded file stores a million events in one statement: their keys are checked per statement.
-PROGRESS_EVENT_REFERENCES = (
+# An uploaded file stores a million events in one statement: their keys are checked per statement.
+check_per_statement(
+    db.metadata,
     Reference("fk_progress_event_trajectory_id_trajectory", "progress_event", ("trajectory_id",), "trajectory"),
     Reference("fk_progress_event_created_by_id_user", "progress_event", ("created_by_id",), "user"),
 )
-check_per_statement(db.metadata, *PROGRESS_EVENT_REFERENCES)
 
 
 class ImportStatus(enum.StrEnum):

@@ -151,15 +151,15 @@ class PaymentLine(db.Model):
         return LINE_STATUS_LABELS[self.status]
 
 
-#: A national run stores 1.5 million lines: their keys are checked per statement.
-PAYMENT_LINE_REFERENCES = (
+# A national run stores 1.5 million lines: their keys are checked per statement.
+check_per_statement(
+    db.metadata,
     Reference("fk_payment_line_run_id_payment_run", "payment_line", ("run_id",), "payment_run"),
     Reference("fk_payment_line_trajectory_id_trajectory", "payment_line",
               ("trajectory_id", "contract_id", "municipality_id"), "trajectory", ("id", "contract_id", "municipality_id")),
     Reference("fk_payment_line_contract_id_contract", "payment_line", ("contract_id", "provider_id"), "contract",
               ("id", "provider_id")),
 )
-check_per_statement(db.metadata, *PAYMENT_LINE_REFERENCES)
 
 
 class PaidInstance(db.Model):
