@@ -1,19 +1,46 @@
-"""The clock and the one UTC datetime column type."""
+"""The clock and the one UTC datetime column type.
+
+Everything that asks what time it is asks `now_utc()` or `today()`; services take `today=` as an argument, views
+and jobs call these. The clock behind them is the system's, and tests can replace it (`set_clock`), so that no
+test depends on the day it runs.
+"""
 import calendar
+from collections.abc import Callable
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+NETHERLANDS = ZoneInfo("Europe/Amsterdam")
 
-def now_utc() -> datetime:
+
+def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def today() -> date:
-    """Today in the Netherlands; services take it as an argument, views and jobs call this."""
-    from zoneinfo import ZoneInfo
+_clock: Callable[[], datetime] = system_clock
 
-    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+def set_clock(clock: Callable[[], datetime]) -> Callable[[], datetime]:
+    """Make `clock` the one that now_utc() reads; returns the clock it replaces."""
+    global _clock
+    previous, _clock = _clock, clock
+    return previous
+
+
+def clock_from(day: date, hour: int = 12) -> Callable[[], datetime]:
+    """A clock that starts at `hour` o'clock on `day` in the Netherlands and then runs with the system's."""
+    offset = datetime.combine(day, datetime.min.time().replace(hour=hour), NETHERLANDS) - system_clock()
+    return lambda: system_clock() + offset
+
+
+def now_utc() -> datetime:
+    return _clock()
+
+
+def today() -> date:
+    """Today in the Netherlands."""
+    return now_utc().astimezone(NETHERLANDS).date()
 
 
 def month_end(day: date) -> date:

@@ -1,17 +1,40 @@
 """Fixtures: `app` (in-memory SQLite, or PostgreSQL when TEST_DATABASE_URL is set), `client`, `ctx`,
-`login(user)` and `api(user)` helpers, and the factories of tests/factories.py."""
+`login(user)` and `api(user)` helpers, and the factories of tests/factories.py.
+
+The clock: `TEST_TODAY=2028-02-29` runs the whole suite as if it were that day (CI runs it on several days), and
+`@pytest.mark.today("2026-11-16")` pins the day for one test whose dates are fixed.
+"""
 import os
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from benchmarks.dataset import rebuild_schema
 from config import TestConfig
-from core import create_app
+from core import create_app, dates
 from core.catalogue import service_rows
 from core.extensions import db
 from core.models import Service
 from tests.factories import *  # noqa: F401,F403 - factory fixtures
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "today(day): run this test as if today were `day` (YYYY-MM-DD)")
+    if os.environ.get("TEST_TODAY"):
+        dates.set_clock(dates.clock_from(date.fromisoformat(os.environ["TEST_TODAY"])))
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(request):
+    """A test marked `today(day)` sees that day, from its first fixture on (autouse fixtures come first)."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield
+        return
+    previous = dates.set_clock(dates.clock_from(date.fromisoformat(marker.args[0])))
+    yield
+    dates.set_clock(previous)
 
 
 def _database_url(worker: str) -> str:
