@@ -114,12 +114,21 @@ def estimated_value(case: ProcurementCase) -> Decimal:
 
 
 def threshold_in_force(kind: ThresholdKind, on: date) -> Threshold:
-    found = db.session.scalar(sa.select(Threshold).where(
-        Threshold.kind == kind, Threshold.valid_from <= on, Threshold.valid_until >= on))
+    """The threshold of the period that holds `on`; after the last known period, that period's threshold until the
+    Commission's next one is entered (the assessment then says so, see `provisional_note`)."""
+    found = db.session.scalar(sa.select(Threshold).where(Threshold.kind == kind, Threshold.valid_from <= on)
+                              .order_by(Threshold.valid_from.desc()).limit(1))
     if found is None:
         raise DomainError(f"Er is geen Europese drempelwaarde ({kind}) bekend voor {on:%d-%m-%Y}; "
                           "laat een beheerder de drempelwaarden van deze periode invoeren.")
     return found
+
+
+def provisional_note(threshold: Threshold, on: date) -> str:
+    if on <= threshold.valid_until:
+        return ""
+    return (f" Let op: voor {on:%d-%m-%Y} is nog geen drempelwaarde ingevoerd; de laatst bekende (geldig tot en met "
+            f"{threshold.valid_until:%d-%m-%Y}) is gebruikt. Laat een beheerder de nieuwe drempelwaarden invoeren.")
 
 
 def policy_procedure(value: Decimal, municipality: Municipality, eu_threshold: Decimal) -> Procedure:
@@ -135,22 +144,28 @@ def tender_procedure(value: Decimal, is_social: bool, municipalities: list[Munic
                      on: date) -> tuple[Procedure, str, Threshold]:
     kind = ThresholdKind.SOCIAL_SERVICES if is_social else ThresholdKind.OTHER_SERVICES
     threshold = threshold_in_force(kind, on)
+    procedure, explanation = _procedure(value, is_social, municipalities, threshold)
+    return procedure, explanation + provisional_note(threshold, on), threshold
+
+
+def _procedure(value: Decimal, is_social: bool, municipalities: list[Municipality],
+               threshold: Threshold) -> tuple[Procedure, str]:
     limit = format_money(threshold.amount)
     if value >= threshold.amount:
         if is_social:
             return (Procedure.EUROPEES_VERLICHT_REGIME, f"De waarde {format_money(value)} ligt op of boven de "
                     f"drempel van {limit} voor sociale en andere specifieke diensten (bijlage XIV Richtlijn "
                     "2014/24/EU): Europese procedure onder het verlicht regime, aankondiging op TenderNed en "
-                    "aankondiging van de gunning.", threshold)
+                    "aankondiging van de gunning.")
         return (Procedure.EUROPEES, f"De waarde {format_money(value)} ligt op of boven de Europese drempel van "
                 f"{limit} voor diensten van decentrale overheden: Europese openbare of niet-openbare procedure, "
-                "met een Alcatel-standstill van 20 kalenderdagen.", threshold)
+                "met een Alcatel-standstill van 20 kalenderdagen.")
     per_municipality = {m: policy_procedure(value, m, threshold.amount) for m in municipalities}
     strictest = max(per_municipality.values(), key=PROCEDURE_ORDER.index)
     deciding = ", ".join(m.name for m, p in per_municipality.items() if p == strictest)
     return (strictest, f"De waarde {format_money(value)} ligt onder de Europese drempel van {limit}; het "
             f"inkoopbeleid van {deciding} vraagt een {PROCEDURE_LABELS[strictest].lower()} (Gids "
-            "Proportionaliteit).", threshold)
+            "Proportionaliteit).")
 
 
 def route_scores() -> dict[ProcurementRoute, dict[str, Decimal]]:

@@ -100,7 +100,18 @@ def test_a_municipalitys_own_multiple_quote_threshold(make_procurement_case, mak
 
 def test_no_threshold_for_the_period_is_a_clear_error(make_procurement_case):
     with pytest.raises(DomainError, match="geen Europese drempelwaarde"):
-        assess(make_procurement_case(), date(2031, 1, 1))
+        assess(make_procurement_case(), date(2023, 12, 31))
+
+
+@pytest.mark.parametrize("day, note", [
+    (date(2027, 12, 31), False),  # the last day of the last known period
+    (date(2028, 1, 1), True),  # after it: that period's threshold, said to be provisional
+    (date(2031, 6, 30), True),
+])
+def test_after_the_last_known_period_its_threshold_holds_provisionally(make_procurement_case, day, note):
+    result = assess(make_procurement_case(), day)
+    assert result.threshold.valid_from == date(2026, 1, 1)
+    assert ("nog geen drempelwaarde ingevoerd" in result.procedure_explanation) is note
 
 
 @pytest.mark.parametrize("split, participants, term, options, value", [

@@ -7,6 +7,7 @@ samples fails the test, so it cannot slip through.
 """
 import io
 import os
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -65,7 +66,7 @@ def _samples(app) -> tuple[dict, dict, dict]:
     region_cases = db.session.scalars(sa.select(ProcurementCase).where(ProcurementCase.region_id == region.id))
     open_case = next(c for c in region_cases if open_house.case_route(c) in (None, "open_house"))
     house = open_house.open_open_house(open_case, {"title": "Open House test", "starts_on": today(),
-                                                   "ends_on": today().replace(year=today().year + 2)}, by=None)
+                                                   "ends_on": today() + timedelta(days=730)}, by=None)
     attachment = pve_services.add_attachment(version.pve, "bijlage.pdf", PDF, by=users[Role.INKOPER],
                                              upload_dir=app.config["UPLOAD_DIR"])
     provider_id = _first(sa.select(PaymentLine.provider_id).where(PaymentLine.run_id == run.id))
