@@ -55,7 +55,7 @@ class Config:
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", 15))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
 
-    # DUO's M2M inburgering APIs (kpis/duo): Digikoppeling REST over mutual TLS with a PKIoverheid certificate.
+    # DUO's M2M inburgering APIs (trajectories/duo): Digikoppeling REST over mutual TLS with a PKIoverheid certificate.
     DUO_BASE_URL = os.environ.get("DUO_BASE_URL", "")  # e.g. https://api.duo.example:1234/v1
     DUO_OIN = os.environ.get("DUO_OIN", "")  # DUO's OIN: doel of our requests, bron of its notifications
     DUO_OWN_OIN = os.environ.get("DUO_OWN_OIN", "")  # the municipality's (or region's) OIN

@@ -126,8 +126,8 @@ def bench_import(app, rows: int) -> dict:
     """(b) import_csv of `rows` rows, uploaded by a provider's user, against bulk loading the same rows (COPY on
     PostgreSQL). Rebuilds the schema."""
     from benchmarks.progress_import import import_as_uploader, setup, uploader, write_csv
-    from kpis.models import ProgressEvent
-    from kpis.services import sender_for
+    from trajectories.models import ProgressEvent
+    from trajectories.services import sender_for
 
     setup(app)
     with tempfile.TemporaryDirectory() as folder, app.app_context():
@@ -184,8 +184,8 @@ def _login(base: str, email: str):
 
 def refresh_kpis(database_url: str) -> dict:
     """The nightly kpi_monthly_values job over the whole data set, as the scheduler runs it (one transaction)."""
-    from kpis.indicators.models import KpiAggregateValue, KpiValue
-    from kpis.indicators.monthly import refresh_monthly_values
+    from kpis.models import KpiAggregateValue, KpiValue
+    from kpis.monthly import refresh_monthly_values
 
     app = make_app(database_url)
     with app.app_context():

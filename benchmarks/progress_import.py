@@ -42,7 +42,7 @@ def write_csv(path: Path, rows: int) -> None:
 def setup(app) -> None:
     """A fresh schema with one contract, its TRAJECTORIES trajectories and UPLOADER, a user of its provider."""
     from contracts.models import Contract
-    from kpis.models import Trajectory
+    from trajectories.models import Trajectory
     from procurement.models import ProcurementRoute
     from providers.models import Provider
     from core.models import Municipality
@@ -69,7 +69,7 @@ def setup(app) -> None:
 def import_as_uploader(stream, today: date):
     """import_csv as the CSV upload in the UI calls it: by a provider's user, in the provider's namespace. Every
     event then records who sent it, a reference the database checks as it does the trajectory's."""
-    from kpis.services import import_csv, sender_for
+    from trajectories.services import import_csv, sender_for
 
     user = uploader()
     return import_csv(stream, sender=sender_for(user), source="csv", by=user, today=today)

@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from core.extensions import MAX_ID, csrf, db, login_manager, migrate
 
-DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "kpis", "kpis.duo", "kpis.indicators",
+DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "trajectories", "trajectories.duo", "kpis",
            "payments")
 
 

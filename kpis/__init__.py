@@ -1,16 +1,28 @@
+"""KPI monitoring: indicators per contract, provider and municipality, stored monthly values, alerts, scorecards."""
 from flask import Flask
 
+from core.dates import month_end
 from core.models import Role
-from core.registry import DemoStep, NavItem, register_demo, register_nav
+from core.terms import KPI_NAMES
+
+STAFF = frozenset({Role.ADMIN, Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE})
 
 
 def init_app(app: Flask) -> None:
-    """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
-    from kpis import api, demo, views
+    from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav, register_panel
+    from core.scheduler import Job, register_job
+    from kpis import api, demo, monthly, services, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    register_nav(app, NavItem("Trajecten", "kpis.index", order=40))
-    register_nav(app, NavItem("Voortgang uploaden", "kpis.upload", frozenset({Role.PROVIDER, Role.CONTRACTMANAGER,
-                                                                              Role.ADMIN}), order=41))
-    register_demo(app, DemoStep("trajecten en voortgang", demo.load, order=70))
+    register_nav(app, NavItem("Indicatoren", "indicators.index", roles=STAFF, order=45))
+    register_panel(app, Panel("indicators/_panel.html", services.panel_context,
+                              roles=frozenset({Role.ADMIN, Role.CONTRACTMANAGER}), order=20))
+    register_job(app, Job("kpi_monthly_values", monthly.refresh_monthly_values, cron={"hour": 2, "minute": 30}))
+    register_demo(app, DemoStep("indicatoren", demo.load, order=90))
+    from kpis.formatting import format_norm, format_value
+
+    app.add_template_filter(format_value, "indicator")
+    app.add_template_filter(format_norm, "norm")
+    app.add_template_filter(KPI_NAMES.get, "kpi_name")
+    app.add_template_filter(month_end, "month_end")

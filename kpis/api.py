@@ -1,101 +1,63 @@
-"""The progress API: trajectories, progress events (JSON) and progress imports (CSV)."""
-from flask import abort, request
+"""Indicator API: values per contract, provider and municipality over a window, and the alerts."""
+from flask import request
 from flask_login import current_user
-from marshmallow import fields
 
 from core.auth import roles_required
 from core.dates import today
-from core.extensions import db
 from core.models import Role
-from core.rest import doc, load_json, make_api_blueprint, paginate
+from core.rest import doc, load_query, make_api_blueprint, paginate
 from core.schemas import page_of
 from kpis import services
-from kpis.csvfile import MAX_BYTES, FileTooLarge
-from kpis.models import Trajectory
-from kpis.schemas import (EventOutSchema, EventsInSchema, EventsResultSchema, ImportResultSchema,
-                          TrajectoryInSchema, TrajectoryOutSchema)
+from kpis.schemas import AlertSchema, IndicatorListSchema, WindowQuery
 
-bp = make_api_blueprint("kpis_api", __name__)
-trajectory_in, trajectory_out, events_in = TrajectoryInSchema(), TrajectoryOutSchema(), EventsInSchema()
-event_out = EventOutSchema(exclude=("voided",))
-SENDERS = (Role.PROVIDER, Role.CONTRACTMANAGER)
-IMPORT_FORM = {"type": "object", "required": ["file"], "properties": {
-    "file": {"type": "string", "format": "binary"}, "dry_run": {"type": "boolean"}}}
+bp = make_api_blueprint("indicators_api", __name__)
+window_query, indicator_list, alert_schema = WindowQuery(), IndicatorListSchema(), AlertSchema()
+STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
+ROLES = "admin, contractmanager, inkoper, finance"
 
 
-class TrajectoryDetailSchema(TrajectoryOutSchema):
-    events = fields.List(fields.Nested(EventOutSchema))
+def _window() -> tuple:
+    args = load_query(window_query)
+    default_start, default_end = services.month_window(services.last_complete_month(today()))
+    return args["from_"] or default_start, args["to"] or default_end, args["municipality"]
 
 
-def _trajectory_json(trajectory: Trajectory) -> dict:
-    """Providers see the pseudonym only (security-checks.md: no personal data to private parties)."""
-    data = trajectory_out.dump(trajectory)
-    if current_user.role == Role.PROVIDER:
-        data["participant"] = {"pseudonym": trajectory.participant_pseudonym}
-    return data
+@bp.get("/contracts/<int:contract_id>/kpis")
+@roles_required(*STAFF)
+@doc("De afgesproken indicatoren van een contract over een periode", query=WindowQuery,
+     response=IndicatorListSchema, roles=ROLES)
+def contract_kpis(contract_id: int):
+    contract = services.get_contract(current_user, contract_id)
+    start, end, code = _window()
+    municipality = services.contract_municipality_for(current_user, contract, code)
+    items = services.contract_indicators(contract, start, end, user=current_user, municipality=municipality)
+    return indicator_list.dump({"items": items})
 
 
-@bp.get("/trajectories")
-@doc("Trajecten binnen uw bereik", response=page_of(TrajectoryOutSchema))
-@roles_required(*Role)
-def trajectories():
-    page = paginate(services.visible_trajectories(current_user).order_by(Trajectory.reference), trajectory_out)
-    if current_user.role == Role.PROVIDER:
-        page["items"] = [{**item, "participant": {"pseudonym": item["participant"]["pseudonym"]}}
-                         for item in page["items"]]
-    return page
+@bp.get("/providers/<int:provider_id>/kpis")
+@roles_required(*STAFF)
+@doc("Alle indicatoren van een aanbieder over al zijn contracten", query=WindowQuery,
+     response=IndicatorListSchema, roles=ROLES)
+def provider_kpis(provider_id: int):
+    provider = services.get_provider(current_user, provider_id)
+    start, end, code = _window()
+    municipality = services.get_municipality(current_user, code) if code else None
+    items = services.provider_indicators(provider, start, end, user=current_user, municipality=municipality)
+    return indicator_list.dump({"items": items})
 
 
-@bp.post("/trajectories")
-@roles_required(Role.CONTRACTMANAGER)
-@doc("Deelnemer aanmelden (traject)", body=TrajectoryInSchema, response=TrajectoryOutSchema, status=201,
-     roles="admin, contractmanager")
-def create_trajectory():
-    trajectory = services.create_trajectory(load_json(trajectory_in), by=current_user, today=today())
-    db.session.commit()
-    return _trajectory_json(trajectory), 201
+@bp.get("/municipalities/<code>/kpis")
+@roles_required(*STAFF)
+@doc("Alle indicatoren van een gemeente over al haar trajecten", query=WindowQuery,
+     response=IndicatorListSchema, roles=ROLES)
+def municipality_kpis(code: str):
+    municipality = services.get_municipality(current_user, code)
+    start, end, _ = _window()
+    return indicator_list.dump({"items": services.municipality_indicators(municipality, start, end)})
 
 
-@bp.get("/trajectories/<int:trajectory_id>")
-@doc("Eén traject met zijn voortgangsgebeurtenissen", response=TrajectoryDetailSchema)
-@roles_required(*Role)
-def trajectory(trajectory_id: int):
-    found = db.first_or_404(services.visible_trajectories(current_user).where(Trajectory.id == trajectory_id))
-    events = [{**event_out.dump(e), "voided": voided} for e, voided in services.events_of(found)]
-    return {**_trajectory_json(found), "events": events}
-
-
-@bp.post("/progress-events")
-@roles_required(*SENDERS)
-@doc("Voortgangsgebeurtenissen sturen (atomair, idempotent per event_id)", body=EventsInSchema,
-     response=EventsResultSchema, status=201, also=(200,), roles="provider, contractmanager, admin")
-def progress_events():
-    data = load_json(events_in)
-    events = services.record_events(data["events"], sender=services.sender_for(current_user), source="api",
-                                    by=current_user, today=today())
-    return _finish(data["dry_run"], {"accepted": len(events), "duplicates": len(data["events"]) - len(events)})
-
-
-@bp.post("/progress-imports")
-@roles_required(*SENDERS)
-@doc("CSV-bestand met voortgangsgebeurtenissen importeren", form=IMPORT_FORM, response=ImportResultSchema,
-     status=201, also=(200,), roles="provider, contractmanager, admin")
-def progress_import():
-    upload = request.files.get("file")
-    if upload is None:
-        abort(400, "Stuur het CSV-bestand mee in het veld 'file'.")
-    if upload.stream.seek(0, 2) > MAX_BYTES:
-        raise FileTooLarge("Het bestand is groter dan 50 MB.")
-    upload.stream.seek(0)
-    result = services.import_csv(upload.stream, sender=services.sender_for(current_user), source="csv",
-                                 by=current_user, today=today())
-    return _finish(request.form.get("dry_run", "").lower() in ("1", "true", "ja", "on"), result.__dict__)
-
-
-def _finish(dry_run: bool, body: dict):
-    """A dry run reports what would happen and stores nothing."""
-    if dry_run:
-        db.session.rollback()
-        return body, 200
-    db.session.commit()
-    return body, 201
+@bp.get("/kpi-alerts")
+@roles_required(*STAFF)
+@doc("Signalen: indicatoren die rood werden", response=page_of(AlertSchema), roles=ROLES)
+def alerts():
+    return paginate(services.visible_alerts(current_user, only_open=request.args.get("all") != "true"), alert_schema)

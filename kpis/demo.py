@@ -1,131 +1,79 @@
-"""Demo data: about 40 trajectories on the demo contracts with a plausible history of progress events."""
+"""Demo data: a contract with agreed indicators and a year of progress, then the nightly computation, so that
+contract managers find red and green indicators, trends and an alert on their start page."""
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from contracts.models import Contract, ContractStatus
-from core import dates, services as core_services
-from core.demo import demo_password
+from contracts.models import Contract, KpiAgreement
+from core.dates import today
 from core.extensions import db
-from core.models import Role, Service, User
-from kpis.services import create_trajectory, record_events
+from core.models import Service
+from kpis.monthly import refresh_monthly_values
+from kpis.services import add_months
+from trajectories.models import ProgressEvent, Trajectory
 from procurement.models import ProcurementRoute
 from providers.models import Provider
 
-TRAJECTORIES = 40
-FIRST_NAMES = ["Amina", "Yusuf", "Sara", "Daniel", "Mariam", "Omar", "Lina", "Tesfay", "Nour", "Ahmad", "Fatima",
-               "Samir", "Hana", "Bilal", "Rahel", "Karim", "Aya", "Tigist", "Jamal", "Olena"]
-LAST_NAMES = ["Haddad", "Tesfaye", "Kowalski", "Mohammadi", "Bakr", "Yilmaz", "Hailu", "Shevchenko", "Nasser",
-              "Alizadeh"]
+AGREEMENTS = [("timely_start", {"weeks": 10}, "0.8000", "min"), ("attendance_rate", {}, "0.8500", "min"),
+              ("dropout_rate", {}, "0.1000", "max"), ("level_progress", {}, "0.3000", "min"),
+              ("outflow_work_rate", {}, "0.2500", "min")]
 
 
 def load(state: dict) -> None:
-    """Runs after the contracts step: uses the active contracts it made, or makes one when there are none."""
-    today = dates.today()
-    rng = random.Random(2026)
-    contracts = db.session.scalars(sa.select(Contract).where(Contract.status == ContractStatus.ACTIVE)
-                                   .order_by(Contract.id)).all() or [_contract(state, today)]
-    _provider_login(state, contracts[0].provider)
-    staff = state.get("users", {}).get("contract@drechtsteden.demo")
-    for n in range(TRAJECTORIES):
-        contract = contracts[n % len(contracts)]
-        municipality = contract.municipalities[n % len(contract.municipalities)]
-        referral = max(contract.starts_on, today - timedelta(days=rng.randint(45, 700)))
-        if referral >= today:
-            referral = today - timedelta(days=30)
-        trajectory = create_trajectory({
-            "reference": f"TRJ-{referral.year}-{n + 1:05d}", "contract_id": contract.id,
-            "municipality": municipality.code, "referral_date": referral,
-            "pip_date": referral + timedelta(days=rng.randint(5, 20)) if rng.random() < 0.9 else None,
-            "participant": {"name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", "bsn": _bsn(rng)},
-        }, by=staff, today=today)
-        provider_events, duo_events = _history(rng, trajectory.reference, referral, today)
-        sender = f"provider:{contract.provider_id}"
-        record_events(provider_events, sender=sender, source="api", by=None, today=today)
-        record_events(duo_events, sender="duo", source="duo", by=None, today=today)
+    """Adds the KPI demo contract unless another demo step already agreed indicators, then computes."""
+    day = today()
+    if db.session.scalar(sa.select(KpiAgreement.id).limit(1)) is None:
+        _demo_contract(state, day)
+        db.session.flush()
+    refresh_monthly_values(day)
 
 
-def _history(rng: random.Random, reference: str, referral: date, today: date) -> tuple[list, list]:
-    """Start, monthly attendance, progress tests, sometimes an interruption, dropout or completion with exams."""
-    own, duo, seq = [], [], iter(range(1, 1000))
-
-    def add(kind: str, day: date, target=own, **fields):
-        target.append({"event_id": f"{reference}-{next(seq):03d}", "trajectory": reference, "type": kind,
-                       "date": day.isoformat(), **fields})
-        return target[-1]["event_id"]
-
-    start = referral + timedelta(days=rng.randint(7, 30))
-    if start >= today:
-        return own, duo
-    add("start", start)
-    fate = rng.random()
-    months = (today.year - start.year) * 12 + today.month - start.month
-    end_after = months if fate > 0.45 else rng.randint(3, max(3, months))
-    month = date(start.year, start.month, 1)
-    for i in range(min(months, end_after)):
-        month_end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        offered = Decimal(rng.choice([32, 40, 48]))
-        attended = min(offered, (offered * Decimal(rng.uniform(0.6, 1.0))).quantize(Decimal("0.5")))
-        excused = min(offered - attended, Decimal(rng.choice([0, 0, 2, 4])))
-        event_id = add("attendance", month_end, month=month.strftime("%Y-%m"), hours_offered=str(offered),
-                       hours_attended=str(attended), hours_excused=str(excused))
-        if rng.random() < 0.03:  # a correction: void the report and send it again
-            add("retraction", month_end, retracts=event_id)
-            add("attendance", month_end, month=month.strftime("%Y-%m"), hours_offered=str(offered),
-                hours_attended=str(min(offered, attended + 2)), hours_excused=str(excused))
-        if i in (3, 7):
-            add("progress_test", month_end - timedelta(days=3), skill=rng.choice(["LE", "LU", "SC", "SP"]),
-                level=["A1", "A2"][i // 7])
-        month = month_end + timedelta(days=1)
-    last = month - timedelta(days=1)
-    if fate < 0.12 and last < today:
-        add("dropout", last, reason=rng.choice(["uitval", "verhuizing", "ontheffing"]))
-    elif fate < 0.45 and last < today and months >= 6:
-        add("module_completed", last - timedelta(days=20), module="MAP")
-        for component in ("LE", "LU", "SC", "SP"):
-            add("exam", last - timedelta(days=10), duo, component=component, level="B1",
-                result="geslaagd" if rng.random() < 0.8 else "gezakt")
-        add("exam", last - timedelta(days=10), duo, component="KNM", result="geslaagd")
-        add("completed", last)
-        if rng.random() < 0.6:
-            add("outflow", min(today, last + timedelta(days=rng.randint(10, 60))),
-                destination=rng.choice(["werk", "opleiding"]))
-    elif months >= 4 and rng.random() < 0.2:
-        paused = last - timedelta(days=40)
-        add("interruption", paused, reason="Ziekte")
-        add("resumption", paused + timedelta(days=21))
-    return own, duo
-
-
-def _bsn(rng: random.Random) -> str:
-    """A random number that passes the elfproef (demo data only)."""
-    while True:
-        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
-        check = sum(d * w for d, w in zip(digits, range(9, 1, -1))) % 11
-        if check < 10:
-            return "".join(map(str, digits)) + str(check)
-
-
-def _contract(state: dict, today: date) -> Contract:
-    provider = db.session.scalar(sa.select(Provider).order_by(Provider.id)) or Provider(
-        name="Taalhuis Drechtsteden", kvk_number="90000001", iban="NL91ABNA0417164300", bic="ABNANL2A",
-        keurmerk_valid_until=date(today.year + 2, 12, 31))
-    contract = Contract(reference="DEMO-VOORTGANG-B1", provider=provider, procurement_route=ProcurementRoute.OPEN_HOUSE,
+def _demo_contract(state: dict, day) -> None:
+    rng = random.Random(7)
+    provider = Provider(name="Taalhuis Indicator B.V.", kvk_number="90000007", iban="NL91ABNA0417164300",
+                        bic="ABNANL2A", keurmerk_valid_until=day + timedelta(days=400))
+    municipalities = list(state["municipalities"].values())
+    contract = Contract(reference="KPI-DEMO-2026", provider=provider, procurement_route=ProcurementRoute.AANBESTEDING,
                         service=db.session.scalar(sa.select(Service).where(Service.code == "b1_route")),
-                        starts_on=date(today.year - 2, 1, 1), ends_on=date(today.year + 2, 12, 31),
-                        price_per_trajectory=Decimal("12500.00"),
-                        municipalities=list(state["municipalities"].values()))
+                        starts_on=add_months(day.replace(day=1), -15), ends_on=add_months(day.replace(day=1), 24),
+                        price_per_trajectory=Decimal("9500.00"), municipalities=municipalities,
+                        kpi_agreements=[KpiAgreement(kpi=k, params=p, norm=Decimal(n), direction=d)
+                                        for k, p, n, d in AGREEMENTS])
     db.session.add(contract)
-    db.session.flush()
-    return contract
+    for n in range(40):
+        referral = contract.starts_on + timedelta(days=10 * n)
+        trajectory = Trajectory(reference=f"TRJ-KPI-{n:04d}", contract=contract,
+                                municipality=municipalities[n % len(municipalities)], referral_date=referral,
+                                participant_pseudonym=f"KPI-P{n:04d}")
+        db.session.add(trajectory)
+        _demo_events(trajectory, rng, referral, day, n)
 
 
-def _provider_login(state: dict, provider: Provider) -> None:
-    """A login for the provider of the first contract, unless the providers step already made one."""
-    if db.session.scalar(sa.select(User.id).where(User.provider_id == provider.id)):
+def _demo_events(trajectory, rng, referral, day, n) -> None:
+    # Later referrals start later and attend less, so the recent months turn red.
+    started = referral + timedelta(days=rng.randint(20, 60) + (n // 3) * 3)
+    if started >= day:
         return
-    email, password = "voortgang@aanbieder.demo", demo_password()
-    core_services.create_user(email, Role.PROVIDER, password, by=None, name=provider.name, provider_id=provider.id)
-    state["logins"].append((email, Role.PROVIDER.value, password))
+    events = [("start", started, {})]
+    month = add_months(started.replace(day=1), 1)
+    while month < day.replace(day=1):
+        offered = Decimal(40)
+        attended = Decimal(rng.randint(26, 40) - (n // 8) * 2)
+        events.append(("attendance", month, {"month": month, "hours_offered": offered,
+                                             "hours_attended": max(attended, Decimal(0)), "hours_excused": Decimal(2)}))
+        month = add_months(month, 1)
+    for step, level in ((90, "A1"), (200, "A2")):
+        if started + timedelta(days=step) < day:
+            events.append(("progress_test", started + timedelta(days=step), {"skill": "LE", "level": level}))
+    if n % 7 == 3 and started + timedelta(days=120) < day:
+        events.append(("dropout", started + timedelta(days=120), {"reason": "uitval"}))
+    elif started + timedelta(days=330) < day:
+        events.append(("completed", started + timedelta(days=330), {}))
+        if n % 2 == 0:
+            events.append(("outflow", started + timedelta(days=340), {"destination": "werk"}))
+    for i, (kind, on, fields) in enumerate(events):
+        if on <= day:
+            db.session.add(ProgressEvent(trajectory=trajectory, sender="demo", event_id=f"{trajectory.reference}-{i}",
+                                         type=kind, occurred_on=on, source="manual", **fields))

@@ -1,76 +1,47 @@
-"""JSON shapes of trajectories and the progress feed."""
-from marshmallow import fields, validate
+"""JSON shapes of the indicator API."""
+from marshmallow import ValidationError, fields, validates_schema
 
-from core.personal_data import decrypt_bsn, mask_bsn
 from core.schemas import BaseSchema, Id
 
-MAX_EVENTS_PER_CALL = 50_000
-REFERENCE = validate.Regexp(r"^[A-Za-z0-9._:/-]{1,40}$",
-                            error="Een referentie is 1 tot 40 tekens uit A-Z, a-z, 0-9 en . _ : / -.")
+
+class WindowQuery(BaseSchema):
+    """?from=&to= (inclusive dates, default: the last complete month) and optionally ?municipality=CODE."""
+
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+    municipality = fields.String(load_default=None)
+
+    @validates_schema
+    def check_order(self, data, **_):
+        if data["from_"] and data["to"] and data["from_"] > data["to"]:
+            raise ValidationError("De begindatum ligt na de einddatum.", "from")
 
 
-class ParticipantInSchema(BaseSchema):
-    bsn = fields.String(allow_none=True, validate=validate.Length(max=20))
-    name = fields.String(allow_none=True, validate=validate.Length(max=200))
-
-
-class TrajectoryInSchema(BaseSchema):
-    reference = fields.String(required=True, validate=REFERENCE)
-    contract_id = Id(required=True)
-    municipality = fields.String(required=True, validate=validate.Length(max=6))
-    referral_date = fields.Date(required=True)
-    pip_date = fields.Date(allow_none=True)
-    participant = fields.Nested(ParticipantInSchema, load_default=dict)
-
-
-class ParticipantOutSchema(BaseSchema):
-    pseudonym = fields.String(attribute="participant_pseudonym")
-    name = fields.String(attribute="participant_name", allow_none=True)
-    bsn = fields.Function(lambda t: mask_bsn(decrypt_bsn(t.bsn_encrypted)) if t.bsn_encrypted else None,
-                          metadata={"description": "Gemaskeerd, bijvoorbeeld *****6789."})
-
-
-class EventOutSchema(BaseSchema):
-    event_id = fields.String()
-    type = fields.String()
-    date = fields.Date(attribute="occurred_on")
-    month = fields.Function(lambda e: e.month.strftime("%Y-%m") if e.month else None)
-    hours_offered = fields.Decimal(as_string=True, allow_none=True)
-    hours_attended = fields.Decimal(as_string=True, allow_none=True)
-    hours_excused = fields.Decimal(as_string=True, allow_none=True)
-    skill, level, component = fields.String(allow_none=True), fields.String(allow_none=True), fields.String(allow_none=True)
-    result, module = fields.String(allow_none=True), fields.String(allow_none=True)
-    reason, destination = fields.String(allow_none=True), fields.String(allow_none=True)
-    sender = fields.String()
-    source = fields.String()
-    voided = fields.Boolean()
-
-
-class TrajectoryOutSchema(BaseSchema):
-    id = fields.Integer()
-    reference = fields.String()
-    contract_id = Id()
-    municipality = fields.Function(lambda t: t.municipality.code)
-    referral_date = fields.Date()
-    pip_date = fields.Date(allow_none=True)
+class IndicatorSchema(BaseSchema):
+    kpi = fields.String()
+    name = fields.Function(lambda i: i.result.name)
+    value = fields.Function(lambda i: None if i.result.value is None else float(i.result.value), allow_none=True)
+    norm = fields.Function(lambda i: None if i.norm is None else float(i.norm), allow_none=True)
+    direction = fields.String(allow_none=True)
     status = fields.String()
-    participant = fields.Function(lambda t: ParticipantOutSchema().dump(t), metadata={
-        "description": "Pseudoniem; naam en gemaskeerd BSN alleen voor medewerkers van de gemeente."})
+    numerator = fields.Function(lambda i: None if i.result.numerator is None else float(i.result.numerator),
+                                allow_none=True)
+    denominator = fields.Function(lambda i: float(i.result.denominator))
 
 
-class EventsInSchema(BaseSchema):
-    events = fields.List(fields.Raw(), required=True, validate=validate.Length(
-        min=1, max=MAX_EVENTS_PER_CALL, error="Stuur 1 tot 50.000 gebeurtenissen per verzoek."),
-        metadata={"description": "Gebeurtenissen zoals in progress-events.md: event_id, trajectory, type, date, ..."})
-    dry_run = fields.Boolean(load_default=False)
+class IndicatorListSchema(BaseSchema):
+    items = fields.List(fields.Nested(IndicatorSchema))
 
 
-class EventsResultSchema(BaseSchema):
-    accepted = fields.Integer()
-    duplicates = fields.Integer()
-
-
-class ImportResultSchema(BaseSchema):
-    rows = fields.Integer()
-    accepted = fields.Integer()
-    duplicates = fields.Integer()
+class AlertSchema(BaseSchema):
+    id = fields.Integer()
+    contract_id = Id()
+    municipality = fields.Function(lambda a: a.municipality.code if a.municipality else None, allow_none=True)
+    kpi = fields.String()
+    month = fields.Function(lambda a: a.month.strftime("%Y-%m"))
+    value = fields.Function(lambda a: float(a.value))
+    norm = fields.Function(lambda a: float(a.norm))
+    direction = fields.String()
+    created_at = fields.DateTime()
+    handled_at = fields.DateTime(allow_none=True)
+    note = fields.String()

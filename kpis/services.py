@@ -1,500 +1,395 @@
-"""Trajectories and the progress feed: every input (API, CSV, manual entry, DUO) goes through `record_events`."""
-import secrets
-from dataclasses import dataclass, field
-from datetime import date
-from typing import IO, Callable, Iterable, Iterator
+"""Indicator values per contract, provider and municipality over any window (live); reads of the values the nightly
+job (monthly.py) stored, for the dashboards; alerts; drill-downs."""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
 
-from contracts.models import Contract, ContractStatus
+from contracts.models import Contract, KpiAgreement, contract_municipality
 from core import audit
 from core.auth import scope_filter, visible_municipality_ids
-from core.bulk import insert_rows, matching
-from core.dates import now_utc
-from core.errors import Conflict, DomainError
+from core.dates import month_end, now_utc
+from core.errors import DomainError
 from core.extensions import db
-from core.forms import options
-from core.models import Municipality, Role, User
-from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_bsn, normalise_bsn
-from kpis.csvfile import read_events
-from kpis.events import AFTER_END, CONTENT, ENDS, as_text, parse_event
-from kpis.models import ProgressEvent, Trajectory
+from core.models import Municipality, User
+from core.terms import KPI_NAMES, KPI_PARAMS
+from kpis.models import KpiAggregateValue, KpiAlert, KpiValue
+from kpis.rules import RULES, Result, build_timelines, status
+from trajectories.models import ProgressEvent, Trajectory
+from providers.models import Provider
 
-CHUNK = 10_000
-#: The columns an accepted row may fill (the others it leaves NULL).
-INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts_id", *CONTENT[2:], "trajectory_id", "sender", "source",
-               "created_by_id", "created_at")
-MAX_REPORTED_ERRORS = 1_000
-
-
-class BatchRejected(DomainError):
-    """Some events failed: nothing is stored; `errors` lists (up to a limit) each failing item or line."""
-
-    def __init__(self, errors: list[dict], count: int):
-        super().__init__(f"{count} {'fout' if count == 1 else 'fouten'} gevonden; er is niets opgeslagen.",
-                         errors=errors)
-        self.count = count
-
-
-def sender_for(user: User) -> str:
-    """Whose event_id namespace a user writes in: the provider's (shared by its users) or the staff member's own."""
-    return f"provider:{user.provider_id}" if user.role == Role.PROVIDER else f"user:{user.id}"
-
-
-def trajectory_scope(user: User | None):
-    """WHERE clause on Trajectory (joined to Contract): providers see their own contracts, staff their municipalities."""
-    if user is None:
-        return sa.true()
-    if user.role == Role.PROVIDER:
-        return Contract.provider_id == (user.provider_id or -1)
-    ids = visible_municipality_ids(user)
-    return sa.true() if ids is None else Trajectory.municipality_id.in_(ids or [-1])
-
-
-def visible_trajectories(user: User):
-    return sa.select(Trajectory).join(Trajectory.contract).where(trajectory_scope(user))
-
-
-def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory:
-    """Refer a participant to a contract; the municipality must take part in it and be in the user's scope."""
-    if db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == data["reference"])):
-        raise DomainError("Deze trajectreferentie bestaat al.", field="reference")
-    contract = db.session.get(Contract, data["contract_id"])
-    municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == data["municipality"]))
-    visible = visible_municipality_ids(by) if by is not None else None
-    if contract is None or not _contract_visible(contract, visible):
-        raise DomainError("Onbekend contract.", field="contract_id")
-    if municipality is None or (visible is not None and municipality.id not in visible):
-        raise DomainError("Onbekende gemeente.", field="municipality")
-    if municipality not in contract.municipalities:
-        raise DomainError(f"{municipality.name} neemt geen deel aan contract {contract.reference}.",
-                          field="municipality")
-    for name in ("referral_date", "pip_date"):
-        if data.get(name) and data[name] > today:
-            raise DomainError("Deze datum ligt in de toekomst.", field=name)
-    participant = data.get("participant") or {}
-    bsn = normalise_bsn(participant["bsn"], field="participant.bsn") if participant.get("bsn") else None
-    trajectory = Trajectory(
-        reference=data["reference"], contract=contract, municipality=municipality,
-        referral_date=data["referral_date"], pip_date=data.get("pip_date"),
-        participant_pseudonym="P-" + secrets.token_hex(6).upper(), participant_name=participant.get("name") or None,
-        bsn_encrypted=encrypt_bsn(bsn) if bsn else None, bsn_hash=bsn_lookup_hash(bsn) if bsn else None,
-        created_by=by)
-    db.session.add(trajectory)
-    db.session.flush()
-    audit.record(by, "trajectory_created", trajectory, f"Traject {trajectory.reference} aangemeld",
-                 {"contract": contract.reference, "municipality": municipality.code,
-                  "referral_date": trajectory.referral_date, "bsn": "vastgelegd" if bsn else "geen"})
-    return trajectory
-
-
-def _contract_visible(contract: Contract, visible: set[int] | None) -> bool:
-    return visible is None or any(m.id in visible for m in contract.municipalities)
-
-
-def record_events(items: list[dict], *, sender: str, source: str, by: User | None, today: date) -> list[ProgressEvent]:
-    """Validate every event, then store all of them or none (DomainError with one error per failing item).
-
-    An event_id the sender used before with identical content is a duplicate and stored once; with other content
-    it is an error. `by` is None for system feeds (DUO), which see every trajectory.
-    """
-    batch = EventBatch(sender=sender, source=source, by=by, today=today)
-    rows, errors = batch.check(items)
-    rows = list(rows)
-    if errors:
-        raise BatchRejected(errors, len(errors))
-    events = batch.store(rows, as_objects=True)
-    _audit_batch(batch, by)
-    return events
+STORED_MONTHS = 13  # the current month so far plus the twelve complete months the trend shows
+TREND_MONTHS = 12
 
 
 @dataclass
-class ImportResult:
-    rows: int = 0
-    accepted: int = 0
-    duplicates: int = 0
+class Indicator:
+    """A computed value with the agreement it is judged by (norm and direction are None when not agreed)."""
+
+    result: Result
+    norm: Decimal | None = None
+    direction: str | None = None
+
+    @property
+    def kpi(self) -> str:
+        return self.result.kpi
+
+    @property
+    def status(self) -> str:
+        return status(self.result.value, self.norm, self.direction)
 
 
-def import_csv(stream: IO[bytes], *, sender: str, source: str, by: User | None, today: date,
-               on_progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Import a CSV file as one atomic batch, in chunks so that memory does not grow with the file.
-
-    The valid rows of every chunk are written (the transaction is the caller's) so that later rows are checked
-    against earlier ones; if any row fails, DomainError lists the errors by line and the caller rolls back.
-    """
-    batch = EventBatch(sender=sender, source=source, by=by, today=today)
-    result, errors, error_count = ImportResult(), [], 0
-    for chunk in _chunks(read_events(stream), CHUNK):
-        lines = [line for line, _ in chunk]
-        rows, chunk_errors = batch.check([item for _, item in chunk], from_csv=True)
-        batch.store(rows, as_objects=False)
-        for error in chunk_errors:
-            error_count += 1
-            if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append({"line": lines[error.pop("index")], **error})
-        result.rows += len(chunk)
-        if on_progress:
-            on_progress(result.rows)
-    if error_count:
-        raise BatchRejected(errors, error_count)
-    result.accepted, result.duplicates = batch.accepted, batch.duplicates
-    _audit_batch(batch, by)
-    return result
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
-def _audit_batch(batch: "EventBatch", by: User | None) -> None:
-    """One audit line per batch, on its first stored event."""
-    if batch.first_id is not None:
-        audit.record(by, "progress_events_recorded", db.session.get(ProgressEvent, batch.first_id),
-                     f"{batch.accepted} voortgangsgebeurtenissen ontvangen ({batch.source}, afzender {batch.sender}), "
-                     f"{batch.duplicates} dubbel")
+def last_complete_month(today: date) -> date:
+    return add_months(today.replace(day=1), -1)
 
 
-def _chunks(iterable: Iterable, size: int):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def month_window(month: date, today: date | None = None) -> tuple[date, date]:
+    """A calendar month as a window; the current month runs until today."""
+    end = month_end(month)
+    return month, min(end, today) if today else end
 
 
-class MonthSet:
-    """A set of months as the bits of one int, counted from the earliest month in it.
-
-    A trajectory's attendance months span a few years: a few bytes this way, where a set of dates takes kilobytes,
-    and an import keeps one per trajectory for the whole file.
-    """
-
-    __slots__ = ("first", "bits")
-
-    def __init__(self):
-        self.first: int | None = None
-        self.bits = 0
-
-    def add(self, month: date) -> None:
-        index = month.year * 12 + month.month
-        if self.first is None:
-            self.first = index
-        elif index < self.first:
-            self.bits <<= self.first - index
-            self.first = index
-        self.bits |= 1 << (index - self.first)
-
-    def discard(self, month: date) -> None:
-        if month in self:
-            self.bits &= ~(1 << (month.year * 12 + month.month - self.first))
-
-    def __contains__(self, month: date) -> bool:
-        if self.first is None or month.year * 12 + month.month < self.first:
-            return False
-        return bool(self.bits >> (month.year * 12 + month.month - self.first) & 1)
+def check_window(start: date, end: date) -> None:
+    if start > end:
+        raise DomainError("De begindatum ligt na de einddatum.", field="from")
 
 
-@dataclass(slots=True)
-class _Known:
-    """What the rules need of one trajectory, kept for the whole batch."""
+# Scope and lookups
 
-    id: int
-    referral_date: date
-    end: date | None = None  # the earliest non-voided dropout or completed
-    last: date | None = None  # the latest non-voided event that may not follow an end
-    months: MonthSet = field(default_factory=MonthSet)  # months with a non-voided attendance event
-
-    def take(self, kind: str, day: date, month: date | None) -> None:
-        """Count one non-voided event in: a stored one (_load_state) or one accepted from the batch."""
-        if kind == "attendance":
-            self.months.add(month)
-        if kind in ENDS and (self.end is None or day < self.end):
-            self.end = day
-        if kind not in AFTER_END and (self.last is None or day > self.last):
-            self.last = day
+def visible_contracts(user: User):
+    """Contracts of which at least one municipality lies in the user's scope."""
+    ids = visible_municipality_ids(user)
+    stmt = sa.select(Contract).order_by(Contract.reference)
+    if ids is None:
+        return stmt
+    return stmt.where(Contract.id.in_(sa.select(contract_municipality.c.contract_id)
+                                      .where(contract_municipality.c.municipality_id.in_(ids or [-1]))))
 
 
-@dataclass(slots=True)
-class _Target:
-    """An event that a retraction in this batch may void."""
-
-    id: int | None
-    trajectory_id: int
-    type: str
-    month: date | None
-    occurred_on: date
-    is_voided: bool
+def get_contract(user: User, contract_id: int) -> Contract:
+    """The contract when the user may see it, else 404 (not 403: its existence is not revealed)."""
+    return db.first_or_404(visible_contracts(user).where(Contract.id == contract_id))
 
 
-def _named(items: list, name: str, from_csv: bool) -> set[str]:
-    """The values of one field across the items, as parse_event will see them (CSV cells are stripped already).
+def get_provider(user: User, provider_id: int) -> Provider:
+    provider = db.get_or_404(Provider, provider_id)
+    if db.session.scalar(visible_contracts(user).where(Contract.provider_id == provider.id).limit(1)) is None:
+        abort(404)
+    return provider
 
-    Values with a NUL character name nothing (and PostgreSQL refuses them as parameters); nor do malformed rows.
-    """
-    if from_csv:
-        values = {item[name] for item in items if name in item and "_shape" not in item}
+
+def get_municipality(user: User, code: str) -> Municipality:
+    return db.first_or_404(sa.select(Municipality).where(Municipality.code == code,
+                                                         scope_filter(user, Municipality.id)))
+
+
+def sees_whole_contract(user: User, contract: Contract) -> bool:
+    ids = visible_municipality_ids(user)
+    return ids is None or {m.id for m in contract.municipalities} <= ids
+
+
+def contract_municipality_for(user: User, contract: Contract, code: str | None) -> Municipality | None:
+    """The municipality to narrow to: one of the contract's, within the user's scope; None for all."""
+    if not code:
+        return None
+    found = next((m for m in contract.municipalities if m.code == code), None)
+    ids = visible_municipality_ids(user)
+    if found is None or (ids is not None and found.id not in ids):
+        raise DomainError("Deze gemeente neemt niet deel aan het contract of valt buiten uw bereik.",
+                          field="municipality")
+    return found
+
+
+# Computation
+
+#: The columns the rules read: timelines are built from plain rows, not ORM objects.
+EVENT_COLUMNS = (ProgressEvent.id, ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on,
+                 ProgressEvent.month, ProgressEvent.hours_offered, ProgressEvent.hours_attended,
+                 ProgressEvent.hours_excused, ProgressEvent.skill, ProgressEvent.level, ProgressEvent.result,
+                 ProgressEvent.reason, ProgressEvent.destination, ProgressEvent.retracts_id)
+
+
+def load_timelines(where) -> list:
+    """The timelines of the trajectories matching `where` (a clause on Trajectory), events in one query."""
+    trajectories = db.session.execute(sa.select(Trajectory.id, Trajectory.municipality_id, Trajectory.referral_date)
+                                      .where(where).order_by(Trajectory.id)).all()
+    events = db.session.execute(sa.select(*EVENT_COLUMNS).join(Trajectory, Trajectory.id == ProgressEvent.trajectory_id)
+                                .where(where)).all()
+    return build_timelines(trajectories, events)
+
+
+def _trajectory_filter(user: User | None, *clauses):
+    scope = scope_filter(user, Trajectory.municipality_id) if user is not None else sa.true()
+    return sa.and_(scope, *clauses)
+
+
+def full_params(kpi: str, params: dict | None) -> dict:
+    defaults = {name: p.default for name, p in KPI_PARAMS[kpi].items() if p.default is not None}
+    return defaults | (params or {})
+
+
+def compute(timelines, kpi: str, params: dict | None, start: date, end: date) -> Result:
+    return RULES[kpi](timelines, start, end, **full_params(kpi, params))
+
+
+def contract_indicators(contract: Contract, start: date, end: date, *, user: User | None = None,
+                        municipality: Municipality | None = None) -> list[Indicator]:
+    """The contract's agreed indicators over [start, end], over the trajectories the user may see."""
+    check_window(start, end)
+    clauses = [Trajectory.contract_id == contract.id]
+    if municipality is not None:
+        clauses.append(Trajectory.municipality_id == municipality.id)
+    timelines = load_timelines(_trajectory_filter(user, *clauses))
+    return [Indicator(compute(timelines, a.kpi, a.params, start, end), a.norm, a.direction)
+            for a in sorted(contract.kpi_agreements, key=lambda a: list(KPI_NAMES).index(a.kpi))]
+
+
+def agreed_terms(agreements) -> dict[str, tuple[dict, Decimal | None, str | None]]:
+    """Per indicator the (params, norm, direction) over several contracts: the agreements' when they all agree,
+    otherwise the default params and no norm."""
+    terms = {}
+    for kpi in KPI_NAMES:
+        agreed = {(tuple(sorted(a.params.items())), a.norm, a.direction) for a in agreements if a.kpi == kpi}
+        params, norm, direction = next(iter(agreed)) if len(agreed) == 1 else ((), None, None)
+        terms[kpi] = (dict(params), norm, direction)
+    return terms
+
+
+def _all_indicators(timelines, start: date, end: date, agreements) -> list[Indicator]:
+    """Every indicator; judged by a norm only when all the agreements on it agree on params, norm and direction."""
+    return [Indicator(compute(timelines, kpi, params, start, end), norm, direction)
+            for kpi, (params, norm, direction) in agreed_terms(agreements).items()]
+
+
+def provider_indicators(provider: Provider, start: date, end: date, *, user: User | None = None,
+                        municipality: Municipality | None = None) -> list[Indicator]:
+    """Every indicator over all the provider's contracts."""
+    check_window(start, end)
+    contract_ids = sa.select(Contract.id).where(Contract.provider_id == provider.id)
+    clauses = [Trajectory.contract_id.in_(contract_ids)]
+    if municipality is not None:
+        clauses.append(Trajectory.municipality_id == municipality.id)
+    agreements = db.session.scalars(sa.select(KpiAgreement).where(KpiAgreement.contract_id.in_(contract_ids))).all()
+    return _all_indicators(load_timelines(_trajectory_filter(user, *clauses)), start, end, agreements)
+
+
+def municipality_indicators(municipality: Municipality, start: date, end: date) -> list[Indicator]:
+    """Every indicator over all the trajectories of one municipality, whatever the contract."""
+    check_window(start, end)
+    return _all_indicators(load_timelines(Trajectory.municipality_id == municipality.id), start, end, [])
+
+
+def drill_down(contract: Contract, kpi: str, start: date, end: date, *, user: User,
+               municipality: Municipality | None = None) -> tuple[Indicator, list, list]:
+    """One agreed indicator with the trajectories behind its numerator and its denominator."""
+    indicator = next((i for i in contract_indicators(contract, start, end, user=user, municipality=municipality)
+                      if i.kpi == kpi), None)
+    if indicator is None:
+        abort(404)
+    ids = indicator.result.numerator_ids | indicator.result.denominator_ids
+    by_id = {t.id: t for t in db.session.scalars(sa.select(Trajectory).where(Trajectory.id.in_(ids or [-1])))}
+    def listed(subset):
+        return sorted((by_id[i] for i in subset), key=lambda t: t.reference)
+    return indicator, listed(indicator.result.numerator_ids), listed(indicator.result.denominator_ids)
+
+
+# Alerts (raised by the nightly job, monthly.py)
+
+def raise_alerts(contract: Contract, month: date) -> list[KpiAlert]:
+    """An alert for each stored value that is red in `month` but was not red the month before (once each)."""
+    rows = db.session.scalars(sa.select(KpiValue).where(
+        KpiValue.contract_id == contract.id, KpiValue.month.in_([month, add_months(month, -1)]))).all()
+    before = {(r.scope_key, r.kpi): r.status for r in rows if r.month != month}
+    existing = set(db.session.execute(sa.select(KpiAlert.scope_key, KpiAlert.kpi).where(
+        KpiAlert.contract_id == contract.id, KpiAlert.month == month)).all())
+    alerts = []
+    for row in rows:
+        key = (row.scope_key, row.kpi)
+        if row.month == month and row.status == "red" and before.get(key) != "red" and key not in existing:
+            alert = KpiAlert(contract=contract, municipality=row.municipality, scope_key=row.scope_key, kpi=row.kpi,
+                             month=month, value=row.value, norm=row.norm, direction=row.direction)
+            db.session.add(alert)
+            db.session.flush()
+            audit.record(None, "kpi_alert", alert, f"{contract.reference}: {KPI_NAMES[row.kpi]} rood in {month:%Y-%m}")
+            alerts.append(alert)
+    return alerts
+
+
+def visible_alerts(user: User, only_open: bool = True):
+    """Alerts on contracts the user may see: per municipality within the user's scope, contract-wide only to
+    users who see every municipality of the contract."""
+    stmt = (sa.select(KpiAlert).where(KpiAlert.contract_id.in_(visible_contracts(user).with_only_columns(Contract.id)))
+            .order_by(KpiAlert.month.desc(), KpiAlert.id.desc()))
+    ids = visible_municipality_ids(user)
+    if ids is not None:
+        partly_visible = sa.select(contract_municipality.c.contract_id).where(
+            contract_municipality.c.municipality_id.not_in(ids or [-1]))
+        stmt = stmt.where(sa.or_(KpiAlert.municipality_id.in_(ids or [-1]),
+                                 sa.and_(KpiAlert.municipality_id.is_(None), KpiAlert.contract_id.not_in(partly_visible))))
+    return stmt.where(KpiAlert.handled_at.is_(None)) if only_open else stmt
+
+
+def handle_alert(alert: KpiAlert, note: str, *, by: User) -> KpiAlert:
+    """Mark an alert as handled, with what was done about it."""
+    if not alert.is_open:
+        raise DomainError("Dit signaal is al afgehandeld.", field="note")
+    alert.handled_at, alert.handled_by, alert.note = now_utc(), by, note.strip()[:500]
+    audit.record(by, "kpi_alert_handled", alert, f"{alert.contract.reference}: {KPI_NAMES[alert.kpi]}",
+                 {"note": [None, alert.note]})
+    return alert
+
+
+# Reads for the dashboards (stored values only)
+
+def stored_values(contract: Contract, user: User, months: list[date]) -> list[KpiValue]:
+    """The stored rows of these months: contract-wide when the user sees the whole contract, and per visible
+    municipality."""
+    stmt = sa.select(KpiValue).where(KpiValue.contract_id == contract.id, KpiValue.month.in_(months))
+    if not sees_whole_contract(user, contract):
+        stmt = stmt.where(KpiValue.scope_key != 0, scope_filter(user, KpiValue.municipality_id))
+    return db.session.scalars(stmt.options(selectinload(KpiValue.municipality))
+                              .order_by(KpiValue.month, KpiValue.scope_key)).all()
+
+
+def red_first(rows):
+    order = {"red": 0, "grey": 1, "green": 2}
+    return sorted(rows, key=lambda r: (order[r.status], list(KPI_NAMES).index(r.kpi),
+                                       r.municipality.name if r.municipality else ""))
+
+
+def values_computed() -> bool:
+    """Whether the nightly job has stored values (it stores some for every municipality)."""
+    return db.session.scalar(sa.select(KpiAggregateValue.id).limit(1)) is not None
+
+
+def _computed_at(rows) -> datetime | None:
+    return max((r.computed_at for r in rows), default=None)
+
+
+def trend_months(today: date) -> tuple[date, list[date]]:
+    """The last complete month and the twelve months up to it, oldest first."""
+    month = last_complete_month(today)
+    return month, [add_months(month, -i) for i in reversed(range(TREND_MONTHS))]
+
+
+def _partly_visible(user: User):
+    """A column: whether some municipality of the contract lies outside the user's scope."""
+    ids = visible_municipality_ids(user)
+    if ids is None:
+        return sa.false()
+    return sa.exists().where(contract_municipality.c.contract_id == Contract.id,
+                             contract_municipality.c.municipality_id.not_in(ids or [-1]))
+
+
+def dashboard(user: User, today: date, provider: Provider | None = None) -> dict:
+    """Per visible contract (of one provider) the last complete month's values, red contracts and red values
+    first: contract-wide (with the number of red municipality values), or per municipality for users who see
+    only some of its municipalities. Two queries, whatever the number of contracts."""
+    month = last_complete_month(today)
+    stmt = visible_contracts(user).add_columns(_partly_visible(user)).options(joinedload(Contract.provider))
+    if provider is not None:
+        stmt = stmt.where(Contract.provider_id == provider.id)
+    found = db.session.execute(stmt).all()
+    partly = {contract.id for contract, part in found if part}
+    ids = [contract.id for contract, _ in found]
+    rows = db.session.scalars(sa.select(KpiValue).where(KpiValue.month == month, sa.or_(
+        sa.and_(KpiValue.contract_id.in_(set(ids) - partly), KpiValue.scope_key == 0),
+        sa.and_(KpiValue.contract_id.in_(ids), KpiValue.scope_key != 0, scope_filter(user, KpiValue.municipality_id),
+                sa.or_(KpiValue.status == "red", KpiValue.contract_id.in_(partly)))))
+        .options(joinedload(KpiValue.municipality))).all() if ids else []
+    headline, red_municipalities = defaultdict(list), defaultdict(int)
+    for row in rows:
+        if (row.scope_key == 0) != (row.contract_id in partly):
+            headline[row.contract_id].append(row)
+        if row.scope_key != 0 and row.status == "red":
+            red_municipalities[row.contract_id] += 1
+    cards = [{"contract": c, "rows": red_first(headline[c.id]), "red": sum(r.status == "red" for r in headline[c.id]),
+              "red_municipalities": red_municipalities[c.id]} for c, _ in found]
+    return {"month": month, "cards": sorted(cards, key=lambda c: (-c["red"], c["contract"].reference)),
+            "computed_at": _computed_at(rows)}
+
+
+def _series(rows, month: date) -> dict:
+    """The latest month red first, and per (indicator, municipality) the values by month."""
+    trend = {}
+    for row in rows:
+        trend.setdefault((row.kpi, row.municipality), {})[row.month] = row
+    return {"headline": red_first([r for r in rows if r.month == month]), "trend": trend,
+            "computed_at": _computed_at(rows)}
+
+
+def contract_overview(contract: Contract, user: User, today: date) -> dict:
+    """The contract page: latest values red first, a 12-month trend per indicator, municipalities side by side."""
+    month, months = trend_months(today)
+    rows = stored_values(contract, user, months)
+    whole = sees_whole_contract(user, contract)
+    municipalities = sorted({r.municipality for r in rows if r.municipality is not None}, key=lambda m: m.code)
+    side_by_side = {(r.kpi, r.municipality_id): r for r in rows if r.month == month and r.municipality_id}
+    return {"month": month, "months": months, **_series([r for r in rows if r.scope_key == 0 or not whole], month),
+            "computed_at": _computed_at(rows), "municipalities": municipalities, "side_by_side": side_by_side}
+
+
+def provider_overview(provider: Provider, user: User, today: date) -> dict:
+    """The provider page: every indicator over all its contracts (per visible municipality for users who see
+    only some of its contracts' municipalities) with a 12-month trend, and its contracts' cards."""
+    month, months = trend_months(today)
+    ids = visible_municipality_ids(user)
+    served = set(db.session.scalars(sa.select(contract_municipality.c.municipality_id).join(
+        Contract, Contract.id == contract_municipality.c.contract_id).where(Contract.provider_id == provider.id)))
+    stmt = sa.select(KpiAggregateValue).where(KpiAggregateValue.provider_key == provider.id,
+                                              KpiAggregateValue.month.in_(months))
+    if ids is None or served <= ids:
+        stmt = stmt.where(KpiAggregateValue.scope_key == 0)
     else:
-        values = {as_text(item.get(name)) for item in items if isinstance(item, dict)} - {""}
-    return {value for value in values if "\x00" not in value}
+        stmt = stmt.where(KpiAggregateValue.scope_key != 0, KpiAggregateValue.municipality_id.in_(ids or [-1]))
+    rows = db.session.scalars(stmt.options(selectinload(KpiAggregateValue.municipality))).all()
+    return {"month": month, "months": months, **_series(rows, month),
+            "cards": dashboard(user, today, provider)["cards"]}
 
 
-def _content(row: dict) -> dict:
-    """What an event_id sent again must repeat to be a duplicate rather than a conflict."""
-    return {"trajectory_id": row["trajectory_id"], "retracts": row.get("retracts"),
-            **{name: row.get(name) for name in CONTENT}}
+def municipality_overview(municipality: Municipality, today: date) -> dict:
+    """The municipality page: every indicator over all its trajectories, with a 12-month trend."""
+    month, months = trend_months(today)
+    rows = db.session.scalars(sa.select(KpiAggregateValue).where(
+        KpiAggregateValue.provider_key == 0, KpiAggregateValue.scope_key == municipality.id,
+        KpiAggregateValue.month.in_(months))).all()
+    return {"month": month, "months": months, **_series(rows, month)}
 
 
-class EventBatch:
-    """Checks events against the database and against the earlier events of the same batch."""
-
-    def __init__(self, *, sender: str, source: str, by: User | None, today: date):
-        self.sender, self.source, self.by, self.today = sender, source, by, today
-        self.this_month = today.replace(day=1)
-        self.accepted = self.duplicates = 0
-        self.now = now_utc()
-        self.first_id: int | None = None
-        self._first_event_id: str | None = None
-        self._trajectories: dict[str, _Known | None] = {}
-        # Per chunk only, so that memory stays flat: earlier chunks are in the database by then.
-        self._targets: dict[str, _Target] = {}  # events a retraction may void, by event_id
-        self._seen: dict[str, dict] = {}  # event_id -> row of this chunk's accepted events
-
-    def check(self, items: list, from_csv: bool = False) -> tuple[Iterator[dict], list[dict]]:
-        """Load what the items refer to, then check them one by one.
-
-        The accepted rows come lazily, so that a CSV chunk streams into the database while its later rows are
-        checked; the errors ({"index", "field", "message"}) are complete once every row has been taken.
-        """
-        self._targets, self._seen = {}, {}
-        self._load_trajectories(_named(items, "trajectory", from_csv))
-        stored = self._load_stored(_named(items, "event_id", from_csv))
-        self._load_targets(_named(items, "retracts", from_csv))
-        errors: list[dict] = []
-        return self._checked(items, stored, errors, from_csv), errors
-
-    def _checked(self, items: list, stored: dict, errors: list[dict], from_csv: bool) -> Iterator[dict]:
-        for index, item in enumerate(items):
-            if isinstance(item, dict) and "_shape" in item:
-                clean, found = {}, [(None, item["_shape"])]
-            else:
-                clean, found = parse_event(item, from_csv)
-            found = found or self._rules(clean, stored)
-            if found:
-                errors += [{"index": index, "field": name, "message": message} for name, message in found]
-            elif clean.get("_duplicate"):
-                self.duplicates += 1
-            else:
-                yield self._accept(clean)
-
-    def _rules(self, clean: dict, stored: dict) -> list[tuple[str, str]]:
-        known = self._trajectories.get(clean["trajectory"])
-        if known is None:
-            return [("trajectory", f"Onbekend traject '{clean['trajectory'][:40]}' (of niet binnen uw bereik).")]
-        if clean["event_id"] in self._seen or clean["event_id"] in stored:
-            earlier = stored.get(clean["event_id"]) or _content(self._seen[clean["event_id"]])
-            if earlier != _content({**clean, "trajectory_id": known.id}):
-                return [("event_id", "Dit event_id is al gebruikt met een andere inhoud (conflict).")]
-            clean["_duplicate"] = True
-            return []
-        errors = self._date_rules(clean, known)
-        if clean["type"] == "attendance" and "month" in clean:
-            if clean["month"] > self.this_month:
-                errors.append(("month", "Deze maand ligt in de toekomst."))
-            elif clean["month"] in known.months:
-                errors.append(("month", "Voor deze maand is al aanwezigheid gemeld; trek die eerst in."))
-        if clean["type"] == "retraction":
-            errors += self._retraction_rules(clean, known)
-        return errors
-
-    def _date_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:
-        day = clean["occurred_on"]
-        if day > self.today:
-            return [("date", "De datum ligt in de toekomst.")]
-        if day < known.referral_date:
-            return [("date", f"De datum ligt vóór de aanmelddatum ({known.referral_date:%d-%m-%Y}).")]
-        if clean["type"] not in AFTER_END and known.end is not None and day > known.end:
-            return [("date", f"Het traject is op {known.end:%d-%m-%Y} beëindigd; daarna kan alleen nog "
-                             "uitstroom of een intrekking.")]
-        if clean["type"] in ENDS and known.last is not None and known.last > day:
-            return [("date", f"Er zijn al gebeurtenissen na deze datum (tot {known.last:%d-%m-%Y}).")]
-        return []
-
-    def _retraction_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:
-        target = self._target(clean["retracts"])
-        if target is None:
-            return [("retracts", "Onbekende gebeurtenis, of een gebeurtenis van een andere afzender.")]
-        if target.trajectory_id != known.id:
-            return [("retracts", "Deze gebeurtenis hoort bij een ander traject.")]
-        if target.type == "retraction":
-            return [("retracts", "Een intrekking kan niet worden ingetrokken.")]
-        if target.is_voided:
-            return [("retracts", "Deze gebeurtenis is al ingetrokken.")]
-        return []
-
-    def _target(self, event_id: str) -> _Target | None:
-        """A stored event (loaded per chunk) or one accepted earlier in this chunk."""
-        if event_id not in self._targets and event_id in self._seen:
-            row = self._seen[event_id]
-            self._targets[event_id] = _Target(None, row["trajectory_id"], row["type"], row.get("month"),
-                                              row["occurred_on"], False)
-        return self._targets.get(event_id)
-
-    def _accept(self, clean: dict) -> dict:
-        """Update the trajectory's state; the clean values become the row to insert."""
-        known = self._trajectories[clean.pop("trajectory")]
-        kind = clean["type"]
-        known.take(kind, clean["occurred_on"], clean.get("month"))
-        if kind == "retraction":
-            target = self._targets[clean["retracts"]]
-            target.is_voided = True
-            if target.type == "attendance":
-                known.months.discard(target.month)
-            if target.type in ENDS and known.end == target.occurred_on:
-                known.end = None
-        self.accepted += 1
-        self._first_event_id = self._first_event_id or clean["event_id"]
-        clean.update(trajectory_id=known.id, sender=self.sender, source=self.source,
-                     created_by_id=self.by.id if self.by else None, created_at=self.now)
-        self._seen[clean["event_id"]] = clean
-        return clean
-
-    def store(self, rows: Iterable[dict], as_objects: bool) -> list:
-        """Insert the rows, retractions after the events they void; a concurrent twin answers 409."""
-        retractions = []
-
-        def plain():
-            for row in rows:
-                if row["type"] == "retraction":
-                    retractions.append(row)
-                else:
-                    yield row
-        try:
-            stored = self._insert(plain(), as_objects)
-            if retractions:
-                self._fetch_ids({r["retracts"] for r in retractions if self._targets[r["retracts"]].id is None})
-                for row in retractions:
-                    row["retracts_id"] = self._targets[row.pop("retracts")].id
-                stored += self._insert(retractions, as_objects)
-        except IntegrityError as exc:
-            raise Conflict("Een deel van deze gebeurtenissen wordt tegelijk door een ander verzoek opgeslagen; "
-                           "probeer het opnieuw.") from exc
-        return stored
-
-    def _insert(self, rows: Iterable[dict], as_objects: bool) -> list:
-        """As objects (API) with RETURNING; CSV rows by bulk insert, ids fetched only where needed."""
-        if not as_objects:
-            insert_rows(ProgressEvent, rows, columns=INSERT_KEYS)
-            if self.first_id is None and self._first_event_id:
-                self._fetch_ids({self._first_event_id})
-            return []
-        rows = [{**dict.fromkeys(INSERT_KEYS), **row} for row in rows]
-        if not rows:
-            return []
-        events = list(db.session.scalars(
-            sa.insert(ProgressEvent).returning(ProgressEvent, sort_by_parameter_order=True), rows))
-        for event in events:
-            if event.event_id in self._targets:
-                self._targets[event.event_id].id = event.id
-        self.first_id = self.first_id or events[0].id
-        return events
-
-    def _fetch_ids(self, event_ids: set[str]) -> None:
-        """The ids of events inserted without RETURNING that a retraction or the audit line needs."""
-        if not event_ids:
-            return
-        for ident, event_id in db.session.execute(sa.select(ProgressEvent.id, ProgressEvent.event_id).where(
-                ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, event_ids))):
-            if event_id in self._targets:
-                self._targets[event_id].id = ident
-            if event_id == self._first_event_id:
-                self.first_id = ident
-
-    def _load_trajectories(self, references: set[str]) -> None:
-        new = [r for r in references if r not in self._trajectories]
-        if not new:
-            return
-        rows = db.session.execute(
-            sa.select(Trajectory.reference, Trajectory.id, Trajectory.referral_date)
-            .join(Trajectory.contract).where(matching(Trajectory.reference, new), trajectory_scope(self.by))).all()
-        self._trajectories.update({ref: None for ref in new})
-        found = {row.id: _Known(row.id, row.referral_date) for row in rows}
-        self._trajectories.update({row.reference: found[row.id] for row in rows})
-        if found:
-            self._load_state(found)
-
-    def _load_state(self, found: dict[int, _Known]) -> None:
-        voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None),
-                                                            ProgressEvent.trajectory_id.in_(list(found)))
-        events = db.session.execute(
-            sa.select(ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on, ProgressEvent.month)
-            .where(ProgressEvent.trajectory_id.in_(list(found)), ProgressEvent.id.not_in(voided),
-                   ProgressEvent.type != "retraction"))
-        for trajectory_id, kind, day, month in events:
-            found[trajectory_id].take(kind, day, month)
-
-    def _load_stored(self, event_ids: set[str]) -> dict[str, dict]:
-        """This sender's stored events with these event_ids, as the content a duplicate must match."""
-        if not event_ids:
-            return {}
-        target = aliased(ProgressEvent)
-        rows = db.session.execute(
-            sa.select(ProgressEvent, target.event_id.label("retracts"))
-            .outerjoin(target, ProgressEvent.retracts_id == target.id)
-            .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, event_ids))).all()
-        return {event.event_id: {"trajectory_id": event.trajectory_id, "retracts": retracts,
-                                 **{name: getattr(event, name) for name in CONTENT}}
-                for event, retracts in rows}
-
-    def _load_targets(self, event_ids: set[str]) -> None:
-        new = {e for e in event_ids if e not in self._targets}
-        if not new:
-            return
-        voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
-        rows = db.session.execute(
-            sa.select(ProgressEvent.id, ProgressEvent.event_id, ProgressEvent.trajectory_id, ProgressEvent.type,
-                      ProgressEvent.month, ProgressEvent.occurred_on, ProgressEvent.id.in_(voided).label("voided"))
-            .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, new)))
-        for row in rows:
-            self._targets[row.event_id] = _Target(row.id, row.trajectory_id, row.type, row.month, row.occurred_on,
-                                                  bool(row.voided))
+def panel_context(user: User, today: date) -> dict:
+    """Start page: open alerts and the number of red indicators last month."""
+    alerts = db.session.scalars(visible_alerts(user).limit(5)).all()
+    cards = dashboard(user, today)["cards"]
+    return {"alerts": alerts, "open_alerts": db.session.scalar(
+        sa.select(sa.func.count()).select_from(visible_alerts(user).subquery())),
+        "red": sum(card["red"] for card in cards), "contracts": len(cards)}
 
 
-def events_of(trajectory: Trajectory) -> list[tuple[ProgressEvent, bool]]:
-    """The trajectory's events for its timeline, each with whether a retraction voided it."""
-    voided = {e.retracts_id for e in trajectory.events if e.retracts_id}
-    return [(event, event.id in voided) for event in trajectory.events]
-
-
-def record_manual_event(trajectory: Trajectory, item: dict, *, by: User, today: date) -> ProgressEvent:
-    """Staff enter one event by hand; it gets a generated event_id in the staff member's namespace."""
-    item = {**item, "trajectory": trajectory.reference, "event_id": "M-" + secrets.token_hex(8)}
-    [event] = record_events([item], sender=sender_for(by), source="manual", by=by, today=today)
-    return event
-
-
-def masked_bsn(trajectory: Trajectory, user: User) -> str:
-    """The BSN as staff see it (*****6789); providers never see it."""
-    if user.role == Role.PROVIDER or not trajectory.bsn_encrypted:
-        return ""
-    return mask_bsn(decrypt_bsn(trajectory.bsn_encrypted))
-
-
-def fill_trajectory_choices(form, user: User):
-    """The active contracts and municipalities the user may refer participants to."""
-    visible = visible_municipality_ids(user)
-    contracts = db.session.scalars(sa.select(Contract).where(Contract.status == ContractStatus.ACTIVE)
-                                   .order_by(Contract.reference)).all()
-    form.contract_id.choices = options((c.id, f"{c.reference} - {c.provider.name} ({c.service.name})")
-                                       for c in contracts if _contract_visible(c, visible))
-    municipalities = db.session.scalars(sa.select(Municipality).where(scope_filter(user, Municipality.id))
-                                        .order_by(Municipality.name)).all()
-    form.municipality.choices = options((m.code, m.name) for m in municipalities)
-    return form
-
-
-def trajectory_data(form_data: dict) -> dict:
-    """The form's fields in the API's shape, so that both reach create_trajectory alike."""
-    names = ("reference", "contract_id", "municipality", "referral_date", "pip_date")
-    return {**{n: form_data[n] for n in names},
-            "participant": {"name": form_data.get("name"), "bsn": form_data.get("bsn")}}
+def scorecard(contract: Contract, first: date, last: date, *, user: User) -> dict:
+    """The scorecard for a meeting: the period as a whole, each month of it and each municipality."""
+    if first > last:
+        raise DomainError("De eerste maand ligt na de laatste.", field="from")
+    if (last.year - first.year) * 12 + last.month - first.month >= 24:
+        raise DomainError("Een scorekaart beslaat hoogstens 24 maanden.", field="to")
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    end = month_end(last)
+    whole = contract_indicators(contract, first, end, user=user)
+    ids = visible_municipality_ids(user)
+    municipalities = [m for m in contract.municipalities if ids is None or m.id in ids]
+    return {"contract": contract, "first": first, "last": last, "indicators": whole,
+            "monthly": [(m, contract_indicators(contract, m, month_end(m), user=user)) for m in months],
+            "by_municipality": [(m, contract_indicators(contract, first, end, user=user, municipality=m))
+                                for m in municipalities]}

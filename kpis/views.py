@@ -1,132 +1,118 @@
-"""Trajectories, their event timeline, manual entry and the CSV upload with preview."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+"""Dashboards for contract managers: contracts and providers by indicator, trends, drill-downs, alerts, scorecards."""
+from io import BytesIO
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from core.auth import roles_required
-from core.dates import today
+from core.dates import parse_period, today
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import options
 from core.models import Role
+from core.terms import KPI_NAMES
 from core.web import page_of_rows
-from kpis import imports, services
-from kpis.csvfile import template_csv
-from kpis.events import TYPE_LABELS
-from kpis.forms import EventForm, TrajectoryForm, UploadForm
-from kpis.models import ImportStatus, ProgressImport, Trajectory
+from kpis import services
+from kpis.forms import HandleAlertForm, ScorecardForm, WindowForm
+from kpis.models import KpiAlert
+from kpis.pdf import render_scorecard_pdf
+from kpis.xlsx import render_scorecard_xlsx
 
-bp = Blueprint("kpis", __name__)
-SENDERS = (Role.PROVIDER, Role.CONTRACTMANAGER)
-
-
-def _trajectory_or_404(trajectory_id: int) -> Trajectory:
-    return db.first_or_404(services.visible_trajectories(current_user).where(Trajectory.id == trajectory_id))
+bp = Blueprint("indicators", __name__, url_prefix="/indicatoren")
+STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _import_or_404(import_id: int) -> ProgressImport:
-    return db.first_or_404(imports.visible_imports(current_user).where(ProgressImport.id == import_id))
-
-
-def _show_errors(form, exc: DomainError) -> None:
-    """Put each error on its field, or above the form when no field matches."""
-    db.session.rollback()
-    for error in exc.errors or [{"field": exc.field, "message": exc.message}]:
-        name = (error.get("field") or "").removeprefix("participant.")
-        target = form[name].errors if name in form and name != "trajectory" else form.form_errors
-        target.append(error["message"])
-
-
-def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
-    return render_template("kpis/detail.html", trajectory=trajectory, events=services.events_of(trajectory),
-                           form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS)
-
-
-@bp.get("/trajectories")
-@roles_required(*Role)
+@bp.get("/")
+@roles_required(*STAFF)
 def index():
-    stmt = services.visible_trajectories(current_user).order_by(Trajectory.referral_date.desc(), Trajectory.id.desc())
-    if query := request.args.get("q", "").strip():
-        stmt = stmt.where(Trajectory.reference.contains(query, autoescape=True))
-    return render_template("kpis/index.html", page=page_of_rows(stmt), query=query)
+    return render_template("indicators/index.html", computed=services.values_computed,
+                           **services.dashboard(current_user, today()))
 
 
-@bp.route("/trajectories/new", methods=["GET", "POST"])
+@bp.get("/contracten/<int:contract_id>")
+@roles_required(*STAFF)
+def contract(contract_id: int):
+    found = services.get_contract(current_user, contract_id)
+    return render_template("indicators/contract.html", contract=found, form=ScorecardForm(request.args),
+                           computed=services.values_computed,
+                           **services.contract_overview(found, current_user, today()))
+
+
+@bp.get("/contracten/<int:contract_id>/<kpi>")
+@roles_required(*STAFF)
+def drill_down(contract_id: int, kpi: str):
+    found = services.get_contract(current_user, contract_id)
+    form = _window_form(found)
+    start, end = services.month_window(services.last_complete_month(today()))
+    start, end = form.from_.data or start, form.to.data or end
+    municipality = services.contract_municipality_for(current_user, found, form.municipality.data)
+    indicator, numerator, denominator = services.drill_down(found, kpi, start, end, user=current_user,
+                                                            municipality=municipality)
+    return render_template("indicators/drill_down.html", contract=found, form=form, indicator=indicator, start=start,
+                           end=end, numerator=numerator, denominator=denominator, municipality=municipality)
+
+
+def _window_form(contract) -> WindowForm:
+    form = WindowForm(request.args)
+    form.municipality.choices = options([("", "Alle gemeenten"), *((m.code, m.name) for m in contract.municipalities)])
+    if not form.validate():
+        raise DomainError("Kies geldige datums.", field="from")
+    return form
+
+
+@bp.get("/contracten/<int:contract_id>/scorekaart")
+@roles_required(*STAFF)
+def scorecard(contract_id: int):
+    found = services.get_contract(current_user, contract_id)
+    form = ScorecardForm(request.args)
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("indicators.contract", contract_id=found.id))
+    data = services.scorecard(found, parse_period(form.first.data), parse_period(form.last.data), user=current_user)
+    name = f"scorekaart-{found.id}-{form.first.data}-{form.last.data}.{form.format.data}"
+    if form.format.data == "xlsx":
+        return send_file(BytesIO(render_scorecard_xlsx(data)), mimetype=XLSX, as_attachment=True, download_name=name)
+    return send_file(BytesIO(render_scorecard_pdf(data)), mimetype="application/pdf", as_attachment=True,
+                     download_name=name)
+
+
+@bp.get("/aanbieders/<int:provider_id>")
+@roles_required(*STAFF)
+def provider(provider_id: int):
+    found = services.get_provider(current_user, provider_id)
+    return render_template("indicators/provider.html", provider=found, computed=services.values_computed,
+                           **services.provider_overview(found, current_user, today()))
+
+
+@bp.get("/gemeenten/<code>")
+@roles_required(*STAFF)
+def municipality(code: str):
+    found = services.get_municipality(current_user, code)
+    return render_template("indicators/municipality.html", municipality=found, computed=services.values_computed,
+                           **services.municipality_overview(found, today()))
+
+
+@bp.get("/signalen")
+@roles_required(*STAFF)
+def alerts():
+    stmt = services.visible_alerts(current_user, only_open=request.args.get("alle") != "1")
+    return render_template("indicators/alerts.html", page=page_of_rows(stmt), form=HandleAlertForm())
+
+
+@bp.post("/signalen/<int:alert_id>/afhandelen")
 @roles_required(Role.CONTRACTMANAGER)
-def create():
-    form = services.fill_trajectory_choices(TrajectoryForm(), current_user)
-    if form.validate_on_submit():
-        try:
-            trajectory = services.create_trajectory(services.trajectory_data(form.data), by=current_user,
-                                                    today=today())
-        except DomainError as exc:
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Traject {trajectory.reference} is aangemeld.", "success")
-            return redirect(url_for("kpis.detail", trajectory_id=trajectory.id))
-    return render_template("kpis/create.html", form=form), 422 if form.errors or form.form_errors else 200
-
-
-@bp.get("/trajectories/<int:trajectory_id>")
-@roles_required(*Role)
-def detail(trajectory_id: int):
-    return _render_detail(_trajectory_or_404(trajectory_id), EventForm())
-
-
-@bp.post("/trajectories/<int:trajectory_id>/events")
-@roles_required(Role.CONTRACTMANAGER)
-def add_event(trajectory_id: int):
-    trajectory, form = _trajectory_or_404(trajectory_id), EventForm()
-    if form.validate_on_submit():
-        try:
-            services.record_manual_event(trajectory, form.as_item(), by=current_user, today=today())
-        except DomainError as exc:
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash("De gebeurtenis is vastgelegd.", "success")
-            return redirect(url_for("kpis.detail", trajectory_id=trajectory.id))
-    return _render_detail(trajectory, form), 422
-
-
-@bp.route("/progress/imports/new", methods=["GET", "POST"])
-@roles_required(*SENDERS)
-def upload():
-    form = UploadForm()
-    if form.validate_on_submit():
-        item = imports.save_upload(form.file.data, by=current_user)
-        db.session.commit()
-        imports.start(item.id, confirm=False)
-        return redirect(url_for("kpis.import_detail", import_id=item.id))
-    return render_template("kpis/upload.html", form=form)
-
-
-@bp.get("/progress/imports/<int:import_id>")
-@roles_required(*SENDERS)
-def import_detail(import_id: int):
-    item = _import_or_404(import_id)
-    return render_template("kpis/import.html", item=item, processed=imports.processed(item), Status=ImportStatus)
-
-
-@bp.get("/progress/imports/<int:import_id>/status")
-@roles_required(*SENDERS)
-def import_status(import_id: int):
-    item = _import_or_404(import_id)
-    return {"status": item.status.value, "busy": item.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING),
-            "rows": item.rows, "total": item.rows, "processed": imports.processed(item)}
-
-
-@bp.post("/progress/imports/<int:import_id>/confirm")
-@roles_required(*SENDERS)
-def import_confirm(import_id: int):
-    item = _import_or_404(import_id)
-    imports.confirm(item)
+def handle_alert(alert_id: int):
+    alert = db.first_or_404(services.visible_alerts(current_user, only_open=False).where(KpiAlert.id == alert_id))
+    form = HandleAlertForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.note.errors) or "Het formulier is verlopen; probeer het opnieuw.", "error")
+        return redirect(url_for("indicators.alerts"))
+    try:
+        services.handle_alert(alert, form.note.data, by=current_user)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("indicators.alerts"))
     db.session.commit()
-    imports.start(item.id, confirm=True)
-    return redirect(url_for("kpis.import_detail", import_id=item.id))
-
-
-@bp.get("/progress/template.csv")
-@roles_required(*Role)
-def template():
-    return Response(template_csv(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=voortgang-sjabloon.csv"})
+    flash(f"Signaal over {KPI_NAMES[alert.kpi].lower()} is afgehandeld.", "success")
+    return redirect(url_for("indicators.alerts"))

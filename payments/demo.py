@@ -12,7 +12,7 @@ from contracts.models import Contract, Milestone
 from core.dates import today
 from core.extensions import db
 from core.models import Service
-from kpis.models import ProgressEvent, Trajectory
+from trajectories.models import ProgressEvent, Trajectory
 from payments.services import approve_run, create_run, set_ledger_account, set_paying_organisation
 from procurement.models import ProcurementRoute
 from providers.models import Provider

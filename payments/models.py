@@ -13,7 +13,7 @@ from core.extensions import db, enum_type
 from core.models import Municipality, Region, Service, User
 from core.money import Money
 from core.references import Reference, check_per_statement
-from kpis.models import Trajectory
+from trajectories.models import Trajectory
 from providers.models import Provider
 
 

@@ -20,7 +20,7 @@ from core.dates import month_end, now_utc, parse_period
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
-from kpis.models import ProgressEvent, Trajectory
+from trajectories.models import ProgressEvent, Trajectory
 from payments.models import (HELD_AT_CEILING, RUN_TRANSITIONS, Calculation, ContractLedger, LedgerAccount,
                              LineStatus, PaidInstance, PayingOrganisation, PaymentLine, PaymentRun, RunStatus,
                              payment_run_municipality)

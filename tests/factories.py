@@ -117,7 +117,7 @@ def make_contract(ctx, make_provider, make_municipality):
 
 @pytest.fixture
 def make_trajectory(ctx, make_contract):
-    from kpis.models import Trajectory
+    from trajectories.models import Trajectory
 
     def make(contract=None, **kw):
         contract = contract or make_contract()
@@ -137,7 +137,7 @@ def make_trajectory(ctx, make_contract):
 @pytest.fixture
 def make_event(ctx):
     """make_event(trajectory, type, date, **fields): inserts a progress event directly (no validation)."""
-    from kpis.models import ProgressEvent
+    from trajectories.models import ProgressEvent
 
     def make(trajectory, type, occurred_on, sender="provider:test", **kw):
         kw.setdefault("event_id", f"E{next(_seq)}")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from benchmarks import dataset, national
 from core.extensions import db
-from kpis.models import ProgressEvent, Trajectory
+from trajectories.models import ProgressEvent, Trajectory
 
 
 def test_generator_loads_the_mix_in_bulk(file_app):

@@ -143,7 +143,7 @@ def upload_csv(page: Page, name: str, text: str) -> None:
 @pytest.mark.today("2026-11-16")  # the dashboard shows October, the month in which the referral's ten weeks end
 def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_in):
     from contracts.models import Contract
-    from kpis.models import ProgressEvent, Trajectory
+    from trajectories.models import ProgressEvent, Trajectory
 
     page = sign_in("contractmanager")
     follow(page, page.get_by_role("link", name="Aanbieders"))

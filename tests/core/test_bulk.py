@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from core.bulk import plain_rows
 from core.extensions import db
-from kpis.models import ProgressEvent, Trajectory
+from trajectories.models import ProgressEvent, Trajectory
 
 
 @pytest.fixture

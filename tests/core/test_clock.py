@@ -9,7 +9,7 @@ from core import dates
 from core.models import Role
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "procurement", "providers", "contracts", "kpis", "payments", "benchmarks", "tests")
+PACKAGES = ("core", "procurement", "providers", "contracts", "trajectories", "kpis", "payments", "benchmarks", "tests")
 #: Calls that read the system's clock for a date or a moment; durations (time.perf_counter) are not dates.
 CLOCK_CALLS = {("date", "today"), ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"),
                ("time", "time")}

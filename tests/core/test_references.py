@@ -10,7 +10,7 @@ from contracts.models import Contract
 from core.bulk import copy_rows
 from core.extensions import db
 from core.models import Role, User
-from kpis.models import ProgressEvent, Trajectory
+from trajectories.models import ProgressEvent, Trajectory
 from payments.models import PaymentLine, PaymentRun
 from payments.services import create_run
 

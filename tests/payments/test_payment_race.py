@@ -14,7 +14,7 @@ from core.errors import Conflict
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
 from contracts.models import Contract, Milestone
-from kpis.models import ProgressEvent, Trajectory
+from trajectories.models import ProgressEvent, Trajectory
 from payments.models import ContractLedger, PaidInstance, PaymentRun, RunStatus
 from payments.services import approve_run, create_run
 from procurement.models import ProcurementRoute

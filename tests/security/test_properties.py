@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
-from kpis import services
-from kpis.events import ALL_FIELDS, TYPE_LABELS
-from kpis.models import ProgressEvent, Trajectory
+from trajectories import services
+from trajectories.events import ALL_FIELDS, TYPE_LABELS
+from trajectories.models import ProgressEvent, Trajectory
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -24,8 +24,8 @@ from core.dates import today
 from core.demo import load_all
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
-from kpis.imports import save_upload
-from kpis.models import Trajectory
+from trajectories.imports import save_upload
+from trajectories.models import Trajectory
 from payments.models import PaymentLine, PaymentRun
 from procurement.models import PlanningMilestone, ProcurementCase
 from procurement.pve import services as pve_services

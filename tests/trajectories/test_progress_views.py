@@ -1,0 +1,111 @@
+"""The HTML pages: trajectory list and timeline, referral form, manual entry and the CSV upload flow."""
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from core.extensions import db
+from core.models import Role
+from trajectories.models import ImportStatus, ProgressEvent, ProgressImport, Trajectory
+
+
+@pytest.fixture
+def world(make_provider, make_contract, make_trajectory, make_municipality, make_user, make_event):
+    provider = make_provider()
+    town = make_municipality()
+    contract = make_contract(provider=provider, municipalities=[town])
+    trajectory = make_trajectory(contract=contract, reference="TRJ-VIEW", referral_date=date(2026, 1, 10))
+    started = make_event(trajectory, "start", date(2026, 2, 1), event_id="S1")
+    make_event(trajectory, "retraction", date(2026, 2, 2), event_id="R1", retracts_id=started.id)
+    db.session.commit()
+    return {"contract": contract, "town": town, "trajectory": trajectory,
+            "provider": make_user(Role.PROVIDER, provider=provider),
+            "stranger": make_user(Role.PROVIDER, provider=make_provider()),
+            "manager": make_user(Role.CONTRACTMANAGER, municipalities=[town])}
+
+
+def test_timeline_strikes_through_voided_events_and_names_the_sender(world, login):
+    page = login(world["manager"]).get(f"/trajectories/{world['trajectory'].id}").get_data(as_text=True)
+    assert "<del><strong>" in page and "afzender provider:test" in page and "ingetrokken" in page
+
+
+def test_other_provider_gets_404(world, login):
+    client = login(world["stranger"])
+    assert client.get(f"/trajectories/{world['trajectory'].id}").status_code == 404
+    assert "TRJ-VIEW" not in client.get("/trajectories").get_data(as_text=True)
+
+
+def test_referral_form_stores_the_bsn_encrypted_and_shows_it_masked(world, login):
+    client = login(world["manager"])
+    response = client.post("/trajectories/new", data={
+        "reference": "TRJ-FORM", "contract_id": world["contract"].id, "municipality": world["town"].code,
+        "referral_date": "2026-03-01", "name": "Amina", "bsn": "111222333"})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "*****2333" in page and "111222333" not in page
+    assert db.session.scalar(sa.select(Trajectory.bsn_encrypted).where(Trajectory.reference == "TRJ-FORM"))
+
+
+def test_referral_form_shows_the_elfproef_error_on_the_field(world, login):
+    response = login(world["manager"]).post("/trajectories/new", data={
+        "reference": "TRJ-FORM", "contract_id": world["contract"].id, "municipality": world["town"].code,
+        "referral_date": "2026-03-01", "bsn": "123456789"})
+    assert response.status_code == 422 and "elfproef" in response.get_data(as_text=True)
+
+
+def test_staff_enter_one_event_by_hand(world, login):
+    client = login(world["manager"])
+    url = f"/trajectories/{world['trajectory'].id}/events"
+    bad = client.post(url, data={"type": "attendance", "date": "2026-03-31", "month": "2026-03",
+                                 "hours_offered": "10", "hours_attended": "12"})
+    assert bad.status_code == 422 and "aangeboden uren" in bad.get_data(as_text=True)
+    good = client.post(url, data={"type": "start", "date": "2026-02-03"})
+    assert good.status_code == 302
+    event = db.session.scalar(sa.select(ProgressEvent).where(ProgressEvent.source == "manual"))
+    assert event.sender == f"user:{world['manager'].id}" and event.event_id.startswith("M-")
+    hours = client.post(url, data={"type": "attendance", "date": "2026-03-31", "month": "2026-03",
+                                   "hours_offered": "12,5", "hours_attended": "10,25"})
+    assert hours.status_code == 302
+    attendance = db.session.scalar(sa.select(ProgressEvent).where(ProgressEvent.type == "attendance"))
+    assert (attendance.hours_offered, attendance.hours_attended) == (Decimal("12.50"), Decimal("10.25"))
+
+
+def test_providers_cannot_use_the_manual_form(world, login):
+    assert login(world["provider"]).post(f"/trajectories/{world['trajectory'].id}/events",
+                                         data={"type": "start", "date": "2026-02-03"}).status_code == 403
+
+
+def post_file(client, content: bytes):
+    return client.post("/progress/imports/new", data={"file": (io.BytesIO(content), "v.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_upload_previews_then_imports_on_confirmation(world, login):
+    client = login(world["provider"])
+    response = post_file(client, b"event_id,trajectory,type,date\nP1,TRJ-VIEW,start,03-02-2026\n")
+    assert response.status_code == 302
+    item = db.session.scalar(sa.select(ProgressImport))
+    assert item.status == ImportStatus.READY and item.preview == [
+        {"event_id": "P1", "trajectory": "TRJ-VIEW", "type": "start", "date": "03-02-2026"}]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent)) == 2
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Importeren" in page and "03-02-2026" in page
+    assert client.post(f"/progress/imports/{item.id}/confirm").status_code == 302
+    db.session.expire_all()
+    assert (item.status, item.accepted) == (ImportStatus.DONE, 1)
+    assert client.get(f"/progress/imports/{item.id}/status").json["status"] == "done"
+
+
+def test_upload_lists_every_error_per_line_in_dutch(world, login):
+    client = login(world["provider"])
+    response = post_file(client, b"event_id,trajectory,type,date\nP1,TRJ-VIEW,start,2099-01-01\nP2,TRJ-X,start,2026-02-01\n")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "2 fouten" in page and "toekomst" in page and "Onbekend traject" in page and "Importeren" not in page
+    assert login(world["stranger"]).get(response.location).status_code == 404
+
+
+def test_template_download_has_every_column(world, login):
+    response = login(world["provider"]).get("/progress/template.csv")
+    assert response.status_code == 200 and response.get_data(as_text=True).startswith("event_id;trajectory;type;date;")

@@ -1,0 +1,16 @@
+from flask import Flask
+
+from core.models import Role
+from core.registry import DemoStep, NavItem, register_demo, register_nav
+
+
+def init_app(app: Flask) -> None:
+    """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
+    from trajectories import api, demo, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    register_nav(app, NavItem("Trajecten", "trajectories.index", order=40))
+    register_nav(app, NavItem("Voortgang uploaden", "trajectories.upload", frozenset({Role.PROVIDER, Role.CONTRACTMANAGER,
+                                                                              Role.ADMIN}), order=41))
+    register_demo(app, DemoStep("trajecten en voortgang", demo.load, order=70))

@@ -1,0 +1,55 @@
+"""HTML forms: shape only; the rules live in trajectories.services and trajectories.events."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from core.forms import AmountField, options
+from trajectories import events
+
+REQUIRED = DataRequired("Dit veld is verplicht.")
+
+
+def _code_field(label: str, codes) -> SelectField:
+    """An optional code; the service checks it against the type, so that the API and the form say the same."""
+    return SelectField(label, choices=options([("", "-")] + [(c, c) for c in codes]), validate_choice=False)
+
+
+class TrajectoryForm(FlaskForm):
+    reference = StringField("Trajectreferentie", validators=[REQUIRED, Regexp(r"^[A-Za-z0-9._:/-]{1,40}$", message=(
+        "Een referentie is 1 tot 40 tekens uit A-Z, a-z, 0-9 en . _ : / -."))])
+    contract_id = SelectField("Contract", coerce=int, validators=[REQUIRED])
+    municipality = SelectField("Gemeente", validators=[REQUIRED])
+    referral_date = DateField("Aanmelddatum", validators=[REQUIRED])
+    pip_date = DateField("Datum PIP", validators=[Optional()])
+    name = StringField("Naam deelnemer", validators=[Optional(), Length(max=200)])
+    bsn = StringField("BSN", validators=[Optional(), Length(max=20)])
+
+
+class EventForm(FlaskForm):
+    """One event entered by hand; the fields a type does not use are left empty."""
+
+    type = SelectField("Soort gebeurtenis", choices=options(events.TYPE_LABELS), validators=[REQUIRED])
+    date = DateField("Datum", validators=[REQUIRED])
+    month = StringField("Maand (JJJJ-MM, bij aanwezigheid)", validators=[Optional(), Length(max=7)])
+    hours_offered = AmountField("Aangeboden uren", places=2, validators=[Optional()])
+    hours_attended = AmountField("Aanwezige uren", places=2, validators=[Optional()])
+    hours_excused = AmountField("Geoorloofd afwezige uren", places=2, validators=[Optional()])
+    skill = _code_field("Vaardigheid (voortgangstoets)", events.SKILLS)
+    level = _code_field("Niveau", events.TEST_LEVELS)
+    component = _code_field("Examenonderdeel", events.EXAM_COMPONENTS)
+    result = _code_field("Examenuitslag", events.EXAM_RESULTS)
+    module = _code_field("Module", events.MODULES)
+    reason = StringField("Reden (onderbreking: vrije tekst; uitval: uitval, afschaling, verhuizing, ontheffing, "
+                         "overig)", validators=[Optional(), Length(max=200)])
+    destination = _code_field("Uitstroom naar", events.DESTINATIONS)
+    retracts = StringField("Trekt gebeurtenis in (event_id)", validators=[Optional(), Length(max=64)])
+
+    def as_item(self) -> dict:
+        """The event as the API would send it (the service adds trajectory and event_id)."""
+        return {name: field.data for name, field in self._fields.items()
+                if name != "csrf_token" and field.data not in (None, "")}
+
+
+class UploadForm(FlaskForm):
+    file = FileField("CSV-bestand", validators=[FileRequired("Kies een bestand.")])

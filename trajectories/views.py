@@ -1,0 +1,132 @@
+"""Trajectories, their event timeline, manual entry and the CSV upload with preview."""
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.auth import roles_required
+from core.dates import today
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Role
+from core.web import page_of_rows
+from trajectories import imports, services
+from trajectories.csvfile import template_csv
+from trajectories.events import TYPE_LABELS
+from trajectories.forms import EventForm, TrajectoryForm, UploadForm
+from trajectories.models import ImportStatus, ProgressImport, Trajectory
+
+bp = Blueprint("trajectories", __name__)
+SENDERS = (Role.PROVIDER, Role.CONTRACTMANAGER)
+
+
+def _trajectory_or_404(trajectory_id: int) -> Trajectory:
+    return db.first_or_404(services.visible_trajectories(current_user).where(Trajectory.id == trajectory_id))
+
+
+def _import_or_404(import_id: int) -> ProgressImport:
+    return db.first_or_404(imports.visible_imports(current_user).where(ProgressImport.id == import_id))
+
+
+def _show_errors(form, exc: DomainError) -> None:
+    """Put each error on its field, or above the form when no field matches."""
+    db.session.rollback()
+    for error in exc.errors or [{"field": exc.field, "message": exc.message}]:
+        name = (error.get("field") or "").removeprefix("participant.")
+        target = form[name].errors if name in form and name != "trajectory" else form.form_errors
+        target.append(error["message"])
+
+
+def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
+    return render_template("trajectories/detail.html", trajectory=trajectory, events=services.events_of(trajectory),
+                           form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS)
+
+
+@bp.get("/trajectories")
+@roles_required(*Role)
+def index():
+    stmt = services.visible_trajectories(current_user).order_by(Trajectory.referral_date.desc(), Trajectory.id.desc())
+    if query := request.args.get("q", "").strip():
+        stmt = stmt.where(Trajectory.reference.contains(query, autoescape=True))
+    return render_template("trajectories/index.html", page=page_of_rows(stmt), query=query)
+
+
+@bp.route("/trajectories/new", methods=["GET", "POST"])
+@roles_required(Role.CONTRACTMANAGER)
+def create():
+    form = services.fill_trajectory_choices(TrajectoryForm(), current_user)
+    if form.validate_on_submit():
+        try:
+            trajectory = services.create_trajectory(services.trajectory_data(form.data), by=current_user,
+                                                    today=today())
+        except DomainError as exc:
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Traject {trajectory.reference} is aangemeld.", "success")
+            return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
+    return render_template("trajectories/create.html", form=form), 422 if form.errors or form.form_errors else 200
+
+
+@bp.get("/trajectories/<int:trajectory_id>")
+@roles_required(*Role)
+def detail(trajectory_id: int):
+    return _render_detail(_trajectory_or_404(trajectory_id), EventForm())
+
+
+@bp.post("/trajectories/<int:trajectory_id>/events")
+@roles_required(Role.CONTRACTMANAGER)
+def add_event(trajectory_id: int):
+    trajectory, form = _trajectory_or_404(trajectory_id), EventForm()
+    if form.validate_on_submit():
+        try:
+            services.record_manual_event(trajectory, form.as_item(), by=current_user, today=today())
+        except DomainError as exc:
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("De gebeurtenis is vastgelegd.", "success")
+            return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
+    return _render_detail(trajectory, form), 422
+
+
+@bp.route("/progress/imports/new", methods=["GET", "POST"])
+@roles_required(*SENDERS)
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        item = imports.save_upload(form.file.data, by=current_user)
+        db.session.commit()
+        imports.start(item.id, confirm=False)
+        return redirect(url_for("trajectories.import_detail", import_id=item.id))
+    return render_template("trajectories/upload.html", form=form)
+
+
+@bp.get("/progress/imports/<int:import_id>")
+@roles_required(*SENDERS)
+def import_detail(import_id: int):
+    item = _import_or_404(import_id)
+    return render_template("trajectories/import.html", item=item, processed=imports.processed(item), Status=ImportStatus)
+
+
+@bp.get("/progress/imports/<int:import_id>/status")
+@roles_required(*SENDERS)
+def import_status(import_id: int):
+    item = _import_or_404(import_id)
+    return {"status": item.status.value, "busy": item.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING),
+            "rows": item.rows, "total": item.rows, "processed": imports.processed(item)}
+
+
+@bp.post("/progress/imports/<int:import_id>/confirm")
+@roles_required(*SENDERS)
+def import_confirm(import_id: int):
+    item = _import_or_404(import_id)
+    imports.confirm(item)
+    db.session.commit()
+    imports.start(item.id, confirm=True)
+    return redirect(url_for("trajectories.import_detail", import_id=item.id))
+
+
+@bp.get("/progress/template.csv")
+@roles_required(*Role)
+def template():
+    return Response(template_csv(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=voortgang-sjabloon.csv"})
