@@ -103,7 +103,7 @@ def sql_total() -> Decimal:
 def national_run() -> Decimal:
     """The scheduled job: one draft run per region for the month; their totals added up."""
     from payments.models import PaymentRun
-    from payments.services import make_monthly_runs
+    from payments.runs import make_monthly_runs
 
     make_monthly_runs(dataset.TODAY)
     db.session.flush()

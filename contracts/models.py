@@ -276,3 +276,16 @@ class ContractDocument(DocumentColumns, db.Model):
     contract: Mapped[Contract] = relationship()
     superseded_by: Mapped["ContractDocument | None"] = relationship(remote_side=[id], back_populates="replaces")
     replaces: Mapped[list["ContractDocument"]] = relationship(back_populates="superseded_by")
+
+
+class ContractLedger(db.Model):
+    """What approved payment runs paid per contract (payments books it); the check constraint keeps concurrent
+    approvals under the ceiling."""
+
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), primary_key=True)
+    paid_total: Mapped[Decimal] = mapped_column("paid_total_cents", Money(), default=Decimal("0.00"))
+    #: The ceiling as it was at the last approval that raised the total; empty when none applied.
+    ceiling: Mapped[Decimal | None] = mapped_column("ceiling_cents", Money())
+
+    __table_args__ = (sa.CheckConstraint("ceiling_cents IS NULL OR paid_total_cents <= ceiling_cents",
+                                         name="ceiling"),)

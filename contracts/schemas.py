@@ -94,7 +94,7 @@ class ContractOutSchema(ContractListItemSchema):
     milestones = fields.Method("schedule")
     kpis = fields.Method("agreements")
     tariff_changes = fields.List(fields.Nested(TariffChangeOutSchema))
-    paid_total = fields.Function(lambda c: str(paid_total(c)))
+    paid_total = fields.Function(lambda c: str(paid_total(c.id)))
 
     def schedule(self, contract):
         return [{k: v for k, v in m.items() if v is not None} for m in schedule_of(contract)]

@@ -3,10 +3,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
-
 from contracts.models import (CONTRACT_TRANSITIONS, Alert, AlertKind, Contract, ContractDocument, ContractDocumentKind,
-                              ContractStatus, KpiAgreement, Milestone, TariffChange, contract_municipality)
+                              ContractLedger, ContractStatus, KpiAgreement, Milestone, TariffChange, contract_municipality)
 from core import audit, documents
 from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
@@ -60,10 +58,10 @@ def provider_by_id(provider_id: int) -> Provider:
     return found
 
 
-def paid_total(contract: Contract) -> Decimal:
-    """What approved payment runs paid on this contract; the payments package registers the query (it lies above)."""
-    compute = current_app.extensions.get("contract_paid_total")
-    return compute(contract) if compute else Decimal("0.00")
+def paid_total(contract_id: int) -> Decimal:
+    """What approved payment runs paid on this contract, over all municipalities (its ledger)."""
+    ledger = db.session.get(ContractLedger, contract_id)
+    return ledger.paid_total if ledger is not None else Decimal("0.00")
 
 
 def adopted_pve_version(case: ProcurementCase) -> PveVersion | None:
@@ -232,7 +230,7 @@ def ceiling_share(contract: Contract) -> Decimal | None:
     """The share of the ceiling paid so far, or None without a ceiling."""
     if not contract.ceiling:
         return None
-    return paid_total(contract) / contract.ceiling
+    return paid_total(contract.id) / contract.ceiling
 
 
 def _wanted_alerts(today: date) -> dict[str, dict]:

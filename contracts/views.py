@@ -68,7 +68,7 @@ def index():
 @roles_required(*Role)
 def detail(contract_id: int):
     contract = services.get_visible_contract(current_user, contract_id)
-    return render_template("contracts/detail.html", contract=contract, paid_total=services.paid_total(contract),
+    return render_template("contracts/detail.html", contract=contract, paid_total=services.paid_total(contract.id),
                            history=audit.history(contract), document_form=_document_form(contract),
                            documents=db.session.scalars(services.contract_documents(contract)).all())
 

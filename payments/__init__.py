@@ -7,7 +7,7 @@ from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav,
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
     from payments import api, demo, jobs, views
-    from payments.services import paid_total, start_panel
+    from payments.services import start_panel
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -18,5 +18,3 @@ def init_app(app: Flask) -> None:
     register_panel(app, Panel("payments/_panel.html", start_panel, frozenset({Role.FINANCE}), order=60))
     register_demo(app, DemoStep("betaalruns", demo.load, order=90))
     jobs.register_jobs(app)
-    # contracts shows what was paid and warns near the ceiling, but may not import payments: hand it the reader.
-    app.extensions["contract_paid_total"] = paid_total

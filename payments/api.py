@@ -10,7 +10,7 @@ from core.models import Role
 from core.rest import doc, load_json, load_query, make_api_blueprint, paginate
 from core.auth import roles_required
 from core.schemas import page_of
-from payments import exports, services
+from payments import exports, runs, services
 from payments.pdf import render_specification_pdf
 from payments.schemas import RunInSchema, RunOutSchema, RunSummarySchema, SpecificationQuery
 
@@ -26,7 +26,7 @@ def _answer(run, status=200):
 @bp.get("/payment-runs")
 @roles_required(Role.FINANCE)
 @doc("Betaalruns binnen uw bereik, nieuwste eerst", response=page_of(RunSummarySchema), roles=FINANCE)
-def runs():
+def index():
     return paginate(services.visible_runs(current_user).order_by(services.PaymentRun.id.desc()), run_summary)
 
 
@@ -34,7 +34,7 @@ def runs():
 @roles_required(Role.FINANCE)
 @doc("Betaalrun maken (concept)", body=RunInSchema, response=RunOutSchema, status=201, also=(409,), roles=FINANCE)
 def create():
-    run = services.create_run_from(load_json(run_in), by=current_user, today=today())
+    run = runs.create_run_from(load_json(run_in), by=current_user, today=today())
     db.session.commit()
     return _answer(run, 201)
 
@@ -46,13 +46,29 @@ def detail(run_id: int):
     return _answer(services.get_run(run_id, current_user))
 
 
-@bp.post("/payment-runs/<int:run_id>/recalculate", defaults={"action": "recalculate"})
-@bp.post("/payment-runs/<int:run_id>/approve", defaults={"action": "approve"})
-@bp.post("/payment-runs/<int:run_id>/cancel", defaults={"action": "cancel"})
+@bp.post("/payment-runs/<int:run_id>/recalculate")
 @roles_required(Role.FINANCE)
-@doc("Concept herberekenen, goedkeuren (niet door de maker) of annuleren", response=RunOutSchema, roles=FINANCE)
-def act(run_id: int, action: str):
-    run = services.ACTIONS[action](services.get_run(run_id, current_user), by=current_user)
+@doc("Concept herberekenen tegen wat nu betaald is", response=RunOutSchema, roles=FINANCE)
+def recalculate(run_id: int):
+    run = runs.recalculate_run(services.get_run(run_id, current_user), by=current_user)
+    db.session.commit()
+    return _answer(run)
+
+
+@bp.post("/payment-runs/<int:run_id>/approve")
+@roles_required(Role.FINANCE)
+@doc("Concept goedkeuren (niet door de maker)", response=RunOutSchema, roles=FINANCE)
+def approve(run_id: int):
+    run = runs.approve_run(services.get_run(run_id, current_user), by=current_user)
+    db.session.commit()
+    return _answer(run)
+
+
+@bp.post("/payment-runs/<int:run_id>/cancel")
+@roles_required(Role.FINANCE)
+@doc("Concept annuleren", response=RunOutSchema, roles=FINANCE)
+def cancel(run_id: int):
+    run = runs.cancel_run(services.get_run(run_id, current_user), by=current_user)
     db.session.commit()
     return _answer(run)
 

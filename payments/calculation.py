@@ -1,40 +1,155 @@
-"""Runs made or recalculated in the UI are calculated in the background (core.background): the request commits
-the run as CALCULATING, then calculate() fills in its lines and commits, or rolls every line back and records
-why, leaving a draft without lines that a recalculation retries."""
-import logging
+"""The calculation of a run's lines (payments.md, "A run", steps 1-5): one streaming pass over the scope's events,
+the rules of payments/rules.py on each trajectory's facts, the ceiling, and the lines copied in blocks."""
+from collections import defaultdict
+from collections.abc import Callable
+from contextlib import closing
+from datetime import date
+from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
-from core import background
-from core.errors import DomainError
+import sqlalchemy as sa
+
+from contracts.models import Contract, Milestone
+from contracts.services import paid_total
+from core.bulk import copy_rows, plain_rows, stored
+from core.dates import month_end, now_utc, parse_period
 from core.extensions import db
-from core.models import User
-from payments import services
-from payments.models import Calculation, PaymentRun
+from payments.models import HELD_AT_CEILING, LineStatus, PaidInstance, PaymentLine, PaymentRun
+from payments.rules import EVENT_FIELDS, earned_instances, facts_of, term_of
+from trajectories.models import ProgressEvent, Trajectory
 
-log = logging.getLogger(__name__)
+ZERO = Decimal("0.00")
+EVENT_COLUMNS = tuple(sa.type_coerce(column, sa.BigInteger) if name.startswith("hours_") else column
+                      for name in EVENT_FIELDS for column in getattr(ProgressEvent, name).property.columns)
+LINE_COLUMNS = ["run_id", "trajectory_id", "contract_id", "provider_id", "municipality_id", "milestone_code",
+                "milestone_label", "milestone_kind", "milestone_position", "month", "trigger_date", "amount_cents",
+                "status", "reason"]
+#: Lines go to the database in blocks of this many, so that memory does not grow with the scope.
+LINE_BLOCK = 20_000
+STREAM_CHUNK = 5000
+#: Report the calculation's progress after this many trajectories.
+PROGRESS_EVERY = 1000
 
 
-def start(run: PaymentRun, by: User) -> None:
-    background.start(calculate, run.id, by.id)
+def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None = None) -> None:
+    """Steps 1-5 of payments.md for runs of one period and disjoint scopes, in one streaming pass over their
+    events (one pass for the whole country, not one per region); lines are copied in blocks."""
+    cutoff = month_end(parse_period(runs[0].period))
+    run_of = {m.id: run.id for run in runs for m in run.municipalities}
+    terms, cents = _terms(list(run_of))
+    ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(
+        Contract.id.in_(terms), Contract.ceiling.is_not(None))).all())
+    new, correction = LineStatus.NEW.value, LineStatus.CORRECTION.value
+    block, totals = [], defaultdict(lambda: ZERO)
+    waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
+    with closing(_stream(list(run_of))) as stream:  # its server-side cursors closed now, also on an error
+        for done, (trajectory, events, paid) in enumerate(stream, start=1):
+            if on_progress and done % PROGRESS_EVERY == 0:
+                on_progress(done)
+            trajectory_id, reference, contract_id, municipality_id, provider_id = trajectory
+            run_id = run_of[municipality_id]
+            earned = {e.key: e for e in earned_instances(terms.get(contract_id, []), facts_of(events), cutoff)}
+            owed = set()
+            for _, code, key, amount, *paid_line in paid:
+                owed.add((code, key))
+                if (code, key) not in earned:  # paid and no longer earned: claw back
+                    block.append((run_id, *paid_line, correction, "ingetrokken"))
+                    totals[run_id] -= amount
+                    corrected[run_id][paid_line[1]] -= amount
+            for key, e in earned.items():
+                if key in owed:
+                    continue
+                line = (run_id, trajectory_id, contract_id, provider_id, municipality_id, e.term.code, e.term.label,
+                        e.term.kind, e.term.position, e.month, e.trigger_date, cents[contract_id, e.term.code], new,
+                        None)
+                if contract_id in ceilings:  # held or not is known once every line of the contract is in
+                    waiting[run_id].append(((e.trigger_date, reference, e.term.position, e.month or date.min),
+                                            e.term.amount, line))
+                else:
+                    block.append(line)
+                    totals[run_id] += e.term.amount
+            if len(block) >= LINE_BLOCK:
+                copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
+                block.clear()
+    for run in runs:
+        if on_progress:
+            on_progress(run.to_process)
+        lines, accepted, held = _hold_at_ceiling(waiting[run.id], ceilings, corrected[run.id])
+        block += lines
+        run.total, run.held_total = totals[run.id] + accepted, held
+    copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
+    calculated_at = now_utc()
+    for run in runs:
+        run.calculated_at = calculated_at
 
 
-def status(run: PaymentRun) -> dict:
-    return services.calculation_status(run, background.processed(run))
+def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str], int]]:
+    """The schedule per contract of the scope, and each milestone's amount as a line stores it."""
+    rows = db.session.execute(
+        sa.select(Milestone, Contract.price_per_trajectory).join(Contract, Milestone.contract_id == Contract.id)
+        .where(Contract.id.in_(sa.select(Trajectory.contract_id).where(Trajectory.municipality_id.in_(member_ids))))
+        .order_by(Milestone.contract_id, Milestone.position)).all()
+    terms: dict[int, list] = defaultdict(list)
+    for milestone, price in rows:
+        terms[milestone.contract_id].append(term_of(milestone, price))
+    cents = {(cid, term.code): stored(PaymentLine, "amount", term.amount)
+             for cid, schedule in terms.items() for term in schedule}
+    return terms, cents
 
 
-def calculate(run_id: int, by_id: int | None) -> None:
-    run = db.session.get(PaymentRun, run_id)
-    if run is None or run.calculation != Calculation.CALCULATING:
-        return
-    progress = background.Progress(run)
-    try:
-        services.calculate_run(run, by=db.session.get(User, by_id) if by_id else None, on_progress=progress)
-        db.session.commit()
-    except Exception as exc:
-        db.session.rollback()
-        if not isinstance(exc, DomainError):
-            log.exception("payment run %s: calculation failed", run_id)
-        services.calculation_failed(db.session.get(PaymentRun, run_id),
-                                    *([exc.message] if isinstance(exc, DomainError) else []))
-        db.session.commit()
-    finally:
-        progress.done()
+def _stream(member_ids: list[int]):
+    """(trajectory row, its counting events, its paid instances) per trajectory of the scope, ordered by id:
+    three queries ordered by trajectory, read side by side through server-side cursors."""
+    in_scope = Trajectory.municipality_id.in_(member_ids)
+    trajectories = (sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id, Trajectory.municipality_id,
+                              Contract.provider_id).join(Contract).where(in_scope).order_by(Trajectory.id))
+    retracted = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
+    events = (sa.select(*EVENT_COLUMNS).join(Trajectory, ProgressEvent.trajectory_id == Trajectory.id)
+              .where(in_scope, ProgressEvent.type != "retraction", ProgressEvent.id.not_in(retracted))
+              .order_by(ProgressEvent.trajectory_id, ProgressEvent.occurred_on, ProgressEvent.id))
+    line, paid_cents = PaymentLine.__table__.c, sa.type_coerce(PaidInstance.__table__.c.amount_cents, sa.BigInteger)
+    paid = (sa.select(PaidInstance.trajectory_id, PaidInstance.milestone_code, PaidInstance.month_key,
+                      PaidInstance.amount, line.trajectory_id, line.contract_id, line.provider_id, line.municipality_id,
+                      line.milestone_code, line.milestone_label, line.milestone_kind, line.milestone_position,
+                      line.month, line.trigger_date, -paid_cents)
+            .join(PaymentLine, PaidInstance.line_id == PaymentLine.id)
+            .join(Trajectory, PaidInstance.trajectory_id == Trajectory.id).where(in_scope)
+            .order_by(PaidInstance.trajectory_id))
+    yield from _side_by_side(*(plain_rows(query, STREAM_CHUNK) for query in (trajectories, events, paid)))
+
+
+def _side_by_side(trajectories, *streams):
+    """Per trajectory, the rows of each stream for it; every stream (and `trajectories`) is ordered by trajectory id,
+    its first column."""
+    groups = [groupby(stream, itemgetter(0)) for stream in streams]
+    pending = [next(group, None) for group in groups]
+    for trajectory in trajectories:
+        found = []
+        for n, group in enumerate(groups):
+            while pending[n] is not None and pending[n][0] < trajectory[0]:
+                pending[n] = next(group, None)
+            own = pending[n] is not None and pending[n][0] == trajectory[0]
+            found.append(list(pending[n][1]) if own else [])
+            if own:
+                pending[n] = next(group, None)
+        yield trajectory, *found
+
+
+def _hold_at_ceiling(waiting: list, ceilings: dict, corrected: dict) -> tuple[list[tuple], Decimal, Decimal]:
+    """Step 4: per contract, accept new lines in order while paid + corrections + accepted stays <= ceiling.
+
+    Returns the lines (held ones marked) with the accepted and the held total."""
+    running = {cid: paid_total(cid) + corrected[cid] for cid in ceilings}
+    full, lines, accepted, held = set(), [], ZERO, ZERO
+    for _, amount, line in sorted(waiting, key=itemgetter(0)):
+        contract_id = line[2]
+        if contract_id not in full and running[contract_id] + amount <= ceilings[contract_id]:
+            running[contract_id] += amount
+            accepted += amount
+            lines.append(line)
+        else:
+            full.add(contract_id)
+            held += amount
+            lines.append((*line[:-2], LineStatus.HELD.value, HELD_AT_CEILING))
+    return lines, accepted, held

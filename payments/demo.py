@@ -13,7 +13,8 @@ from core.dates import today
 from core.extensions import db
 from core.models import Service
 from trajectories.models import ProgressEvent, Trajectory
-from payments.services import approve_run, create_run, set_ledger_account, set_paying_organisation
+from payments.runs import approve_run, create_run
+from payments.services import set_ledger_account, set_paying_organisation
 from procurement.models import ProcurementRoute
 from providers.models import Provider
 

@@ -2,7 +2,7 @@
 from flask import Flask
 
 from core.scheduler import Job, register_job
-from payments.services import make_monthly_runs
+from payments.runs import make_monthly_runs
 
 
 def register_jobs(app: Flask) -> None:

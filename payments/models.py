@@ -182,18 +182,6 @@ class PaidInstance(db.Model):
                                           name="uq_paid_instance_key"),)
 
 
-class ContractLedger(db.Model):
-    """What approved runs paid per contract; the check constraint keeps concurrent approvals under the ceiling."""
-
-    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), primary_key=True)
-    paid_total: Mapped[Decimal] = mapped_column("paid_total_cents", Money(), default=Decimal("0.00"))
-    #: The ceiling as it was at the last approval that raised the total; empty when none applied.
-    ceiling: Mapped[Decimal | None] = mapped_column("ceiling_cents", Money())
-
-    __table_args__ = (sa.CheckConstraint("ceiling_cents IS NULL OR paid_total_cents <= ceiling_cents",
-                                         name="ceiling"),)
-
-
 class PayingOrganisation(db.Model):
     """Who pays (the debtor of the SEPA file): set per region or per municipality."""
 

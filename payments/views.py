@@ -12,14 +12,13 @@ from core.extensions import db
 from core.forms import options
 from core.models import Role, Service
 from core.web import page_of_rows
-from payments import calculation, exports, services
+from payments import exports, runs, services, tasks
 from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm
 from payments.models import LINE_STATUS_LABELS, Calculation, PaymentLine, PaymentRun
 from payments.pdf import render_specification_pdf
 from payments.schemas import LineFilters
 
 bp = Blueprint("payments", __name__, url_prefix="/betalingen")
-DONE = {"approve": "De betaalrun is goedgekeurd.", "cancel": "De betaalrun is geannuleerd."}
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -29,10 +28,10 @@ def index():
     form.scope.choices = options(services.scope_choices(current_user))
     if form.validate_on_submit():
         try:
-            run = services.create_run_from(services.scope_data(form.period.data, form.scope.data),
+            run = runs.create_run_from(services.scope_data(form.period.data, form.scope.data),
                                            by=current_user, today=today(), background=True)
             db.session.commit()
-            calculation.start(run, current_user)
+            tasks.start(run, current_user)
             return redirect(url_for("payments.detail", run_id=run.id))
         except DomainError as exc:
             db.session.rollback()
@@ -46,7 +45,7 @@ def index():
 def detail(run_id: int):
     run = services.get_run(run_id, current_user)
     if run.calculation != Calculation.DONE:
-        return render_template("payments/calculating.html", run=run, progress=calculation.status(run))
+        return render_template("payments/calculating.html", run=run, progress=tasks.status(run))
     filters = LineFilters().load({name: value for name, value in request.args.items() if value})
     page = page_of_rows(services.filter_lines(sa.select(PaymentLine).where(PaymentLine.run_id == run.id)
                                               .order_by(PaymentLine.trigger_date, PaymentLine.id), filters))
@@ -57,25 +56,33 @@ def detail(run_id: int):
 @bp.get("/<int:run_id>/status")
 @roles_required(Role.FINANCE)
 def status(run_id: int):
-    return calculation.status(services.get_run(run_id, current_user))
+    return tasks.status(services.get_run(run_id, current_user))
 
 
 @bp.post("/<int:run_id>/recalculate")
 @roles_required(Role.FINANCE)
 def recalculate(run_id: int):
-    run = services.recalculate_run(services.get_run(run_id, current_user), by=current_user, background=True)
+    run = runs.recalculate_run(services.get_run(run_id, current_user), by=current_user, background=True)
     db.session.commit()
-    calculation.start(run, current_user)
+    tasks.start(run, current_user)
     return redirect(url_for("payments.detail", run_id=run_id))
 
 
-@bp.post("/<int:run_id>/approve", defaults={"action": "approve"})
-@bp.post("/<int:run_id>/cancel", defaults={"action": "cancel"})
+@bp.post("/<int:run_id>/approve")
 @roles_required(Role.FINANCE)
-def act(run_id: int, action: str):
-    services.ACTIONS[action](services.get_run(run_id, current_user), by=current_user)
+def approve(run_id: int):
+    runs.approve_run(services.get_run(run_id, current_user), by=current_user)
     db.session.commit()
-    flash(DONE[action], "success")
+    flash("De betaalrun is goedgekeurd.", "success")
+    return redirect(url_for("payments.detail", run_id=run_id))
+
+
+@bp.post("/<int:run_id>/cancel")
+@roles_required(Role.FINANCE)
+def cancel(run_id: int):
+    runs.cancel_run(services.get_run(run_id, current_user), by=current_user)
+    db.session.commit()
+    flash("De betaalrun is geannuleerd.", "success")
     return redirect(url_for("payments.detail", run_id=run_id))
 
 

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from contracts import open_house, services
-from contracts.models import Alert, AdmissionStatus, ContractStatus
+from contracts.models import Alert, AdmissionStatus, Contract, ContractLedger, ContractStatus
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import AuditEntry, Role
@@ -139,7 +139,8 @@ def test_alerts_end_option_keurmerk_and_ceiling(app, ctx, data, make_provider):
                                   extension_months=12, option_deadline=date(2027, 1, 15)), by=None)
     services.create_contract(data(reference="LATER", ends_on=date(2028, 12, 31)), by=None)
     make_provider(keurmerk_valid_until=date(2027, 1, 1))
-    app.extensions["contract_paid_total"] = lambda c: Decimal("40000.00") if c.reference == "LATER" else Decimal(0)
+    later = db.session.scalar(sa.select(Contract).where(Contract.reference == "LATER"))
+    db.session.add(ContractLedger(contract_id=later.id, paid_total=Decimal("40000.00")))  # 80% of its ceiling
     services.refresh_alerts(day)
     services.refresh_alerts(day)  # idempotent
     kinds = sorted(a.kind.value for a in db.session.scalars(sa.select(Alert)))

@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import Role, User
 from trajectories.models import ProgressEvent, Trajectory
 from payments.models import PaymentLine, PaymentRun
-from payments.services import create_run
+from payments.runs import create_run
 
 MISSING = 999_999
 START = {"code": "S", "label": "Start", "kind": "inspanning", "trigger": "start", "amount": Decimal("100.00")}

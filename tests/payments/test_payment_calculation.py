@@ -11,9 +11,9 @@ from core.dates import today
 from core.errors import Conflict
 from core.extensions import db
 from core.models import AuditEntry, Role
-from payments import calculation, services
+from payments import calculation, runs, tasks
 from payments.models import Calculation, PaymentLine, PaymentRun, RunStatus
-from payments.services import CALCULATION_FAILED, approve_run, cancel_run, create_run, recalculate_run
+from payments.runs import CALCULATION_FAILED, approve_run, cancel_run, create_run, recalculate_run
 
 TODAY = date(2026, 11, 23)
 START = {"code": "S", "label": "Start", "kind": "inspanning", "trigger": "start", "amount": D("100.00")}
@@ -49,9 +49,9 @@ def test_a_background_run_waits_calculating_then_calculates_with_progress(world,
     run = queued(region, maker)
     assert (run.status, run.calculation, run.to_process, run.processed, line_count(run.id)) == (
         RunStatus.DRAFT, Calculation.CALCULATING, 3, 0, 0)
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(calculation, "PROGRESS_EVERY", 2)
     reported = []
-    services.calculate_run(run, by=maker, on_progress=reported.append)
+    runs.calculate_run(run, by=maker, on_progress=reported.append)
     assert reported == [2, 3]
     assert (run.calculation, run.processed, run.total, line_count(run.id)) == (Calculation.DONE, 3, D("300.00"), 3)
     assert approve_run(run, by=checker).status == RunStatus.APPROVED
@@ -73,7 +73,7 @@ def test_what_a_run_allows_before_its_calculation_is_done(world, state, action, 
     region, maker, checker = world
     run = queued(region, maker)
     if state == Calculation.FAILED:
-        services.calculation_failed(run)
+        runs.calculation_failed(run)
     act = {"approve": approve_run, "recalculate": recalculate_run, "cancel": cancel_run}[action]
     if refused:
         with pytest.raises(Conflict):
@@ -88,7 +88,7 @@ def test_progress_is_seen_from_memory_and_from_the_row(world):
     run = queued(region, maker)
     progress = background.Progress(run)
     progress(2)
-    assert calculation.status(run) == {"id": run.id, "status": "draft", "calculation": "calculating", "busy": True,
+    assert tasks.status(run) == {"id": run.id, "status": "draft", "calculation": "calculating", "busy": True,
                                        "processed": 2, "total": 3, "error": None}
     progress.done()
     db.session.refresh(run)
@@ -106,7 +106,7 @@ def test_the_run_page_shows_progress_while_calculating(world, login, client):
     assert '<progress id="background-progress" max="3" value="1">' in page and 'for="background-progress"' in page
     assert f'data-progress-url="/betalingen/{run.id}/status"' in page and "/static/progress.js" in page
     assert "<script>" not in page and "Goedkeuren" not in page
-    assert client.get(f"/betalingen/{run.id}/status").json == calculation.status(run)
+    assert client.get(f"/betalingen/{run.id}/status").json == tasks.status(run)
     assert client.post(f"/betalingen/{run.id}/recalculate").status_code == 409
     background.Progress(run).done()
 
@@ -132,7 +132,7 @@ def test_a_failed_calculation_stores_no_line_and_is_retried(world, login, client
         written.append(db.session.scalar(sa.select(sa.func.count(PaymentLine.id))))
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "now_utc", fail_after_the_lines_are_written)
+    monkeypatch.setattr(calculation, "now_utc", fail_after_the_lines_are_written)
     login(maker)
     made = client.post("/betalingen/", data={"period": last_month(), "scope": f"r:{region.id}"})
     run_id = int(made.headers["Location"].rsplit("/", 1)[1])

@@ -16,7 +16,8 @@ from core.models import Role
 from core.personal_data import encrypt_bsn
 from payments.exports import epc_text, journal_csv, journal_xlsx, sepa_xml, specification
 from payments.pdf import render_specification_pdf
-from payments.services import approve_run, create_run, set_ledger_account, set_paying_organisation
+from payments.runs import approve_run, create_run
+from payments.services import set_ledger_account, set_paying_organisation
 
 TODAY = date(2026, 11, 23)
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"

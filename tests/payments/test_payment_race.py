@@ -15,8 +15,9 @@ from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
 from contracts.models import Contract, Milestone
 from trajectories.models import ProgressEvent, Trajectory
-from payments.models import ContractLedger, PaidInstance, PaymentRun, RunStatus
-from payments.services import approve_run, create_run
+from contracts.models import ContractLedger
+from payments.models import PaidInstance, PaymentRun, RunStatus
+from payments.runs import approve_run, create_run
 from procurement.models import ProcurementRoute
 from providers.models import Provider
 

@@ -6,7 +6,7 @@ import pytest
 
 from core.models import Role
 from payments.models import LineStatus
-from payments.services import create_run
+from payments.runs import create_run
 
 TODAY = date(2026, 11, 23)
 

@@ -9,7 +9,8 @@ from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.models import AuditEntry, Role
 from payments.models import LineStatus, PaymentLine, RunStatus
-from payments.services import approve_run, cancel_run, create_run, paid_total, recalculate_run
+from contracts.services import paid_total
+from payments.runs import approve_run, cancel_run, create_run, recalculate_run
 
 TODAY = date(2026, 11, 23)
 START = {"code": "S", "label": "Start", "kind": "inspanning", "trigger": "start", "amount": D("100.00")}
@@ -44,11 +45,11 @@ def test_retraction_claws_back_and_a_later_event_earns_again(world, make_event):
     make_event(trajectory, "retraction", date(2026, 9, 1), retracts_id=start.id)
     second = paid_run("2026-09", region, maker, checker)
     assert lines_of(second) == [("S", D("-100.00"), LineStatus.CORRECTION)]
-    assert paid_total(contract) == D("0.00")
+    assert paid_total(contract.id) == D("0.00")
     make_event(trajectory, "start", date(2026, 2, 3))
     third = paid_run("2026-10", region, maker, checker)
     assert lines_of(third) == [("S", D("100.00"), LineStatus.NEW)]
-    assert paid_total(contract) == D("100.00")
+    assert paid_total(contract.id) == D("100.00")
     assert lines_of(create_run("2026-10", region=region, by=maker, today=TODAY)) == []
 
 
@@ -116,7 +117,7 @@ def test_approval_rechecks_the_ceiling(make_contract, make_trajectory, make_even
     recalculate_run(two, by=maker)
     assert lines_of(two) == [("S", D("100.00"), LineStatus.HELD)] and two.total == D("0.00")
     approve_run(two, by=checker)
-    assert paid_total(contract) == D("100.00")
+    assert paid_total(contract.id) == D("100.00")
 
 
 def test_same_instance_is_never_paid_twice(world, make_event):
@@ -129,7 +130,7 @@ def test_same_instance_is_never_paid_twice(world, make_event):
     approve_run(two, by=checker)
     with pytest.raises(Conflict):
         approve_run(one, by=checker)
-    assert paid_total(contract) == D("100.00")
+    assert paid_total(contract.id) == D("100.00")
 
 
 # The column of a line set to another trajectory's value (of another contract, in another municipality).
