@@ -1,5 +1,4 @@
 """Contracts in the JSON API (api.md): create, read in scope, amend with a reason, change the tariff, documents."""
-from flask import current_app
 from flask_login import current_user
 
 from contracts import services
@@ -89,8 +88,7 @@ def documents(contract_id: int):
      roles="contractmanager, admin")
 def add_document(contract_id: int):
     document = services.add_contract_document(services.get_visible_contract(current_user, contract_id),
-                                              *load_upload(document_in), by=current_user,
-                                              upload_dir=current_app.config["UPLOAD_DIR"])
+                                              *load_upload(document_in), by=current_user)
     db.session.commit()
     return document_out.dump(document), 201
 
@@ -101,7 +99,7 @@ def add_document(contract_id: int):
 def document(contract_id: int, contract_document_id: int):
     found = services.get_contract_document(services.get_visible_contract(current_user, contract_id),
                                            contract_document_id)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+    return files.send(found, services.DOCUMENT_FOLDER)
 
 
 @bp.delete("/contracts/<int:contract_id>/documents/<int:contract_document_id>")
@@ -111,6 +109,6 @@ def document(contract_id: int, contract_document_id: int):
 def delete_document(contract_id: int, contract_document_id: int):
     found = services.get_contract_document(services.get_visible_contract(current_user, contract_id),
                                            contract_document_id)
-    services.delete_contract_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    services.delete_contract_document(found, by=current_user)
     db.session.commit()
     return "", 204

@@ -20,6 +20,30 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 db = SQLAlchemy(model_class=Base)
+_AFTER_COMMIT = "after_commit"
+
+
+def after_commit(callback) -> None:
+    """Call `callback()` once the current transaction has committed (at once if none is open); forget it on a
+    rollback. For effects outside the database: sending a task, removing a file."""
+    session = db.session()
+    if session.in_transaction():
+        session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+    else:
+        callback()
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _after_commit(session) -> None:
+    if session.get_nested_transaction() is None:  # a savepoint's release is no commit
+        for callback in session.info.pop(_AFTER_COMMIT, []):
+            callback()
+
+
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
+def _after_rollback(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

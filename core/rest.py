@@ -62,13 +62,15 @@ def paginate(stmt, schema: Schema) -> dict:
 
 def doc(summary: str, *, body: type[Schema] | None = None, response: type[Schema] | None = None,
         status: int = 200, also: tuple[int, ...] = (), query: type[Schema] | None = None,
-        content_type: str | tuple[str, ...] = "application/json", form: dict | None = None, roles: str = ""):
+        content_type: str | tuple[str, ...] = "application/json", form: dict | None = None, roles: str = "",
+        other: dict[int, type[Schema]] | None = None):
     """Describe an API view for the OpenAPI document; every API view carries one (a file download may name
-    several content types)."""
+    several content types; `other` names a status with a body of its own, such as 202 with a job's)."""
 
     def decorator(view):
         view.openapi = {"summary": summary, "body": body, "response": response, "status": status, "also": also,
-                        "query": query, "content_type": content_type, "form": form, "roles": roles}
+                        "query": query, "content_type": content_type, "form": form, "roles": roles,
+                        "other": other or {}}
         return view
 
     return decorator
@@ -137,6 +139,8 @@ def _operation(view, info: dict, params: list) -> dict:
         success["content"] = {kind: {"schema": {"type": "string", "format": "binary"}} for kind in types}
     for status in (info["status"], *info["also"]):
         operation["responses"][str(status)] = success
+    for status, schema in info["other"].items():
+        operation["responses"][str(status)] = {"description": "OK", "content": {"application/json": {"schema": schema}}}
     for status in ERROR_STATUSES:
         if str(status) not in operation["responses"]:
             operation["responses"][str(status)] = {"description": "Fout", "content": {

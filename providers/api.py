@@ -1,6 +1,5 @@
 """Providers in the JSON API: staff read and register; a provider token sees its own provider only (and its
 documents)."""
-from flask import current_app
 from flask_login import current_user
 
 from core import files
@@ -71,8 +70,7 @@ def documents(provider_id: int):
      response=DocumentOutSchema, status=201, form=document_form_body(ProviderDocumentKind),
      roles="contractmanager, admin, de eigen aanbieder")
 def add_document(provider_id: int):
-    document = services.add_provider_document(_visible(provider_id), *load_upload(document_in), by=current_user,
-                                              upload_dir=current_app.config["UPLOAD_DIR"])
+    document = services.add_provider_document(_visible(provider_id), *load_upload(document_in), by=current_user)
     db.session.commit()
     return document_out.dump(document), 201
 
@@ -82,7 +80,7 @@ def add_document(provider_id: int):
 @roles_required(*Role)
 def document(provider_id: int, provider_document_id: int):
     found = services.get_provider_document(_visible(provider_id), provider_document_id)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+    return files.send(found, services.DOCUMENT_FOLDER)
 
 
 @bp.delete("/providers/<int:provider_id>/documents/<int:provider_document_id>")
@@ -91,6 +89,6 @@ def document(provider_id: int, provider_document_id: int):
      roles="contractmanager, admin")
 def delete_document(provider_id: int, provider_document_id: int):
     found = services.get_provider_document(_visible(provider_id), provider_document_id)
-    services.delete_provider_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    services.delete_provider_document(found, by=current_user)
     db.session.commit()
     return "", 204

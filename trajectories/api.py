@@ -1,5 +1,5 @@
 """The progress API: trajectories, progress events (JSON) and progress imports (CSV)."""
-from flask import abort, request
+from flask import abort, current_app, request, url_for
 from flask_login import current_user
 from marshmallow import fields
 
@@ -9,15 +9,14 @@ from core.extensions import db
 from core.models import Role
 from core.rest import doc, load_json, make_api_blueprint, paginate
 from core.schemas import page_of
-from trajectories import services
-from trajectories.csvfile import MAX_BYTES, FileTooLarge
-from trajectories.models import Trajectory
-from trajectories.schemas import (EventOutSchema, EventsInSchema, EventsResultSchema, ImportResultSchema,
-                          TrajectoryInSchema, TrajectoryOutSchema)
+from trajectories import imports, services
+from trajectories.models import ProgressImport, Trajectory
+from trajectories.schemas import (EventOutSchema, EventsInSchema, EventsResultSchema, ImportJobSchema,
+                                  ImportResultSchema, TrajectoryInSchema, TrajectoryOutSchema)
 
 bp = make_api_blueprint("trajectories_api", __name__)
 trajectory_in, trajectory_out, events_in = TrajectoryInSchema(), TrajectoryOutSchema(), EventsInSchema()
-event_out = EventOutSchema(exclude=("voided",))
+event_out, import_job = EventOutSchema(exclude=("voided",)), ImportJobSchema()
 SENDERS = (Role.PROVIDER, Role.CONTRACTMANAGER)
 IMPORT_FORM = {"type": "object", "required": ["file"], "properties": {
     "file": {"type": "string", "format": "binary"}, "dry_run": {"type": "boolean"}}}
@@ -78,18 +77,31 @@ def progress_events():
 
 @bp.post("/progress-imports")
 @roles_required(*SENDERS)
-@doc("CSV-bestand met voortgangsgebeurtenissen importeren", form=IMPORT_FORM, response=ImportResultSchema,
-     status=201, also=(200,), roles="provider, contractmanager, admin")
+@doc("CSV-bestand met voortgangsgebeurtenissen importeren; een groot bestand wordt een taak (202, Location)",
+     form=IMPORT_FORM, response=ImportResultSchema, status=201, also=(200,), other={202: ImportJobSchema},
+     roles="provider, contractmanager, admin")
 def progress_import():
     upload = request.files.get("file")
     if upload is None:
         abort(400, "Stuur het CSV-bestand mee in het veld 'file'.")
-    if upload.stream.seek(0, 2) > MAX_BYTES:
-        raise FileTooLarge("Het bestand is groter dan 50 MB.")
-    upload.stream.seek(0)
+    dry_run = request.form.get("dry_run", "").lower() in ("1", "true", "ja", "on")
+    if imports.measure(upload.stream) > current_app.config["SYNC_IMPORT_MAX_ROWS"]:
+        item = imports.save_upload(upload.stream, upload.filename, by=current_user, confirmed=not dry_run)
+        db.session.commit()
+        return import_job.dump(item), 202, {"Location": url_for(".import_job_status", import_id=item.id),
+                                            "Retry-After": "5"}
     result = services.import_csv(upload.stream, sender=services.sender_for(current_user), source="csv",
                                  by=current_user, today=today())
-    return _finish(request.form.get("dry_run", "").lower() in ("1", "true", "ja", "on"), result.__dict__)
+    return _finish(dry_run, result.__dict__)
+
+
+@bp.get("/progress-imports/<int:import_id>")
+@doc("De stand van een groot CSV-bestand (202 van POST /progress-imports)", response=ImportJobSchema,
+     roles="provider, contractmanager, admin")
+@roles_required(*SENDERS)
+def import_job_status(import_id: int):
+    item = db.first_or_404(imports.visible_imports(current_user).where(ProgressImport.id == import_id))
+    return import_job.dump(item), 200, {"Retry-After": "5"} if item.status in imports.BUSY else {}
 
 
 def _finish(dry_run: bool, body: dict):

@@ -1,7 +1,7 @@
 """The PvE part of the JSON API: /api/v1/pves."""
 from io import BytesIO
 
-from flask import abort, current_app, request, send_file
+from flask import abort, request, send_file
 from flask_login import current_user
 
 from core.auth import roles_required
@@ -169,7 +169,6 @@ def resolve_comment(pve_id: int, comment_id: int):
      form={"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}, roles="inkoper")
 def add_attachment(pve_id: int):
     pve, upload = _pve(pve_id), request.files.get("file") or abort(400, "Stuur het bestand als 'file'.")
-    attachment = services.add_attachment(pve, upload.filename or "", upload.read(), by=current_user,
-                                         upload_dir=current_app.config["UPLOAD_DIR"])
+    attachment = services.add_attachment(pve, upload.filename or "", upload.read(), by=current_user)
     db.session.commit()
     return AttachmentOutSchema().dump(attachment), 201

@@ -156,7 +156,7 @@ def test_one_bad_row_in_ten_thousand_stores_nothing(world, api):
 
 
 def test_file_over_the_limit_answers_413(world, api, monkeypatch):
-    monkeypatch.setattr("trajectories.api.MAX_BYTES", 100)
+    monkeypatch.setattr("trajectories.imports.MAX_BYTES", 100)
     response = upload(api(world["provider"]), b"event_id,trajectory,type,date\n" + b"S1,TRJ-MINE,start,2026-02-01\n" * 5)
     assert response.status_code == 413
 
