@@ -110,9 +110,11 @@ def run_job_task(job_id: str, day: str) -> str | None:
 def send_job(app: Flask, job_id: str) -> None:
     """A tick: send the job to a worker for the period of this tick's day. A continuous job's tick is dropped
     when no worker took it before the next one."""
-    job = app.extensions["jobs"][job_id]
+    job, now = app.extensions["jobs"][job_id], now_utc()
+    expires = None
+    if job.period == "continuous":  # in seconds: the worker's clock need not be the one now_utc() reads
+        expires = (CronTrigger(**job.cron).get_next_fire_time(None, now + timedelta(seconds=1)) - now).total_seconds()
     with app.app_context():
-        expires = CronTrigger(**job.cron).get_next_fire_time(None, now_utc()) if job.period == "continuous" else None
         run_job_task.apply_async((job_id, today().isoformat()), expires=expires)
 
 

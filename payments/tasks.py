@@ -50,7 +50,9 @@ def calculate(run_id: int) -> None:
 def _calculate(run_id: int, lease: leases.Lease) -> None:
     failure = None
     try:
-        db.session.execute(sa.delete(PaymentLine).where(PaymentLine.run_id == run_id))  # replaced, never doubled
+        lines = sa.select(PaymentLine.id).where(PaymentLine.run_id == run_id)
+        if db.session.scalar(lines.exists().select()):  # replaced, never doubled (and SQLite not locked for nothing)
+            db.session.execute(sa.delete(PaymentLine).where(PaymentLine.run_id == run_id))
         runs.calculate_run(db.session.get(PaymentRun, run_id), by=None, on_progress=lease.progress)
     except DomainError as exc:
         failure = exc.message

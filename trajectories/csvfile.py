@@ -13,7 +13,6 @@ from trajectories.events import ALL_FIELDS, COMMON_FIELDS
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 1_000_000
 MAX_FIELD = 10_000
-TOO_MANY_ROWS = f"Het bestand heeft meer dan {MAX_ROWS:,} regels.".replace(",", ".")
 TEMPLATE_ROWS = [
     {"event_id": "AB-0001", "trajectory": "TRJ-2026-00042", "type": "start", "date": "2026-02-02"},
     {"event_id": "AB-0002", "trajectory": "TRJ-2026-00042", "type": "attendance", "date": "2026-02-28",
@@ -31,6 +30,11 @@ class UnreadableFile(DomainError):
 
 class FileTooLarge(DomainError):
     status_code = 413
+
+
+class TooManyRows(FileTooLarge):
+    def __init__(self):
+        super().__init__(f"Het bestand heeft meer dan {MAX_ROWS:,} regels.".replace(",", "."))
 
 
 def template_csv() -> str:
@@ -55,7 +59,7 @@ def read_events(stream: IO[bytes]) -> Iterator[tuple[int, dict]]:
             line = reader_line + 1
             reader_line = reader.line_num + 1
             if count > MAX_ROWS:
-                raise FileTooLarge(TOO_MANY_ROWS)
+                raise TooManyRows()
             row = _row(fields, cells)
             if row is not None:
                 yield line, row
@@ -131,5 +135,5 @@ def count_rows(stream: IO[bytes]) -> int:
             text.detach()
             stream.seek(0)
     if rows > MAX_ROWS:
-        raise FileTooLarge(TOO_MANY_ROWS)
+        raise TooManyRows()
     return rows
