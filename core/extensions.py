@@ -1,4 +1,6 @@
 """Extensions, created unbound and initialised by the app factory."""
+import sqlite3
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,6 +33,14 @@ def after_commit(callback) -> None:
         session.info.setdefault(_AFTER_COMMIT, []).append(callback)
     else:
         callback()
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_wal(dbapi_connection, _record) -> None:
+    """A SQLite file is shared by the web, worker and scheduler processes: in WAL mode a reader never waits for the
+    writer (a worker's import), only writers take turns."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")

@@ -29,6 +29,8 @@ from core.dates import UTCDateTime, now_utc
 from core.extensions import db
 from core.work import enqueue
 
+log = logging.getLogger(__name__)
+
 
 class LeaseColumns:
     """The lease of a model whose rows are background work; the model also has an integer `processed`."""
@@ -50,10 +52,6 @@ class LeasedWork:
     waiting: Callable[[], sa.ColumnElement]
     #: give_up(row, attempts): mark the work failed, with a Dutch reason, after too many tries.
     give_up: Callable[[object, int], None]
-
-
-class LeaseLost(Exception):
-    """Another worker took the work over (this one was presumed dead); this worker's transaction must roll back."""
 
 
 def register(app: Flask, work: LeasedWork) -> None:
@@ -102,7 +100,7 @@ class Lease:
                     conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
                 conn.execute(sa.update(self.table).where(self._mine()).values(**values))
         except DBAPIError:  # the row is locked by the work itself (or SQLite's one writer): next beat
-            logging.getLogger(__name__).debug("lease %s/%s not renewed this beat", self.table.name, self.id)
+            log.debug("lease %s/%s not renewed this beat", self.table.name, self.id)
 
     def _beat(self) -> None:
         while not self._stop.wait(self._every):
@@ -116,13 +114,27 @@ class Lease:
     def stop(self) -> None:
         self._stop.set()
 
-    def release(self) -> None:
-        """In the work's transaction, just before it commits: LeaseLost when this worker no longer owns the row."""
+    def release(self) -> bool:
+        """In the work's transaction, just before it commits. False, with the transaction rolled back, when another
+        worker took the work over meanwhile (this one was presumed dead)."""
         self.stop()
         released = db.session.execute(sa.update(self.table).where(self._mine()).values(
             lease_owner=None, lease_expires_at=None)).rowcount
         if released != 1:
-            raise LeaseLost(f"{self.table.name} {self.id}")
+            db.session.rollback()
+            log.warning("%s %s was taken over by another worker", self.table.name, self.id)
+        return released == 1
+
+
+def run(model, row_id: int, work: Callable[[int, Lease], None]) -> None:
+    """Do `work(row_id, lease)` if this worker gets the row's lease; the renewals stop when it returns."""
+    lease = take(model, row_id)
+    if lease is None:
+        return
+    try:
+        work(row_id, lease)
+    finally:
+        lease.stop()
 
 
 def take(model, row_id: int) -> Lease | None:

@@ -38,13 +38,7 @@ def give_up(run: PaymentRun, attempts: int) -> None:
 @shared_task(name="payments.calculate_run")
 def calculate(run_id: int) -> None:
     """Calculate the run if this worker gets its lease; a second delivery finds it taken or done."""
-    lease = leases.take(PaymentRun, run_id)
-    if lease is None:
-        return
-    try:
-        _calculate(run_id, lease)
-    finally:
-        lease.stop()
+    leases.run(PaymentRun, run_id, _calculate)
 
 
 def _calculate(run_id: int, lease: leases.Lease) -> None:
@@ -61,11 +55,7 @@ def _calculate(run_id: int, lease: leases.Lease) -> None:
         failure = runs.CALCULATION_FAILED
     if failure:
         db.session.rollback()
-    try:
-        lease.release()
-    except leases.LeaseLost:
-        db.session.rollback()
-        log.warning("payment run %s was taken over by another worker", run_id)
+    if not lease.release():
         return
     if failure:
         runs.calculation_failed(db.session.get(PaymentRun, run_id), failure)

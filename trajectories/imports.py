@@ -62,13 +62,7 @@ def waiting():
 @shared_task(name="trajectories.run_import")
 def run_import(import_id: int) -> None:
     """Check or import the file (the row's status says which) if this worker gets its lease."""
-    lease = leases.take(ProgressImport, import_id)
-    if lease is None:
-        return
-    try:
-        _run(import_id, lease)
-    finally:
-        lease.stop()
+    leases.run(ProgressImport, import_id, _run)
 
 
 def _run(import_id: int, lease: leases.Lease) -> None:
@@ -87,11 +81,7 @@ def _run(import_id: int, lease: leases.Lease) -> None:
         outcome = None
     if not (confirm and isinstance(outcome, services.ImportResult)):
         db.session.rollback()  # a check, or a refused file: nothing is stored
-    try:
-        lease.release()
-    except leases.LeaseLost:
-        db.session.rollback()
-        log.warning("progress import %s was taken over by another worker", import_id)
+    if not lease.release():
         return
     item = db.session.get(ProgressImport, import_id)
     item.preview = preview

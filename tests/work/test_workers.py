@@ -17,7 +17,7 @@ from payments import tasks
 from payments.models import Calculation, PaymentLine, PaymentRun
 from payments.runs import create_run
 from trajectories import imports
-from trajectories.models import ImportStatus, ProgressEvent, ProgressImport
+from trajectories.models import ImportStatus, ProgressEvent
 from tests.work.conftest import SETTINGS
 
 TODAY = date(2026, 11, 23)
