@@ -87,51 +87,27 @@ def cancel(run_id: int):
     return services.run_view(run)
 
 
-def _export(run_id: int, name: str):
-    body, mimetype = exports.export_file(services.get_run(run_id, current_user), name, by=current_user,
-                                         today=today())
-    db.session.commit()
-    return send_file(BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=f"betaalrun-{run_id}-{name}")
+#: The exports of an approved run (payments.md), each on a route of its own with its real media type.
+EXPORT_TITLES = {"journal.csv": "Journaal (CSV)", "journal.xlsx": "Journaal (XLSX, met samenvattingen)",
+                 "sepa.xml": "SEPA-betaalbestand (pain.001.001.09)"}
 
 
-def _export_doc(name: str):
-    """A run's export is documented with its real media type, and 409 for a run not approved."""
+def _add_export_route(name: str, title: str) -> None:
+    def export(run_id: int):
+        body, mimetype = exports.export_file(services.get_run(run_id, current_user), name, by=current_user,
+                                             today=today())
+        db.session.commit()
+        return send_file(BytesIO(body), mimetype=mimetype, as_attachment=True,
+                         download_name=f"betaalrun-{run_id}-{name}")
 
-    def decorator(view):
-        view = bp.response(200, BINARY, content_type=exports.EXPORTS[name][1], description="Het bestand")(view)
-        return bp.alt_response(409, response="CONFLICT")(view)
-
-    return decorator
-
-
-@bp.get("/payment-runs/<int:run_id>/export/journal.csv")
-@roles_required(Role.FINANCE)
-@_export_doc("journal.csv")
-def journal_csv(run_id: int):
-    """Journaal (CSV) van een goedgekeurde betaalrun
-
-    Rollen: finance."""
-    return _export(run_id, "journal.csv")
+    export.__doc__ = f"{title} van een goedgekeurde betaalrun; 409 tenzij goedgekeurd\n\nRollen: finance."
+    documented = bp.response(200, BINARY, content_type=exports.EXPORTS[name][1], description="Het bestand")(export)
+    view = roles_required(Role.FINANCE)(bp.alt_response(409, response="CONFLICT")(documented))
+    bp.add_url_rule(f"/payment-runs/<int:run_id>/export/{name}", endpoint=name.replace(".", "_"), view_func=view)
 
 
-@bp.get("/payment-runs/<int:run_id>/export/journal.xlsx")
-@roles_required(Role.FINANCE)
-@_export_doc("journal.xlsx")
-def journal_xlsx(run_id: int):
-    """Journaal (XLSX, met samenvattingen) van een goedgekeurde betaalrun
-
-    Rollen: finance."""
-    return _export(run_id, "journal.xlsx")
-
-
-@bp.get("/payment-runs/<int:run_id>/export/sepa.xml")
-@roles_required(Role.FINANCE)
-@_export_doc("sepa.xml")
-def sepa_xml(run_id: int):
-    """SEPA-betaalbestand (pain.001.001.09) van een goedgekeurde betaalrun
-
-    Rollen: finance."""
-    return _export(run_id, "sepa.xml")
+for export_name, export_title in EXPORT_TITLES.items():
+    _add_export_route(export_name, export_title)
 
 
 @bp.get("/payment-runs/<int:run_id>/export/specification.pdf")
