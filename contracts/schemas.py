@@ -1,8 +1,9 @@
 """JSON shapes of contracts (api.md): milestones and KPIs are checked by core.terms, not here."""
 from marshmallow import fields, validate
 
+from contracts.models import ContractDocumentKind
 from contracts.services import kpis_of, paid_total, schedule_of
-from core.schemas import BaseSchema, Id, Money
+from core.schemas import BaseSchema, DocumentInSchema, Id, Money, PageQuery
 from procurement.models import ProcurementRoute
 
 ROUTES = [r.value for r in ProcurementRoute]
@@ -94,7 +95,7 @@ class ContractOutSchema(ContractListItemSchema):
     milestones = fields.Method("schedule")
     kpis = fields.Method("agreements")
     tariff_changes = fields.List(fields.Nested(TariffChangeOutSchema))
-    paid_total = fields.Function(lambda c: str(paid_total(c.id)))
+    paid_total = fields.Function(lambda c: str(paid_total(c.id)), metadata={"type": "string", "pattern": Money.PATTERN})
 
     def schedule(self, contract):
         return [{k: v for k, v in m.items() if v is not None} for m in schedule_of(contract)]
@@ -103,8 +104,10 @@ class ContractOutSchema(ContractListItemSchema):
         return kpis_of(contract)
 
 
-class ContractQuery(BaseSchema):
+class ContractQuery(PageQuery):
     provider_id = Id()
     status = fields.String(validate=validate.OneOf(STATUSES))
-    page = fields.Integer()
-    per_page = fields.Integer()
+
+
+class ContractDocumentInSchema(DocumentInSchema):
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ContractDocumentKind]))

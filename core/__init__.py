@@ -38,13 +38,14 @@ def create_app(config=None) -> Flask:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
 
-    from core import api, cli, demo, idempotency, leases, views, work
+    from core import api, cli, demo, idempotency, leases, rest, views, work
     from core.errors import register_error_handlers
     from core.registry import DemoStep, register_demo
     from core.scheduler import Job, register_job
     from core.security import register_security
     from core.templating import register_template_helpers
 
+    rest.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     register_error_handlers(app)

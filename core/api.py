@@ -7,59 +7,75 @@ from core import services
 from core.auth import roles_required, scope_filter, visible_regions
 from core.extensions import db
 from core.models import Municipality, Region, Service
-from core.rest import doc, load_json, make_api_blueprint, openapi_document, paginate, public
-from core.schemas import MunicipalitySchema, RegionInSchema, RegionOutSchema, ServiceSchema, page_of
+from core.rest import make_api_blueprint, openapi_document, paginate, public
+from core.schemas import MunicipalitySchema, PageQuery, RegionInSchema, RegionOutSchema, ServiceSchema, page_of
 
 bp = make_api_blueprint("core_api", __name__)
-municipality_schema = MunicipalitySchema()
+municipality_schema, page_query = MunicipalitySchema(), PageQuery()
 region_in, region_out = RegionInSchema(), RegionOutSchema()
 
 
 @bp.get("/openapi.json")
 @public
-@doc("Dit OpenAPI-document")
+@bp.response(200, {"type": "object"}, description="Het OpenAPI-document (OpenAPI 3.0)")
 def openapi():
+    """Dit OpenAPI-document"""
     return jsonify(openapi_document(current_app))
 
 
 @bp.get("/municipalities")
-@doc("Gemeenten binnen uw bereik", response=page_of(MunicipalitySchema))
-def municipalities():
+@bp.arguments(page_query, location="query")
+@bp.response(200, page_of(MunicipalitySchema))
+def municipalities(args):
+    """Gemeenten binnen uw bereik"""
     stmt = sa.select(Municipality).where(scope_filter(current_user, Municipality.id)).order_by(Municipality.code)
-    return paginate(stmt, municipality_schema)
+    return paginate(stmt, args)
 
 
 @bp.post("/municipalities")
 @roles_required()
-@doc("Gemeente toevoegen", body=MunicipalitySchema, response=MunicipalitySchema, status=201, roles="admin")
-def create_municipality():
-    municipality = services.create_municipality(load_json(municipality_schema), by=current_user)
+@bp.arguments(municipality_schema)
+@bp.response(201, MunicipalitySchema)
+def create_municipality(data):
+    """Gemeente toevoegen
+
+    Rollen: admin."""
+    municipality = services.create_municipality(data, by=current_user)
     db.session.commit()
-    return municipality_schema.dump(municipality), 201
+    return municipality
 
 
 @bp.get("/regions")
-@doc("Regio's binnen uw bereik", response=page_of(RegionOutSchema))
-def regions():
-    return paginate(visible_regions(current_user), region_out)
+@bp.arguments(page_query, location="query")
+@bp.response(200, page_of(RegionOutSchema))
+def regions(args):
+    """Regio's binnen uw bereik"""
+    return paginate(visible_regions(current_user), args)
 
 
 @bp.post("/regions")
 @roles_required()
-@doc("Regio toevoegen", body=RegionInSchema, response=RegionOutSchema, status=201, roles="admin")
-def create_region():
-    region = services.create_region(load_json(region_in), by=current_user)
+@bp.arguments(region_in)
+@bp.response(201, RegionOutSchema)
+def create_region(data):
+    """Regio toevoegen
+
+    Rollen: admin."""
+    region = services.create_region(data, by=current_user)
     db.session.commit()
-    return region_out.dump(region), 201
+    return region
 
 
 @bp.get("/regions/<int:region_id>")
-@doc("Eén regio", response=RegionOutSchema)
+@bp.response(200, RegionOutSchema)
 def region(region_id: int):
-    return region_out.dump(db.first_or_404(visible_regions(current_user).where(Region.id == region_id)))
+    """Eén regio"""
+    return db.first_or_404(visible_regions(current_user).where(Region.id == region_id))
 
 
 @bp.get("/services")
-@doc("De dienstencatalogus", response=page_of(ServiceSchema))
-def service_catalogue():
-    return paginate(sa.select(Service).order_by(Service.position), ServiceSchema())
+@bp.arguments(page_query, location="query")
+@bp.response(200, page_of(ServiceSchema))
+def service_catalogue(args):
+    """De dienstencatalogus"""
+    return paginate(sa.select(Service).order_by(Service.position), args)

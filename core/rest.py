@@ -1,148 +1,185 @@
-"""The JSON API plumbing: token-only blueprints, request parsing, pagination and the OpenAPI document."""
-import re
+"""The JSON API on flask-smorest: the schemas that load the requests and dump the answers also make the OpenAPI
+document. Token-only blueprints, pagination, and every error as problem+json (core.errors) in the answers and in
+the document."""
+import http
+import threading
 
-import sqlalchemy as sa
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, abort, current_app, request
-from marshmallow import Schema
+import flask_smorest
+from flask import Flask, abort, current_app, request
+from flask_smorest.utils import prepare_response
+from marshmallow import ValidationError, missing
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from core import idempotency
 from core.auth import authenticate_bearer
+from core.errors import TITLES
 from core.extensions import MAX_ID, csrf, db
-from core.schemas import Money, PageQuery, ProblemSchema
+from core.schemas import DecimalString, ProblemSchema
 
 API_PREFIX = "/api/v1"
-ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422)
-_PATH_ARG = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+PROBLEM_JSON = "application/problem+json"
+BINARY = {"type": "string", "format": "binary"}
+BODY_NOT_JSON = "De body is geen geldige JSON."
+#: What any operation may answer besides its success: malformed input, no token, role or scope, unknown object;
+#: a write also a conflict (also a retried Idempotency-Key still running), too large, or invalid content.
+READ_ERRORS = (400, 401, 403, 404)
+WRITE_ERRORS = READ_ERRORS + (409, 413, 422)
+
+
+class Parser(FlaskParser):
+    """webargs, answering as the rest of the app: unreadable JSON is a Dutch 400, invalid content a
+    ValidationError that core.errors answers (422, errors per field). Every location keeps its schema's
+    `unknown` (BaseSchema: RAISE), also the query string."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION)
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_json(self, req, schema):
+        try:
+            data = super().load_json(req, schema)
+        except RecursionError:
+            abort(400, "De body is te diep genest.")
+        if data is missing:
+            abort(400, BODY_NOT_JSON)
+        return data
+
+    def load_multipart(self, req, schema):
+        """The form fields (empty ones left out) and the file of an upload, which must be sent as `file`."""
+        if "file" not in req.files:
+            abort(400, "Stuur het bestand als 'file'.")
+        form = MultiDict([(key, value) for key, value in req.form.items(multi=True) if value != ""])
+        return self._makeproxy(CombinedMultiDict([req.files, form]), schema)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(400, BODY_NOT_JSON)
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        raise ValidationError(next(iter(error.messages.values())))  # webargs put them under their location
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """An API blueprint under /api/v1: bearer-token authentication only, so no CSRF (cookies never authenticate
+    here); Idempotency-Key on its mutating calls (core.idempotency); each operation documented with the errors
+    it can answer."""
+
+    ARGUMENTS_PARSER = Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "multipart": "multipart/form-data"}
+
+    def __init__(self, name: str, import_name: str):
+        super().__init__(name, import_name, url_prefix=API_PREFIX)
+        csrf.exempt(self)
+        self.before_request(_authenticate)
+        self.before_request(idempotency.claim_or_replay)
+        self.after_request(idempotency.keep_answer)
+        self._prepare_doc_cbks.append(self._prepare_problem_doc)
+
+    @staticmethod
+    def _prepare_problem_doc(doc, doc_info, *, method, **kwargs):
+        is_public = doc_info.get("manual_doc", {}).get("security") == []
+        statuses = (400,) if is_public else WRITE_ERRORS if method.upper() in idempotency.MUTATING else READ_ERRORS
+        responses = doc.setdefault("responses", {})
+        for status in statuses:
+            responses.setdefault(status, http.HTTPStatus(status).name)
+        return doc
 
 
 def make_api_blueprint(name: str, import_name: str) -> Blueprint:
-    """An API blueprint: bearer-token authentication only, so no CSRF (cookies never authenticate here), and
-    Idempotency-Key on its mutating calls (core.idempotency)."""
-    bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
-    csrf.exempt(bp)
-
-    @bp.before_request
-    def authenticate():
-        view = current_app.view_functions.get(request.endpoint)
-        if not getattr(view, "is_public", False) and authenticate_bearer(request.headers.get("Authorization")) is None:
-            abort(401)
-
-    bp.before_request(idempotency.claim_or_replay)
-    bp.after_request(idempotency.keep_answer)
-    return bp
+    return Blueprint(name, import_name)
 
 
-def load_json(schema: Schema, partial: bool = False) -> dict:
-    """Parse the body with `schema`: 400 for unreadable JSON, 422 (via the handler) for invalid content."""
-    payload = request.get_json(silent=True)
-    if payload is None:
-        abort(400, "De body is geen geldige JSON.")
-    return schema.load(payload, partial=partial)
+def _authenticate():
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "is_public", False) and authenticate_bearer(request.headers.get("Authorization")) is None:
+        abort(401)
 
 
-def load_query(schema: Schema) -> dict:
-    return schema.load(request.args.to_dict())
+def public(view):
+    """Reachable without logging in (documented without security); everything else requires a session or a
+    token."""
+    view = flask_smorest.Blueprint.doc(security=[])(view)
+    view.is_public = True
+    return view
 
 
-def load_upload(schema: Schema) -> tuple[dict, str, bytes]:
-    """A multipart upload: the form fields through `schema` (empty ones left out) and the file sent as `file`."""
-    upload = request.files.get("file") or abort(400, "Stuur het bestand als 'file'.")
-    return schema.load({k: v for k, v in request.form.items() if v != ""}), upload.filename or "", upload.read()
-
-
-def paginate(stmt, schema: Schema) -> dict:
-    """{"items", "total"} for one page of `stmt`, per ?page= and ?per_page= (at most 500)."""
-    args = PageQuery().load({k: v for k, v in request.args.items() if k in ("page", "per_page")})
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.scalars(stmt.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])).all()
-    return {"items": schema.dump(rows, many=True), "total": total}
-
-
-def doc(summary: str, *, body: type[Schema] | None = None, response: type[Schema] | None = None,
-        status: int = 200, also: tuple[int, ...] = (), query: type[Schema] | None = None,
-        content_type: str | tuple[str, ...] = "application/json", form: dict | None = None, roles: str = "",
-        other: dict[int, type[Schema]] | None = None):
-    """Describe an API view for the OpenAPI document; every API view carries one (a file download may name
-    several content types; `other` names a status with a body of its own, such as 202 with a job's)."""
+def downloads(blueprint: Blueprint, *media_types: str):
+    """Document a file download (the view answers with send_file) with its real media types."""
 
     def decorator(view):
-        view.openapi = {"summary": summary, "body": body, "response": response, "status": status, "also": also,
-                        "query": query, "content_type": content_type, "form": form, "roles": roles,
-                        "other": other or {}}
+        for media_type in media_types:
+            view = blueprint.response(200, BINARY, content_type=media_type, description="Het bestand")(view)
         return view
 
     return decorator
 
 
-def public(view):
-    """Reachable without logging in; everything else requires a session or a token."""
-    view.is_public = True
-    return view
+def paginate(stmt, args: dict):
+    """One page of `stmt` per the query's page and per_page (core.schemas.PageQuery), for a page_of(...) answer."""
+    return db.paginate(stmt, page=args["page"], per_page=args["per_page"], error_out=False)
 
 
-def _money_property(converter, field, ret: dict, **kwargs) -> dict:
-    """Money is a string in JSON: drop the numeric type and bounds that apispec derives from a Decimal field."""
-    if isinstance(field, Money):
-        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            ret.pop(key, None)
-        return {"type": "string", "pattern": Money.PATTERN}
-    return {}
+def upload(args: dict) -> tuple[dict, str, bytes]:
+    """The fields, file name and bytes of a multipart upload loaded with location="multipart"."""
+    fields = dict(args)
+    file = fields.pop("file")
+    return fields, file.filename or "", file.read()
 
 
-def openapi_document(app) -> dict:
-    marshmallow = MarshmallowPlugin()
-    spec = APISpec(title="Inburgering inkoop en contractbeheer", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[marshmallow],
-                   info={"description": "Publieke JSON-API (v1). Authenticatie: Authorization: Bearer <token>."})
-    marshmallow.converter.add_attribute_function(_money_property)
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.schema("Problem", schema=ProblemSchema)
-    paths: dict[str, dict] = {}
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.rule.startswith(API_PREFIX):
-            continue
-        view = app.view_functions[rule.endpoint]
-        info = getattr(view, "openapi", None)
-        if info is None:
-            raise RuntimeError(f"API view {rule.endpoint} has no @doc")
-        path = _PATH_ARG.sub(r"{\2}", rule.rule)
-        params = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID} if converter == "int" else {"type": "string"}}
-                  for converter, name in _PATH_ARG.findall(rule.rule)]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(view, info, params)
-    for path, operations in paths.items():
-        spec.path(path=path, operations=operations)
-    return spec.to_dict()
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, answering errors through core.errors and serving the document from core.api. The
+    document is made on first use, from every API blueprint the app has: an app made for one test does not pay
+    for it."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists its own errors (Blueprint._prepare_problem_doc)
+
+    def init_app(self, app: Flask, *, spec_kwargs=None):
+        app.config.setdefault("API_TITLE", "Inburgering inkoop en contractbeheer")
+        app.config.setdefault("API_VERSION", "1.0.0")
+        app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+        app.config.setdefault("API_SPEC_OPTIONS", {
+            "info": {"description": "Publieke JSON-API (v1). Authenticatie: Authorization: Bearer <token>."},
+            "security": [{"bearer": []}],
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}})
+        self._documented: set[str] = set()
+        self._lock = threading.Lock()
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.register_field(DecimalString, "string", None)
+        self.register_converter(app.url_map.converters["int"],  # core.IdConverter: ids within the database's keys
+                                lambda converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
+
+    def _register_error_handlers(self):
+        """core.errors answers every error, as problem+json."""
+
+    def _register_doc_blueprint(self):
+        """core.api serves the document, at /api/v1/openapi.json."""
+
+    def _register_etag_headers(self):
+        """No ETags here."""
+
+    def _register_pagination_header(self):
+        """Pages are {"items", "total"} (core.schemas.page_of), not flask-smorest's X-Pagination header."""
+
+    def _register_responses(self):
+        for status in sorted(set(WRITE_ERRORS)):
+            response = {"description": TITLES[status], "schema": self.ERROR_SCHEMA}
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(http.HTTPStatus(status).name, response, lazy=True)
+
+    def document(self) -> dict:
+        with self._lock:
+            for name, blueprint in self._app.blueprints.items():
+                if isinstance(blueprint, Blueprint) and name not in self._documented:
+                    blueprint.register_views_in_doc(self, self._app, self.spec, name=name, parameters=None)
+                    self.spec.tag({"name": name, "description": blueprint.description})
+                    self._documented.add(name)
+            return self.spec.to_dict()
 
 
-def _operation(view, info: dict, params: list) -> dict:
-    operation = {"summary": info["summary"], "operationId": view.__name__, "parameters": list(params),
-                 "responses": {}}
-    if info["roles"]:
-        operation["description"] = f"Rollen: {info['roles']}."
-    if not getattr(view, "is_public", False):
-        operation["security"] = [{"bearer": []}]
-    if info["query"] is not None:
-        operation["parameters"].append({"in": "query", "schema": info["query"]})
-    if info["body"] is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": info["body"]}}}
-    if info["form"] is not None:
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": info["form"]}}}
-    success = {"description": "OK"}
-    if info["response"] is not None:
-        success["content"] = {info["content_type"]: {"schema": info["response"]}}
-    elif info["content_type"] != "application/json":
-        types = info["content_type"] if isinstance(info["content_type"], tuple) else (info["content_type"],)
-        success["content"] = {kind: {"schema": {"type": "string", "format": "binary"}} for kind in types}
-    for status in (info["status"], *info["also"]):
-        operation["responses"][str(status)] = success
-    for status, schema in info["other"].items():
-        operation["responses"][str(status)] = {"description": "OK", "content": {"application/json": {"schema": schema}}}
-    for status in ERROR_STATUSES:
-        if str(status) not in operation["responses"]:
-            operation["responses"][str(status)] = {"description": "Fout", "content": {
-                "application/problem+json": {"schema": "Problem"}}}
-    return operation
+def init_app(app: Flask) -> None:
+    Api(app)
+
+
+def openapi_document(app: Flask) -> dict:
+    return app.extensions["flask-smorest"]["apis"][""]["ext_obj"].document()

@@ -1,7 +1,12 @@
 """The base of every JSON schema, the problem and page schemas, and the core resources."""
+import re
+from functools import cache
+
+from flask_smorest.fields import Upload
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from core.extensions import MAX_ID
+from core.money import round_money
 
 PER_PAGE_MAX = 500
 
@@ -29,14 +34,32 @@ def _holds_nul(value) -> bool:
     return False
 
 
-class Money(fields.Decimal):
-    """Money in JSON: a string with two decimals ("1234.50"); numbers are accepted on input."""
+class DecimalString(fields.Decimal):
+    """A decimal number as a JSON string ("0.80", "12.5"), so that no float rounds it on the way; the OpenAPI
+    document says string with this pattern (core.rest registers the type), and input must match it."""
 
-    #: How the OpenAPI document describes it (core.rest): a string, so its bounds live in the validators only.
-    PATTERN = r"^-?\d{1,13}(\.\d{1,2})?$"
+    PATTERN = r"^-?\d{1,13}(\.\d+)?$"
+    MESSAGE = "Geef een getal als tekst, bijvoorbeeld \"12.5\"."
 
     def __init__(self, **kwargs):
-        super().__init__(as_string=True, places=2, allow_nan=False, **kwargs)
+        metadata = {"pattern": self.PATTERN, **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, allow_nan=False, metadata=metadata,
+                         error_messages={"invalid": self.MESSAGE}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(self.PATTERN, value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Money(DecimalString):
+    """Money in JSON: a string with two decimals ("1234.50"), never a number (api.md); a number is refused."""
+
+    PATTERN = r"^-?\d{1,13}(\.\d{1,2})?$"
+    MESSAGE = "Geef een bedrag als tekst met hoogstens twee decimalen, bijvoorbeeld \"1234.50\"."
+
+    def _format_num(self, value):
+        return round_money(super()._format_num(value))
 
 
 def Id(**kwargs):  # noqa: N802 - a field factory that reads as a field class
@@ -60,6 +83,8 @@ class ProblemSchema(BaseSchema):
 
 
 class PageQuery(BaseSchema):
+    """?page= and ?per_page= of a list; a list's own filters extend it."""
+
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=PER_PAGE_MAX))
 
@@ -92,8 +117,9 @@ class ServiceSchema(BaseSchema):
     kind = fields.String()
 
 
+@cache
 def page_of(item_schema: type[Schema]) -> type[Schema]:
-    """The {"items", "total"} envelope of a list of `item_schema`."""
+    """The {"items", "total"} envelope of a list of `item_schema` (it dumps a db.paginate page as well)."""
     return type(f"{item_schema.__name__.removesuffix('Schema')}PageSchema", (BaseSchema,), {
         "items": fields.List(fields.Nested(item_schema)),
         "total": fields.Integer(),
@@ -101,10 +127,10 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
 
 
 class DocumentInSchema(BaseSchema):
-    """The form fields of a document upload (multipart, next to `file`); `kind` is checked per owner."""
+    """A document upload (multipart): the file, sent as `file`, and its fields; each owner names its kinds."""
 
+    file = Upload(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=validate.Length(max=20))
     valid_until = fields.Date(allow_none=True)
     supersedes_id = Id(allow_none=True)
 
@@ -127,15 +153,3 @@ class DocumentOutSchema(StoredFileOutSchema):
     created_by = fields.Function(lambda d: d.created_by.email if d.created_by else None)
     superseded_at = fields.DateTime(allow_none=True)
     superseded_by_id = fields.Integer(allow_none=True)
-
-
-#: One page class for both owners, so the OpenAPI document names it once.
-DocumentPageSchema = page_of(DocumentOutSchema)
-
-
-def document_form_body(kinds) -> dict:
-    """The OpenAPI multipart body of a document upload with these kinds."""
-    return {"type": "object", "required": ["file", "title", "kind"], "properties": {
-        "file": {"type": "string", "format": "binary"}, "title": {"type": "string", "maxLength": 200},
-        "kind": {"type": "string", "enum": [k.value for k in kinds]},
-        "valid_until": {"type": "string", "format": "date"}, "supersedes_id": {"type": "integer", "minimum": 1}}}

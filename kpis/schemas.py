@@ -1,20 +1,28 @@
 """JSON shapes of the indicator API."""
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.schemas import BaseSchema, Id
+from core.schemas import BaseSchema, Id, PageQuery
 
 
 class WindowQuery(BaseSchema):
     """?from=&to= (inclusive dates, default: the last complete month) and optionally ?municipality=CODE."""
 
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
-    municipality = fields.String(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None,
+                        metadata={"description": "Eerste dag (JJJJ-MM-DD), niet na `to`; standaard de eerste dag "
+                                                 "van de laatste volledige maand."})
+    to = fields.Date(load_default=None, metadata={"description": "Laatste dag (JJJJ-MM-DD), niet voor `from`; "
+                                                                 "standaard de laatste dag van die maand."})
+    municipality = fields.String(load_default=None, validate=validate.Length(max=6),
+                                 metadata={"description": "CBS-code, bijvoorbeeld GM0505."})
 
     @validates_schema
     def check_order(self, data, **_):
         if data["from_"] and data["to"] and data["from_"] > data["to"]:
             raise ValidationError("De begindatum ligt na de einddatum.", "from")
+
+
+class AlertQuery(PageQuery):
+    all = fields.Boolean(load_default=False, metadata={"description": "Ook afgehandelde signalen."})
 
 
 class IndicatorSchema(BaseSchema):

@@ -153,7 +153,7 @@ def specification(run: PaymentRun, provider_id: int) -> dict:
 
 
 EXPORTS = {
-    "journal.csv": (journal_csv, "text/csv; charset=utf-8"),
+    "journal.csv": (journal_csv, "text/csv"),  # send_file adds "; charset=utf-8" to a text type
     "journal.xlsx": (journal_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "sepa.xml": (None, "application/xml"),
 }

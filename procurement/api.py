@@ -8,79 +8,98 @@ from core.auth import roles_required
 from core.dates import now_utc, today
 from core.extensions import db
 from core.models import Role
-from core.rest import doc, load_json, make_api_blueprint, paginate
-from core.schemas import page_of
+from core.rest import BINARY, make_api_blueprint, paginate
+from core.schemas import PageQuery, page_of
 from procurement import services
 from procurement.assessment import assess
 from procurement.models import ProcurementCase
 from procurement.schemas import CaseDetailSchema, CaseInSchema, CaseOutSchema, DecisionInSchema
 
 bp = make_api_blueprint("procurement_api", __name__)
-case_in, case_out, decision_in = CaseInSchema(), CaseOutSchema(), DecisionInSchema()
+case_in, decision_in, page_query = CaseInSchema(), DecisionInSchema(), PageQuery()
 STAFF = (Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE)
+
+
+class AssessedCase:
+    """A case as CaseDetailSchema shows it: its own fields and its assessment today."""
+
+    def __init__(self, case: ProcurementCase):
+        assessment = assess(case, today())
+        self.case, self.estimated_value = case, assessment.estimated_value
+        self.procedure, self.assessment = assessment.procedure.value, [r.as_dict() for r in assessment.routes]
+
+    def __getattr__(self, name):
+        return getattr(self.case, name)
 
 
 def _case(case_id: int) -> ProcurementCase:
     return db.first_or_404(services.visible_cases(current_user).where(ProcurementCase.id == case_id))
 
 
-def _detail(case: ProcurementCase) -> dict:
-    assessment = assess(case, today())
-    return {**case_out.dump(case), "estimated_value": str(assessment.estimated_value),
-            "procedure": assessment.procedure.value, "assessment": [r.as_dict() for r in assessment.routes]}
-
-
 @bp.get("/procurement-cases")
 @roles_required(*STAFF)
-@doc("Inkoopdossiers binnen uw bereik", response=page_of(CaseOutSchema), roles="inkoper, contractmanager, finance")
-def cases():
-    return paginate(services.visible_cases(current_user), case_out)
+@bp.arguments(page_query, location="query")
+@bp.response(200, page_of(CaseOutSchema))
+def cases(args):
+    """Inkoopdossiers binnen uw bereik
+
+    Rollen: inkoper, contractmanager, finance."""
+    return paginate(services.visible_cases(current_user), args)
 
 
 @bp.post("/procurement-cases")
 @roles_required(Role.INKOPER)
-@doc("Inkoopdossier aanmaken en beoordelen", body=CaseInSchema, response=CaseDetailSchema, status=201,
-     roles="inkoper")
-def create_case():
-    case = services.create_case(load_json(case_in), by=current_user)
-    body = _detail(case)
+@bp.arguments(case_in)
+@bp.response(201, CaseDetailSchema)
+def create_case(data):
+    """Inkoopdossier aanmaken en beoordelen
+
+    Rollen: inkoper."""
+    case = AssessedCase(services.create_case(data, by=current_user))
     db.session.commit()
-    return body, 201
+    return case
 
 
 @bp.get("/procurement-cases/<int:case_id>")
 @roles_required(*STAFF)
-@doc("Eén inkoopdossier met de actuele beoordeling", response=CaseDetailSchema)
+@bp.response(200, CaseDetailSchema)
 def case(case_id: int):
-    return _detail(_case(case_id))
+    """Eén inkoopdossier met de actuele beoordeling"""
+    return AssessedCase(_case(case_id))
 
 
 @bp.post("/procurement-cases/<int:case_id>/decision")
 @roles_required(Role.INKOPER)
-@doc("Route kiezen met motivering (wacht op goedkeuring)", body=DecisionInSchema, response=CaseDetailSchema,
-     roles="inkoper")
-def decide(case_id: int):
-    case, data = _case(case_id), load_json(decision_in)
+@bp.arguments(decision_in)
+@bp.response(200, CaseDetailSchema)
+def decide(data, case_id: int):
+    """Route kiezen met motivering (wacht op goedkeuring)
+
+    Rollen: inkoper."""
+    case = _case(case_id)
     services.record_decision(case, data["route"], data["motivation"], by=current_user, today=today(), now=now_utc())
     db.session.commit()
-    return _detail(case)
+    return AssessedCase(case)
 
 
 @bp.post("/procurement-cases/<int:case_id>/decision/approve")
 @roles_required(Role.INKOPER)
-@doc("Het openstaande besluit goedkeuren (een tweede inkoper of beheerder)", response=CaseDetailSchema,
-     roles="inkoper (niet de besluitnemer), admin")
+@bp.response(200, CaseDetailSchema)
 def approve(case_id: int):
+    """Het openstaande besluit goedkeuren (een tweede inkoper of beheerder)
+
+    Rollen: inkoper (niet de besluitnemer), admin."""
     case = _case(case_id)
     services.approve_decision(services.pending_decision(case), by=current_user, today=today(), now=now_utc())
     db.session.commit()
-    return _detail(case)
+    return AssessedCase(case)
 
 
 @bp.get("/procurement-cases/<int:case_id>/memo.pdf")
 @roles_required(*STAFF)
-@doc("De besluitnotitie (PDF)", content_type="application/pdf")
+@bp.response(200, BINARY, content_type="application/pdf")
 def memo(case_id: int):
+    """De besluitnotitie (PDF)"""
     pdf = services.memo_pdf(_case(case_id), today())
     return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"besluitnotitie-{case_id}.pdf")

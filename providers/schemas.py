@@ -1,7 +1,8 @@
 """JSON shapes of providers."""
 from marshmallow import fields, validate
 
-from core.schemas import BaseSchema
+from core.schemas import BaseSchema, DocumentInSchema, PageQuery
+from providers.models import ProviderDocumentKind
 
 
 class ProviderInSchema(BaseSchema):
@@ -18,11 +19,17 @@ class ProviderInSchema(BaseSchema):
     keurmerk_valid_until = fields.Date(allow_none=True)
 
 
+class ProviderChangeSchema(ProviderInSchema):
+    """A PATCH: any of the fields of ProviderInSchema (loaded with partial=True)."""
+
+
 class ProviderOutSchema(ProviderInSchema):
     id = fields.Integer()
 
 
-class ProviderQuery(BaseSchema):
+class ProviderQuery(PageQuery):
     q = fields.String(validate=validate.Length(max=100))
-    page = fields.Integer()
-    per_page = fields.Integer()
+
+
+class ProviderDocumentInSchema(DocumentInSchema):
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ProviderDocumentKind]))

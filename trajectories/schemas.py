@@ -1,8 +1,12 @@
 """JSON shapes of trajectories and the progress feed."""
-from marshmallow import fields, validate
+from flask_login import current_user
+from flask_smorest.fields import Upload
+from marshmallow import fields, missing, validate
 
+from core.models import Role
 from core.personal_data import decrypt_bsn, mask_bsn
-from core.schemas import BaseSchema, Id
+from core.schemas import BaseSchema, DecimalString, Id, PageQuery
+from trajectories.services import events_of
 
 MAX_EVENTS_PER_CALL = 50_000
 REFERENCE = validate.Regexp(r"^[A-Za-z0-9._:/-]{1,40}$",
@@ -35,15 +39,50 @@ class EventOutSchema(BaseSchema):
     type = fields.String()
     date = fields.Date(attribute="occurred_on")
     month = fields.Function(lambda e: e.month.strftime("%Y-%m") if e.month else None)
-    hours_offered = fields.Decimal(as_string=True, allow_none=True)
-    hours_attended = fields.Decimal(as_string=True, allow_none=True)
-    hours_excused = fields.Decimal(as_string=True, allow_none=True)
+    hours_offered = DecimalString(allow_none=True)
+    hours_attended = DecimalString(allow_none=True)
+    hours_excused = DecimalString(allow_none=True)
     skill, level, component = fields.String(allow_none=True), fields.String(allow_none=True), fields.String(allow_none=True)
     result, module = fields.String(allow_none=True), fields.String(allow_none=True)
     reason, destination = fields.String(allow_none=True), fields.String(allow_none=True)
     sender = fields.String()
     source = fields.String()
-    voided = fields.Boolean()
+
+
+class TimelineEventSchema(EventOutSchema):
+    voided = fields.Boolean(metadata={"description": "Ingetrokken door een latere gebeurtenis."})
+
+
+class _OfTheTrajectory:
+    """A field that reads the trajectory itself, not one of its attributes."""
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return obj
+
+
+class Participant(_OfTheTrajectory, fields.Nested):
+    """Pseudonym; name and masked BSN only for the municipality's staff (security-checks.md: no personal data to
+    private parties, so a provider sees the pseudonym only)."""
+
+    def __init__(self):
+        super().__init__(ParticipantOutSchema, dump_only=True)
+
+    def _serialize(self, trajectory, attr, obj, **kwargs):
+        data = super()._serialize(trajectory, attr, obj, **kwargs)
+        return {"pseudonym": data["pseudonym"]} if current_user.role == Role.PROVIDER else data
+
+
+class Timeline(_OfTheTrajectory, fields.List):
+    """The trajectory's events, each with whether a retraction voided it."""
+
+    def __init__(self):
+        super().__init__(fields.Nested(TimelineEventSchema), dump_only=True)
+
+    def _serialize(self, trajectory, attr, obj, **kwargs):
+        return [{**_event_out.dump(event), "voided": voided} for event, voided in events_of(trajectory)]
+
+
+_event_out = EventOutSchema()
 
 
 class TrajectoryOutSchema(BaseSchema):
@@ -54,8 +93,11 @@ class TrajectoryOutSchema(BaseSchema):
     referral_date = fields.Date()
     pip_date = fields.Date(allow_none=True)
     status = fields.String()
-    participant = fields.Function(lambda t: ParticipantOutSchema().dump(t), metadata={
-        "description": "Pseudoniem; naam en gemaskeerd BSN alleen voor medewerkers van de gemeente."})
+    participant = Participant()
+
+
+class TrajectoryDetailSchema(TrajectoryOutSchema):
+    events = Timeline()
 
 
 class EventsInSchema(BaseSchema):
@@ -68,6 +110,12 @@ class EventsInSchema(BaseSchema):
 class EventsResultSchema(BaseSchema):
     accepted = fields.Integer()
     duplicates = fields.Integer()
+
+
+class ImportInSchema(BaseSchema):
+    file = Upload(required=True, metadata={"description": "CSV-bestand zoals in progress-events.md."})
+    dry_run = fields.Boolean(load_default=False, truthy=fields.Boolean.truthy | {"ja"},
+                             falsy=fields.Boolean.falsy | {"nee"})
 
 
 class ImportResultSchema(BaseSchema):

@@ -1,26 +1,26 @@
 """The PvE part of the JSON API: /api/v1/pves."""
 from io import BytesIO
 
-from flask import abort, request, send_file
+import sqlalchemy as sa
+from flask import abort, send_file
 from flask_login import current_user
 
 from core.auth import roles_required
 from core.extensions import db
 from core.models import Role
-from core.rest import doc, load_json, load_query, make_api_blueprint, paginate
-from core.schemas import page_of
+from core.rest import BINARY, make_api_blueprint, paginate, upload
+from core.schemas import PageQuery, page_of
 from procurement.models import ProcurementCase
 from procurement.pve import services
 from procurement.pve.content import diff_versions
 from procurement.pve.models import Pve, PveComment, PveStatus
 from procurement.pve.pdf import render_pve_pdf
-from procurement.pve.schemas import (AnswerInSchema, AttachmentOutSchema, CommentInSchema, CommentOutSchema,
-                                     ContractTermsSchema, DiffOutSchema, DiffQuery, PveInSchema, PveOutSchema,
-                                     PveQuery, StatusInSchema, VersionInSchema, VersionOutSchema)
+from procurement.pve.schemas import (AnswerInSchema, AttachmentInSchema, AttachmentOutSchema, CommentInSchema,
+                                     CommentOutSchema, ContractTermsSchema, DiffOutSchema, DiffQuery, PveInSchema,
+                                     PveOutSchema, PveQuery, StatusInSchema, VersionInSchema, VersionOutSchema)
 
 bp = make_api_blueprint("pve_api", __name__)
 READERS = (Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE)
-pve_out, version_out, comment_out = PveOutSchema(), VersionOutSchema(), CommentOutSchema()
 
 
 def _pve(pve_id: int) -> Pve:
@@ -38,88 +38,118 @@ def _comment(pve_id: int, comment_id: int) -> PveComment:
 
 @bp.get("/pves")
 @roles_required(*READERS)
-@doc("PvE's binnen uw bereik", query=PveQuery, response=page_of(PveOutSchema), roles="inkoper, contractmanager, finance")
-def index():
-    args = load_query(PveQuery())
+@bp.arguments(PveQuery(), location="query")
+@bp.response(200, page_of(PveOutSchema))
+def index(args):
+    """PvE's binnen uw bereik
+
+    Rollen: inkoper, contractmanager, finance."""
     stmt = services.visible_pves(current_user, args.get("service"), args.get("status"), args.get("municipality"))
-    return paginate(stmt, pve_out)
+    return paginate(stmt, args)
 
 
 @bp.post("/pves")
 @roles_required(Role.INKOPER)
-@doc("PvE starten uit het sjabloon", body=PveInSchema, response=PveOutSchema, status=201, roles="inkoper")
-def create():
-    data = load_json(PveInSchema())
+@bp.arguments(PveInSchema())
+@bp.response(201, PveOutSchema)
+def create(data):
+    """PvE starten uit het sjabloon
+
+    Rollen: inkoper."""
     case = db.first_or_404(services.visible_cases(current_user).where(ProcurementCase.id == data["procurement_case_id"]))
     pve = services.create_pve(case, data["title"], by=current_user)
     db.session.commit()
-    return pve_out.dump(pve), 201
+    return pve
 
 
 @bp.get("/pves/<int:pve_id>")
 @roles_required(*READERS)
-@doc("Eén PvE met zijn versies", response=PveOutSchema, roles="inkoper, contractmanager, finance")
+@bp.response(200, PveOutSchema)
 def detail(pve_id: int):
-    return pve_out.dump(_pve(pve_id))
+    """Eén PvE met zijn versies
+
+    Rollen: inkoper, contractmanager, finance."""
+    return _pve(pve_id)
 
 
 @bp.get("/pves/<int:pve_id>/versions/<int:number>")
 @roles_required(*READERS)
-@doc("Eén versie met alle paragrafen", response=VersionOutSchema, roles="inkoper, contractmanager, finance")
+@bp.response(200, VersionOutSchema)
 def version(pve_id: int, number: int):
-    return version_out.dump(_version(_pve(pve_id), number))
+    """Eén versie met alle paragrafen
+
+    Rollen: inkoper, contractmanager, finance."""
+    return _version(_pve(pve_id), number)
 
 
 @bp.post("/pves/<int:pve_id>/versions")
 @roles_required(Role.INKOPER)
-@doc("Nieuwe versie opslaan", body=VersionInSchema, response=VersionOutSchema, status=201, roles="inkoper")
-def save(pve_id: int):
-    version = services.save_version(_pve(pve_id), load_json(VersionInSchema()), by=current_user)
+@bp.arguments(VersionInSchema())
+@bp.response(201, VersionOutSchema)
+def save(data, pve_id: int):
+    """Nieuwe versie opslaan
+
+    Rollen: inkoper."""
+    version = services.save_version(_pve(pve_id), data, by=current_user)
     db.session.commit()
-    return version_out.dump(version), 201
+    return version
 
 
 @bp.post("/pves/<int:pve_id>/status")
 @roles_required(Role.INKOPER)
-@doc("Status wijzigen (in_review, concept, vastgesteld)", body=StatusInSchema, response=VersionOutSchema,
-     roles="inkoper; vaststellen niet door een auteur van de versie")
-def status(pve_id: int):
-    version = services.change_status(_pve(pve_id), PveStatus(load_json(StatusInSchema())["status"]), by=current_user)
+@bp.arguments(StatusInSchema())
+@bp.response(200, VersionOutSchema)
+def status(data, pve_id: int):
+    """Status wijzigen (in_review, concept, vastgesteld)
+
+    Rollen: inkoper; vaststellen niet door een auteur van de versie."""
+    version = services.change_status(_pve(pve_id), PveStatus(data["status"]), by=current_user)
     db.session.commit()
-    return version_out.dump(version)
+    return version
 
 
 @bp.post("/pves/<int:pve_id>/new-draft")
 @roles_required(Role.INKOPER)
-@doc("Nieuw concept op basis van de vastgestelde versie", response=VersionOutSchema, status=201, roles="inkoper")
+@bp.response(201, VersionOutSchema)
 def new_draft(pve_id: int):
+    """Nieuw concept op basis van de vastgestelde versie
+
+    Rollen: inkoper."""
     version = services.start_new_draft(_pve(pve_id), by=current_user)
     db.session.commit()
-    return version_out.dump(version), 201
+    return version
 
 
 @bp.get("/pves/<int:pve_id>/diff")
 @roles_required(*READERS)
-@doc("Verschillen tussen twee versies per paragraaf", query=DiffQuery, response=DiffOutSchema,
-     roles="inkoper, contractmanager, finance")
-def diff(pve_id: int):
-    pve, args = _pve(pve_id), load_query(DiffQuery())
-    return DiffOutSchema().dump({"sections": diff_versions(_version(pve, args["from_"]), _version(pve, args["to"]))})
+@bp.arguments(DiffQuery(), location="query")
+@bp.response(200, DiffOutSchema)
+def diff(args, pve_id: int):
+    """Verschillen tussen twee versies per paragraaf
+
+    Rollen: inkoper, contractmanager, finance."""
+    pve = _pve(pve_id)
+    return {"sections": diff_versions(_version(pve, args["from_"]), _version(pve, args["to"]))}
 
 
 @bp.get("/pves/<int:pve_id>/contract-terms")
 @roles_required(Role.INKOPER, Role.CONTRACTMANAGER)
-@doc("Prijs, betaalschema en KPI-normen van de vastgestelde versie, om een contract mee te vullen",
-     response=ContractTermsSchema, roles="inkoper, contractmanager")
+@bp.response(200, ContractTermsSchema)
 def contract_terms(pve_id: int):
+    """Prijs, betaalschema en KPI-normen van de vastgestelde versie, om een contract mee te vullen
+
+    Rollen: inkoper, contractmanager."""
     pve = _pve(pve_id)
-    return ContractTermsSchema().dump(services.contract_terms(pve.adopted or pve.latest))
+    return services.contract_terms(pve.adopted or pve.latest)
 
 
 @bp.get("/pves/<int:pve_id>/versions/<int:number>/pve.pdf")
 @roles_required(*READERS)
-@doc("De versie als PDF", content_type="application/pdf", roles="inkoper, contractmanager, finance")
+@bp.response(200, BINARY, content_type="application/pdf")
 def pdf(pve_id: int, number: int):
+    """De versie als PDF
+
+    Rollen: inkoper, contractmanager, finance."""
     version = _version(_pve(pve_id), number)
     return send_file(BytesIO(render_pve_pdf(version)), mimetype="application/pdf", as_attachment=True,
                      download_name=f"pve-{pve_id}-v{number}.pdf")
@@ -127,48 +157,63 @@ def pdf(pve_id: int, number: int):
 
 @bp.get("/pves/<int:pve_id>/comments")
 @roles_required(*READERS)
-@doc("Reviewopmerkingen", response=page_of(CommentOutSchema), roles="inkoper, contractmanager, finance")
-def comments(pve_id: int):
-    items = _pve(pve_id).comments
-    return {"items": comment_out.dump(items, many=True), "total": len(items)}
+@bp.arguments(PageQuery(), location="query")
+@bp.response(200, page_of(CommentOutSchema))
+def comments(args, pve_id: int):
+    """Reviewopmerkingen
+
+    Rollen: inkoper, contractmanager, finance."""
+    pve = _pve(pve_id)
+    return paginate(sa.select(PveComment).where(PveComment.pve_id == pve.id).order_by(PveComment.id), args)
 
 
 @bp.post("/pves/<int:pve_id>/comments")
 @roles_required(*READERS)
-@doc("Reviewopmerking bij een paragraaf", body=CommentInSchema, response=CommentOutSchema, status=201,
-     roles="inkoper, contractmanager, finance")
-def add_comment(pve_id: int):
-    data = load_json(CommentInSchema())
+@bp.arguments(CommentInSchema())
+@bp.response(201, CommentOutSchema)
+def add_comment(data, pve_id: int):
+    """Reviewopmerking bij een paragraaf
+
+    Rollen: inkoper, contractmanager, finance."""
     comment = services.add_comment(_pve(pve_id), data["section_key"], data["body"], by=current_user)
     db.session.commit()
-    return comment_out.dump(comment), 201
+    return comment
 
 
 @bp.post("/pves/<int:pve_id>/comments/<int:comment_id>/answer")
 @roles_required(Role.INKOPER)
-@doc("Opmerking beantwoorden", body=AnswerInSchema, response=CommentOutSchema, roles="inkoper")
-def answer_comment(pve_id: int, comment_id: int):
-    comment = services.answer_comment(_comment(pve_id, comment_id), load_json(AnswerInSchema())["answer"],
-                                      by=current_user)
+@bp.arguments(AnswerInSchema())
+@bp.response(200, CommentOutSchema)
+def answer_comment(data, pve_id: int, comment_id: int):
+    """Opmerking beantwoorden
+
+    Rollen: inkoper."""
+    comment = services.answer_comment(_comment(pve_id, comment_id), data["answer"], by=current_user)
     db.session.commit()
-    return comment_out.dump(comment)
+    return comment
 
 
 @bp.post("/pves/<int:pve_id>/comments/<int:comment_id>/resolve")
 @roles_required(*READERS)
-@doc("Opmerking afhandelen", response=CommentOutSchema, roles="inkoper, contractmanager, finance")
+@bp.response(200, CommentOutSchema)
 def resolve_comment(pve_id: int, comment_id: int):
+    """Opmerking afhandelen
+
+    Rollen: inkoper, contractmanager, finance."""
     comment = services.resolve_comment(_comment(pve_id, comment_id), by=current_user)
     db.session.commit()
-    return comment_out.dump(comment)
+    return comment
 
 
 @bp.post("/pves/<int:pve_id>/attachments")
 @roles_required(Role.INKOPER)
-@doc("Bijlage toevoegen (PDF, DOCX, XLSX, ODT tot 20 MB)", response=AttachmentOutSchema, status=201,
-     form={"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}, roles="inkoper")
-def add_attachment(pve_id: int):
-    pve, upload = _pve(pve_id), request.files.get("file") or abort(400, "Stuur het bestand als 'file'.")
-    attachment = services.add_attachment(pve, upload.filename or "", upload.read(), by=current_user)
+@bp.arguments(AttachmentInSchema(), location="multipart")
+@bp.response(201, AttachmentOutSchema)
+def add_attachment(args, pve_id: int):
+    """Bijlage toevoegen (PDF, DOCX, XLSX, ODT tot 20 MB)
+
+    Rollen: inkoper."""
+    _, filename, content = upload(args)
+    attachment = services.add_attachment(_pve(pve_id), filename, content, by=current_user)
     db.session.commit()
-    return AttachmentOutSchema().dump(attachment), 201
+    return attachment

@@ -1,7 +1,9 @@
 """JSON shapes of the PvE API; the structured sections are checked by core.terms in the services."""
 from marshmallow import fields, validate
 
-from core.schemas import BaseSchema, Id, Money, PageQuery, StoredFileOutSchema
+from flask_smorest.fields import Upload
+
+from core.schemas import BaseSchema, DecimalString, Id, Money, PageQuery, StoredFileOutSchema
 
 
 class PveQuery(PageQuery):
@@ -48,6 +50,10 @@ class VersionOutSchema(VersionSummarySchema):
     sections = fields.List(fields.Nested(SectionSchema))
     kpis = fields.List(fields.Dict())
     financing = fields.Dict()
+
+
+class AttachmentInSchema(BaseSchema):
+    file = Upload(required=True)
 
 
 class AttachmentOutSchema(StoredFileOutSchema):
@@ -116,13 +122,13 @@ class MilestoneTermSchema(BaseSchema):
     trigger = fields.String()
     params = fields.Dict()
     amount = Money(allow_none=True)
-    percentage = fields.Decimal(as_string=True, allow_none=True)
+    percentage = DecimalString(allow_none=True)
 
 
 class KpiTermSchema(BaseSchema):
     kpi = fields.String()
     params = fields.Dict()
-    norm = fields.Decimal(as_string=True)
+    norm = DecimalString()
     direction = fields.String()
 
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from openapi_spec_validator import validate
 
 from core.models import Role
 
@@ -107,12 +108,47 @@ def test_pages_split_the_list(api, make_user):
 
 def test_openapi_document_is_public_and_lists_every_api_route(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
-    documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    documented = {(path, method) for path, ops in document["paths"].items() for method in ops
+                  if method != "parameters"}  # the path's own parameters, shared by its operations
     routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert documented == routes
     assert "MunicipalitySchema" in str(document["components"]["schemas"]) or "Municipality" in document["components"]["schemas"]
+
+
+def test_the_openapi_document_is_valid_openapi_3(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    validate(document)  # raises on any violation of the OpenAPI 3.0 schema
+    assert document["openapi"] == "3.0.3" and document["security"] == [{"bearer": []}]
+
+
+def test_the_document_describes_errors_as_problems_and_files_by_their_media_type(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    conflict = document["components"]["responses"]["CONFLICT"]
+    assert list(conflict["content"]) == ["application/problem+json"]
+    create_run = document["paths"]["/api/v1/payment-runs"]["post"]["responses"]
+    assert create_run["409"] == {"$ref": "#/components/responses/CONFLICT"}
+    exports = {name: list(document["paths"][f"/api/v1/payment-runs/{{run_id}}/export/{name}"]["get"]["responses"]
+                          ["200"]["content"]) for name in ("journal.csv", "journal.xlsx", "sepa.xml", "specification.pdf")}
+    assert exports == {"journal.csv": ["text/csv"],
+                       "journal.xlsx": ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+                       "sepa.xml": ["application/xml"], "specification.pdf": ["application/pdf"]}
+
+
+def test_the_document_says_strings_where_the_answers_hold_strings(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schemas["KpiTerm"]["properties"]["norm"]["type"] == "string"
+    assert schemas["MilestoneTerm"]["properties"]["percentage"]["type"] == "string"
+    assert schemas["TimelineEvent"]["properties"]["hours_attended"]["type"] == "string"
+    price = schemas["ContractIn"]["properties"]["price_per_trajectory"]
+    assert price["type"] == "string" and price["pattern"] == r"^-?\d{1,13}(\.\d{1,2})?$"
+
+
+def test_page_bounds_are_documented(client):
+    parameters = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/services"]["get"]["parameters"]
+    bounds = {p["name"]: (p["schema"]["minimum"], p["schema"]["maximum"]) for p in parameters}
+    assert bounds == {"page": (1, 1_000_000), "per_page": (1, 500)}
 
 
 def test_unknown_api_path_is_problem_json(api, make_user):

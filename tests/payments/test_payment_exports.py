@@ -121,9 +121,11 @@ def test_specification_pdf_is_pseudonymised(approved):
 def test_exports_over_http_and_provider_portal(approved, api, login, client, make_user):
     first, second, evil, other = approved
     finance = make_user(Role.FINANCE, region=first.region)
-    for name in ("journal.csv", "journal.xlsx", "sepa.xml"):
+    for name, media_type in (("journal.csv", "text/csv; charset=utf-8"), ("sepa.xml", "application/xml; charset=utf-8"),
+                             ("journal.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
         response = api(finance).get(f"/api/v1/payment-runs/{first.id}/export/{name}")
         assert response.status_code == 200 and BSN.encode() not in response.data
+        assert response.headers["Content-Type"] == media_type  # one charset, not two
     spec = api(finance).get(f"/api/v1/payment-runs/{first.id}/export/specification.pdf?provider_id={evil.id}")
     assert spec.status_code == 200 and spec.data.startswith(b"%PDF")
     provider_user = make_user(Role.PROVIDER, provider=other)
