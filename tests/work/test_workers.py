@@ -84,8 +84,9 @@ def test_a_payment_run_whose_worker_is_killed_is_finished_by_another(cluster, wa
 
 def test_two_workers_on_one_queue_compute_each_run_once(cluster, wait, region_with_runs):
     _, _, towns = region_with_runs(per_municipality=15, municipalities=4)
-    cluster.worker("one", step_seconds=0.02)
-    cluster.worker("two", step_seconds=0.02)
+    # Leases long enough that no heartbeat misses one on a busy machine: this test is about double delivery.
+    cluster.worker("one", step_seconds=0.02, WORK_LEASE_SECONDS=60)
+    cluster.worker("two", step_seconds=0.02, WORK_LEASE_SECONDS=60)
     runs = [queued_run(municipality=town) for town in towns]
     for run in runs:  # every run delivered twice: a second delivery must find it taken or done
         tasks.calculate.delay(run.id)
