@@ -38,7 +38,7 @@ def create_app(config=None) -> Flask:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
 
-    from core import api, cli, demo, idempotency, rest, views
+    from core import api, cli, demo, idempotency, leases, rest, views, work
     from core.errors import register_error_handlers
     from core.registry import DemoStep, register_demo
     from core.scheduler import Job, register_job
@@ -53,16 +53,14 @@ def create_app(config=None) -> Flask:
     register_template_helpers(app)
     register_demo(app, DemoStep("regio", demo.load_region, order=10))
     register_job(app, Job("idempotency_purge", idempotency.purge, cron={"hour": 3, "minute": 10}))
+    register_job(app, Job("work_leases", leases.sweep, cron={"second": f"*/{app.config['WORK_SWEEP_SECONDS']}"},
+                          period="continuous"))
+    work.init_app(app)
     for command in (cli.users, cli.demo, cli.scheduler, cli.audit):
         app.cli.add_command(command)
     for name in DOMAINS:
         importlib.import_module(f"{name}.models")
         importlib.import_module(name).init_app(app)
-
-    if app.config["SCHEDULER_ENABLED"] and not app.config["TESTING"]:
-        from core.scheduler import build_scheduler
-
-        build_scheduler(app).start()
     return app
 
 

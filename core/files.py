@@ -1,12 +1,11 @@
 """Uploaded files: the type is read from the content, zip containers are opened with limits, and the bytes are kept
-under a generated name in UPLOAD_DIR (the user's file name is only shown)."""
+under a generated name in the file storage (core/storage.py; the user's file name is only shown)."""
 import hashlib
 import io
 import uuid
 import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import send_file
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.dates import UTCDateTime, now_utc
 from core.errors import DomainError
+from core.storage import delete_after_commit, storage
 
 MAX_SIZE = 20 * 1024 * 1024
 #: Office files are zips: refuse bombs before anyone opens them.
@@ -86,24 +86,23 @@ class StoredFile:
         return asdict(self)
 
 
-def store(filename: str, data: bytes, upload_dir: str, folder: str) -> StoredFile:
-    """Check the file and write it to UPLOAD_DIR/<folder>/<generated name>; returns what a model keeps of it."""
+def store(filename: str, data: bytes, folder: str) -> StoredFile:
+    """Check the file and keep it as <folder>/<generated name>; returns what a model keeps of it."""
     name = display_name(filename)
     file_type = check_attachment(name, data)
     stored_name = uuid.uuid4().hex
-    target = Path(upload_dir) / folder
-    target.mkdir(parents=True, exist_ok=True)
-    (target / stored_name).write_bytes(data)
+    storage().put(f"{folder}/{stored_name}", io.BytesIO(data))
     return StoredFile(name, stored_name, file_type, len(data), hashlib.sha256(data).hexdigest())
 
 
-def path_of(upload_dir: str, folder: str, stored_name: str) -> Path:
-    return Path(upload_dir) / folder / stored_name
+def remove(folder: str, stored_name: str) -> None:
+    """Remove the file once the deletion of its row is committed."""
+    delete_after_commit(f"{folder}/{stored_name}")
 
 
-def send(stored, upload_dir: str, folder: str):
+def send(stored, folder: str):
     """The file as a download (never inline), with the detected type and the shown name."""
-    return send_file(path_of(upload_dir, folder, stored.stored_name), as_attachment=True,
+    return send_file(storage().open(f"{folder}/{stored.stored_name}"), as_attachment=True,
                      mimetype=TYPES[stored.file_type], download_name=stored.filename)
 
 

@@ -30,8 +30,8 @@ def index():
         try:
             run = runs.create_run_from(services.scope_data(form.period.data, form.scope.data),
                                            by=current_user, today=today(), background=True)
+            tasks.queue(run)
             db.session.commit()
-            tasks.start(run, current_user)
             return redirect(url_for("payments.detail", run_id=run.id))
         except DomainError as exc:
             db.session.rollback()
@@ -62,9 +62,8 @@ def status(run_id: int):
 @bp.post("/<int:run_id>/recalculate")
 @roles_required(Role.FINANCE)
 def recalculate(run_id: int):
-    run = runs.recalculate_run(services.get_run(run_id, current_user), by=current_user, background=True)
+    tasks.queue(runs.recalculate_run(services.get_run(run_id, current_user), by=current_user, background=True))
     db.session.commit()
-    tasks.start(run, current_user)
     return redirect(url_for("payments.detail", run_id=run_id))
 
 

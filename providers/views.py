@@ -1,5 +1,5 @@
 """The provider registry: list and search, detail, register, edit, the provider's user accounts and documents."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core import files
@@ -96,8 +96,7 @@ def add_user(provider_id: int):
 def add_document(provider_id: int):
     provider = _visible(provider_id)
     try:
-        services.add_provider_document(provider, *form_upload(_document_form(provider)), by=current_user,
-                                       upload_dir=current_app.config["UPLOAD_DIR"])
+        services.add_provider_document(provider, *form_upload(_document_form(provider)), by=current_user)
         db.session.commit()
         flash("Het document is toegevoegd.", "success")
     except DomainError as exc:
@@ -109,14 +108,14 @@ def add_document(provider_id: int):
 @roles_required(*Role)
 def document(provider_id: int, provider_document_id: int):
     found = services.get_provider_document(_visible(provider_id), provider_document_id)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+    return files.send(found, services.DOCUMENT_FOLDER)
 
 
 @bp.post("/<int:provider_id>/documenten/<int:provider_document_id>/verwijderen")
 @roles_required(Role.CONTRACTMANAGER)
 def delete_document(provider_id: int, provider_document_id: int):
     found = services.get_provider_document(_visible(provider_id), provider_document_id)
-    services.delete_provider_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    services.delete_provider_document(found, by=current_user)
     db.session.commit()
     flash("Het document is verwijderd.", "success")
     return redirect(url_for("providers.detail", provider_id=provider_id, _anchor="documenten"))

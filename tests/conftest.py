@@ -75,9 +75,9 @@ def _config(database_url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url}
 
 
-def _fresh(database_url: str):
+def _fresh(database_url: str, settings: dict | None = None):
     """An app on an empty schema holding only the service catalogue."""
-    app = create_app(_config(database_url))
+    app = create_app(_config(database_url) | (settings or {}))
     with app.app_context():
         if database_url.startswith("postgresql"):
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)

@@ -93,9 +93,8 @@ def add_event(trajectory_id: int):
 def upload():
     form = UploadForm()
     if form.validate_on_submit():
-        item = imports.save_upload(form.file.data, by=current_user)
+        item = imports.save_upload(form.file.data.stream, form.file.data.filename, by=current_user)
         db.session.commit()
-        imports.start(item.id, confirm=False)
         return redirect(url_for("trajectories.import_detail", import_id=item.id))
     return render_template("trajectories/upload.html", form=form)
 
@@ -103,25 +102,24 @@ def upload():
 @bp.get("/progress/imports/<int:import_id>")
 @roles_required(*SENDERS)
 def import_detail(import_id: int):
-    item = _import_or_404(import_id)
-    return render_template("trajectories/import.html", item=item, processed=imports.processed(item), Status=ImportStatus)
+    return render_template("trajectories/import.html", item=_import_or_404(import_id), Status=ImportStatus)
 
 
 @bp.get("/progress/imports/<int:import_id>/status")
 @roles_required(*SENDERS)
 def import_status(import_id: int):
     item = _import_or_404(import_id)
-    return {"status": item.status.value, "busy": item.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING),
-            "rows": item.rows, "total": item.rows, "processed": imports.processed(item)}
+    return {"status": item.status.value, "busy": item.status in imports.BUSY, "rows": item.rows, "total": item.rows,
+            "processed": item.processed}
 
 
-@bp.post("/progress/imports/<int:import_id>/confirm")
+@bp.post("/progress/imports/<int:import_id>/<any(confirm, retry, discard):action>")
 @roles_required(*SENDERS)
-def import_confirm(import_id: int):
+def import_action(import_id: int, action: str):
+    """Import a checked file, do a failed one's work again, or discard it."""
     item = _import_or_404(import_id)
-    imports.confirm(item)
+    getattr(imports, action)(item)
     db.session.commit()
-    imports.start(item.id, confirm=True)
     return redirect(url_for("trajectories.import_detail", import_id=item.id))
 
 

@@ -2,7 +2,7 @@
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from core import files, terms
@@ -179,8 +179,7 @@ def add_attachment(pve_id: int):
     try:
         if not form.validate_on_submit():
             raise DomainError("Kies een bestand.", field="file")
-        services.add_attachment(pve, form.file.data.filename or "", form.file.data.read(), by=current_user,
-                                upload_dir=current_app.config["UPLOAD_DIR"])
+        services.add_attachment(pve, form.file.data.filename or "", form.file.data.read(), by=current_user)
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("pve.detail", pve_id=pve_id, _anchor="bijlagen"))
@@ -195,4 +194,4 @@ def attachment(pve_id: int, attachment_id: int):
     found = db.session.get(PveAttachment, attachment_id)
     if found is None or found.pve is not _pve(pve_id):
         abort(404)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.FOLDER)
+    return files.send(found, services.FOLDER)

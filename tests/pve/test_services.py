@@ -257,10 +257,10 @@ def test_attachment_types_are_checked_by_content(name, data, expected):
             check_attachment(name, data)
 
 
-def test_an_attachment_is_stored_under_a_generated_name_with_its_checksum(make_pve, tmp_path):
+def test_an_attachment_is_stored_under_a_generated_name_with_its_checksum(app, make_pve, tmp_path):
+    app.config["STORAGE_URL"] = tmp_path.as_uri()
     pve = make_pve()
-    attachment = services.add_attachment(pve, "../../eisen.pdf", b"%PDF-1.4 test", by=pve.latest.created_by,
-                                         upload_dir=str(tmp_path))
-    stored = services.attachment_path(attachment, str(tmp_path))
+    attachment = services.add_attachment(pve, "../../eisen.pdf", b"%PDF-1.4 test", by=pve.latest.created_by)
+    stored = tmp_path / "pve" / attachment.stored_name
     assert attachment.filename == "eisen.pdf" and stored.parent == tmp_path / "pve"
     assert stored.read_bytes() == b"%PDF-1.4 test" and len(attachment.sha256) == 64
