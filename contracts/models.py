@@ -174,7 +174,7 @@ class OpenHouse(db.Model):
     #: The payment schedule and KPI agreements of the uniform terms (core.terms shapes, amounts as strings).
     milestones: Mapped[list] = mapped_column(sa.JSON, default=list)
     kpis: Mapped[list] = mapped_column(sa.JSON, default=list)
-    #: The admission checklist: requirements a provider must meet (from the PvE).
+    #: The admission checklist: requirements every applicant must meet, fixed when the Open House is opened.
     requirements: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: Providers may apply while this is set (throughout the term).
     is_open: Mapped[bool] = mapped_column(default=True)

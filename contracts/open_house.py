@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, ContractStatus, OpenHouse)
-from contracts.services import adopted_pve_version, create_contract, terms_from_case
+from contracts.services import create_contract, terms_from_case
 from core import audit
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
@@ -16,6 +16,8 @@ from core.terms import terms_to_json, validate_kpi_agreements, validate_mileston
 from procurement.models import ProcurementCase, ProcurementRoute
 from providers.models import Provider
 
+#: The admission checklist an Open House starts with; the contract manager adapts it when opening the procedure,
+#: after which it is fixed: every applicant is checked against the same published list (equal treatment).
 DEFAULT_REQUIREMENTS = ["Geldig keurmerk Blik op Werk", "Inschrijving in het Handelsregister (KvK)",
                         "Verklaring Omtrent het Gedrag (VOG) van de docenten", "Aanbod voldoet aan het PvE",
                         "Akkoord met de uniforme voorwaarden"]
@@ -25,13 +27,6 @@ def case_route(case: ProcurementCase) -> str | None:
     """The route of the case's approved decision in force (None while nothing is decided)."""
     decision = case.decision_in_force
     return decision.route.value if decision is not None else None
-
-
-def requirements_of(case: ProcurementCase) -> list[str]:
-    """The admission checklist: the PvE's requirements when the adopted version lists them, else the standard."""
-    version = adopted_pve_version(case)
-    listed = getattr(version, "requirements", None) if version is not None else None
-    return [str(r) for r in listed] if isinstance(listed, list) and listed else list(DEFAULT_REQUIREMENTS)
 
 
 def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenHouse:
@@ -51,7 +46,7 @@ def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenH
         price_per_trajectory=price,
         milestones=terms_to_json(validate_milestones(data.get("milestones") or terms.get("milestones") or [])),
         kpis=terms_to_json(validate_kpi_agreements(data.get("kpis") or terms.get("kpis") or [])),
-        requirements=data.get("requirements") or requirements_of(case))
+        requirements=list(dict.fromkeys(data.get("requirements") or DEFAULT_REQUIREMENTS)))
     db.session.add(open_house)
     db.session.flush()
     audit.record(by, "open_house_opened", open_house, f"Open House {open_house.title} geopend")

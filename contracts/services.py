@@ -11,7 +11,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes
-from core.money import parse_decimal
+from core.money import parse_decimal, round_money
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
@@ -213,7 +213,7 @@ def change_tariff(contract: Contract, effective_on: date, price: Decimal, amount
             raise DomainError(f"{code} is geen mijlpaal met een vast bedrag.", field="amounts")
         if Decimal(str(amount)) < 0:
             raise DomainError("Een bedrag mag niet negatief zijn.", field="amounts")
-        cleaned[code] = str(Decimal(str(amount)).quantize(Decimal("0.01")))
+        cleaned[code] = str(round_money(Decimal(str(amount))))
     before = contract.price_on(effective_on)
     change = TariffChange(contract=contract, effective_on=effective_on, price_per_trajectory=price,
                           amounts=cleaned, reason=reason.strip(), created_by=by)

@@ -7,9 +7,11 @@ import threading
 import flask_smorest
 from flask import Flask, abort, current_app, request
 from flask_smorest.utils import prepare_response
-from marshmallow import ValidationError, missing
+from flask_smorest.spec.plugins import unicodeconverter2paramschema
+from marshmallow import ValidationError, fields, missing
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.routing import UnicodeConverter
 
 from core import idempotency
 from core.auth import authenticate_bearer
@@ -21,6 +23,8 @@ API_PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
 BINARY = {"type": "string", "format": "binary"}
 BODY_NOT_JSON = "De body is geen geldige JSON."
+#: Text never holds a NUL character: core.security refuses it in a URL or query (400), BaseSchema in a body (422).
+NO_NUL = r"^[^\x00]*$"
 #: What any operation may answer besides its success: malformed input, no token, role or scope, unknown object;
 #: a write also a conflict (also a retried Idempotency-Key still running), too large, or invalid content.
 READ_ERRORS = (400, 401, 403, 404)
@@ -146,6 +150,8 @@ class Api(flask_smorest.Api):
         self._lock = threading.Lock()
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.register_field(DecimalString, "string", None)
+        self.ma_plugin.converter.add_attribute_function(_text_without_nul)
+        self.register_converter(UnicodeConverter, lambda c: {**unicodeconverter2paramschema(c), "pattern": NO_NUL})
         self.register_converter(app.url_map.converters["int"],  # core.IdConverter: ids within the database's keys
                                 lambda converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
 
@@ -175,6 +181,12 @@ class Api(flask_smorest.Api):
                     self.spec.tag({"name": name, "description": blueprint.description})
                     self._documented.add(name)
             return self.spec.to_dict()
+
+
+def _text_without_nul(converter, field, ret: dict, **kwargs) -> dict:
+    if isinstance(field, fields.String) and not {"pattern", "enum", "format"} & ret.keys():
+        return {"pattern": NO_NUL}
+    return {}
 
 
 def init_app(app: Flask) -> None:

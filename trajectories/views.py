@@ -7,7 +7,7 @@ from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
-from core.web import page_of_rows
+from core.web import page_of_rows, show_domain_error
 from trajectories import imports, services
 from trajectories.csvfile import template_csv
 from trajectories.events import TYPE_LABELS
@@ -24,15 +24,6 @@ def _trajectory_or_404(trajectory_id: int) -> Trajectory:
 
 def _import_or_404(import_id: int) -> ProgressImport:
     return db.first_or_404(imports.visible_imports(current_user).where(ProgressImport.id == import_id))
-
-
-def _show_errors(form, exc: DomainError) -> None:
-    """Put each error on its field, or above the form when no field matches."""
-    db.session.rollback()
-    for error in exc.errors or [{"field": exc.field, "message": exc.message}]:
-        name = (error.get("field") or "").removeprefix("participant.")
-        target = form[name].errors if name in form and name != "trajectory" else form.form_errors
-        target.append(error["message"])
 
 
 def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
@@ -58,7 +49,7 @@ def create():
             trajectory = services.create_trajectory(services.trajectory_data(form.data), by=current_user,
                                                     today=today())
         except DomainError as exc:
-            _show_errors(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(f"Traject {trajectory.reference} is aangemeld.", "success")
@@ -80,7 +71,7 @@ def add_event(trajectory_id: int):
         try:
             services.record_manual_event(trajectory, form.as_item(), by=current_user, today=today())
         except DomainError as exc:
-            _show_errors(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash("De gebeurtenis is vastgelegd.", "success")
