@@ -1,0 +1,27 @@
+"""Row locks for a check and the write that depends on it: of two requests that race, the second waits until the
+first has committed and then reads what it wrote (security-checks.md, "Concurrency").
+
+PostgreSQL locks the rows a SELECT reads with FOR NO KEY UPDATE: it conflicts with itself and with UPDATE, not with
+the FOR KEY SHARE that a foreign-key check takes, so rows that refer to a locked row can still be written meanwhile
+(a payment run's lines, a trajectory's events). SQLite ignores FOR UPDATE; there a write statement takes the
+database's one write lock, held until the transaction ends.
+"""
+import sqlalchemy as sa
+
+from core.extensions import db
+
+
+def locked(stmt, model):
+    """`stmt` (a SELECT) locking the rows of `model` it reads until the transaction ends; read them only after the
+    lock is held, so that they are current."""
+    if db.session.connection().dialect.name == "postgresql":
+        return stmt.with_for_update(key_share=True, of=model)
+    take_write_lock(model)
+    return stmt
+
+
+def take_write_lock(model) -> None:
+    """SQLite: take the database write lock (no row changes); PostgreSQL callers lock rows instead."""
+    table = model.__table__
+    key = next(iter(table.primary_key))
+    db.session.execute(sa.update(table).where(sa.false()).values({key: key}))
