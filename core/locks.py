@@ -7,8 +7,12 @@ the FOR KEY SHARE that a foreign-key check takes, so rows that refer to a locked
 database's one write lock, held until the transaction ends.
 """
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
 from core.extensions import db
+
+#: PostgreSQL's deadlock_detected: two transactions waited for each other's locks and this one was refused.
+DEADLOCK = "40P01"
 
 
 def locked(stmt, model):
@@ -25,3 +29,8 @@ def take_write_lock(model) -> None:
     table = model.__table__
     key = next(iter(table.primary_key))
     db.session.execute(sa.update(table).where(sa.false()).values({key: key}))
+
+
+def is_deadlock(exc: OperationalError) -> bool:
+    """Whether the database refused this transaction to break a deadlock (it rolled back; a retry may succeed)."""
+    return getattr(exc.orig, "sqlstate", None) == DEADLOCK
