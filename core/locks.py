@@ -24,6 +24,15 @@ def locked(stmt, model):
     return stmt
 
 
+def lock_row(obj) -> None:
+    """Wait for the row lock of `obj` (a loaded model instance), then read it again: what a transition that held
+    the lock committed is what the caller's checks see."""
+    model = type(obj)
+    stmt = sa.select(model).where(*(column == value for column, value in
+                                    zip(sa.inspect(model).primary_key, sa.inspect(obj).identity)))
+    db.session.execute(locked(stmt, model).execution_options(populate_existing=True)).scalar_one()
+
+
 def take_write_lock(model) -> None:
     """SQLite: take the database write lock (no row changes); PostgreSQL callers lock rows instead."""
     table = model.__table__

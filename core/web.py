@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import request
+from flask import flash, request
 
 from core.errors import DomainError
 from core.extensions import db
@@ -40,7 +40,11 @@ def safe_next(target: str | None) -> str | None:
 
 
 def show_domain_error(form, exc) -> None:
-    """Put a DomainError on the form: on its field when the form has one, else as a form error; list items too."""
+    """Put a DomainError on the form: on its field when the form has one, else as a form error; list items too.
+
+    The request's changes are rolled back first: nothing of a refused request is stored, and a refused flush (a twin
+    stored at the same moment, core.conflicts) leaves the session unusable until then."""
+    db.session.rollback()
     target = getattr(form, exc.field, None) if exc.field else None
     messages = [exc.message] + [
         (f"Regel {e['index'] + 1}: " if e.get("index") is not None else "")
@@ -50,6 +54,12 @@ def show_domain_error(form, exc) -> None:
         target.errors = list(target.errors) + messages
     else:
         form.form_errors.extend(messages)
+
+
+def flash_domain_error(exc) -> None:
+    """A DomainError as a flash message on the page redirected to, the request's changes rolled back."""
+    db.session.rollback()
+    flash(exc.message, "error")
 
 
 def form_upload(form) -> tuple[dict, str, bytes]:

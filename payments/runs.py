@@ -17,7 +17,7 @@ from core import audit
 from core.dates import month_end, now_utc, parse_period
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
-from core.locks import locked
+from core.locks import lock_row, locked
 from core.models import Municipality, Region, Role, User
 from payments.calculation import ZERO, calculate
 from payments.models import (RUN_TRANSITIONS, Calculation, LineStatus, PaidInstance, PaymentLine, PaymentRun,
@@ -59,7 +59,7 @@ def create_run(period: str, *, region: Region | None = None, municipality: Munic
 
 def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> PaymentRun:
     """Throw a draft's lines away and calculate them again against what is paid now (later, when background)."""
-    _lock(run)
+    lock_row(run)
     _require_transition(run, RunStatus.DRAFT)
     if run.calculation == Calculation.CALCULATING:
         raise Conflict("Deze betaalrun wordt nog berekend; wacht tot de berekening klaar is.")
@@ -94,7 +94,7 @@ def calculate_runs(runs: list[PaymentRun], *, by: User | None,
     if runs:
         calculate(runs, on_progress)
     for run in sorted(runs, key=lambda r: r.id):
-        _lock(run)
+        lock_row(run)
         _require_transition(run, RunStatus.DRAFT)
         if run.calculation != Calculation.CALCULATING:
             raise Conflict(NOT_WAITING)
@@ -109,7 +109,7 @@ def calculation_failed(run: PaymentRun, message: str = CALCULATION_FAILED) -> Pa
     """Record why a calculation failed; the caller rolled its lines back, so the run has none (retry: recalculate).
 
     Nothing changes when the run no longer waits for this calculation (another delivery of it finished first)."""
-    _lock(run)
+    lock_row(run)
     if run.calculation != Calculation.CALCULATING:
         return run
     run.calculation, run.calculation_error, run.processed = Calculation.FAILED, message[:300], 0
@@ -124,7 +124,7 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
     if run.created_by_id == by.id:
         raise Forbidden("U heeft deze betaalrun zelf gemaakt; een andere financieel medewerker keurt hem goed.")
     seen = run.calculated_at
-    _lock(run)
+    lock_row(run)
     _require_transition(run, RunStatus.APPROVED)
     if run.calculation != Calculation.DONE:
         raise Conflict("Deze betaalrun is nog niet (goed) berekend; wacht op de berekening of herbereken hem.")
@@ -142,7 +142,7 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
 
 
 def cancel_run(run: PaymentRun, *, by: User) -> PaymentRun:
-    _lock(run)
+    lock_row(run)
     _require_transition(run, RunStatus.CANCELLED)
     run.status = RunStatus.CANCELLED
     audit.record(by, "payment_run_cancelled", run, str(run), {"status": [RunStatus.DRAFT, RunStatus.CANCELLED]})
@@ -189,12 +189,6 @@ def _lock_scope(municipalities: list[Municipality]) -> None:
     ids = sorted(m.id for m in municipalities)
     db.session.execute(locked(sa.select(Municipality.id).where(Municipality.id.in_(ids)).order_by(Municipality.id),
                               Municipality))
-
-
-def _lock(run: PaymentRun) -> None:
-    """Wait for the run's row lock, then read the run again (what a transition that held it committed)."""
-    db.session.execute(locked(sa.select(PaymentRun).where(PaymentRun.id == run.id), PaymentRun)
-                       .execution_options(populate_existing=True)).scalar_one()
 
 
 def _refuse_overlap(period: str, member_ids: set[int]) -> None:

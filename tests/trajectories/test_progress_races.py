@@ -73,6 +73,19 @@ def test_racing_batches_obey_the_rules(sender, rule, before, batches, stored):
         assert _stored(reference) == len(before) + stored
 
 
+def test_one_event_id_sent_for_two_trajectories_is_stored_once(sender):
+    for _ in range(ROUNDS):
+        (first, client), (second, _) = sender(), sender()
+        event_id = f"{first}-S"
+        answers = at_once(*(lambda t=t: client.post("/api/v1/progress-events", json={"events": [{
+            "event_id": event_id, "trajectory": t, "type": "start", "date": "2026-02-01"}]}) for t in (first, second)))
+        winner, loser = sorted(answers, key=lambda a: a.status_code)
+        # refused by the unique key while both ran (409, retry), or as a conflict once the first was stored (422)
+        assert (winner.status_code, loser.status_code in (409, 422)) == (201, True), [a.json for a in answers]
+        db.session.rollback()
+        assert _stored(first) + _stored(second) == 1
+
+
 def _send(client, channel: str, events: list[dict], reference: str):
     """The events for this trajectory, their event_ids (per sender) made its own."""
     own = {"event_id": lambda e: f"{reference}-{e['event_id']}", "trajectory": lambda e: reference,
