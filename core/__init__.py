@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from core import conflicts
@@ -24,6 +25,8 @@ def create_app(config=None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     _refuse_default_secrets(app)
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
 
     from core.personal_data import install_log_redaction
 
@@ -40,7 +43,7 @@ def create_app(config=None) -> Flask:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
 
-    from core import api, cli, demo, idempotency, rest, views
+    from core import api, cli, demo, idempotency, login_throttle, rest, views
     from core.errors import register_error_handlers
     from core.registry import DemoStep, register_demo
     from core.scheduler import Job, register_job
@@ -55,6 +58,7 @@ def create_app(config=None) -> Flask:
     register_template_helpers(app)
     register_demo(app, DemoStep("regio", demo.load_region, order=10))
     register_job(app, Job("idempotency_purge", idempotency.purge, cron={"hour": 3, "minute": 10}))
+    register_job(app, Job("login_throttle_purge", login_throttle.purge, cron={"hour": 3, "minute": 15}))
     for command in (cli.users, cli.demo, cli.scheduler, cli.audit):
         app.cli.add_command(command)
     for name in DOMAINS:

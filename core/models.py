@@ -204,6 +204,17 @@ for _dialect, _statements in APPEND_ONLY_DDL.items():
         sa.event.listen(AuditEntry.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
 
 
+class LoginThrottle(db.Model):
+    """Failed logins counted per key (core.login_throttle): an account and client, an account, or a client."""
+
+    #: HMAC-SHA256 of the kind and the e-mail and/or IP address: the table holds no address.
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the client last logged in to the account (keys of an account and client only): the account knows it.
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class JobRun(db.Model):
     """One claimed run of a scheduled job for one period; the unique key makes the claim exclusive."""
 
