@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from core import conflicts
 from core.extensions import MAX_ID, csrf, db, login_manager, migrate
+from core.json_bodies import JSONProvider
 
 DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "trajectories", "trajectories.duo", "kpis",
            "payments")
@@ -17,6 +18,7 @@ DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "trajecto
 def create_app(config=None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     app.url_map.converters["int"] = IdConverter
+    app.json = JSONProvider(app)
     from config import Config
 
     app.config.from_object(Config)

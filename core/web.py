@@ -32,8 +32,9 @@ def page_of_rows(stmt, per_page: int = PER_PAGE) -> Page:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths; an absolute or scheme-relative URL would be an open redirect."""
-    if not target:
+    """Only plain same-site paths: an absolute or scheme-relative URL would be an open redirect, and a line break
+    (a header of its own, or a 500), a tab or a backslash (which browsers drop or read as "/") could make one."""
+    if not target or not target.isprintable() or "\\" in target:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") else None
