@@ -76,14 +76,22 @@ class Config:
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12))
     SESSION_REFRESH_EACH_REQUEST = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 10))
-    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", 15))
     #: Where uploaded files are kept (core/storage.py): file:///directory or s3://bucket/prefix. Without it, the
     #: directory UPLOAD_DIR (the setting of earlier versions) or instance/uploads.
     STORAGE_URL = os.environ.get("STORAGE_URL") or Path(
         os.environ.get("UPLOAD_DIR") or BASE_DIR / "instance" / "uploads").resolve().as_uri()
     #: POST /api/v1/progress-imports answers a file of more rows with 202 and does the work in a worker.
     SYNC_IMPORT_MAX_ROWS = int(os.environ.get("SYNC_IMPORT_MAX_ROWS", 50_000))
+    #: The login throttle (core.login_throttle): failures per account and client before each try waits (1 s, doubling
+    #: up to the maximum), the same per account over the clients it does not know and per client over its accounts.
+    LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", 5))
+    LOGIN_ACCOUNT_FREE_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_FREE_FAILURES", 50))
+    LOGIN_CLIENT_FREE_FAILURES = int(os.environ.get("LOGIN_CLIENT_FREE_FAILURES", 50))
+    LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", 900))
+    #: A count starts again after this long without a failure.
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", 60))
+    #: Proxies in front of the app that add X-Forwarded-For: the client's address is the one the last of them saw.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 1))
 
     # DUO's M2M inburgering APIs (trajectories/duo): Digikoppeling REST over mutual TLS with a PKIoverheid certificate.
     DUO_BASE_URL = os.environ.get("DUO_BASE_URL", "")  # e.g. https://api.duo.example:1234/v1
@@ -107,6 +115,7 @@ class DevelopmentConfig(Config):
     # The development server speaks plain HTTP, where a Secure or __Host- cookie is never sent back.
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_NAME = os.environ.get("SESSION_COOKIE_NAME", "session")
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
 
 class TestConfig(Config):

@@ -11,6 +11,7 @@ from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.auth import can_see_municipality
+from core.locks import lock_row
 from core.models import Role, User
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
@@ -76,6 +77,7 @@ def decide(admission: Admission, status: AdmissionStatus, motivation: str, by: U
     status = AdmissionStatus(status)
     if not (motivation or "").strip():
         raise DomainError("Geef een motivering.", field="motivation")
+    lock_row(admission)  # of two decisions at the same moment, the second sees the first (one contract, not two)
     if status not in ADMISSION_TRANSITIONS[admission.status]:
         raise Conflict(f"Een aanmelding met status {admission.status} kan niet naar {status}.", field="status")
     if checklist is not None:

@@ -13,7 +13,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.forms import DocumentForm, options
 from core.models import Municipality, Role, Service
-from core.web import form_upload, page_of_rows, show_domain_error
+from core.web import flash_domain_error, form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from procurement.services import visible_cases
 from providers.models import Provider
@@ -129,7 +129,7 @@ def add_document(contract_id: int):
         db.session.commit()
         flash("Het document is toegevoegd.", "success")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_domain_error(exc)
     return redirect(url_for("contracts.detail", contract_id=contract.id, _anchor="documenten"))
 
 

@@ -9,7 +9,7 @@ from flask import Flask, abort, current_app, request
 from flask_smorest.utils import prepare_response
 from flask_smorest.spec.plugins import unicodeconverter2paramschema
 from marshmallow import ValidationError, fields, missing
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.routing import UnicodeConverter
 
@@ -17,6 +17,7 @@ from core import idempotency
 from core.auth import authenticate_bearer
 from core.errors import TITLES
 from core.extensions import MAX_ID, csrf, db
+from core.json_bodies import MAX_DEPTH, TooDeep
 from core.schemas import DecimalString, ProblemSchema
 
 API_PREFIX = "/api/v1"
@@ -40,13 +41,19 @@ class Parser(FlaskParser):
     __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
 
     def load_json(self, req, schema):
-        try:
-            data = super().load_json(req, schema)
-        except RecursionError:
-            abort(400, "De body is te diep genest.")
+        data = super().load_json(req, schema)
         if data is missing:
             abort(400, BODY_NOT_JSON)
         return data
+
+    def _raw_load_json(self, req):
+        """The body read by the app's JSON provider (core.json_bodies), which bounds how deeply it nests."""
+        if not is_json_request(req):
+            return missing
+        try:
+            return current_app.json.loads(req.get_data(cache=True))
+        except TooDeep:
+            abort(400, f"De body is te diep genest (meer dan {MAX_DEPTH} niveaus).")
 
     def load_multipart(self, req, schema):
         """The form fields (empty ones left out) and the file of an upload, which must be sent as `file`."""

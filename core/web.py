@@ -1,6 +1,8 @@
 """Small helpers of the HTML views: pagination, safe redirects, business errors on forms, uploads."""
 from urllib.parse import urlsplit
 
+from flask import flash
+
 from core.errors import DomainError
 from core.extensions import db
 
@@ -13,8 +15,9 @@ def page_of_rows(stmt):
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths; an absolute or scheme-relative URL would be an open redirect."""
-    if not target:
+    """Only plain same-site paths: an absolute or scheme-relative URL would be an open redirect, and a line break
+    (a header of its own, or a 500), a tab or a backslash (which browsers drop or read as "/") could make one."""
+    if not target or not target.isprintable() or "\\" in target:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") else None
@@ -43,6 +46,12 @@ def _form_field(form, name: str | None):
         if candidate and candidate in form and hasattr(form[candidate], "errors"):
             return form[candidate]
     return None
+
+
+def flash_domain_error(exc) -> None:
+    """A DomainError as a flash message on the page redirected to, the request's changes rolled back."""
+    db.session.rollback()
+    flash(exc.message, "error")
 
 
 def form_upload(form) -> tuple[dict, str, bytes]:

@@ -8,7 +8,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
 from core.forms import DocumentForm
-from core.web import form_upload, page_of_rows, show_domain_error
+from core.web import flash_domain_error, form_upload, page_of_rows, show_domain_error
 from providers import services
 from providers.forms import ProviderForm, ProviderUserForm
 from providers.models import PROVIDER_DOCUMENT_LABELS, Provider
@@ -85,7 +85,7 @@ def add_user(provider_id: int):
             db.session.commit()
             flash(f"Gebruiker {user.email} aangemaakt. Eenmalig wachtwoord: {password}", "success")
         except DomainError as exc:
-            flash(exc.message, "error")
+            flash_domain_error(exc)
     for errors in form.errors.values():
         flash(" ".join(errors), "error")
     return redirect(url_for("providers.detail", provider_id=provider.id))
@@ -100,7 +100,7 @@ def add_document(provider_id: int):
         db.session.commit()
         flash("Het document is toegevoegd.", "success")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_domain_error(exc)
     return redirect(url_for("providers.detail", provider_id=provider.id, _anchor="documenten"))
 
 

@@ -50,6 +50,8 @@ def read_events(stream: IO[bytes]) -> Iterator[tuple[int, dict]]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
     try:
         header_line = text.readline()
+        if "\x00" in header_line:  # valid UTF-8, but every other byte zero: UTF-16 without its byte order mark
+            raise UnreadableFile("Het bestand is niet in UTF-8 gecodeerd (het lijkt UTF-16); sla het op als 'CSV UTF-8'.")
         delimiter = _delimiter(header_line)
         header = next(csv.reader([header_line], delimiter=delimiter), [])
         fields = _check_header([h.strip() for h in header])

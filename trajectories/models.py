@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from contracts.models import Contract
+from core.conflicts import on_conflict
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
 from core.leases import LeaseColumns
@@ -42,7 +43,8 @@ def derive_status(events) -> TrajectoryStatus:
 class Trajectory(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The municipality's reference, e.g. TRJ-2026-00042; providers report against it.
-    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True,
+                                           info=on_conflict("reference", "Deze trajectreferentie bestaat al."))
     contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     referral_date: Mapped[date] = mapped_column(sa.Date)

@@ -10,8 +10,8 @@ from contracts.models import ContractDocument
 from core.errors import DomainError
 from core.extensions import db
 from core.models import AuditEntry, Role
+from tests.factories import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SIGNED = {"title": "Getekende overeenkomst", "kind": "getekend"}
 
 

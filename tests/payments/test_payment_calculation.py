@@ -178,3 +178,16 @@ def test_the_api_still_answers_a_calculated_run(world, api):
     made = api(maker).post("/api/v1/payment-runs", json={"period": last_month(), "region_id": region.id})
     assert made.status_code == 201
     assert (made.json["calculation"], made.json["total"], len(made.json["lines"])) == ("done", "300.00", 3)
+
+
+def test_a_calculation_that_ends_after_the_run_was_cancelled_keeps_nothing(world):
+    region, maker, _ = world
+    run = queued(region, maker)
+    cancel_run(run, by=maker)
+    db.session.commit()
+    tasks.calculate(run.id, maker.id)
+    db.session.refresh(run)
+    assert (run.status, run.calculation, line_count(run.id)) == (RunStatus.CANCELLED, Calculation.FAILED, 0)
+    assert run.calculation_error == "Deze betaalrun is geannuleerd en kan niet meer worden gewijzigd."
+    runs.calculation_failed(run, "later")  # a late failure report changes nothing either
+    assert run.calculation_error == "Deze betaalrun is geannuleerd en kan niet meer worden gewijzigd."

@@ -11,8 +11,8 @@ from core.extensions import db
 from core.models import AuditEntry, Role
 from providers import services
 from providers.models import ProviderDocument, ProviderDocumentKind
+from tests.factories import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 VOG = {"title": "VOG rechtspersoon 2026", "kind": "vog"}
 
 

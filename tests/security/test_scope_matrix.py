@@ -32,7 +32,7 @@ from procurement.pve.models import PveVersion
 from providers.models import Provider
 from providers import services as provider_services
 from tests.conftest import _config, _database_url
-from tests.factories import PASSWORD, _password_hash
+from tests.factories import PASSWORD, PDF, _password_hash
 from tests.security.test_authorization_matrix import _rules
 
 #: The provider registry is shared by all staff (a provider works for many regions; registering one must find it
@@ -44,7 +44,6 @@ QUERIES = {"pve_api.diff": "?from={number}&to={number}",
            "payments_api.specification": "?provider_id={provider_id}"}
 #: Staff roles tried in this order: the first one the endpoint allows is used.
 STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _first(stmt):
