@@ -11,7 +11,7 @@ from core.dates import UTCDateTime, now_utc
 from core.documents import DocumentColumns
 from core.extensions import db, enum_type
 from core.models import Municipality, Service, User
-from core.money import Money, ScaledDecimal, percentage_of
+from core.money import Money, ScaledDecimal
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import PveVersion
 from providers.models import Provider
@@ -87,15 +87,6 @@ class Contract(db.Model):
         """Start and end dates are both inclusive."""
         return self.starts_on <= day <= self.ends_on
 
-    def tariff_on(self, day: date) -> "TariffChange | None":
-        """The tariff change in force on `day` (the latest effective on or before it), or None: the original."""
-        in_force = [change for change in self.tariff_changes if change.effective_on <= day]
-        return in_force[-1] if in_force else None
-
-    def price_on(self, day: date) -> Decimal:
-        change = self.tariff_on(day)
-        return change.price_per_trajectory if change else self.price_per_trajectory
-
     def __str__(self) -> str:
         return self.reference
 
@@ -120,15 +111,6 @@ class Milestone(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("contract_id", "code"),)
 
-    def amount_on(self, day: date) -> Decimal:
-        """The euro amount of this milestone when earned on `day`: a tariff change applies from its date only."""
-        change = self.contract.tariff_on(day)
-        if change is not None and self.code in (change.amounts or {}):
-            return Decimal(change.amounts[self.code])
-        if self.amount is not None:
-            return self.amount
-        return percentage_of(self.percentage, self.contract.price_on(day))
-
 
 class KpiAgreement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,7 +126,8 @@ class KpiAgreement(db.Model):
 
 
 class TariffChange(db.Model):
-    """An amendment of the tariff from `effective_on`: milestones earned before that day keep the old amounts."""
+    """An amendment of the tariff from `effective_on`: milestones earned before that day keep the old amounts
+    (core.terms.amount_on says what a milestone pays on a day)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id", ondelete="CASCADE"), index=True)

@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes
 from core.money import parse_decimal
-from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
+from core.terms import amount_on, tariff_on, terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
 from providers.models import Provider
@@ -214,7 +214,7 @@ def change_tariff(contract: Contract, effective_on: date, price: Decimal, amount
         if Decimal(str(amount)) < 0:
             raise DomainError("Een bedrag mag niet negatief zijn.", field="amounts")
         cleaned[code] = str(Decimal(str(amount)).quantize(Decimal("0.01")))
-    before = contract.price_on(effective_on)
+    before = tariff_on(contract.price_per_trajectory, contract.tariff_changes, effective_on)[0]
     change = TariffChange(contract=contract, effective_on=effective_on, price_per_trajectory=price,
                           amounts=cleaned, reason=reason.strip(), created_by=by)
     db.session.add(change)
@@ -224,6 +224,17 @@ def change_tariff(contract: Contract, effective_on: date, price: Decimal, amount
                  f"Tarief {contract.reference} per {effective_on:%d-%m-%Y}: {reason.strip()}",
                  {"price_per_trajectory": [before, price], "amounts": [None, cleaned]})
     return change
+
+
+def tariff_periods(contract: Contract, today: date) -> dict:
+    """The schedule's amounts per tariff period (from the start, then from each change), and the period in force
+    today: what the contract and tariff pages show."""
+    starts = [contract.starts_on, *(change.effective_on for change in contract.tariff_changes)]
+    rows = [(m, [amount_on(m, contract.price_per_trajectory, contract.tariff_changes, day) for day in starts])
+            for m in contract.milestones]
+    prices = [tariff_on(contract.price_per_trajectory, contract.tariff_changes, day)[0] for day in starts]
+    return {"starts": starts, "prices": prices, "rows": rows,
+            "current": max((n for n, day in enumerate(starts) if day <= today), default=0)}
 
 
 def ceiling_share(contract: Contract) -> Decimal | None:

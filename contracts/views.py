@@ -9,6 +9,7 @@ from contracts.forms import AmendForm, ContractForm, TariffForm
 from contracts.models import CONTRACT_DOCUMENT_LABELS, Contract
 from core import audit, files
 from core.auth import roles_required, scope_filter
+from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import DocumentForm, options
@@ -69,7 +70,7 @@ def index():
 def detail(contract_id: int):
     contract = services.get_visible_contract(current_user, contract_id)
     return render_template("contracts/detail.html", contract=contract, paid_total=services.paid_total(contract.id),
-                           history=audit.history(contract), document_form=_document_form(contract),
+                           tariffs=services.tariff_periods(contract, today()), history=audit.history(contract), document_form=_document_form(contract),
                            documents=db.session.scalars(services.contract_documents(contract)).all())
 
 
@@ -117,7 +118,8 @@ def tariff(contract_id: int):
             return redirect(url_for("contracts.detail", contract_id=contract.id))
         except DomainError as exc:
             show_domain_error(form, exc)
-    return render_template("contracts/tariff.html", form=form, contract=contract)
+    return render_template("contracts/tariff.html", form=form, contract=contract,
+                           tariffs=services.tariff_periods(contract, today()))
 
 
 @bp.post("/<int:contract_id>/documenten")

@@ -4,6 +4,8 @@ PvE financing sections and contracts validate with these same functions, so a sc
 is always one a contract accepts. Both return normalised copies with defaults filled in, or raise one
 DomainError listing every problem as {"index", "field", "message"}.
 """
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from core.errors import DomainError
@@ -227,8 +229,33 @@ def terms_to_json(items: list[dict]) -> list[dict]:
     return [{k: str(v) if isinstance(v, Decimal) else v for k, v in item.items()} for item in items]
 
 
-def milestone_amount(milestone: dict, price_per_trajectory: Decimal) -> Decimal:
-    """The euro amount of a validated milestone: its fixed amount, or its percentage of the price, half-up."""
-    if milestone.get("amount") is not None:
-        return Decimal(milestone["amount"])
-    return percentage_of(Decimal(milestone["percentage"]), price_per_trajectory)
+def _field(item, name: str):
+    """Milestones and tariff changes come as model objects or as mappings (a PvE's JSON, a simulation's input)."""
+    return item[name] if isinstance(item, Mapping) else getattr(item, name)
+
+
+def tariff_on(price_per_trajectory: Decimal, tariff_changes, day: date | None) -> tuple[Decimal, dict[str, Decimal]]:
+    """The price per trajectory and the changed fixed amounts in force on `day`: every change effective on or before
+    it, in date order; a fixed amount a change sets holds until a later change sets it again. Without changes the
+    day does not matter (None is allowed)."""
+    price, amounts = Decimal(price_per_trajectory), {}
+    for change in sorted(tariff_changes, key=lambda c: _field(c, "effective_on")):
+        if _field(change, "effective_on") > day:
+            break
+        price = Decimal(_field(change, "price_per_trajectory"))
+        amounts.update({code: Decimal(str(value)) for code, value in (_field(change, "amounts") or {}).items()})
+    return price, amounts
+
+
+def amount_on(milestone, price_per_trajectory: Decimal, tariff_changes, day: date | None) -> Decimal:
+    """What a milestone pays when its trigger date is `day`: its fixed amount, or its percentage of the price
+    (half-up), as the tariff in force that day sets them. The one definition: runs, the contract page and the PvE
+    terms all ask it; it reads no database, so a caller may ask it for every line.
+
+    `milestone` has code, amount and percentage; each tariff change effective_on, price_per_trajectory and amounts
+    ({code: amount}); attributes or mapping keys."""
+    price, amounts = tariff_on(price_per_trajectory, tariff_changes, day)
+    code, fixed = _field(milestone, "code"), _field(milestone, "amount")
+    if fixed is not None:
+        return amounts.get(code, Decimal(str(fixed)))
+    return percentage_of(Decimal(str(_field(milestone, "percentage"))), price)

@@ -10,7 +10,7 @@ from operator import itemgetter
 
 import sqlalchemy as sa
 
-from contracts.models import Contract, Milestone
+from contracts.models import Contract, Milestone, TariffChange
 from contracts.services import paid_total
 from core.bulk import copy_rows, plain_rows, stored
 from core.dates import month_end, now_utc, parse_period
@@ -37,7 +37,8 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
     events (one pass for the whole country, not one per region); lines are copied in blocks."""
     cutoff = month_end(parse_period(runs[0].period))
     run_of = {m.id: run.id for run in runs for m in run.municipalities}
-    terms, cents = _terms(list(run_of))
+    terms = _terms(list(run_of))
+    cents = _memoised_cents()
     ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(
         Contract.id.in_(terms), Contract.ceiling.is_not(None))).all())
     new, correction = LineStatus.NEW.value, LineStatus.CORRECTION.value
@@ -60,15 +61,15 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
             for key, e in earned.items():
                 if key in owed:
                     continue
+                amount = e.term.amount_on(e.trigger_date)
                 line = (run_id, trajectory_id, contract_id, provider_id, municipality_id, e.term.code, e.term.label,
-                        e.term.kind, e.term.position, e.month, e.trigger_date, cents[contract_id, e.term.code], new,
-                        None)
+                        e.term.kind, e.term.position, e.month, e.trigger_date, cents(amount), new, None)
                 if contract_id in ceilings:  # held or not is known once every line of the contract is in
                     waiting[run_id].append(((e.trigger_date, reference, e.term.position, e.month or date.min),
-                                            e.term.amount, line))
+                                            amount, line))
                 else:
                     block.append(line)
-                    totals[run_id] += e.term.amount
+                    totals[run_id] += amount
             if len(block) >= LINE_BLOCK:
                 copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
                 block.clear()
@@ -84,18 +85,30 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
         run.calculated_at = calculated_at
 
 
-def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str], int]]:
-    """The schedule per contract of the scope, and each milestone's amount as a line stores it."""
+def _terms(member_ids: list[int]) -> dict[int, list]:
+    """The schedule per contract of the scope, each milestone priced per tariff period (rules.term_of)."""
+    in_scope = Contract.id.in_(sa.select(Trajectory.contract_id).where(Trajectory.municipality_id.in_(member_ids)))
     rows = db.session.execute(
         sa.select(Milestone, Contract.price_per_trajectory).join(Contract, Milestone.contract_id == Contract.id)
-        .where(Contract.id.in_(sa.select(Trajectory.contract_id).where(Trajectory.municipality_id.in_(member_ids))))
-        .order_by(Milestone.contract_id, Milestone.position)).all()
+        .where(in_scope).order_by(Milestone.contract_id, Milestone.position)).all()
+    changes = defaultdict(list)
+    for change in db.session.scalars(sa.select(TariffChange).join(Contract).where(in_scope)):
+        changes[change.contract_id].append(change)
     terms: dict[int, list] = defaultdict(list)
     for milestone, price in rows:
-        terms[milestone.contract_id].append(term_of(milestone, price))
-    cents = {(cid, term.code): stored(PaymentLine, "amount", term.amount)
-             for cid, schedule in terms.items() for term in schedule}
-    return terms, cents
+        terms[milestone.contract_id].append(term_of(milestone, price, changes[milestone.contract_id]))
+    return terms
+
+
+def _memoised_cents() -> Callable[[Decimal], int]:
+    """An amount as a line stores it; a run has only a few distinct amounts."""
+    done: dict[Decimal, int] = {}
+
+    def cents(amount: Decimal) -> int:
+        if amount not in done:
+            done[amount] = stored(PaymentLine, "amount", amount)
+        return done[amount]
+    return cents
 
 
 def _stream(member_ids: list[int]):

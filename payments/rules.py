@@ -3,15 +3,16 @@
 A run streams each trajectory's counting events once into Facts (the earliest date per kind of event, the attendance
 per month); every trigger then reads those facts, so the cost per event does not grow with the schedule.
 """
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from core.dates import month_end
-from core.money import percentage_of
-from core.terms import LEVELS
+from core.terms import LEVELS, amount_on
 
 NO_MONTH = "-"
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
@@ -71,8 +72,15 @@ class Term:
     kind: str
     position: int
     trigger: str
-    amount: Decimal
+    #: What it pays from each day on: the first from date.min, then one per tariff change that alters it.
+    tariffs: tuple[tuple[date, Decimal], ...]
     when: object = field(compare=False, repr=False)
+
+    def amount_on(self, day: date) -> Decimal:
+        """What this milestone pays for an instance whose trigger date is `day`."""
+        if len(self.tariffs) == 1:
+            return self.tariffs[0][1]
+        return self.tariffs[bisect_right(self.tariffs, day, key=itemgetter(0)) - 1][1]
 
 
 class Earned(NamedTuple):
@@ -95,11 +103,17 @@ def month_key(month: date | None) -> str:
 _month_end = cache(month_end)
 
 
-def term_of(milestone, price: Decimal) -> Term:
-    amount = milestone.amount if milestone.amount is not None else percentage_of(milestone.percentage, price)
+def term_of(milestone, price: Decimal, tariff_changes=()) -> Term:
+    """The milestone with core.terms.amount_on asked once per tariff period: the amount only changes on the day a
+    tariff change takes effect, so a run need not ask it per line."""
+    tariffs = [(date.min, amount_on(milestone, price, tariff_changes, date.min))]
+    for day in sorted({change.effective_on for change in tariff_changes}):
+        amount = amount_on(milestone, price, tariff_changes, day)
+        if amount != tariffs[-1][1]:
+            tariffs.append((day, amount))
     params = dict(milestone.params or {})
-    return Term(milestone.code, milestone.label, milestone.kind, milestone.position, milestone.trigger, amount,
-                _TRIGGERS[milestone.trigger](params))
+    return Term(milestone.code, milestone.label, milestone.kind, milestone.position, milestone.trigger,
+                tuple(tariffs), _TRIGGERS[milestone.trigger](params))
 
 
 def _earliest(dates) -> date | None:

@@ -139,3 +139,5 @@ class ContractTermsSchema(BaseSchema):
     ceiling = Money(allow_none=True)
     milestones = fields.List(fields.Nested(MilestoneTermSchema))
     kpis = fields.List(fields.Nested(KpiTermSchema))
+    #: What each milestone pays at this price (core.terms.amount_on), per code.
+    milestone_amounts = fields.Dict(keys=fields.String(), values=Money())
