@@ -159,11 +159,15 @@ class OpenHouse(db.Model):
     kpis: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: The admission checklist: requirements a provider must meet (from the PvE).
     requirements: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: The adopted PvE version the uniform terms were taken from (none when they were all given by hand); every
+    #: admitted provider's contract records it.
+    pve_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pve_version.id"))
     #: Providers may apply while this is set (throughout the term).
     is_open: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     procurement_case: Mapped[ProcurementCase] = relationship()
+    pve_version: Mapped[PveVersion | None] = relationship()
     applications: Mapped[list["Admission"]] = relationship(back_populates="open_house", order_by="Admission.id")
 
     def __str__(self) -> str:

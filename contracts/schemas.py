@@ -33,6 +33,8 @@ class ContractInSchema(BaseSchema):
     service = fields.String(required=True)
     procurement_route = fields.String(required=True, validate=validate.OneOf(ROUTES))
     procurement_case_id = Id(allow_none=True)
+    #: The adopted PvE version of the case that the contract is made from (GET /pves/{id}/contract-terms).
+    pve_version_id = Id(allow_none=True)
     municipalities = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
@@ -86,6 +88,7 @@ class ContractListItemSchema(BaseSchema):
 
 class ContractOutSchema(ContractListItemSchema):
     procurement_case_id = Id(allow_none=True)
+    pve_version_id = Id(allow_none=True)
     municipalities = fields.Function(lambda c: [m.code for m in c.municipalities])
     price_per_trajectory = Money()
     ceiling = Money(allow_none=True)

@@ -77,11 +77,22 @@ def terms_from_case(case: ProcurementCase | None) -> dict:
         return {}
     financing = version.financing or {}
     terms = {"service": case.service, "procurement_case": case, "municipalities": list(case.municipalities),
-             "milestones": financing.get("milestones") or [], "kpis": version.kpis or []}
+             "milestones": financing.get("milestones") or [], "kpis": version.kpis or [], "pve_version": version}
     for name in ("price_per_trajectory", "ceiling"):
         if financing.get(name) is not None:
             terms[name] = Decimal(str(financing[name]))
     return terms
+
+
+def _check_pve_version(version: PveVersion | None, case: ProcurementCase | None) -> None:
+    """A contract made from a PvE version names an adopted version of its own procurement case's PvE."""
+    if version is None:
+        return
+    if not version.is_adopted:
+        raise DomainError("Alleen een vastgestelde versie van het PvE kan de basis van een contract zijn.",
+                          field="pve_version_id")
+    if case is None or version.pve.procurement_case_id != case.id:
+        raise DomainError("Deze PvE-versie hoort niet bij de inkoopzaak van het contract.", field="pve_version_id")
 
 
 def _check_municipalities(municipalities: list[Municipality], case: ProcurementCase | None, by: User | None,
@@ -133,9 +144,11 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
                    data["ends_on"])
     if case is not None and case.service_id != data["service"].id:
         raise DomainError("De dienst wijkt af van die van de inkoopzaak.", field="service")
+    _check_pve_version(data.get("pve_version"), case)
     contract = Contract(
         reference=data["reference"], provider=data["provider"], service=data["service"],
         procurement_route=ProcurementRoute(data["procurement_route"]), procurement_case=case,
+        pve_version=data.get("pve_version"),
         municipalities=list(data["municipalities"]), starts_on=data["starts_on"], ends_on=data["ends_on"],
         price_per_trajectory=data["price_per_trajectory"], ceiling=data.get("ceiling"),
         extension_count=data.get("extension_count") or 0, extension_months=data.get("extension_months"),
@@ -145,7 +158,7 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
     db.session.flush()
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
                  {"price_per_trajectory": [None, contract.price_per_trajectory], "ceiling": [None, contract.ceiling],
-                  "milestones": [None, schedule_of(contract)]})
+                  "milestones": [None, schedule_of(contract)], "pve_version_id": [None, contract.pve_version_id]})
     return contract
 
 
@@ -299,7 +312,15 @@ def contract_data(payload: dict) -> dict:
         raise DomainError("Onbekende inkoopzaak.", field="procurement_case_id")
     return {**payload, "provider": provider_by_id(payload["provider_id"]), "service": service_by_code(payload["service"]),
             "procurement_case": case, "municipalities": municipalities_by_codes(payload["municipalities"]),
-            "starts_on": payload["start_date"], "ends_on": payload["end_date"]}
+            "starts_on": payload["start_date"], "ends_on": payload["end_date"],
+            "pve_version": pve_version_by_id(payload.get("pve_version_id"))}
+
+
+def pve_version_by_id(version_id: int | None) -> PveVersion | None:
+    found = db.session.get(PveVersion, version_id) if version_id else None
+    if version_id and found is None:
+        raise DomainError("Onbekende PvE-versie.", field="pve_version_id")
+    return found
 
 
 def amendment_data(payload: dict) -> dict:
@@ -318,6 +339,7 @@ def form_data(data: dict) -> dict:
         data["provider"] = provider_by_id(data["provider"])
         data["service"] = service_by_code(data["service"])
         data["procurement_case"] = db.session.get(ProcurementCase, data["procurement_case"] or 0)
+        data["pve_version"] = pve_version_by_id(data.get("pve_version"))
     if "municipalities" in data:
         data["municipalities"] = municipalities_by_codes(data["municipalities"])
     data["extension_count"] = data.get("extension_count") or 0

@@ -55,6 +55,7 @@ def _prefilled() -> ContractForm:
     form = ContractForm(data={"procurement_case": case.id if case else 0,
                               "service": terms["service"].code if terms else None,
                               "municipalities": [m.code for m in terms.get("municipalities", [])],
+                              "pve_version": terms["pve_version"].id if terms else None,
                               **{k: terms.get(k) for k in ("price_per_trajectory", "ceiling", "milestones", "kpis")}})
     return _choices(form)
 

@@ -52,6 +52,8 @@ class RunOutSchema(RunSummarySchema):
     by_provider = fields.List(fields.Nested(ProviderTotalSchema))
     by_municipality = fields.List(fields.Nested(MunicipalityTotalSchema))
     lines = fields.List(fields.Nested(LineOutSchema))
+    #: What would stop the SEPA export (no paying organisation, a provider to be paid without an IBAN), in Dutch.
+    warnings = fields.List(fields.String())
 
 
 class SpecificationQuery(BaseSchema):

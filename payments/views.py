@@ -87,6 +87,7 @@ def cancel(run_id: int):
 
 
 @bp.get("/<int:run_id>/export/journal.csv", defaults={"name": "journal.csv"})
+@bp.get("/<int:run_id>/export/journal-machine.csv", defaults={"name": "journal-machine.csv"})
 @bp.get("/<int:run_id>/export/journal.xlsx", defaults={"name": "journal.xlsx"})
 @bp.get("/<int:run_id>/export/sepa.xml", defaults={"name": "sepa.xml"})
 @roles_required(Role.FINANCE)
