@@ -72,6 +72,12 @@ class TariffForm(FlaskForm):
     reason = StringField("Reden", validators=[DataRequired("Geef de reden."), Length(max=500)])
 
 
+class ReasonForm(FlaskForm):
+    """A change that needs only its reason on the form (the evidence rules come as checkboxes)."""
+
+    reason = StringField("Reden", validators=[DataRequired("Geef de reden."), Length(max=400)])
+
+
 class OpenHouseForm(FlaskForm):
     procurement_case = SelectField("Inkoopzaak", coerce=int, validators=[DataRequired(REQUIRED)])
     title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=200)])

@@ -12,6 +12,7 @@ from core.documents import DocumentColumns
 from core.extensions import db, enum_type
 from core.models import Municipality, Service, User
 from core.money import Money, ScaledDecimal
+from core.terms import default_sources
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import PveVersion
 from providers.models import Provider
@@ -106,6 +107,9 @@ class Milestone(db.Model):
     amount: Mapped[Decimal | None] = mapped_column("amount_cents", Money())
     #: Percentage of the price per trajectory, four decimals.
     percentage: Mapped[Decimal | None] = mapped_column("percentage_e4", ScaledDecimal(4))
+    #: Who may report what earns it (core.terms.SOURCES): the contract's evidence rule, by default the template's.
+    sources: Mapped[list] = mapped_column(sa.JSON, default=lambda context: default_sources(
+        context.get_current_parameters()["trigger"], context.get_current_parameters()["kind"]))
 
     contract: Mapped[Contract] = relationship(back_populates="milestones")
 

@@ -18,6 +18,7 @@ class MilestoneSchema(BaseSchema):
     params = fields.Dict()
     amount = fields.String(allow_none=True)
     percentage = fields.String(allow_none=True)
+    sources = fields.List(fields.String())
 
 
 class KpiSchema(BaseSchema):
@@ -66,6 +67,12 @@ class TariffChangeInSchema(BaseSchema):
     price_per_trajectory = Money(required=True)
     amounts = fields.Dict(keys=fields.String(), values=Money(), load_default=dict)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class EvidenceRulesInSchema(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=400))
+    #: Per milestone code, the sources whose reports earn it: duo, staff, provider (core.terms.SOURCES).
+    sources = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
 
 
 class TariffChangeOutSchema(BaseSchema):

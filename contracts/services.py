@@ -1,18 +1,18 @@
-"""Verbs on contracts: create (prefilled from the adopted PvE), amend, change the tariff, alerts; reads in scope."""
+"""Verbs on contracts: create (prefilled from the adopted PvE), amend, alerts, documents; reads in scope. What a
+contract pays and on what evidence changes in contracts/pricing.py."""
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from contracts.models import (CONTRACT_TRANSITIONS, Alert, AlertKind, Contract, ContractDocument, ContractDocumentKind,
-                              ContractLedger, ContractStatus, KpiAgreement, Milestone, TariffChange, contract_municipality)
+                              ContractLedger, ContractStatus, KpiAgreement, Milestone, contract_municipality)
 from core import audit, documents
 from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes
-from core.money import parse_decimal
-from core.terms import amount_on, tariff_on, terms_to_json, validate_kpi_agreements, validate_milestones
+from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
 from providers.models import Provider
@@ -158,13 +158,14 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
     db.session.flush()
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
                  {"price_per_trajectory": [None, contract.price_per_trajectory], "ceiling": [None, contract.ceiling],
-                  "milestones": [None, schedule_of(contract)], "pve_version_id": [None, contract.pve_version_id]})
+                  "milestones": [None, schedule_of(contract)],
+                  **({"pve_version_id": [None, contract.pve_version_id]} if contract.pve_version_id else {})})
     return contract
 
 
 def schedule_of(contract: Contract) -> list[dict]:
     return terms_to_json([{"code": m.code, "label": m.label, "kind": m.kind, "trigger": m.trigger,
-                           "params": m.params, "amount": m.amount, "percentage": m.percentage}
+                           "params": m.params, "amount": m.amount, "percentage": m.percentage, "sources": m.sources}
                           for m in contract.milestones])
 
 
@@ -205,49 +206,6 @@ def amend_contract(contract: Contract, data: dict, reason: str, by: User | None)
     audit.record(by, "contract_amended", contract, f"Contract {contract.reference} gewijzigd: {reason.strip()}",
                  changes)
     return contract
-
-
-def change_tariff(contract: Contract, effective_on: date, price: Decimal, amounts: dict, reason: str,
-                  by: User | None) -> TariffChange:
-    """A new tariff from `effective_on`: milestones earned before that day keep their amounts."""
-    if not (reason or "").strip():
-        raise DomainError("Geef de reden van de tariefwijziging.", field="reason")
-    if not contract.starts_on < effective_on <= contract.ends_on:
-        raise DomainError("De ingangsdatum ligt na de begindatum en uiterlijk op de einddatum van het contract.",
-                          field="effective_on")
-    if any(change.effective_on == effective_on for change in contract.tariff_changes):
-        raise Conflict("Op deze datum gaat al een tariefwijziging in.", field="effective_on")
-    if price is None or price < 0:
-        raise DomainError("De prijs per traject mag niet negatief zijn.", field="price_per_trajectory")
-    fixed = {m.code for m in contract.milestones if m.amount is not None}
-    cleaned = {}
-    for code, amount in (amounts or {}).items():
-        if code not in fixed:
-            raise DomainError(f"{code} is geen mijlpaal met een vast bedrag.", field="amounts")
-        if Decimal(str(amount)) < 0:
-            raise DomainError("Een bedrag mag niet negatief zijn.", field="amounts")
-        cleaned[code] = str(Decimal(str(amount)).quantize(Decimal("0.01")))
-    before = tariff_on(contract.price_per_trajectory, contract.tariff_changes, effective_on)[0]
-    change = TariffChange(contract=contract, effective_on=effective_on, price_per_trajectory=price,
-                          amounts=cleaned, reason=reason.strip(), created_by=by)
-    db.session.add(change)
-    db.session.flush()
-    db.session.refresh(contract, ["tariff_changes"])
-    audit.record(by, "contract_tariff_changed", contract,
-                 f"Tarief {contract.reference} per {effective_on:%d-%m-%Y}: {reason.strip()}",
-                 {"price_per_trajectory": [before, price], "amounts": [None, cleaned]})
-    return change
-
-
-def tariff_periods(contract: Contract, today: date) -> dict:
-    """The schedule's amounts per tariff period (from the start, then from each change), and the period in force
-    today: what the contract and tariff pages show."""
-    starts = [contract.starts_on, *(change.effective_on for change in contract.tariff_changes)]
-    rows = [(m, [amount_on(m, contract.price_per_trajectory, contract.tariff_changes, day) for day in starts])
-            for m in contract.milestones]
-    prices = [tariff_on(contract.price_per_trajectory, contract.tariff_changes, day)[0] for day in starts]
-    return {"starts": starts, "prices": prices, "rows": rows,
-            "current": max((n for n, day in enumerate(starts) if day <= today), default=0)}
 
 
 def ceiling_share(contract: Contract) -> Decimal | None:
@@ -344,19 +302,6 @@ def form_data(data: dict) -> dict:
         data["municipalities"] = municipalities_by_codes(data["municipalities"])
     data["extension_count"] = data.get("extension_count") or 0
     return data
-
-
-def amounts_from_form(contract: Contract, form) -> dict:
-    """New fixed amounts typed per milestone (fields amount_<code>); empty keeps the current amount."""
-    amounts = {}
-    for milestone in contract.milestones:
-        text = (form.get(f"amount_{milestone.code}") or "").strip()
-        if milestone.amount is not None and text:
-            try:
-                amounts[milestone.code] = parse_decimal(text)
-            except ValueError:
-                raise DomainError(f"Het bedrag bij {milestone.code} is geen geldig bedrag.", field="reason") from None
-    return amounts
 
 
 def contract_documents(contract: Contract):

@@ -30,6 +30,22 @@ TRIGGER_LABELS = {
     "outflow": "Uitstroom",
 }
 
+#: Who may report what earns a milestone (a milestone's `sources`): DUO's own registrations, municipal staff (entered
+#: or confirmed by hand), the provider. Evidence from another source makes a claim that staff verify.
+SOURCES = {"duo": "DUO", "staff": "Gemeente", "provider": "Aanbieder"}
+
+
+def default_sources(trigger: str, kind: str) -> list[str]:
+    """The template's evidence rule per trigger: exam results only from DUO or staff; MAP, PVT and Z-route
+    completion only by staff; a provider's progress test pays a result (prestatie) milestone only where the
+    contract says so; everything else from any source."""
+    if trigger == "exam" or (trigger == "level" and kind == "prestatie"):
+        return ["duo", "staff"]
+    if trigger == "module":
+        return ["staff"]
+    return list(SOURCES)
+
+
 KPI_NAMES = {
     "timely_start": "Tijdige start",
     "attendance_rate": "Aanwezigheid",
@@ -156,7 +172,7 @@ def validate_milestones(items) -> list[dict]:
         if not isinstance(item, dict):
             errors.append({"index": index, "field": None, "message": "Een mijlpaal is een object."})
             continue
-        unknown = item.keys() - {"code", "label", "kind", "trigger", "params", "amount", "percentage"}
+        unknown = item.keys() - {"code", "label", "kind", "trigger", "params", "amount", "percentage", "sources"}
         errors += [{"index": index, "field": name, "message": "Onbekend veld."} for name in sorted(unknown)]
         code = _require_text(item, "code", index, errors, 20)
         if code and code in seen:
@@ -182,10 +198,22 @@ def validate_milestones(items) -> list[dict]:
         else:
             percentage = _money(item["percentage"], index, "percentage", errors, high=Decimal(100))
         cleaned.append({"code": code, "label": label, "kind": kind, "trigger": trigger, "params": params,
-                        "amount": amount, "percentage": percentage})
+                        "amount": amount, "percentage": percentage,
+                        "sources": clean_sources(item.get("sources"), trigger, kind, index, errors)})
     if errors:
         raise DomainError("Het betaalschema is niet geldig.", field="milestones", errors=errors)
     return cleaned
+
+
+def clean_sources(sources, trigger: str, kind: str, index: int, errors: list) -> list[str]:
+    """A milestone's sources in SOURCES order; absent (None) means the template's default_sources."""
+    if sources is None:
+        return default_sources(trigger, kind)
+    if not isinstance(sources, list) or not sources or any(s not in SOURCES for s in sources):
+        errors.append({"index": index, "field": "sources", "message": "Kies één of meer van: " + ", ".join(
+            f"{label} ({code})" for code, label in SOURCES.items()) + "."})
+        return []
+    return [s for s in SOURCES if s in sources]
 
 
 def validate_kpi_agreements(items) -> list[dict]:

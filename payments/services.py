@@ -13,7 +13,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
 from payments.models import (Calculation, LedgerAccount, LineStatus, PayingOrganisation, PaymentLine, PaymentRun,
-                             RunStatus, payment_run_municipality)
+                             RunStatus, SamplingRule, payment_run_municipality)
 from providers.models import Provider
 
 
@@ -211,7 +211,9 @@ def settings_overview(user: User) -> dict:
         scope_filter(user, PayingOrganisation.municipality_id))).order_by(PayingOrganisation.id)).all()
     accounts = db.session.scalars(sa.select(LedgerAccount).order_by(LedgerAccount.service_id,
                                                                     LedgerAccount.kind)).all()
-    return {"payers": payers, "accounts": accounts}
+    rules = db.session.scalars(sa.select(SamplingRule).where(SamplingRule.region_id.in_(region_ids or [-1]))
+                               .order_by(SamplingRule.region_id)).all()
+    return {"payers": payers, "accounts": accounts, "sampling_rules": rules}
 
 
 def start_panel(user: User, today: date) -> dict:

@@ -123,6 +123,7 @@ class MilestoneTermSchema(BaseSchema):
     params = fields.Dict()
     amount = Money(allow_none=True)
     percentage = DecimalString(allow_none=True)
+    sources = fields.List(fields.String())
 
 
 class KpiTermSchema(BaseSchema):

@@ -35,7 +35,8 @@ def test_api_create_and_read_a_contract(ctx, api, manager, body):
     created = client.post("/api/v1/contracts", json=body)
     assert created.status_code == 201, created.json
     got = client.get(f"/api/v1/contracts/{created.json['id']}").json
-    assert got["milestones"] == [{**START, "params": {}, "percentage": "25.0000"}]
+    assert got["milestones"] == [{**START, "params": {}, "percentage": "25.0000",
+                                  "sources": ["duo", "staff", "provider"]}]  # the template's default for start
     assert (got["paid_total"], got["price_per_trajectory"], got["municipalities"]) == ("0.00", "1000.42", ["GM0505"])
     assert client.post("/api/v1/contracts", json=body).status_code == 409
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from contracts import open_house, services
+from contracts import open_house, pricing, services
 from contracts.models import Alert, AdmissionStatus, Contract, ContractLedger, ContractStatus
 from core.errors import Conflict, DomainError
 from core.extensions import db
@@ -113,9 +113,9 @@ def test_status_transitions(ctx, data, before, after, allowed):
 
 def test_tariff_change_applies_only_to_milestones_earned_from_its_date(ctx, data):
     contract = services.create_contract(data(), by=None)
-    services.change_tariff(contract, date(2026, 7, 1), Decimal("1200.00"), {"B1": Decimal("2500")}, "Indexatie",
+    pricing.change_tariff(contract, date(2026, 7, 1), Decimal("1200.00"), {"B1": Decimal("2500")}, "Indexatie",
                            by=None)
-    periods = services.tariff_periods(contract, today=date(2026, 7, 1))
+    periods = pricing.tariff_periods(contract, today=date(2026, 7, 1))
     assert periods["starts"] == [date(2026, 1, 1), date(2026, 7, 1)] and periods["current"] == 1
     assert [amounts for _, amounts in periods["rows"]] == [[Decimal("250.11"), Decimal("300.00")],
                                                           [Decimal("2000.00"), Decimal("2500.00")]]
@@ -130,7 +130,7 @@ def test_tariff_change_applies_only_to_milestones_earned_from_its_date(ctx, data
 def test_invalid_tariff_changes(ctx, data, effective_on, amounts, reason):
     contract = services.create_contract(data(), by=None)
     with pytest.raises(DomainError):
-        services.change_tariff(contract, effective_on, Decimal("1200.00"), amounts, reason, by=None)
+        pricing.change_tariff(contract, effective_on, Decimal("1200.00"), amounts, reason, by=None)
 
 
 def test_alerts_end_option_keurmerk_and_ceiling(app, ctx, data, make_provider):

@@ -40,7 +40,8 @@ def approved(make_region, make_contract, make_trajectory, make_event, make_user,
     ta = make_trajectory(contract=a, municipality=region.municipalities[0], bsn_encrypted=encrypt_bsn(BSN))
     tb = make_trajectory(contract=b, municipality=region.municipalities[1])
     make_event(ta, "start", date(2026, 2, 1))
-    make_event(ta, "progress_test", date(2026, 5, 1), skill="LE", level="B1")
+    make_event(ta, "exam", date(2026, 5, 1), sender="duo", source="duo", component="LE", level="B1",
+               result="geslaagd")
     wrong = make_event(tb, "start", date(2026, 2, 1))
     maker, checker = make_user(Role.FINANCE, region=region), make_user(Role.FINANCE, region=region)
     set_paying_organisation({"name": "Sociale Dienst Drechtsteden (SDD) – Financiën", "iban": "NL02ABNA0123456789",

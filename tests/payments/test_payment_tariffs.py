@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
-from contracts.services import change_tariff
+from contracts.pricing import change_tariff
 from core.extensions import db
 from core.models import Role
 from payments.models import PaymentLine
