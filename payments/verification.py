@@ -139,12 +139,21 @@ def _require_verifier(by: User) -> None:
 
 
 def _decide(claim: EvidenceClaim, status: ClaimStatus, text: str, by: User, missing: str) -> None:
+    """Settle an open claim once: the conditional UPDATE makes a second, simultaneous decision find it decided."""
     _require_verifier(by)
-    if claim.status != ClaimStatus.OPEN:
-        raise Conflict(f"Over deze claim is al besloten ({claim.status_label.lower()}).")
     if not (text or "").strip():
         raise DomainError(missing, field="note")
-    claim.status, claim.note, claim.decided_by, claim.decided_at = status, text.strip()[:2000], by, now_utc()
+    _settle_once(claim, EvidenceClaim.status == ClaimStatus.OPEN, "Over deze claim is al besloten.",
+                 status=status, note=text.strip()[:2000], decided_by_id=by.id, decided_at=now_utc())
+
+
+def _settle_once(row, still_open, refusal: str, **values) -> None:
+    model = type(row)
+    taken = db.session.execute(sa.update(model).where(model.id == row.id, still_open).values(**values)
+                               .execution_options(synchronize_session=False)).rowcount
+    if not taken:
+        raise Conflict(refusal)
+    db.session.refresh(row)
 
 
 # Sampled post-payment verification.
@@ -194,13 +203,11 @@ def check_sample(sample: SampledLine, justified: bool, reason: str, *, by: User)
     """Staff record whether a sampled line was paid rightly; unjustified (with the reason) is clawed back by the
     next run, with the reason in its journal."""
     _require_verifier(by)
-    if sample.status != SampleStatus.OPEN:
-        raise Conflict("Deze regel uit de steekproef is al gecontroleerd.")
     if not justified and not (reason or "").strip():
         raise DomainError("Geef de reden waarom deze betaling onterecht is.", field="reason")
     status = SampleStatus.JUSTIFIED if justified else SampleStatus.UNJUSTIFIED
-    sample.status, sample.reason = status, (reason or "").strip()[:200]
-    sample.checked_by, sample.checked_at = by, now_utc()
+    _settle_once(sample, SampledLine.status == SampleStatus.OPEN, "Deze regel uit de steekproef is al gecontroleerd.",
+                 status=status, reason=(reason or "").strip()[:200], checked_by_id=by.id, checked_at=now_utc())
     audit.record(by, "sampled_line_checked", sample.run, f"{sample.run}: regel {sample.line_id} {sample.status_label}"
                  + (f": {sample.reason}" if sample.reason else ""), {"status": [SampleStatus.OPEN, status]})
     return sample
