@@ -17,6 +17,7 @@ from core.auth import hash_password
 from core.catalogue import service_rows
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
+from core.terms import default_sources
 
 TODAY = date(2026, 11, 23)
 PERIOD = "2026-10"
@@ -25,15 +26,16 @@ PASSWORD = "Benchmark-wachtwoord-2026"
 REGIONS, MUNICIPALITIES_PER_REGION, CONTRACTS_PER_REGION = 35, 10, 4
 TRAJECTORIES = 100_000
 SKILLS = ("LE", "LU", "SC", "SP")
-#: (code, kind, trigger, params, amount): every trigger kind the SQL total mirrors.
+#: (code, kind, trigger, params, amount, sources): every trigger kind the SQL total mirrors; the sources are the
+#: template's (core.terms.default_sources), except that B1 explicitly lets the provider's progress tests pay.
 SCHEDULE = (
-    ("START", "inspanning", "start", {}, "500.00"),
-    ("AANW", "inspanning", "attendance_month", {"min_rate": "0.80", "max_months": 12}, "150.00"),
-    ("B1", "prestatie", "level", {"skills": list(SKILLS), "level": "B1"}, "1000.00"),
-    ("EXAMEN", "prestatie", "exam", {"components": ["KNM", *SKILLS], "level": "B1"}, "750.00"),
-    ("MAP", "inspanning", "module", {"module": "MAP"}, "200.00"),
-    ("AF", "prestatie", "completed", {}, "300.00"),
-    ("WERK", "prestatie", "outflow", {"destinations": ["werk"]}, "500.00"),
+    ("START", "inspanning", "start", {}, "500.00", None),
+    ("AANW", "inspanning", "attendance_month", {"min_rate": "0.80", "max_months": 12}, "150.00", None),
+    ("B1", "prestatie", "level", {"skills": list(SKILLS), "level": "B1"}, "1000.00", ["duo", "staff", "provider"]),
+    ("EXAMEN", "prestatie", "exam", {"components": ["KNM", *SKILLS], "level": "B1"}, "750.00", None),
+    ("MAP", "inspanning", "module", {"module": "MAP"}, "200.00", None),
+    ("AF", "prestatie", "completed", {}, "300.00", None),
+    ("WERK", "prestatie", "outflow", {"destinations": ["werk"]}, "500.00", None),
 )
 KPIS = ("timely_start", "attendance_rate", "dropout_rate")
 EVENT_COLUMNS = ("id", "trajectory_id", "sender", "event_id", "type", "date", "month", "hours_offered_e2",
@@ -117,24 +119,29 @@ def _organisations(rng: random.Random):
                                 ends_on=date(2028, 12, 31), price_per_trajectory=Decimal("3000.00"),
                                 municipalities=towns)
             contract.milestones = [Milestone(position=i, code=code, label=code.title(), kind=kind, trigger=trigger,
-                                             params=params, amount=Decimal(amount))
-                                   for i, (code, kind, trigger, params, amount) in enumerate(SCHEDULE)]
+                                             params=params, amount=Decimal(amount),
+                                             sources=sources or default_sources(trigger, kind))
+                                   for i, (code, kind, trigger, params, amount, sources) in enumerate(SCHEDULE)]
             contract.kpi_agreements = [KpiAgreement(kpi=kpi, params={}, norm=Decimal("0.8"), direction="min")
                                        for kpi in KPIS]
             db.session.add(contract)
             contracts.append((contract, towns))
     db.session.flush()
-    return [(contract.id, contract.provider_id, [t.id for t in towns]) for contract, towns in contracts]
+    staff = {region.id: f"user:{user.id}" for region, user in db.session.execute(
+        sa.select(Region, User).join(User, User.region_id == Region.id))}
+    return [(contract.id, contract.provider_id, [t.id for t in towns], staff[towns[0].regions[0].id])
+            for contract, towns in contracts]
 
 
-def _course(rng: random.Random, trajectory_id: int, first: date, length: int, next_id, sender: str):
-    """The events of one trajectory, in date order (tuples in EVENT_COLUMNS order)."""
+def _course(rng: random.Random, trajectory_id: int, first: date, length: int, next_id, sender: str, staff: str):
+    """The events of one trajectory, in date order (tuples in EVENT_COLUMNS order): the provider reports, DUO sends
+    the exams, the municipality's contract manager (`staff`) enters the MAP final interview."""
     rows, attendance_ids = [], []
 
     def event(kind, day, *, month=None, hours=(None, None, None), skill=None, level=None, component=None,
               result=None, module=None, reason=None, destination=None, retracts=None, by=sender):
         event_id = next_id()
-        source = "duo" if by == "duo" else "csv"
+        source = {"duo": "duo", staff: "manual"}.get(by, "csv")
         rows.append((event_id, trajectory_id, by, f"E{event_id}", kind, day, month, *hours, skill, level, component,
                      result, module, reason, destination, retracts, source, "2026-11-01 00:00:00"))
         return event_id
@@ -154,7 +161,7 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
             for skill in SKILLS:
                 event("progress_test", month + timedelta(days=10), skill=skill, level="A2")
         if n == months // 2:
-            event("module_completed", month + timedelta(days=12), module="MAP")
+            event("module_completed", month + timedelta(days=12), module="MAP", by=staff)
             if rng.random() < 0.1:
                 event("interruption", month + timedelta(days=14), reason="ziekte")
                 event("resumption", month + timedelta(days=20))
@@ -190,17 +197,18 @@ def generate(scale: float = 1.0, seed: int = 2026) -> dict:
     count = max(1, round(TRAJECTORIES * scale))
     plans = []
     for n in range(1, count + 1):
-        contract_id, provider_id, towns = contracts[n % len(contracts)]
+        contract_id, provider_id, towns, staff = contracts[n % len(contracts)]
         length = rng.randint(14, 38)
         first = add_months(date(CUTOFF.year, CUTOFF.month, 1), -length + 1 - rng.randint(0, 6))
         plans.append((n, contract_id, f"provider:{provider_id}", towns[(n // len(contracts)) % len(towns)],
-                      first, length))
+                      first, length, staff))
     bulk_load("trajectory", TRAJECTORY_COLUMNS, (
         (n, f"TRJ-{n:06d}", contract_id, town, first - timedelta(days=10), f"PB-{n:06d}", "2026-01-01 00:00:00")
-        for n, contract_id, _, town, first, _ in plans))
+        for n, contract_id, _, town, first, _, _ in plans))
     next_id = iter(range(1, 10**12)).__next__
     event_count = bulk_load("progress_event", EVENT_COLUMNS, (
-        row for n, _, sender, _, first, length in plans for row in _course(rng, n, first, length, next_id, sender)))
+        row for n, _, sender, _, first, length, staff in plans
+        for row in _course(rng, n, first, length, next_id, sender, staff)))
     _reset_sequences(("progress_event", "trajectory"))
     db.session.commit()
     if db.session.connection().dialect.name == "postgresql":

@@ -31,12 +31,14 @@ from config import TestConfig  # noqa: E402
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 
-#: One hand-written query: the total that a first run for the cut-off pays for dataset.SCHEDULE (no ceilings).
+#: One hand-written query: the total that a first run for the cut-off pays for dataset.SCHEDULE (no ceilings), with
+#: its evidence rules: exams only from DUO or staff, the MAP only from staff.
 NATIONAL_TOTAL_SQL = """
 WITH counting0 AS (
   SELECT e.trajectory_id, e.type, e."date" AS d, e.month, e.hours_offered_e2 AS offered,
          e.hours_attended_e2 AS attended, e.hours_excused_e2 AS excused, e.skill, e.level, e.component, e.result,
-         e.module, e.destination
+         e.module, e.destination, (e.sender = 'duo' OR e.sender LIKE 'user:%') AS official,
+         e.sender LIKE 'user:%' AS by_staff
   FROM progress_event e
   WHERE e.type <> 'retraction' AND NOT EXISTS (SELECT 1 FROM progress_event r WHERE r.retracts_id = e.id)
 ), dropout AS (
@@ -57,7 +59,7 @@ WITH counting0 AS (
   GROUP BY trajectory_id, COALESCE(skill, component)
 ), exams AS (
   SELECT trajectory_id, component, MIN(d) AS d FROM c
-  WHERE type = 'exam' AND result = 'geslaagd'
+  WHERE type = 'exam' AND result = 'geslaagd' AND official
     AND (component = 'KNM' OR (component IN ('LE', 'LU', 'SC', 'SP') AND level IN ('B1', 'B2')))
   GROUP BY trajectory_id, component
 ), earned AS (
@@ -69,7 +71,7 @@ WITH counting0 AS (
   UNION ALL
   SELECT trajectory_id, 'EXAMEN' FROM exams GROUP BY trajectory_id HAVING COUNT(*) = 5 AND MAX(d) <= :cutoff
   UNION ALL
-  SELECT trajectory_id, 'MAP' FROM c WHERE type = 'module_completed' AND module = 'MAP'
+  SELECT trajectory_id, 'MAP' FROM c WHERE type = 'module_completed' AND module = 'MAP' AND by_staff
   GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
   UNION ALL
   SELECT trajectory_id, 'AF' FROM c WHERE type = 'completed' GROUP BY trajectory_id HAVING MIN(d) <= :cutoff

@@ -2,10 +2,11 @@
 from flask import Response
 from flask_login import current_user
 
-from contracts import services
+from contracts import pricing, services
 from contracts.models import Contract
 from contracts.schemas import (ContractAmendSchema, ContractDocumentInSchema, ContractInSchema,
-                               ContractListItemSchema, ContractOutSchema, ContractQuery, TariffChangeInSchema)
+                               ContractListItemSchema, ContractOutSchema, ContractQuery, EvidenceRulesInSchema,
+                               TariffChangeInSchema)
 from core import files
 from core.auth import roles_required
 from core.extensions import db
@@ -73,8 +74,22 @@ def change_tariff(data, contract_id: int):
 
     Rollen: contractmanager, admin."""
     contract = services.get_visible_contract(current_user, contract_id)
-    services.change_tariff(contract, data["effective_on"], data["price_per_trajectory"], data["amounts"],
+    pricing.change_tariff(contract, data["effective_on"], data["price_per_trajectory"], data["amounts"],
                            data["reason"], by=current_user)
+    db.session.commit()
+    return contract
+
+
+@bp.put("/contracts/<int:contract_id>/evidence-rules")
+@roles_required(Role.CONTRACTMANAGER)
+@bp.arguments(EvidenceRulesInSchema())
+@bp.response(200, ContractOutSchema)
+def evidence_rules(data, contract_id: int):
+    """Bewijsregels: per mijlpaal de bronnen (duo, staff, provider) waarvan een melding hem verdient
+
+    Een melding van een andere bron wordt een claim die de gemeente verifieert. Rollen: contractmanager, admin."""
+    contract = services.get_visible_contract(current_user, contract_id)
+    pricing.set_evidence_sources(contract, data["sources"], data["reason"], by=current_user)
     db.session.commit()
     return contract
 

@@ -2,7 +2,7 @@
 import json
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -52,6 +52,8 @@ class ContractForm(FlaskForm):
     service = SelectField("Dienst", validators=[DataRequired(REQUIRED)])
     procurement_route = SelectField("Inkooproute", choices=options((r.value, l) for r, l in ROUTE_LABELS.items()))
     procurement_case = SelectField("Inkoopzaak", coerce=int, default=0)
+    #: The adopted PvE version the prefill came from (contracts.services.terms_from_case).
+    pve_version = HiddenField(filters=[lambda v: int(v) if str(v or "").isdigit() else None])
     municipalities = SelectMultipleField("Deelnemende gemeenten", validators=[DataRequired("Kies minstens één gemeente.")])
     starts_on = DateField("Begindatum", validators=[DataRequired(REQUIRED)])
     ends_on = DateField("Einddatum (tot en met)", validators=[DataRequired(REQUIRED)])
@@ -79,6 +81,12 @@ class TariffForm(FlaskForm):
     effective_on = DateField("Ingangsdatum", validators=[DataRequired(REQUIRED)])
     price_per_trajectory = _money("Nieuwe prijs per traject (euro)")
     reason = StringField("Reden", validators=[DataRequired("Geef de reden."), Length(max=500)])
+
+
+class ReasonForm(FlaskForm):
+    """A change that needs only its reason on the form (the evidence rules come as checkboxes)."""
+
+    reason = StringField("Reden", validators=[DataRequired("Geef de reden."), Length(max=400)])
 
 
 class OpenHouseForm(FlaskForm):

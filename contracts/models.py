@@ -12,7 +12,8 @@ from core.dates import UTCDateTime, now_utc
 from core.documents import DocumentColumns
 from core.extensions import db, enum_type
 from core.models import Municipality, Service, User
-from core.money import Money, ScaledDecimal, percentage_of
+from core.money import Money, ScaledDecimal
+from core.terms import default_sources
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import PveVersion
 from providers.models import Provider
@@ -89,15 +90,6 @@ class Contract(db.Model):
         """Start and end dates are both inclusive."""
         return self.starts_on <= day <= self.ends_on
 
-    def tariff_on(self, day: date) -> "TariffChange | None":
-        """The tariff change in force on `day` (the latest effective on or before it), or None: the original."""
-        in_force = [change for change in self.tariff_changes if change.effective_on <= day]
-        return in_force[-1] if in_force else None
-
-    def price_on(self, day: date) -> Decimal:
-        change = self.tariff_on(day)
-        return change.price_per_trajectory if change else self.price_per_trajectory
-
     def __str__(self) -> str:
         return self.reference
 
@@ -117,19 +109,13 @@ class Milestone(db.Model):
     amount: Mapped[Decimal | None] = mapped_column("amount_cents", Money())
     #: Percentage of the price per trajectory, four decimals.
     percentage: Mapped[Decimal | None] = mapped_column("percentage_e4", ScaledDecimal(4))
+    #: Who may report what earns it (core.terms.SOURCES): the contract's evidence rule, by default the template's.
+    sources: Mapped[list] = mapped_column(sa.JSON, default=lambda context: default_sources(
+        context.get_current_parameters()["trigger"], context.get_current_parameters()["kind"]))
 
     contract: Mapped[Contract] = relationship(back_populates="milestones")
 
     __table_args__ = (sa.UniqueConstraint("contract_id", "code"),)
-
-    def amount_on(self, day: date) -> Decimal:
-        """The euro amount of this milestone when earned on `day`: a tariff change applies from its date only."""
-        change = self.contract.tariff_on(day)
-        if change is not None and self.code in (change.amounts or {}):
-            return Decimal(change.amounts[self.code])
-        if self.amount is not None:
-            return self.amount
-        return percentage_of(self.percentage, self.contract.price_on(day))
 
 
 class KpiAgreement(db.Model):
@@ -146,7 +132,8 @@ class KpiAgreement(db.Model):
 
 
 class TariffChange(db.Model):
-    """An amendment of the tariff from `effective_on`: milestones earned before that day keep the old amounts."""
+    """An amendment of the tariff from `effective_on`: milestones earned before that day keep the old amounts
+    (core.terms.amount_on says what a milestone pays on a day)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id", ondelete="CASCADE"), index=True)
@@ -180,11 +167,15 @@ class OpenHouse(db.Model):
     kpis: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: The admission checklist: requirements every applicant must meet, fixed when the Open House is opened.
     requirements: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: The adopted PvE version the uniform terms were taken from (none when they were all given by hand); every
+    #: admitted provider's contract records it.
+    pve_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pve_version.id"))
     #: Providers may apply while this is set (throughout the term).
     is_open: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     procurement_case: Mapped[ProcurementCase] = relationship()
+    pve_version: Mapped[PveVersion | None] = relationship()
     applications: Mapped[list["Admission"]] = relationship(back_populates="open_house", order_by="Admission.id")
 
     def __str__(self) -> str:

@@ -42,9 +42,10 @@ def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenH
     price = data.get("price_per_trajectory") or terms.get("price_per_trajectory")
     if price is None or price < 0:
         raise DomainError("Geef de uniforme prijs per traject.", field="price_per_trajectory")
+    given = all(data.get(name) for name in ("price_per_trajectory", "milestones", "kpis"))
     open_house = OpenHouse(
         procurement_case=case, title=data["title"], starts_on=data["starts_on"], ends_on=data["ends_on"],
-        price_per_trajectory=price,
+        price_per_trajectory=price, pve_version=None if given else terms.get("pve_version"),
         milestones=terms_to_json(validate_milestones(data.get("milestones") or terms.get("milestones") or [])),
         kpis=terms_to_json(validate_kpi_agreements(data.get("kpis") or terms.get("kpis") or [])),
         requirements=list(dict.fromkeys(data.get("requirements") or DEFAULT_REQUIREMENTS)))
@@ -103,7 +104,7 @@ def _uniform_contract(admission: Admission, by: User | None, today: date):
         "service": case.service, "procurement_route": ProcurementRoute.OPEN_HOUSE, "procurement_case": case,
         "municipalities": list(case.municipalities), "starts_on": max(today, house.starts_on),
         "ends_on": house.ends_on, "price_per_trajectory": house.price_per_trajectory,
-        "milestones": house.milestones, "kpis": house.kpis}, by=by, scoped=False)
+        "milestones": house.milestones, "kpis": house.kpis, "pve_version": house.pve_version}, by=by, scoped=False)
 
 
 def admitted(open_house: OpenHouse) -> list[Admission]:

@@ -18,6 +18,7 @@ class MilestoneSchema(BaseSchema):
     params = fields.Dict()
     amount = fields.String(allow_none=True)
     percentage = fields.String(allow_none=True)
+    sources = fields.List(fields.String())
 
 
 class KpiSchema(BaseSchema):
@@ -33,6 +34,8 @@ class ContractInSchema(BaseSchema):
     service = fields.String(required=True)
     procurement_route = fields.String(required=True, validate=validate.OneOf(ROUTES))
     procurement_case_id = Id(allow_none=True)
+    #: The adopted PvE version of the case that the contract is made from (GET /pves/{id}/contract-terms).
+    pve_version_id = Id(allow_none=True)
     municipalities = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
@@ -66,6 +69,12 @@ class TariffChangeInSchema(BaseSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
+class EvidenceRulesInSchema(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=400))
+    #: Per milestone code, the sources whose reports earn it: duo, staff, provider (core.terms.SOURCES).
+    sources = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+
+
 class TariffChangeOutSchema(BaseSchema):
     effective_on = fields.Date()
     price_per_trajectory = Money()
@@ -86,6 +95,7 @@ class ContractListItemSchema(BaseSchema):
 
 class ContractOutSchema(ContractListItemSchema):
     procurement_case_id = Id(allow_none=True)
+    pve_version_id = Id(allow_none=True)
     municipalities = fields.Function(lambda c: [m.code for m in c.municipalities])
     price_per_trajectory = Money()
     ceiling = Money(allow_none=True)

@@ -1,17 +1,18 @@
-"""Verbs on contracts: create (prefilled from the adopted PvE), amend, change the tariff, alerts; reads in scope."""
+"""Verbs on contracts: create (prefilled from the adopted PvE), amend, alerts, documents; reads in scope. What a
+contract pays and on what evidence changes in contracts/pricing.py."""
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from contracts.models import (CONTRACT_TRANSITIONS, Alert, AlertKind, Contract, ContractDocument, ContractDocumentKind,
-                              ContractLedger, ContractStatus, KpiAgreement, Milestone, TariffChange, contract_municipality)
+                              ContractLedger, ContractStatus, KpiAgreement, Milestone, contract_municipality)
 from core import audit, documents
 from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes
-from core.money import parse_decimal, round_money
+from core.money import parse_decimal
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
@@ -77,11 +78,22 @@ def terms_from_case(case: ProcurementCase | None) -> dict:
         return {}
     financing = version.financing or {}
     terms = {"service": case.service, "procurement_case": case, "municipalities": list(case.municipalities),
-             "milestones": financing.get("milestones") or [], "kpis": version.kpis or []}
+             "milestones": financing.get("milestones") or [], "kpis": version.kpis or [], "pve_version": version}
     for name in ("price_per_trajectory", "ceiling"):
         if financing.get(name) is not None:
             terms[name] = Decimal(str(financing[name]))
     return terms
+
+
+def _check_pve_version(version: PveVersion | None, case: ProcurementCase | None) -> None:
+    """A contract made from a PvE version names an adopted version of its own procurement case's PvE."""
+    if version is None:
+        return
+    if not version.is_adopted:
+        raise DomainError("Alleen een vastgestelde versie van het PvE kan de basis van een contract zijn.",
+                          field="pve_version_id")
+    if case is None or version.pve.procurement_case_id != case.id:
+        raise DomainError("Deze PvE-versie hoort niet bij de inkoopzaak van het contract.", field="pve_version_id")
 
 
 def _check_municipalities(municipalities: list[Municipality], case: ProcurementCase | None, by: User | None,
@@ -133,9 +145,11 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
                    data["ends_on"])
     if case is not None and case.service_id != data["service"].id:
         raise DomainError("De dienst wijkt af van die van de inkoopzaak.", field="service")
+    _check_pve_version(data.get("pve_version"), case)
     contract = Contract(
         reference=data["reference"], provider=data["provider"], service=data["service"],
         procurement_route=ProcurementRoute(data["procurement_route"]), procurement_case=case,
+        pve_version=data.get("pve_version"),
         municipalities=list(data["municipalities"]), starts_on=data["starts_on"], ends_on=data["ends_on"],
         price_per_trajectory=data["price_per_trajectory"], ceiling=data.get("ceiling"),
         extension_count=data.get("extension_count") or 0, extension_months=data.get("extension_months"),
@@ -145,13 +159,14 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
     db.session.flush()
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
                  {"price_per_trajectory": [None, contract.price_per_trajectory], "ceiling": [None, contract.ceiling],
-                  "milestones": [None, schedule_of(contract)]})
+                  "milestones": [None, schedule_of(contract)],
+                  **({"pve_version_id": [None, contract.pve_version_id]} if contract.pve_version_id else {})})
     return contract
 
 
 def schedule_of(contract: Contract) -> list[dict]:
     return terms_to_json([{"code": m.code, "label": m.label, "kind": m.kind, "trigger": m.trigger,
-                           "params": m.params, "amount": m.amount, "percentage": m.percentage}
+                           "params": m.params, "amount": m.amount, "percentage": m.percentage, "sources": m.sources}
                           for m in contract.milestones])
 
 
@@ -192,38 +207,6 @@ def amend_contract(contract: Contract, data: dict, reason: str, by: User | None)
     audit.record(by, "contract_amended", contract, f"Contract {contract.reference} gewijzigd: {reason.strip()}",
                  changes)
     return contract
-
-
-def change_tariff(contract: Contract, effective_on: date, price: Decimal, amounts: dict, reason: str,
-                  by: User | None) -> TariffChange:
-    """A new tariff from `effective_on`: milestones earned before that day keep their amounts."""
-    if not (reason or "").strip():
-        raise DomainError("Geef de reden van de tariefwijziging.", field="reason")
-    if not contract.starts_on < effective_on <= contract.ends_on:
-        raise DomainError("De ingangsdatum ligt na de begindatum en uiterlijk op de einddatum van het contract.",
-                          field="effective_on")
-    if any(change.effective_on == effective_on for change in contract.tariff_changes):
-        raise Conflict("Op deze datum gaat al een tariefwijziging in.", field="effective_on")
-    if price is None or price < 0:
-        raise DomainError("De prijs per traject mag niet negatief zijn.", field="price_per_trajectory")
-    fixed = {m.code for m in contract.milestones if m.amount is not None}
-    cleaned = {}
-    for code, amount in (amounts or {}).items():
-        if code not in fixed:
-            raise DomainError(f"{code} is geen mijlpaal met een vast bedrag.", field="amounts")
-        if Decimal(str(amount)) < 0:
-            raise DomainError("Een bedrag mag niet negatief zijn.", field="amounts")
-        cleaned[code] = str(round_money(Decimal(str(amount))))
-    before = contract.price_on(effective_on)
-    change = TariffChange(contract=contract, effective_on=effective_on, price_per_trajectory=price,
-                          amounts=cleaned, reason=reason.strip(), created_by=by)
-    db.session.add(change)
-    db.session.flush()
-    db.session.refresh(contract, ["tariff_changes"])
-    audit.record(by, "contract_tariff_changed", contract,
-                 f"Tarief {contract.reference} per {effective_on:%d-%m-%Y}: {reason.strip()}",
-                 {"price_per_trajectory": [before, price], "amounts": [None, cleaned]})
-    return change
 
 
 def ceiling_share(contract: Contract) -> Decimal | None:
@@ -288,7 +271,15 @@ def contract_data(payload: dict) -> dict:
         raise DomainError("Onbekende inkoopzaak.", field="procurement_case_id")
     return {**payload, "provider": provider_by_id(payload["provider_id"]), "service": service_by_code(payload["service"]),
             "procurement_case": case, "municipalities": municipalities_by_codes(payload["municipalities"]),
-            "starts_on": payload["start_date"], "ends_on": payload["end_date"]}
+            "starts_on": payload["start_date"], "ends_on": payload["end_date"],
+            "pve_version": pve_version_by_id(payload.get("pve_version_id"))}
+
+
+def pve_version_by_id(version_id: int | None) -> PveVersion | None:
+    found = db.session.get(PveVersion, version_id) if version_id else None
+    if version_id and found is None:
+        raise DomainError("Onbekende PvE-versie.", field="pve_version_id")
+    return found
 
 
 def amendment_data(payload: dict) -> dict:
@@ -307,23 +298,11 @@ def form_data(data: dict) -> dict:
         data["provider"] = provider_by_id(data["provider"])
         data["service"] = service_by_code(data["service"])
         data["procurement_case"] = db.session.get(ProcurementCase, data["procurement_case"] or 0)
+        data["pve_version"] = pve_version_by_id(data.get("pve_version"))
     if "municipalities" in data:
         data["municipalities"] = municipalities_by_codes(data["municipalities"])
     data["extension_count"] = data.get("extension_count") or 0
     return data
-
-
-def amounts_from_form(contract: Contract, form) -> dict:
-    """New fixed amounts typed per milestone (fields amount_<code>); empty keeps the current amount."""
-    amounts = {}
-    for milestone in contract.milestones:
-        text = (form.get(f"amount_{milestone.code}") or "").strip()
-        if milestone.amount is not None and text:
-            try:
-                amounts[milestone.code] = parse_decimal(text)
-            except ValueError:
-                raise DomainError(f"Het bedrag bij {milestone.code} is geen geldig bedrag.", field="reason") from None
-    return amounts
 
 
 def contract_documents(contract: Contract):

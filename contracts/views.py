@@ -4,11 +4,12 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from contracts import services
-from contracts.forms import AmendForm, ContractForm, TariffForm
+from contracts import pricing, services
+from contracts.forms import AmendForm, ContractForm, ReasonForm, TariffForm
 from contracts.models import CONTRACT_DOCUMENT_LABELS, Contract
 from core import audit, files
 from core.auth import roles_required, scope_filter
+from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import DocumentForm, options
@@ -54,6 +55,7 @@ def _prefilled() -> ContractForm:
     form = ContractForm(data={"procurement_case": case.id if case else 0,
                               "service": terms["service"].code if terms else None,
                               "municipalities": [m.code for m in terms.get("municipalities", [])],
+                              "pve_version": terms["pve_version"].id if terms else None,
                               **{k: terms.get(k) for k in ("price_per_trajectory", "ceiling", "milestones", "kpis")}})
     return _choices(form)
 
@@ -69,7 +71,7 @@ def index():
 def detail(contract_id: int):
     contract = services.get_visible_contract(current_user, contract_id)
     return render_template("contracts/detail.html", contract=contract, paid_total=services.paid_total(contract.id),
-                           history=audit.history(contract), document_form=_document_form(contract),
+                           tariffs=pricing.tariff_periods(contract, today()), history=audit.history(contract), document_form=_document_form(contract),
                            documents=db.session.scalars(services.contract_documents(contract)).all())
 
 
@@ -110,14 +112,32 @@ def tariff(contract_id: int):
     contract, form = services.get_visible_contract(current_user, contract_id), TariffForm()
     if form.validate_on_submit():
         try:
-            services.change_tariff(contract, form.effective_on.data, form.price_per_trajectory.data,
-                                   services.amounts_from_form(contract, request.form), form.reason.data, by=current_user)
+            pricing.change_tariff(contract, form.effective_on.data, form.price_per_trajectory.data,
+                                   pricing.amounts_from_form(contract, request.form), form.reason.data, by=current_user)
             db.session.commit()
             flash("De tariefwijziging is vastgelegd.", "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))
         except DomainError as exc:
             show_domain_error(form, exc)
-    return render_template("contracts/tariff.html", form=form, contract=contract)
+    return render_template("contracts/tariff.html", form=form, contract=contract,
+                           tariffs=pricing.tariff_periods(contract, today()))
+
+
+@bp.route("/<int:contract_id>/bewijsregels", methods=["GET", "POST"])
+@roles_required(Role.CONTRACTMANAGER)
+def evidence_rules(contract_id: int):
+    contract, form = services.get_visible_contract(current_user, contract_id), ReasonForm()
+    if form.validate_on_submit():
+        try:
+            pricing.set_evidence_sources(contract, pricing.sources_from_form(contract, request.form), form.reason.data,
+                                         by=current_user)
+            db.session.commit()
+            flash("De bewijsregels zijn vastgelegd.", "success")
+            return redirect(url_for("contracts.detail", contract_id=contract.id))
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+    return render_template("contracts/evidence_rules.html", form=form, contract=contract)
 
 
 @bp.post("/<int:contract_id>/documenten")

@@ -56,8 +56,9 @@ class Parser(FlaskParser):
             abort(400, f"De body is te diep genest (meer dan {MAX_DEPTH} niveaus).")
 
     def load_multipart(self, req, schema):
-        """The form fields (empty ones left out) and the file of an upload, which must be sent as `file`."""
-        if "file" not in req.files:
+        """The form fields (empty ones left out) and the file of an upload, which must be sent as `file` (unless the
+        schema's file is optional)."""
+        if "file" not in req.files and schema.fields["file"].required:
             abort(400, "Stuur het bestand als 'file'.")
         form = MultiDict([(key, value) for key, value in req.form.items(multi=True) if value != ""])
         return self._makeproxy(CombinedMultiDict([req.files, form]), schema)

@@ -4,6 +4,8 @@ PvE financing sections and contracts validate with these same functions, so a sc
 is always one a contract accepts. Both return normalised copies with defaults filled in, or raise one
 DomainError listing every problem as {"index", "field", "message"}.
 """
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from core.errors import DomainError
@@ -27,6 +29,22 @@ TRIGGER_LABELS = {
     "completed": "Traject afgerond",
     "outflow": "Uitstroom",
 }
+
+#: Who may report what earns a milestone (a milestone's `sources`): DUO's own registrations, municipal staff (entered
+#: or confirmed by hand), the provider. Evidence from another source makes a claim that staff verify.
+SOURCES = {"duo": "DUO", "staff": "Gemeente", "provider": "Aanbieder"}
+
+
+def default_sources(trigger: str, kind: str) -> list[str]:
+    """The template's evidence rule per trigger: exam results only from DUO or staff; MAP, PVT and Z-route
+    completion only by staff; a provider's progress test pays a result (prestatie) milestone only where the
+    contract says so; everything else from any source."""
+    if trigger == "exam" or (trigger == "level" and kind == "prestatie"):
+        return ["duo", "staff"]
+    if trigger == "module":
+        return ["staff"]
+    return list(SOURCES)
+
 
 KPI_NAMES = {
     "timely_start": "Tijdige start",
@@ -154,7 +172,7 @@ def validate_milestones(items) -> list[dict]:
         if not isinstance(item, dict):
             errors.append({"index": index, "field": None, "message": "Een mijlpaal is een object."})
             continue
-        unknown = item.keys() - {"code", "label", "kind", "trigger", "params", "amount", "percentage"}
+        unknown = item.keys() - {"code", "label", "kind", "trigger", "params", "amount", "percentage", "sources"}
         errors += [{"index": index, "field": name, "message": "Onbekend veld."} for name in sorted(unknown)]
         code = _require_text(item, "code", index, errors, 20)
         if code and code in seen:
@@ -180,10 +198,22 @@ def validate_milestones(items) -> list[dict]:
         else:
             percentage = _money(item["percentage"], index, "percentage", errors, high=Decimal(100))
         cleaned.append({"code": code, "label": label, "kind": kind, "trigger": trigger, "params": params,
-                        "amount": amount, "percentage": percentage})
+                        "amount": amount, "percentage": percentage,
+                        "sources": clean_sources(item.get("sources"), trigger, kind, index, errors)})
     if errors:
         raise DomainError("Het betaalschema is niet geldig.", field="milestones", errors=errors)
     return cleaned
+
+
+def clean_sources(sources, trigger: str, kind: str, index: int, errors: list) -> list[str]:
+    """A milestone's sources in SOURCES order; absent (None) means the template's default_sources."""
+    if sources is None:
+        return default_sources(trigger, kind)
+    if not isinstance(sources, list) or not sources or any(s not in SOURCES for s in sources):
+        errors.append({"index": index, "field": "sources", "message": "Kies één of meer van: " + ", ".join(
+            f"{label} ({code})" for code, label in SOURCES.items()) + "."})
+        return []
+    return [s for s in SOURCES if s in sources]
 
 
 def validate_kpi_agreements(items) -> list[dict]:
@@ -227,8 +257,33 @@ def terms_to_json(items: list[dict]) -> list[dict]:
     return [{k: str(v) if isinstance(v, Decimal) else v for k, v in item.items()} for item in items]
 
 
-def milestone_amount(milestone: dict, price_per_trajectory: Decimal) -> Decimal:
-    """The euro amount of a validated milestone: its fixed amount, or its percentage of the price, half-up."""
-    if milestone.get("amount") is not None:
-        return Decimal(milestone["amount"])
-    return percentage_of(Decimal(milestone["percentage"]), price_per_trajectory)
+def _field(item, name: str):
+    """Milestones and tariff changes come as model objects or as mappings (a PvE's JSON, a simulation's input)."""
+    return item[name] if isinstance(item, Mapping) else getattr(item, name)
+
+
+def tariff_on(price_per_trajectory: Decimal, tariff_changes, day: date | None) -> tuple[Decimal, dict[str, Decimal]]:
+    """The price per trajectory and the changed fixed amounts in force on `day`: every change effective on or before
+    it, in date order; a fixed amount a change sets holds until a later change sets it again. Without changes the
+    day does not matter (None is allowed)."""
+    price, amounts = Decimal(price_per_trajectory), {}
+    for change in sorted(tariff_changes, key=lambda c: _field(c, "effective_on")):
+        if _field(change, "effective_on") > day:
+            break
+        price = Decimal(_field(change, "price_per_trajectory"))
+        amounts.update({code: Decimal(str(value)) for code, value in (_field(change, "amounts") or {}).items()})
+    return price, amounts
+
+
+def amount_on(milestone, price_per_trajectory: Decimal, tariff_changes, day: date | None) -> Decimal:
+    """What a milestone pays when its trigger date is `day`: its fixed amount, or its percentage of the price
+    (half-up), as the tariff in force that day sets them. The one definition: runs, the contract page and the PvE
+    terms all ask it; it reads no database, so a caller may ask it for every line.
+
+    `milestone` has code, amount and percentage; each tariff change effective_on, price_per_trajectory and amounts
+    ({code: amount}); attributes or mapping keys."""
+    price, amounts = tariff_on(price_per_trajectory, tariff_changes, day)
+    code, fixed = _field(milestone, "code"), _field(milestone, "amount")
+    if fixed is not None:
+        return amounts.get(code, Decimal(str(fixed)))
+    return percentage_of(Decimal(str(_field(milestone, "percentage"))), price)

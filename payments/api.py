@@ -88,7 +88,9 @@ def cancel(run_id: int):
 
 
 #: The exports of an approved run (payments.md), each on a route of its own with its real media type.
-EXPORT_TITLES = {"journal.csv": "Journaal (CSV)", "journal.xlsx": "Journaal (XLSX, met samenvattingen)",
+EXPORT_TITLES = {"journal.csv": "Journaal als CSV voor Nederlandse Excel (';', decimale komma, BOM)",
+                 "journal-machine.csv": "Journaal als CSV voor een financieel systeem (',', decimale punt)",
+                 "journal.xlsx": "Journaal (XLSX, met samenvattingen)",
                  "sepa.xml": "SEPA-betaalbestand (pain.001.001.09)"}
 
 

@@ -10,18 +10,23 @@ from operator import itemgetter
 
 import sqlalchemy as sa
 
-from contracts.models import Contract, Milestone
+from contracts.models import Contract, Milestone, TariffChange
 from contracts.services import paid_total
 from core.bulk import copy_rows, plain_rows, stored
 from core.dates import month_end, now_utc, parse_period
 from core.extensions import db
-from payments.models import HELD_AT_CEILING, LineStatus, PaidInstance, PaymentLine, PaymentRun
-from payments.rules import EVENT_FIELDS, earned_instances, facts_of, term_of
+from payments.models import AWAITING_VERIFICATION, HELD_AT_CEILING, LineStatus, PaidInstance, PaymentLine, PaymentRun
+from payments.rules import EVENT_FIELDS, Evidence, earned_instances, term_of
+from payments.verification import Verdicts
 from trajectories.models import ProgressEvent, Trajectory
 
 ZERO = Decimal("0.00")
-EVENT_COLUMNS = tuple(sa.type_coerce(column, sa.BigInteger) if name.startswith("hours_") else column
-                      for name in EVENT_FIELDS for column in getattr(ProgressEvent, name).property.columns)
+#: Which of core.terms.SOURCES sent an event: "duo", staff ("user:<id>") or a provider ("provider:<id>").
+ORIGIN = sa.case((ProgressEvent.sender == "duo", "duo"), (ProgressEvent.sender.startswith("user:"), "staff"),
+                 else_="provider")
+EVENT_COLUMNS = tuple(ORIGIN if name == "origin" else
+                      sa.type_coerce(getattr(ProgressEvent, name), sa.BigInteger) if name.startswith("hours_") else
+                      getattr(ProgressEvent, name) for name in EVENT_FIELDS)
 LINE_COLUMNS = ["run_id", "trajectory_id", "contract_id", "provider_id", "municipality_id", "milestone_code",
                 "milestone_label", "milestone_kind", "milestone_position", "month", "trigger_date", "amount_cents",
                 "status", "reason"]
@@ -37,11 +42,13 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
     events (one pass for the whole country, not one per region); lines are copied in blocks."""
     cutoff = month_end(parse_period(runs[0].period))
     run_of = {m.id: run.id for run in runs for m in run.municipalities}
-    terms, cents = _terms(list(run_of))
+    terms = _terms(list(run_of))
+    cents = _memoised_cents()
     ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(
         Contract.id.in_(terms), Contract.ceiling.is_not(None))).all())
-    new, correction = LineStatus.NEW.value, LineStatus.CORRECTION.value
-    block, totals = [], defaultdict(lambda: ZERO)
+    verdicts = Verdicts(list(run_of))
+    new, correction, held_line = LineStatus.NEW.value, LineStatus.CORRECTION.value, LineStatus.HELD.value
+    block, totals, unverified = [], defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
     with closing(_stream(list(run_of))) as stream:  # its server-side cursors closed now, also on an error
         for done, (trajectory, events, paid) in enumerate(stream, start=1):
@@ -49,26 +56,34 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
                 on_progress(done)
             trajectory_id, reference, contract_id, municipality_id, provider_id = trajectory
             run_id = run_of[municipality_id]
-            earned = {e.key: e for e in earned_instances(terms.get(contract_id, []), facts_of(events), cutoff)}
+            earned, claimed = verdicts.settle(trajectory, run_id, *earned_instances(
+                terms.get(contract_id, []), Evidence(events), cutoff))
             owed = set()
             for _, code, key, amount, *paid_line in paid:
                 owed.add((code, key))
-                if (code, key) not in earned:  # paid and no longer earned: claw back
-                    block.append((run_id, *paid_line, correction, "ingetrokken"))
+                if (code, key) not in earned and (code, key) not in claimed:  # paid and no longer earned: claw back
+                    block.append((run_id, *paid_line, correction, verdicts.clawback_reason(trajectory_id, code, key)))
                     totals[run_id] -= amount
                     corrected[run_id][paid_line[1]] -= amount
             for key, e in earned.items():
                 if key in owed:
                     continue
+                amount = e.term.amount_on(e.trigger_date)
                 line = (run_id, trajectory_id, contract_id, provider_id, municipality_id, e.term.code, e.term.label,
-                        e.term.kind, e.term.position, e.month, e.trigger_date, cents[contract_id, e.term.code], new,
-                        None)
+                        e.term.kind, e.term.position, e.month, e.trigger_date, cents(amount), new, None)
                 if contract_id in ceilings:  # held or not is known once every line of the contract is in
                     waiting[run_id].append(((e.trigger_date, reference, e.term.position, e.month or date.min),
-                                            e.term.amount, line))
+                                            amount, line))
                 else:
                     block.append(line)
-                    totals[run_id] += e.term.amount
+                    totals[run_id] += amount
+            for key, e in claimed.items():  # earned once staff accept the claim; held until then
+                if key not in owed:
+                    amount = e.term.amount_on(e.trigger_date)
+                    block.append((run_id, trajectory_id, contract_id, provider_id, municipality_id, e.term.code,
+                                  e.term.label, e.term.kind, e.term.position, e.month, e.trigger_date, cents(amount),
+                                  held_line, AWAITING_VERIFICATION))
+                    unverified[run_id] += amount
             if len(block) >= LINE_BLOCK:
                 copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
                 block.clear()
@@ -77,25 +92,38 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
             on_progress(run.to_process)
         lines, accepted, held = _hold_at_ceiling(waiting[run.id], ceilings, corrected[run.id])
         block += lines
-        run.total, run.held_total = totals[run.id] + accepted, held
+        run.total, run.held_total = totals[run.id] + accepted, held + unverified[run.id]
     copy_rows(PaymentLine.__table__, LINE_COLUMNS, block)
+    verdicts.record_claims()
     calculated_at = now_utc()
     for run in runs:
         run.calculated_at = calculated_at
 
 
-def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str], int]]:
-    """The schedule per contract of the scope, and each milestone's amount as a line stores it."""
+def _terms(member_ids: list[int]) -> dict[int, list]:
+    """The schedule per contract of the scope, each milestone priced per tariff period (rules.term_of)."""
+    in_scope = Contract.id.in_(sa.select(Trajectory.contract_id).where(Trajectory.municipality_id.in_(member_ids)))
     rows = db.session.execute(
         sa.select(Milestone, Contract.price_per_trajectory).join(Contract, Milestone.contract_id == Contract.id)
-        .where(Contract.id.in_(sa.select(Trajectory.contract_id).where(Trajectory.municipality_id.in_(member_ids))))
-        .order_by(Milestone.contract_id, Milestone.position)).all()
+        .where(in_scope).order_by(Milestone.contract_id, Milestone.position)).all()
+    changes = defaultdict(list)
+    for change in db.session.scalars(sa.select(TariffChange).join(Contract).where(in_scope)):
+        changes[change.contract_id].append(change)
     terms: dict[int, list] = defaultdict(list)
     for milestone, price in rows:
-        terms[milestone.contract_id].append(term_of(milestone, price))
-    cents = {(cid, term.code): stored(PaymentLine, "amount", term.amount)
-             for cid, schedule in terms.items() for term in schedule}
-    return terms, cents
+        terms[milestone.contract_id].append(term_of(milestone, price, changes[milestone.contract_id]))
+    return terms
+
+
+def _memoised_cents() -> Callable[[Decimal], int]:
+    """An amount as a line stores it; a run has only a few distinct amounts."""
+    done: dict[Decimal, int] = {}
+
+    def cents(amount: Decimal) -> int:
+        if amount not in done:
+            done[amount] = stored(PaymentLine, "amount", amount)
+        return done[amount]
+    return cents
 
 
 def _stream(member_ids: list[int]):

@@ -6,6 +6,7 @@ import unicodedata
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -20,7 +21,10 @@ from payments.services import ledger_accounts, paying_organisation
 
 JOURNAL_HEADER = ["run", "periode", "aanbieder", "kvk", "contract", "gemeente_code", "gemeente", "kostenplaats",
                   "grootboekrekening", "traject", "mijlpaal", "omschrijving", "soort", "maand", "triggerdatum",
-                  "bedrag"]
+                  "regel", "reden", "bedrag"]
+#: The journal as CSV: (delimiter, decimal separator, encoding) per file name. journal.csv is for Dutch Excel
+#: (which reads 1050.00 as text or thousands); journal-machine.csv for import into a financial system.
+JOURNAL_CSV = {"journal.csv": (";", ",", "utf-8-sig"), "journal-machine.csv": (",", ".", "utf-8")}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 SEPA_SCHEMA = "pain.001.001.09"
 _EPC_OUTSIDE = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
@@ -52,23 +56,37 @@ def paid_lines(run: PaymentRun, provider_id: int | None = None) -> list[PaymentL
 
 
 def journal_rows(run: PaymentRun):
-    """One row per paid line, in JOURNAL_HEADER order; values are typed (Decimal, date)."""
+    """One row per paid line, in JOURNAL_HEADER order; values are typed (int, Decimal, date, text)."""
     accounts = ledger_accounts()
     for line in paid_lines(run):
         yield [run.id, run.period, line.provider.name, line.provider.kvk_number, line.contract.reference,
                line.municipality.code, line.municipality.name, line.municipality.cost_centre or "",
                accounts.get((line.contract.service_id, line.milestone_kind), ""), line.trajectory.reference,
                line.milestone_code, line.milestone_label, line.milestone_kind,
-               line.month.strftime("%Y-%m") if line.month else "", line.trigger_date, line.amount]
+               line.month.strftime("%Y-%m") if line.month else "", line.trigger_date, line.status_label,
+               line.reason or "", line.amount]
 
 
-def journal_csv(run: PaymentRun) -> bytes:
+def journal_csv(run: PaymentRun, name: str = "journal.csv") -> bytes:
+    """The journal in one of the JOURNAL_CSV formats: amounts with two decimals and no thousands separator."""
+    delimiter, decimal, encoding = JOURNAL_CSV[name]
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(JOURNAL_HEADER)
     for row in journal_rows(run):
-        writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else str(v)) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+        writer.writerow([_csv_cell(value, decimal) for value in row])
+    return out.getvalue().encode(encoding)
+
+
+def _csv_cell(value, decimal: str) -> str:
+    """Numbers and dates as they are (a minus sign is no formula); only text gets the formula guard."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", decimal)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return safe_cell(value)
 
 
 def journal_xlsx(run: PaymentRun) -> bytes:
@@ -126,6 +144,9 @@ def sepa_xml(run: PaymentRun, *, execution_date: date) -> bytes:
     payable = [(provider, amount) for provider, amount in provider_totals(run) if amount > 0]
     if not payable:
         raise Conflict("Deze betaalrun heeft geen aanbieder met een positief saldo; er is niets over te maken.")
+    missing = [provider.name for provider, _ in payable if not (provider.iban or "").strip()]
+    if missing:
+        raise DomainError(f"Geen IBAN bekend van {', '.join(missing)}; vul dat aan in het aanbiedersregister.")
     for provider, amount in payable:  # sepaxml's own MsgId (timestamp-hex, 27 characters) fits Max35
         payment = {"name": epc_text(provider.name, 70), "IBAN": provider.iban, "amount": int(amount.scaleb(2)),
                    "execution_date": execution_date, "endtoend_id": f"RUN{run.id}-PRV{provider.id}"[:35],
@@ -153,7 +174,7 @@ def specification(run: PaymentRun, provider_id: int) -> dict:
 
 
 EXPORTS = {
-    "journal.csv": (journal_csv, "text/csv"),  # send_file adds "; charset=utf-8" to a text type
+    **{name: (partial(journal_csv, name=name), "text/csv") for name in JOURNAL_CSV},  # send_file adds the charset
     "journal.xlsx": (journal_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "sepa.xml": (None, "application/xml"),
 }

@@ -1,9 +1,10 @@
 """HTML forms of payment runs and finance settings (shape only; the rules are in services)."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from flask_wtf.file import FileField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from core.forms import options
+from core.forms import AmountField, options
 
 
 class RunForm(FlaskForm):
@@ -23,3 +24,29 @@ class LedgerAccountForm(FlaskForm):
     service = SelectField("Dienst", validators=[DataRequired()])
     kind = SelectField("Soort mijlpaal", choices=options({"inspanning": "Inspanning", "prestatie": "Prestatie"}))
     account = StringField("Grootboekrekening", validators=[DataRequired(), Length(max=20)])
+
+
+class ClaimAcceptForm(FlaskForm):
+    note = TextAreaField("Toelichting (waarom de claim klopt)", validators=[DataRequired("Geef een toelichting."),
+                                                                            Length(max=2000)])
+    file = FileField("Bijlage (PDF, DOCX, XLSX of ODT, hoogstens 20 MB; niet verplicht)")
+
+
+class ClaimRejectForm(FlaskForm):
+    reason = TextAreaField("Reden van de afwijzing (de aanbieder ziet die)",
+                           validators=[DataRequired("Geef de reden van de afwijzing."), Length(max=2000)])
+
+
+class SampleCheckForm(FlaskForm):
+    justified = RadioField("Uitkomst van de controle", choices=options({"ja": "Terecht betaald",
+                                                                        "nee": "Onterecht betaald: terugvorderen"}),
+                           validators=[DataRequired("Kies een uitkomst.")])
+    reason = StringField("Reden (verplicht bij onterecht; staat in het journaal van de terugvordering)",
+                         validators=[Optional(), Length(max=200)])
+
+
+class SamplingRuleForm(FlaskForm):
+    region = SelectField("Regio", validators=[DataRequired()])
+    percentage = AmountField("Percentage van de prestatieregels", places=2,
+                             validators=[DataRequired(), NumberRange(min=0.01, max=100)])
+    minimum = IntegerField("Minimaal aantal regels", validators=[InputRequired(), NumberRange(min=0)])

@@ -12,7 +12,8 @@ from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
 from core.leases import LeaseColumns
 from core.models import Municipality, Region, Service, User
-from core.money import Money
+from core.files import StoredFileColumns
+from core.money import Money, ScaledDecimal
 from core.references import Reference, check_per_statement
 from trajectories.models import Trajectory
 from providers.models import Provider
@@ -46,6 +47,8 @@ class LineStatus(enum.StrEnum):
 
 LINE_STATUS_LABELS = {LineStatus.NEW: "Nieuw", LineStatus.CORRECTION: "Correctie", LineStatus.HELD: "Aangehouden"}
 HELD_AT_CEILING = "plafond bereikt"
+#: A held line whose milestone only a claim earns: the contract's evidence rules want staff to verify it first.
+AWAITING_VERIFICATION = "wacht op verificatie"
 
 payment_run_municipality = sa.Table(
     "payment_run_municipality",
@@ -127,7 +130,9 @@ class PaymentLine(db.Model):
     trigger_date: Mapped[date | None] = mapped_column(sa.Date)
     amount: Mapped[Decimal] = mapped_column("amount_cents", Money())
     status: Mapped[LineStatus] = mapped_column(enum_type(LineStatus, 12))
-    reason: Mapped[str | None] = mapped_column(sa.String(100))
+    #: Why a line is held or a correction (HELD_AT_CEILING, AWAITING_VERIFICATION, "ingetrokken", a verification's
+    #: reason); the journal shows it.
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     # Read only: lines are written in bulk (payments.services), never through these.
     run: Mapped[PaymentRun] = relationship(primaryjoin=lambda: foreign(PaymentLine.run_id) == PaymentRun.id,
@@ -211,3 +216,109 @@ class LedgerAccount(db.Model):
     service: Mapped[Service] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("service_id", "kind", name="uq_ledger_account_service_kind"),)
+
+
+class ClaimStatus(enum.StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+CLAIM_STATUS_LABELS = {ClaimStatus.OPEN: "Te verifiëren", ClaimStatus.ACCEPTED: "Geaccepteerd",
+                       ClaimStatus.REJECTED: "Afgewezen"}
+
+
+class EvidenceClaim(db.Model):
+    """A milestone instance that only evidence its contract's rules do not trust (a provider's exam report, say)
+    earns: found by a run, verified by municipal staff. Accepted, it is earned; rejected, it is not, and a payment
+    made for it is clawed back."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectory.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"))
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    milestone_code: Mapped[str] = mapped_column(sa.String(20))
+    milestone_label: Mapped[str] = mapped_column(sa.String(200))
+    #: attendance_month: the first day of the month; the key as in paid_instance ('-' for the other triggers).
+    month: Mapped[date | None] = mapped_column(sa.Date)
+    month_key: Mapped[str] = mapped_column(sa.String(7))
+    trigger_date: Mapped[date] = mapped_column(sa.Date)
+    status: Mapped[ClaimStatus] = mapped_column(enum_type(ClaimStatus, 10), default=ClaimStatus.OPEN)
+    found_in_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment_run.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Staff's note on an acceptance; the reason of a rejection, which the provider sees.
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    trajectory: Mapped[Trajectory] = relationship()
+    contract: Mapped[Contract] = relationship()
+    provider: Mapped[Provider] = relationship()
+    municipality: Mapped[Municipality] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+    attachment: Mapped["ClaimAttachment | None"] = relationship(back_populates="claim", uselist=False)
+
+    __table_args__ = (sa.UniqueConstraint("trajectory_id", "milestone_code", "month_key",
+                                          name="uq_evidence_claim_key"),)
+
+    @property
+    def status_label(self) -> str:
+        return CLAIM_STATUS_LABELS[self.status]
+
+
+class ClaimAttachment(StoredFileColumns, db.Model):
+    """The evidence staff attached when they accepted a claim (PDF, DOCX, XLSX, ODT; core.files)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_claim.id"), unique=True)
+
+    claim: Mapped[EvidenceClaim] = relationship(back_populates="attachment")
+
+
+class SampleStatus(enum.StrEnum):
+    OPEN = "open"
+    JUSTIFIED = "justified"
+    UNJUSTIFIED = "unjustified"
+
+
+SAMPLE_STATUS_LABELS = {SampleStatus.OPEN: "Te controleren", SampleStatus.JUSTIFIED: "Terecht betaald",
+                        SampleStatus.UNJUSTIFIED: "Onterecht betaald"}
+
+
+class SampledLine(db.Model):
+    """A result (prestatie) line of an approved run drawn for checking after payment; found unjustified, the next run
+    claws it back with the reason, and the instance is not earned again."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_run.id"), index=True)
+    line_id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), unique=True)
+    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectory.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    milestone_code: Mapped[str] = mapped_column(sa.String(20))
+    month_key: Mapped[str] = mapped_column(sa.String(7))
+    status: Mapped[SampleStatus] = mapped_column(enum_type(SampleStatus, 12), default=SampleStatus.OPEN)
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    run: Mapped[PaymentRun] = relationship()
+    line: Mapped[PaymentLine] = relationship(primaryjoin=lambda: foreign(SampledLine.line_id) == PaymentLine.id,
+                                             viewonly=True)
+    checked_by: Mapped[User | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return SAMPLE_STATUS_LABELS[self.status]
+
+
+class SamplingRule(db.Model):
+    """How many result lines of each approved run of a region are checked: `percentage` of them, at least
+    `minimum` (all when there are fewer)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), unique=True)
+    percentage: Mapped[Decimal] = mapped_column("percentage_e2", ScaledDecimal(2))
+    minimum: Mapped[int] = mapped_column()
+
+    region: Mapped[Region] = relationship()

@@ -2,22 +2,27 @@
 
 A run streams each trajectory's counting events once into Facts (the earliest date per kind of event, the attendance
 per month); every trigger then reads those facts, so the cost per event does not grow with the schedule.
+
+Each milestone names the sources whose evidence may earn it (core.terms.SOURCES, issue 18). A trigger is read from
+the facts of those sources' events; what only the other sources' events earn is a claim for staff to verify.
 """
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from core.dates import month_end
-from core.money import percentage_of
-from core.terms import LEVELS
+from core.terms import LEVELS, amount_on
 
 NO_MONTH = "-"
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
-#: The event columns facts_of reads, in this order: hours in hundredths, as stored (hours_*_e2).
+#: The event columns facts_of reads, in this order: hours in hundredths, as stored (hours_*_e2); last the origin,
+#: which of core.terms.SOURCES reported the event (from its sender).
 EVENT_FIELDS = ("trajectory_id", "type", "occurred_on", "month", "hours_offered", "hours_attended", "hours_excused",
-                "skill", "level", "component", "result", "module", "destination")
+                "skill", "level", "component", "result", "module", "destination", "origin")
 
 
 @dataclass
@@ -37,7 +42,7 @@ def facts_of(events) -> Facts:
     """Facts of one trajectory's events (tuples in EVENT_FIELDS order, by date): voided ones are gone already,
     and what is dated after the dropout counts for nothing."""
     facts, dropout = Facts(), None
-    for _, kind, day, month, offered, attended, excused, skill, level, component, result, module, destination in events:
+    for _, kind, day, month, offered, attended, excused, skill, level, component, result, module, destination, _ in events:
         if dropout is not None and day > dropout:
             break  # in date order: nothing after this counts either
         if kind == "attendance":
@@ -71,8 +76,17 @@ class Term:
     kind: str
     position: int
     trigger: str
-    amount: Decimal
+    #: What it pays from each day on: the first from date.min, then one per tariff change that alters it.
+    tariffs: tuple[tuple[date, Decimal], ...]
+    #: The sources whose evidence may earn it.
+    sources: frozenset[str]
     when: object = field(compare=False, repr=False)
+
+    def amount_on(self, day: date) -> Decimal:
+        """What this milestone pays for an instance whose trigger date is `day`."""
+        if len(self.tariffs) == 1:
+            return self.tariffs[0][1]
+        return self.tariffs[bisect_right(self.tariffs, day, key=itemgetter(0)) - 1][1]
 
 
 class Earned(NamedTuple):
@@ -95,11 +109,17 @@ def month_key(month: date | None) -> str:
 _month_end = cache(month_end)
 
 
-def term_of(milestone, price: Decimal) -> Term:
-    amount = milestone.amount if milestone.amount is not None else percentage_of(milestone.percentage, price)
+def term_of(milestone, price: Decimal, tariff_changes=()) -> Term:
+    """The milestone with core.terms.amount_on asked once per tariff period: the amount only changes on the day a
+    tariff change takes effect, so a run need not ask it per line."""
+    tariffs = [(date.min, amount_on(milestone, price, tariff_changes, date.min))]
+    for day in sorted({change.effective_on for change in tariff_changes}):
+        amount = amount_on(milestone, price, tariff_changes, day)
+        if amount != tariffs[-1][1]:
+            tariffs.append((day, amount))
     params = dict(milestone.params or {})
-    return Term(milestone.code, milestone.label, milestone.kind, milestone.position, milestone.trigger, amount,
-                _TRIGGERS[milestone.trigger](params))
+    return Term(milestone.code, milestone.label, milestone.kind, milestone.position, milestone.trigger,
+                tuple(tariffs), frozenset(milestone.sources), _TRIGGERS[milestone.trigger](params))
 
 
 def _earliest(dates) -> date | None:
@@ -176,15 +196,40 @@ _TRIGGERS = {
 }
 
 
-def earned_instances(terms: list[Term], facts: Facts, cutoff: date) -> list[Earned]:
-    """Every instance earned on or before the cut-off, in schedule order."""
-    earned = []
+class Evidence:
+    """One trajectory's counting events (EVENT_FIELDS tuples, by date) and their facts: of all of them, and of the
+    events of a set of sources, each made once and only when some source outside the set is present."""
+
+    def __init__(self, events: list[tuple]):
+        self.events, self.all = events, facts_of(events)
+        self.present = frozenset(event[-1] for event in events)
+        self._of: dict[frozenset, Facts] = {}
+
+    def facts_for(self, sources: frozenset) -> Facts:
+        """The facts of these sources' events; a dropout ends the trajectory whoever reports it."""
+        if self.present <= sources:
+            return self.all
+        if sources not in self._of:
+            self._of[sources] = facts_of([e for e in self.events if e[-1] in sources or e[1] == "dropout"])
+        return self._of[sources]
+
+
+def earned_instances(terms: list[Term], evidence: Evidence, cutoff: date) -> tuple[list[Earned], list[Earned]]:
+    """Every instance earned on or before the cut-off, in schedule order: those the milestone's own sources earn,
+    and the claims, which only evidence from other sources earns."""
+    earned, claimed = [], []
     for term in terms:
-        if term.trigger == "attendance_month":
-            earned += [Earned(term, month, _month_end(month)) for month in term.when(facts)
-                       if _month_end(month) <= cutoff]
-            continue
-        trigger_date = term.when(facts)
-        if trigger_date is not None and trigger_date <= cutoff:
-            earned.append(Earned(term, None, trigger_date))
-    return earned
+        trusted = evidence.facts_for(term.sources)
+        found = _instances(term, trusted, cutoff)
+        earned += found
+        if trusted is not evidence.all:
+            keys = {e.key for e in found}
+            claimed += [e for e in _instances(term, evidence.all, cutoff) if e.key not in keys]
+    return earned, claimed
+
+
+def _instances(term: Term, facts: Facts, cutoff: date) -> list[Earned]:
+    if term.trigger == "attendance_month":
+        return [Earned(term, month, _month_end(month)) for month in term.when(facts) if _month_end(month) <= cutoff]
+    trigger_date = term.when(facts)
+    return [Earned(term, None, trigger_date)] if trigger_date is not None and trigger_date <= cutoff else []

@@ -24,6 +24,7 @@ from payments.models import (RUN_TRANSITIONS, Calculation, LineStatus, PaidInsta
                              RunStatus, payment_run_municipality)
 from payments.rules import month_key
 from payments.services import resolve_scope
+from payments.verification import draw_sample
 from trajectories.models import Trajectory
 
 CALCULATION_FAILED = "De berekening is mislukt; er zijn geen regels opgeslagen. Probeer het opnieuw met Herberekenen."
@@ -136,6 +137,7 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
     except (IntegrityError, OperationalError):  # unique key, ceiling check or a deadlock victim
         raise Conflict("Deze betaalrun botst met een betaalrun die intussen is goedgekeurd; herbereken hem eerst.")
     run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, by, now_utc()
+    draw_sample(run)
     audit.record(by, "payment_run_approved", run, f"{run}: {run.total} goedgekeurd",
                  {"status": [RunStatus.DRAFT, RunStatus.APPROVED], "total": run.total})
     return run

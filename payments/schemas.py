@@ -1,7 +1,9 @@
 """JSON shapes of payment runs (api.md, "payment-runs")."""
 from marshmallow import EXCLUDE, fields, validate
 
-from core.schemas import BaseSchema, Id, Money
+from flask_smorest.fields import Upload
+
+from core.schemas import BaseSchema, Id, Money, PageQuery
 from payments.models import LineStatus
 
 
@@ -52,6 +54,8 @@ class RunOutSchema(RunSummarySchema):
     by_provider = fields.List(fields.Nested(ProviderTotalSchema))
     by_municipality = fields.List(fields.Nested(MunicipalityTotalSchema))
     lines = fields.List(fields.Nested(LineOutSchema))
+    #: What would stop the SEPA export (no paying organisation, a provider to be paid without an IBAN), in Dutch.
+    warnings = fields.List(fields.String())
 
 
 class SpecificationQuery(BaseSchema):
@@ -68,3 +72,52 @@ class LineFilters(BaseSchema):
     municipality_id = Id()
     contract_id = Id()
     status = fields.String(validate=validate.OneOf([s.value for s in LineStatus]))
+
+
+class ClaimOutSchema(BaseSchema):
+    id = fields.Integer()
+    trajectory = fields.Function(lambda claim: claim.trajectory.reference)
+    contract_id = Id()
+    provider_id = Id()
+    milestone = fields.String(attribute="milestone_code")
+    month = fields.Function(lambda claim: claim.month.strftime("%Y-%m") if claim.month else None)
+    trigger_date = fields.Date()
+    #: open (te verifiëren), accepted or rejected.
+    status = fields.String()
+    #: Staff's note on an acceptance, or the reason of a rejection.
+    note = fields.String()
+    found_in_run_id = Id(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    attachment = fields.Function(lambda claim: claim.attachment.filename if claim.attachment else None)
+
+
+class ClaimQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(["open", "accepted", "rejected"]))
+
+
+class ClaimRejectSchema(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ClaimAcceptSchema(BaseSchema):
+    """multipart: a note and, optionally, the evidence as a file (PDF, DOCX, XLSX, ODT; core.files)."""
+
+    note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    file = Upload()
+
+
+class SampledLineOutSchema(BaseSchema):
+    id = fields.Integer()
+    run_id = Id()
+    line_id = fields.Integer()
+    trajectory = fields.Function(lambda sample: sample.line.trajectory.reference)
+    milestone = fields.String(attribute="milestone_code")
+    amount = fields.Function(lambda sample: str(sample.line.amount))
+    #: open (te controleren), justified or unjustified.
+    status = fields.String()
+    reason = fields.String()
+
+
+class SampleCheckSchema(BaseSchema):
+    justified = fields.Boolean(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=200))

@@ -13,7 +13,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
 from payments.models import (Calculation, LedgerAccount, LineStatus, PayingOrganisation, PaymentLine, PaymentRun,
-                             RunStatus, payment_run_municipality)
+                             RunStatus, SamplingRule, payment_run_municipality)
 from providers.models import Provider
 
 
@@ -106,9 +106,23 @@ class RunView:
                              "amount": paid, "held": held} for pid, paid, held in by_provider]
         self.by_municipality = [{"code": municipalities[mid].code, "municipality": municipalities[mid],
                                  "amount": paid, "held": held} for mid, paid, held in by_municipality]
+        self.warnings = sepa_warnings(run, self.by_provider)
 
     def __getattr__(self, name):
         return getattr(self.run, name)
+
+
+def sepa_warnings(run: PaymentRun, by_provider: list[dict]) -> list[str]:
+    """What would stop the SEPA file of this run: no paying organisation for its scope, or a provider to be paid
+    without an IBAN. Shown before approval, so that it is put right before the file is needed."""
+    warnings = []
+    if paying_organisation(run) is None:
+        warnings.append(f"Er is geen betalende organisatie (naam en IBAN) ingesteld voor {run.scope_label}; "
+                        "stel die in onder Financiële instellingen, anders kan het SEPA-bestand niet worden gemaakt.")
+    warnings += [f"{row['provider'].name} (KvK {row['kvk_number']}) heeft geen IBAN; vul dat aan in het "
+                 "aanbiedersregister, anders kan het SEPA-bestand niet worden gemaakt." for row in by_provider
+                 if row["amount"] > 0 and not (row["provider"].iban or "").strip()]
+    return warnings
 
 
 def run_view(run: PaymentRun, filters: dict | None = None) -> RunView:
@@ -197,7 +211,9 @@ def settings_overview(user: User) -> dict:
         scope_filter(user, PayingOrganisation.municipality_id))).order_by(PayingOrganisation.id)).all()
     accounts = db.session.scalars(sa.select(LedgerAccount).order_by(LedgerAccount.service_id,
                                                                     LedgerAccount.kind)).all()
-    return {"payers": payers, "accounts": accounts}
+    rules = db.session.scalars(sa.select(SamplingRule).where(SamplingRule.region_id.in_(region_ids or [-1]))
+                               .order_by(SamplingRule.region_id)).all()
+    return {"payers": payers, "accounts": accounts, "sampling_rules": rules}
 
 
 def start_panel(user: User, today: date) -> dict:

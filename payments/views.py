@@ -5,16 +5,16 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from core.auth import roles_required
+from core.auth import roles_required, visible_regions
 from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import options
-from core.models import Role, Service
+from core.models import Region, Role, Service
 from core.web import page_of_rows, show_domain_error
-from payments import exports, runs, services, tasks
-from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm
-from payments.models import LINE_STATUS_LABELS, Calculation, PaymentLine, PaymentRun
+from payments import exports, runs, services, tasks, verification
+from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm, SamplingRuleForm
+from payments.models import LINE_STATUS_LABELS, Calculation, PaymentLine, PaymentRun, SampledLine
 from payments.pdf import render_specification_pdf
 from payments.schemas import LineFilters
 
@@ -49,7 +49,8 @@ def detail(run_id: int):
     page = page_of_rows(services.filter_lines(sa.select(PaymentLine).where(PaymentLine.run_id == run.id)
                                               .order_by(PaymentLine.trigger_date, PaymentLine.id), filters))
     return render_template("payments/detail.html", run=services.RunView(run, page.items), page=page,
-                           filters=filters, statuses=LINE_STATUS_LABELS)
+                           filters=filters, statuses=LINE_STATUS_LABELS, samples=db.session.scalars(
+                               verification.visible_samples(current_user).where(SampledLine.run_id == run.id)).all())
 
 
 @bp.get("/<int:run_id>/status")
@@ -85,6 +86,7 @@ def cancel(run_id: int):
 
 
 @bp.get("/<int:run_id>/export/journal.csv", defaults={"name": "journal.csv"})
+@bp.get("/<int:run_id>/export/journal-machine.csv", defaults={"name": "journal-machine.csv"})
 @bp.get("/<int:run_id>/export/journal.xlsx", defaults={"name": "journal.xlsx"})
 @bp.get("/<int:run_id>/export/sepa.xml", defaults={"name": "sepa.xml"})
 @roles_required(Role.FINANCE)
@@ -115,18 +117,24 @@ def provider_portal():
 @roles_required(Role.FINANCE)
 def settings():
     payer, ledger = PayingOrganisationForm(prefix="payer"), LedgerAccountForm(prefix="ledger")
+    sampling = SamplingRuleForm(prefix="sample")
     payer.scope.choices = options(services.scope_choices(current_user))
     ledger.service.choices = options(services.service_choices())
-    if _saved(payer, ledger):
+    sampling.region.choices = options((str(r.id), r.name) for r in db.session.scalars(visible_regions(current_user)))
+    if _saved(payer, ledger, sampling):
         db.session.commit()
         flash("De instelling is opgeslagen.", "success")
         return redirect(url_for("payments.settings"))
-    return render_template("payments/settings.html", payer=payer, ledger=ledger,
+    return render_template("payments/settings.html", payer=payer, ledger=ledger, sampling=sampling,
                            **services.settings_overview(current_user))
 
 
-def _saved(payer: PayingOrganisationForm, ledger: LedgerAccountForm) -> bool:
-    """Save whichever of the two settings forms was posted; a rule broken shows on the form."""
+def _saved(payer: PayingOrganisationForm, ledger: LedgerAccountForm, sampling: SamplingRuleForm) -> bool:
+    """Save whichever of the settings forms was posted; a rule broken shows on the form."""
+    if "sample-percentage" in request.form and sampling.validate_on_submit():
+        region = db.first_or_404(visible_regions(current_user).where(Region.id == int(sampling.region.data)))
+        verification.set_sampling_rule(region, sampling.percentage.data, sampling.minimum.data, by=current_user)
+        return True
     try:
         if "payer-name" in request.form and payer.validate_on_submit():
             region, municipality = services.resolve_scope(payer.scope.data, current_user)

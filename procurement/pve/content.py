@@ -8,7 +8,8 @@ import nh3
 from markupsafe import Markup
 
 from core.models import ServiceKind
-from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, TRIGGER_LABELS
+from core.money import format_money
+from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, TRIGGER_LABELS, amount_on
 
 SECTIONS = [
     ("inleiding", "Inleiding en context"),
@@ -111,10 +112,16 @@ def milestone_lines(financing: dict | None) -> list[str]:
         return []
     lines = [f"Prijs per traject: {financing['price_per_trajectory']}", f"Plafond: {financing.get('ceiling') or '-'}"]
     for m in financing["milestones"]:
-        value = f"€ {m['amount']}" if m.get("amount") is not None else f"{m['percentage']}%"
         lines.append(f"{m['code']} {m['label']} ({MILESTONE_KINDS.get(m['kind'], m['kind'])}, "
-                     f"{TRIGGER_LABELS.get(m['trigger'], m['trigger'])} {params_text(m['params'])}): {value}")
+                     f"{TRIGGER_LABELS.get(m['trigger'], m['trigger'])} {params_text(m['params'])}): "
+                     f"{milestone_value(m, financing['price_per_trajectory'])}")
     return lines
+
+
+def milestone_value(milestone: dict, price_per_trajectory) -> str:
+    """What a milestone of the financing pays, as the PvE shows it: '€ 600,00' or '20% (€ 2.000,00)'."""
+    pays = format_money(amount_on(milestone, price_per_trajectory, (), None))
+    return pays if milestone.get("amount") is not None else f"{milestone['percentage']}% ({pays})"
 
 
 def params_text(params: dict) -> str:

@@ -8,7 +8,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from core.pdf import STYLES, build_pdf, table, text
 from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, TRIGGER_LABELS
 from core.templating import format_date
-from procurement.pve.content import params_text
+from procurement.pve.content import milestone_value, params_text
 from procurement.pve.models import STATUS_LABELS, PveVersion
 
 _BOLD, _ITALIC = re.compile(r"\*\*(.+?)\*\*"), re.compile(r"(?<!\*)\*(?!\*)(.+?)\*")
@@ -44,7 +44,7 @@ def _kpi_table(kpis: list):
 def _milestone_table(financing: dict):
     rows = [[m["code"], m["label"], MILESTONE_KINDS.get(m["kind"], m["kind"]),
              f"{TRIGGER_LABELS.get(m['trigger'], m['trigger'])} {params_text(m['params'])}",
-             f"€ {m['amount']}" if m.get("amount") is not None else f"{m['percentage']}%"]
+             milestone_value(m, financing["price_per_trajectory"])]
             for m in financing.get("milestones", [])]
     return table(["Code", "Omschrijving", "Soort", "Trigger", "Bedrag"], rows,
                  [2 * cm, 4.5 * cm, 2.3 * cm, 5.2 * cm, 2.5 * cm])

@@ -123,6 +123,7 @@ class MilestoneTermSchema(BaseSchema):
     params = fields.Dict()
     amount = Money(allow_none=True)
     percentage = DecimalString(allow_none=True)
+    sources = fields.List(fields.String())
 
 
 class KpiTermSchema(BaseSchema):
@@ -139,3 +140,5 @@ class ContractTermsSchema(BaseSchema):
     ceiling = Money(allow_none=True)
     milestones = fields.List(fields.Nested(MilestoneTermSchema))
     kpis = fields.List(fields.Nested(KpiTermSchema))
+    #: What each milestone pays at this price (core.terms.amount_on), per code.
+    milestone_amounts = fields.Dict(keys=fields.String(), values=Money())

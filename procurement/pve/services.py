@@ -10,7 +10,7 @@ from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.models import Municipality, Service, User
 from core.money import parse_decimal
-from core.terms import validate_kpi_agreements, validate_milestones
+from core.terms import amount_on, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, procurement_case_municipality
 from procurement.pve import content
 from procurement.pve.models import TRANSITIONS, Pve, PveAttachment, PveComment, PveStatus, PveVersion
@@ -67,11 +67,13 @@ def contract_terms(version: PveVersion) -> dict:
     if not version.is_adopted:
         raise Conflict("Alleen een vastgestelde versie van het PvE kan de basis van een contract zijn.")
     financing = version.financing or {}
+    price, milestones = Decimal(financing.get("price_per_trajectory", "0")), validate_milestones(
+        financing.get("milestones", []))
     return {"pve_version_id": version.id, "procurement_case_id": version.pve.procurement_case_id,
-            "price_per_trajectory": Decimal(financing.get("price_per_trajectory", "0")),
+            "price_per_trajectory": price,
             "ceiling": Decimal(financing["ceiling"]) if financing.get("ceiling") else None,
-            "milestones": validate_milestones(financing.get("milestones", [])),
-            "kpis": validate_kpi_agreements(version.kpis or [])}
+            "milestones": milestones, "kpis": validate_kpi_agreements(version.kpis or []),
+            "milestone_amounts": {m["code"]: amount_on(m, price, (), None) for m in milestones}}
 
 
 

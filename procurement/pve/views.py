@@ -14,7 +14,7 @@ from core.models import Municipality, Role, Service
 from core.web import form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from procurement.pve import services
-from procurement.pve.content import diff_versions, params_text, render_markdown
+from procurement.pve.content import diff_versions, milestone_value, params_text, render_markdown
 from procurement.pve.forms import AnswerForm, AttachmentForm, CommentForm, CreateForm, FilterForm, VersionForm
 from procurement.pve.models import STATUS_LABELS, Pve, PveAttachment, PveComment, PveStatus
 from procurement.pve.pdf import render_pve_pdf
@@ -26,6 +26,7 @@ READERS = (Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE)
 @bp.context_processor
 def vocabulary():
     return {"kpi_names": terms.KPI_NAMES, "directions": terms.DIRECTIONS, "params_text": params_text,
+            "milestone_value": milestone_value,
             "milestone_kinds": terms.MILESTONE_KINDS, "trigger_labels": terms.TRIGGER_LABELS}
 
 

@@ -35,7 +35,8 @@ def test_api_create_and_read_a_contract(ctx, api, manager, body):
     created = client.post("/api/v1/contracts", json=body)
     assert created.status_code == 201, created.json
     got = client.get(f"/api/v1/contracts/{created.json['id']}").json
-    assert got["milestones"] == [{**START, "params": {}, "percentage": "25.0000"}]
+    assert got["milestones"] == [{**START, "params": {}, "percentage": "25.0000",
+                                  "sources": ["duo", "staff", "provider"]}]  # the template's default for start
     assert (got["paid_total"], got["price_per_trajectory"], got["municipalities"]) == ("0.00", "1000.42", ["GM0505"])
     assert client.post("/api/v1/contracts", json=body).status_code == 409
 
@@ -93,7 +94,9 @@ def test_html_contract_pages(ctx, login, manager, town, make_contract, make_prov
     assert "De wijziging is vastgelegd" in response.get_data(as_text=True)
     response = client.post(f"/contracten/{contract.id}/tarief", data={
         "effective_on": "2027-01-01", "price_per_trajectory": "12000.00", "reason": "Indexatie"}, follow_redirects=True)
-    assert "12.000,00" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "12.000,00" in page and "Vanaf 01-01-2027" in page
+    assert "€ 2.500,00" in page and "€ 3.000,00" in page  # START, 25% of the price before and after the change
     provider, municipality = make_provider(), contract.municipalities[0]
     db.session.commit()
     response = client.post("/contracten/nieuw", data={

@@ -4,11 +4,12 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from contracts import open_house, services
+from contracts import open_house, pricing, services
 from contracts.models import Alert, AdmissionStatus, Contract, ContractLedger, ContractStatus
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import AuditEntry, Role
+from core.terms import amount_on
 from procurement.pve.models import Pve, PveVersion
 from tests.factories import service
 
@@ -30,7 +31,7 @@ def data(make_provider, make_municipality):
 def test_create_contract_stores_schedule_in_order_and_audits(ctx, data):
     contract = services.create_contract(data(), by=None)
     assert [m.code for m in contract.milestones] == ["START", "B1"]
-    assert contract.milestones[0].amount_on(date(2026, 5, 1)) == Decimal("250.11")  # half-up
+    assert amount_on(contract.milestones[0], contract.price_per_trajectory, (), date(2026, 5, 1)) == Decimal("250.11")
     assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_id == contract.id)) == "contract_created"
 
 
@@ -112,13 +113,12 @@ def test_status_transitions(ctx, data, before, after, allowed):
 
 def test_tariff_change_applies_only_to_milestones_earned_from_its_date(ctx, data):
     contract = services.create_contract(data(), by=None)
-    services.change_tariff(contract, date(2026, 7, 1), Decimal("1200.00"), {"B1": Decimal("2500")}, "Indexatie",
+    pricing.change_tariff(contract, date(2026, 7, 1), Decimal("1200.00"), {"B1": Decimal("2500")}, "Indexatie",
                            by=None)
-    start, exam = contract.milestones
-    assert (start.amount_on(date(2026, 6, 30)), exam.amount_on(date(2026, 6, 30))) == (Decimal("250.11"),
-                                                                                      Decimal("2000.00"))
-    assert (start.amount_on(date(2026, 7, 1)), exam.amount_on(date(2026, 7, 1))) == (Decimal("300.00"),
-                                                                                    Decimal("2500.00"))
+    periods = pricing.tariff_periods(contract, today=date(2026, 7, 1))
+    assert periods["starts"] == [date(2026, 1, 1), date(2026, 7, 1)] and periods["current"] == 1
+    assert [amounts for _, amounts in periods["rows"]] == [[Decimal("250.11"), Decimal("300.00")],
+                                                          [Decimal("2000.00"), Decimal("2500.00")]]
 
 
 @pytest.mark.parametrize("effective_on, amounts, reason", [
@@ -130,7 +130,7 @@ def test_tariff_change_applies_only_to_milestones_earned_from_its_date(ctx, data
 def test_invalid_tariff_changes(ctx, data, effective_on, amounts, reason):
     contract = services.create_contract(data(), by=None)
     with pytest.raises(DomainError):
-        services.change_tariff(contract, effective_on, Decimal("1200.00"), amounts, reason, by=None)
+        pricing.change_tariff(contract, effective_on, Decimal("1200.00"), amounts, reason, by=None)
 
 
 def test_alerts_end_option_keurmerk_and_ceiling(app, ctx, data, make_provider):

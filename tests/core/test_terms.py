@@ -1,7 +1,10 @@
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
 from core.errors import DomainError
-from core.terms import validate_kpi_agreements, validate_milestones
+from core.terms import amount_on, validate_kpi_agreements, validate_milestones
 
 START = {"code": "START", "label": "Start", "kind": "inspanning", "trigger": "start", "amount": "500.00"}
 
@@ -58,3 +61,38 @@ def test_invalid_kpi_agreements(item, field):
     with pytest.raises(DomainError) as error:
         validate_kpi_agreements([item])
     assert [e["field"] for e in error.value.errors] == [field]
+
+
+KNM = {"code": "KNM", "amount": "500.00", "percentage": None}
+PCT = {"code": "START", "amount": None, "percentage": "20"}
+
+
+def change(day: str, price: str, **amounts) -> dict:
+    return {"effective_on": date.fromisoformat(day), "price_per_trajectory": Decimal(price), "amounts": amounts}
+
+
+@pytest.mark.parametrize("milestone, changes, day, pays", [
+    # no change: the schedule's own amount or percentage of the price (half-up)
+    (PCT, [], "2026-03-01", "2000.00"),
+    ({**PCT, "percentage": "25"}, [], "2026-03-01", "2500.00"),
+    (KNM, [], "2026-03-01", "500.00"),
+    # a change applies from its effective date on, that day included
+    (PCT, [change("2026-03-01", "12000.00", KNM="600.00")], "2026-02-28", "2000.00"),
+    (PCT, [change("2026-03-01", "12000.00", KNM="600.00")], "2026-03-01", "2400.00"),
+    (KNM, [change("2026-03-01", "12000.00", KNM="600.00")], "2026-02-28", "500.00"),
+    (KNM, [change("2026-03-01", "12000.00", KNM="600.00")], "2026-03-02", "600.00"),
+    # a fixed amount a change does not name stays as it was; a percentage follows the price
+    (KNM, [change("2026-03-01", "12000.00")], "2026-04-01", "500.00"),
+    # several changes, in any order: a fixed amount holds until a later change sets it again
+    (KNM, [change("2026-06-01", "13000.00"), change("2026-03-01", "12000.00", KNM="600.00")], "2026-06-10", "600.00"),
+    (PCT, [change("2026-06-01", "13000.00"), change("2026-03-01", "12000.00", KNM="600.00")], "2026-06-10", "2600.00"),
+    (KNM, [change("2026-03-01", "12000.00", KNM="600.00"), change("2026-06-01", "13000.00", KNM="650.00")],
+     "2026-05-31", "600.00"),
+    (KNM, [change("2026-03-01", "12000.00", KNM="600.00"), change("2026-06-01", "13000.00", KNM="650.00")],
+     "2026-06-01", "650.00"),
+    # the price of a change is rounded like the original: 20% of 10,000.03 = 2,000.006 -> 2,000.01
+    (PCT, [change("2026-03-01", "10000.03")], "2026-03-01", "2000.01"),
+])
+def test_what_a_milestone_pays_on_a_day(milestone, changes, day, pays):
+    """Plain mappings, no database: what a what-if simulation will call per line."""
+    assert amount_on(milestone, Decimal("10000.00"), changes, date.fromisoformat(day)) == Decimal(pays)

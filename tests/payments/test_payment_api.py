@@ -137,3 +137,30 @@ def test_html_line_filters_are_typed_from_the_query_string(setup, login, client,
     assert page.status_code == status
     if lines is not None:
         assert ("Geen regels met deze filters." not in page.get_data(as_text=True)) == lines
+
+
+@pytest.mark.parametrize("payer, iban, warned", [
+    # what would make the SEPA export of the approved run fail is shown on the draft, before approval
+    (False, "NL91ABNA0417164300", ["betalende organisatie"]),
+    (True, "", ["heeft geen IBAN"]),
+    (False, "", ["betalende organisatie", "heeft geen IBAN"]),
+    (True, "NL91ABNA0417164300", []),
+])
+def test_the_draft_warns_of_what_would_stop_the_sepa_file(setup, api, login, client, payer, iban, warned):
+    from payments.services import set_paying_organisation
+
+    region, contract, *_, maker, checker = setup
+    contract.provider.iban = iban
+    if payer:
+        set_paying_organisation({"name": "SDD", "iban": "NL02ABNA0123456789"}, region=region, by=maker)
+    made = api(maker).post("/api/v1/payment-runs", json={"period": period(1), "region_id": region.id}).json
+    assert len(made["warnings"]) == len(warned)
+    assert all(any(text in warning for warning in made["warnings"]) for text in warned)
+    login(maker)
+    page = client.get(f"/betalingen/{made['id']}").get_data(as_text=True)
+    assert all(text in page for text in warned) and page.count("utrecht-alert--warning") == len(warned)
+    api(checker).post(f"/api/v1/payment-runs/{made['id']}/approve")
+    sepa = api(checker).get(f"/api/v1/payment-runs/{made['id']}/export/sepa.xml")
+    assert sepa.status_code == (200 if not warned else 422)
+    if warned:
+        assert warned[-1].split()[-1] in sepa.json["detail"] or "betalende organisatie" in sepa.json["detail"]

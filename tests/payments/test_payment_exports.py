@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sepaxml
 import xmlschema
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from core.errors import Conflict
 from core.models import Role
@@ -40,7 +40,8 @@ def approved(make_region, make_contract, make_trajectory, make_event, make_user,
     ta = make_trajectory(contract=a, municipality=region.municipalities[0], bsn_encrypted=encrypt_bsn(BSN))
     tb = make_trajectory(contract=b, municipality=region.municipalities[1])
     make_event(ta, "start", date(2026, 2, 1))
-    make_event(ta, "progress_test", date(2026, 5, 1), skill="LE", level="B1")
+    make_event(ta, "exam", date(2026, 5, 1), sender="duo", source="duo", component="LE", level="B1",
+               result="geslaagd")
     wrong = make_event(tb, "start", date(2026, 2, 1))
     maker, checker = make_user(Role.FINANCE, region=region), make_user(Role.FINANCE, region=region)
     set_paying_organisation({"name": "Sociale Dienst Drechtsteden (SDD) – Financiën", "iban": "NL02ABNA0123456789",
@@ -60,12 +61,48 @@ def approved(make_region, make_contract, make_trajectory, make_event, make_user,
 def test_journal_csv_rows_and_formula_trap(approved):
     first, _, evil, _ = approved
     rows = list(csv.reader(io.StringIO(journal_csv(first).decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["run", "periode", "aanbieder", "kvk"]
-    body = {(r[2], r[10], r[15]) for r in rows[1:]}
-    assert body == {("'=HYPERLINK(\"http://x\") Zoë's Taal & Co", "S", "100.00"),
-                    ("'=HYPERLINK(\"http://x\") Zoë's Taal & Co", "B1", "250.11"), ("Anders BV", "S", "100.00")}
+    assert rows[0][:4] == ["run", "periode", "aanbieder", "kvk"] and rows[0][-3:] == ["regel", "reden", "bedrag"]
+    body = {(r[2], r[10], r[17]) for r in rows[1:]}
+    assert body == {("'=HYPERLINK(\"http://x\") Zoë's Taal & Co", "S", "100,00"),
+                    ("'=HYPERLINK(\"http://x\") Zoë's Taal & Co", "B1", "250,11"), ("Anders BV", "S", "100,00")}
     assert {r[11] for r in rows[1:]} == {"'+Start", "'@Niveau"}
     assert "470110" in {r[8] for r in rows[1:]}
+
+
+#: The two CSV formats: delimiter, decimal separator, encoding, and how a spreadsheet in that locale reads a number.
+FORMATS = {"journal.csv": (";", ",", "utf-8-sig", re.compile(r"-?\d+(,\d+)?")),
+           "journal-machine.csv": (",", ".", "utf-8", re.compile(r"-?\d+(\.\d+)?"))}
+
+
+def spreadsheet_cells(data: bytes, name: str) -> list[list]:
+    """The CSV as a spreadsheet in the format's locale opens it (Excel-NL, LibreOffice nl-NL / en-US): a number in
+    that locale becomes a number, anything else stays text, kept in an openpyxl sheet."""
+    delimiter, decimal, encoding, number = FORMATS[name]
+    sheet = Workbook().active
+    for row in csv.reader(io.StringIO(data.decode(encoding)), delimiter=delimiter):
+        sheet.append([D(v.replace(decimal, ".")) if number.fullmatch(v) else v for v in row])
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+@pytest.mark.parametrize("which", ["first", "clawback"])
+def test_both_journal_formats_read_back_and_add_up_to_the_run_total(approved, name, which):
+    first, second, *_ = approved
+    run = first if which == "first" else second
+    data = journal_csv(run, name)
+    delimiter, decimal, encoding, _ = FORMATS[name]
+    assert data.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")  # Excel needs the BOM to read UTF-8
+    rows = list(csv.DictReader(io.StringIO(data.decode(encoding)), delimiter=delimiter))
+    amounts = [row["bedrag"] for row in rows]
+    assert all(not a.startswith("'") and a.count(decimal) == 1 and len(a.split(decimal)[1]) == 2 for a in amounts)
+    assert sum(D(a.replace(decimal, ".")) for a in amounts) == run.total
+    cells = spreadsheet_cells(data, name)
+    column = cells[0].index("bedrag")
+    assert all(isinstance(row[column], D) for row in cells[1:])  # numbers, not text
+    assert sum(row[column] for row in cells[1:]) == run.total
+    if which == "clawback":
+        assert [(r["regel"], r["reden"], r["bedrag"]) for r in rows] == [("Correctie", "ingetrokken",
+                                                                          f"-100{decimal}00")]
 
 
 def test_journal_xlsx_has_text_cells_and_summaries(approved):
@@ -121,7 +158,8 @@ def test_specification_pdf_is_pseudonymised(approved):
 def test_exports_over_http_and_provider_portal(approved, api, login, client, make_user):
     first, second, evil, other = approved
     finance = make_user(Role.FINANCE, region=first.region)
-    for name, media_type in (("journal.csv", "text/csv; charset=utf-8"), ("sepa.xml", "application/xml; charset=utf-8"),
+    for name, media_type in (("journal.csv", "text/csv; charset=utf-8"), ("journal-machine.csv", "text/csv; charset=utf-8"),
+                             ("sepa.xml", "application/xml; charset=utf-8"),
                              ("journal.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
         response = api(finance).get(f"/api/v1/payment-runs/{first.id}/export/{name}")
         assert response.status_code == 200 and BSN.encode() not in response.data

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from core.models import Role
+from core.terms import SOURCES
 from payments.models import LineStatus
 from payments.runs import create_run
 
@@ -12,8 +13,10 @@ TODAY = date(2026, 11, 23)
 
 
 def ms(code, trigger, amount="100.00", **params):
+    """A milestone that any source may earn: these tables are about the triggers (test_payment_evidence.py holds
+    the evidence rules)."""
     return {"code": code, "label": f"Mijlpaal {code}", "kind": "prestatie", "trigger": trigger, "params": params,
-            "amount": D(amount)}
+            "amount": D(amount), "sources": list(SOURCES)}
 
 
 def att(month, offered, attended, excused="0"):

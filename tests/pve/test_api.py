@@ -29,6 +29,7 @@ def test_the_whole_workflow_through_the_api(api, inkopers):
     assert adopted.status_code == 200 and adopted.get_json()["adopted_by"] == colleague.email
     terms = writer.get(f"/api/v1/pves/{pve_id}/contract-terms").get_json()
     assert terms["price_per_trajectory"] == "9000.00" and terms["milestones"][0]["code"] == "START"
+    assert terms["milestone_amounts"]["START"] == "1800.00"  # 20% of the price (core.terms.amount_on)
     diff = writer.get(f"/api/v1/pves/{pve_id}/diff?from=1&to=2").get_json()
     changed = [s["key"] for s in diff["sections"] if s["changed"]]
     assert changed == ["financiering:tabel"]

@@ -25,7 +25,8 @@ from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
 from trajectories.imports import save_upload
 from trajectories.models import Trajectory
-from payments.models import PaymentLine, PaymentRun
+from payments import verification
+from payments.models import EvidenceClaim, PaymentLine, PaymentRun, SampledLine
 from procurement.models import PlanningMilestone, ProcurementCase
 from procurement.pve import services as pve_services
 from procurement.pve.models import PveVersion
@@ -73,6 +74,8 @@ def _samples(app) -> tuple[dict, dict, dict]:
         db.session.get(Provider, provider_id), {"title": "VOG", "kind": "vog"}, "vog.pdf", PDF,
         by=users[Role.CONTRACTMANAGER])
     upload = save_upload(io.BytesIO(b"trajectory,event_id\n"), "voortgang.csv", by=users[Role.CONTRACTMANAGER])
+    claim = verification.accept_claim(_first(sa.select(EvidenceClaim).order_by(EvidenceClaim.id)), "Bewijs gezien",
+                                      ("bewijs.pdf", PDF), by=users[Role.CONTRACTMANAGER], today=today())
     samples = {
         "case_id": case.id, "milestone_id": _first(sa.select(PlanningMilestone).where(
             PlanningMilestone.procurement_case_id == case.id)).id,
@@ -82,7 +85,8 @@ def _samples(app) -> tuple[dict, dict, dict]:
         "provider_id": provider_id, "provider_document_id": provider_document.id,
         "contract_document_id": contract_document.id,
         "trajectory_id": _first(sa.select(Trajectory.id).join(Municipality).where(Municipality.code == "GM0505")),
-        "region_id": region.id, "code": "GM0505",
+        "region_id": region.id, "code": "GM0505", "claim_id": claim.id,
+        "sample_id": _first(sa.select(SampledLine).order_by(SampledLine.id)).id,
     }
     return samples, users, passwords
 

@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from core.dates import now_utc
 from core.extensions import db
 from core.scheduler import Job, register_job
-from trajectories.duo import services
+from trajectories.duo import reports, services
 from trajectories.duo.client import client_from_config
 
 log = logging.getLogger(__name__)
@@ -16,7 +16,7 @@ def deliver_outbox(day) -> str:
     """Runs on every tick; items are claimed one by one, so several scheduler processes may run it at once."""
     if not current_app.config["DUO_BASE_URL"]:
         return "DUO_BASE_URL is niet ingesteld"
-    queued = services.queue_module_reports(now_utc())
+    queued = reports.queue_module_reports(now_utc())
     db.session.commit()
     client, done = client_from_config(current_app.config), 0
     for item_id in services.due_items(now_utc()):

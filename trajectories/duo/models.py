@@ -100,6 +100,8 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "bezig"
     DONE = "gelukt"
     FAILED = "mislukt"
+    #: Never sent: DUO's API offers no call for it, so a person has DUO correct it (the DUO page lists it).
+    MANUAL = "handmatig"
 
 
 class DuoOutboxItem(db.Model):
@@ -107,7 +109,7 @@ class DuoOutboxItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[OutboxKind] = mapped_column(enum_type(OutboxKind, 20))
-    #: What makes the call once-only: "report:map:<trajectory>", "notification:<id>".
+    #: What makes the call once-only: "report:map:<trajectory>" (then ":<n>" for the n-th change), "notification:<id>".
     dedupe_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectory.id"), index=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)

@@ -21,7 +21,7 @@ from trajectories.duo.models import (DuoExchange, DuoNotification, DuoOutboxItem
                              NotificationStatus, OutboxKind, OutboxStatus)
 from trajectories.duo.schemas import exam_results_in, term_in
 from trajectories.services import record_events
-from trajectories.models import ProgressEvent, Trajectory, TrajectoryStatus
+from trajectories.models import Trajectory, TrajectoryStatus
 
 CLAIM_FOR = timedelta(minutes=10)
 ENDED = (TrajectoryStatus.DROPPED_OUT, TrajectoryStatus.COMPLETED)
@@ -183,26 +183,6 @@ def enqueue(kind: OutboxKind, trajectory: Trajectory, dedupe_key: str, now: date
     return item
 
 
-def queue_module_reports(now: datetime) -> int:
-    """Queue a PUT to DUO for each MAP, PVT and Z-route completion (its earliest non-voided date), once each."""
-    voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
-    queued = 0
-    for module, (kind, _) in mapping.MODULE_REPORTS.items():
-        already = sa.select(DuoOutboxItem.id).where(DuoOutboxItem.trajectory_id == Trajectory.id,
-                                                    DuoOutboxItem.kind == kind)
-        rows = db.session.execute(
-            sa.select(Trajectory, sa.func.min(ProgressEvent.occurred_on))
-            .join(ProgressEvent, ProgressEvent.trajectory_id == Trajectory.id)
-            .where(ProgressEvent.type == "module_completed", ProgressEvent.module == module,
-                   ProgressEvent.id.not_in(voided), Trajectory.bsn_encrypted.is_not(None), ~already.exists())
-            .group_by(Trajectory.id)).all()
-        for trajectory, completed_on in rows:
-            _, body = mapping.module_report(module, completed_on)
-            enqueue(kind, trajectory, f"report:{kind}:{trajectory.id}", now, payload=body)
-            queued += 1
-    return queued
-
-
 def due_items(now: datetime, limit: int = 100) -> list[int]:
     return db.session.scalars(
         sa.select(DuoOutboxItem.id).where(_is_due(now)).order_by(DuoOutboxItem.next_attempt_at).limit(limit)).all()
@@ -348,7 +328,8 @@ def exchanges_for(user: User, failures_only: bool = False):
     return stmt.order_by(DuoExchange.created_at.desc(), DuoExchange.id.desc())
 
 
-def outbox_for(user: User, statuses=(OutboxStatus.FAILED, OutboxStatus.PENDING, OutboxStatus.SENDING)):
+def outbox_for(user: User, statuses=(OutboxStatus.FAILED, OutboxStatus.PENDING, OutboxStatus.SENDING,
+                                     OutboxStatus.MANUAL)):
     return db.session.scalars(
         sa.select(DuoOutboxItem).where(scope_filter(user, DuoOutboxItem.municipality_id),
                                        DuoOutboxItem.status.in_(statuses))

@@ -7,7 +7,7 @@ from core.dates import now_utc
 from core.extensions import db
 from core.models import Role
 from core.web import page_of_rows
-from trajectories.duo import services
+from trajectories.duo import reports, services
 
 bp = Blueprint("duo", __name__, url_prefix="/duo")
 
@@ -35,6 +35,16 @@ def retry(item_id: int):
     services.retry(item, by=current_user, now=now_utc())
     db.session.commit()
     flash("Het bericht wordt bij de volgende ronde opnieuw naar DUO gestuurd.", "success")
+    return redirect(url_for("duo.index"))
+
+
+@bp.post("/wachtrij/<int:item_id>/gecorrigeerd")
+@roles_required(Role.CONTRACTMANAGER)
+def resolve_correction(item_id: int):
+    item = services.outbox_item_for(current_user, item_id) or abort(404)
+    reports.resolve_correction(item, by=current_user, now=now_utc())
+    db.session.commit()
+    flash(f"De correctie voor {item.trajectory} is als afgehandeld vastgelegd.", "success")
     return redirect(url_for("duo.index"))
 
 
