@@ -14,6 +14,7 @@ from core.auth import can_see_municipality
 from core.models import Role, User
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
+from procurement.pve.templates import check_fits_service
 from providers.models import Provider
 
 DEFAULT_REQUIREMENTS = ["Geldig keurmerk Blik op Werk", "Inschrijving in het Handelsregister (KvK)",
@@ -46,11 +47,12 @@ def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenH
     price = data.get("price_per_trajectory") or terms.get("price_per_trajectory")
     if price is None or price < 0:
         raise DomainError("Geef de uniforme prijs per traject.", field="price_per_trajectory")
+    milestones = validate_milestones(data.get("milestones") or terms.get("milestones") or [])
+    kpis = validate_kpi_agreements(data.get("kpis") or terms.get("kpis") or [])
+    check_fits_service(case.service, milestones, kpis)
     open_house = OpenHouse(
         procurement_case=case, title=data["title"], starts_on=data["starts_on"], ends_on=data["ends_on"],
-        price_per_trajectory=price,
-        milestones=terms_to_json(validate_milestones(data.get("milestones") or terms.get("milestones") or [])),
-        kpis=terms_to_json(validate_kpi_agreements(data.get("kpis") or terms.get("kpis") or [])),
+        price_per_trajectory=price, milestones=terms_to_json(milestones), kpis=terms_to_json(kpis),
         requirements=data.get("requirements") or requirements_of(case))
     db.session.add(open_house)
     db.session.flush()

@@ -15,6 +15,7 @@ from core.money import parse_decimal
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
+from procurement.pve.templates import check_fits_service, template_content
 from providers.models import Provider
 from providers.services import keurmerk_expiring
 
@@ -71,13 +72,18 @@ def adopted_pve_version(case: ProcurementCase) -> PveVersion | None:
 
 
 def terms_from_case(case: ProcurementCase | None) -> dict:
-    """The financing and KPI terms of the case's adopted PvE version, to prefill a contract; {} when there is none."""
-    version = adopted_pve_version(case) if case is not None else None
-    if version is None:
+    """The financing and KPI terms that prefill a contract for the case: its adopted PvE version's, else those of
+    its service's template (at the case's price); {} without a case."""
+    if case is None:
         return {}
-    financing = version.financing or {}
+    version = adopted_pve_version(case)
+    if version is not None:
+        financing, kpis = version.financing or {}, version.kpis or []
+    else:
+        start = template_content(case.service, str(case.price_per_trajectory or "0.00"))
+        financing, kpis = start["financing"], start["kpis"]
     terms = {"service": case.service, "procurement_case": case, "municipalities": list(case.municipalities),
-             "milestones": financing.get("milestones") or [], "kpis": version.kpis or []}
+             "milestones": financing.get("milestones") or [], "kpis": kpis}
     for name in ("price_per_trajectory", "ceiling"):
         if financing.get(name) is not None:
             terms[name] = Decimal(str(financing[name]))
@@ -112,12 +118,16 @@ def _check_options(count: int, months: int | None, deadline: date | None, ends_o
                           field="option_deadline")
 
 
-def _milestone_rows(items: list[dict]) -> list[Milestone]:
-    return [Milestone(position=i, **m) for i, m in enumerate(validate_milestones(items), start=1)]
+def _milestone_rows(service: Service, items: list[dict]) -> list[Milestone]:
+    milestones = validate_milestones(items)
+    check_fits_service(service, milestones, [])
+    return [Milestone(position=i, **m) for i, m in enumerate(milestones, start=1)]
 
 
-def _kpi_rows(items: list[dict]) -> list[KpiAgreement]:
-    return [KpiAgreement(**k) for k in validate_kpi_agreements(items)]
+def _kpi_rows(service: Service, items: list[dict]) -> list[KpiAgreement]:
+    kpis = validate_kpi_agreements(items)
+    check_fits_service(service, [], kpis)
+    return [KpiAgreement(**k) for k in kpis]
 
 
 def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contract:
@@ -140,7 +150,8 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
         price_per_trajectory=data["price_per_trajectory"], ceiling=data.get("ceiling"),
         extension_count=data.get("extension_count") or 0, extension_months=data.get("extension_months"),
         option_deadline=data.get("option_deadline"), status=ContractStatus(data.get("status") or "active"),
-        milestones=_milestone_rows(data.get("milestones") or []), kpi_agreements=_kpi_rows(data.get("kpis") or []))
+        milestones=_milestone_rows(data["service"], data.get("milestones") or []),
+        kpi_agreements=_kpi_rows(data["service"], data.get("kpis") or []))
     db.session.add(contract)
     db.session.flush()
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
@@ -184,7 +195,7 @@ def amend_contract(contract: Contract, data: dict, reason: str, by: User | None)
     _check_options(contract.extension_count or 0, contract.extension_months, contract.option_deadline,
                    contract.ends_on)
     if "kpis" in data:
-        contract.kpi_agreements = _kpi_rows(data["kpis"])
+        contract.kpi_agreements = _kpi_rows(contract.service, data["kpis"])
         db.session.flush()
     changes = audit.diff(before, _snapshot(contract))
     if not changes:

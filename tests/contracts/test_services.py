@@ -82,7 +82,14 @@ def test_prefill_from_the_adopted_pve_version(ctx, make_procurement_case):
     db.session.flush()
     terms = services.terms_from_case(case)
     assert terms["price_per_trajectory"] == Decimal("9500.00") and len(terms["milestones"]) == 2
-    assert services.terms_from_case(make_procurement_case("knm")) == {}
+    assert services.terms_from_case(None) == {}
+
+
+def test_without_an_adopted_pve_the_service_template_prefills_at_the_case_price(ctx, make_procurement_case):
+    terms = services.terms_from_case(make_procurement_case("z_route", price_per_trajectory=Decimal("8900.00")))
+    assert terms["price_per_trajectory"] == Decimal("8900.00") and terms["service"].code == "z_route"
+    assert [m["code"] for m in terms["milestones"]][-2:] == ["A1", "ZROUTE"]
+    assert "exam_pass_rate" not in {k["kpi"] for k in terms["kpis"]}
 
 
 def test_amendment_needs_a_reason_and_records_before_and_after(ctx, data):
