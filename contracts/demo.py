@@ -6,6 +6,7 @@ from contracts import services
 from contracts.models import ContractStatus
 from core.dates import today
 from core.demo import demo_password
+from core.services import orderable_service
 from procurement.models import ProcurementRoute
 from providers.services import create_provider_user, register_provider
 
@@ -90,7 +91,7 @@ def load(state: dict) -> None:
     for reference, index, service, schedule, kpis, price, ceiling, months_left in CONTRACTS:
         ends_on = day + timedelta(days=30 * months_left) if months_left else date(2027, 12, 31)
         state.setdefault("contracts", {})[reference] = services.create_contract({
-            "reference": reference, "provider": providers[index], "service": services.service_by_code(service),
+            "reference": reference, "provider": providers[index], "service": orderable_service(service),
             "procurement_route": ProcurementRoute.AANBESTEDING if service != "knm" else ProcurementRoute.SUBSIDIE,
             "municipalities": municipalities, "starts_on": date(2026, 1, 1), "ends_on": ends_on,
             "price_per_trajectory": Decimal(price), "ceiling": Decimal(ceiling), "extension_count": 2,

@@ -10,7 +10,7 @@ from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service, User
-from core.services import municipalities_by_codes
+from core.services import municipalities_by_codes, orderable_service
 from core.money import parse_decimal
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
@@ -43,13 +43,6 @@ def visible_contracts(user: User):
 def get_visible_contract(user: User, contract_id: int) -> Contract:
     """The contract, or 404 when it does not exist or lies outside the user's scope."""
     return db.first_or_404(visible_contracts(user).where(Contract.id == contract_id))
-
-
-def service_by_code(code: str) -> Service:
-    found = db.session.scalar(sa.select(Service).where(Service.code == code))
-    if found is None:
-        raise DomainError(f"Onbekende dienst: {code}.", field="service")
-    return found
 
 
 def provider_by_id(provider_id: int) -> Provider:
@@ -297,7 +290,7 @@ def contract_data(payload: dict) -> dict:
     case = db.session.get(ProcurementCase, case_id) if case_id else None
     if case_id and case is None:
         raise DomainError("Onbekende inkoopzaak.", field="procurement_case_id")
-    return {**payload, "provider": provider_by_id(payload["provider_id"]), "service": service_by_code(payload["service"]),
+    return {**payload, "provider": provider_by_id(payload["provider_id"]), "service": orderable_service(payload["service"]),
             "procurement_case": case, "municipalities": municipalities_by_codes(payload["municipalities"]),
             "starts_on": payload["start_date"], "ends_on": payload["end_date"]}
 
@@ -316,7 +309,7 @@ def form_data(data: dict) -> dict:
     data = {k: v for k, v in data.items() if k not in ("csrf_token", "reason")}
     if "provider" in data:
         data["provider"] = provider_by_id(data["provider"])
-        data["service"] = service_by_code(data["service"])
+        data["service"] = orderable_service(data["service"])
         data["procurement_case"] = db.session.get(ProcurementCase, data["procurement_case"] or 0)
     if "municipalities" in data:
         data["municipalities"] = municipalities_by_codes(data["municipalities"])

@@ -46,6 +46,11 @@ class Trajectory(db.Model):
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     referral_date: Mapped[date] = mapped_column(sa.Date)
     pip_date: Mapped[date | None] = mapped_column(sa.Date)
+    #: DUO's PIP flag alfabetiseringsonderwijs within the leerroute: A (analfabeet), AA (anders-gealfabetiseerd);
+    #: empty for NVT.
+    alfabetisering: Mapped[str | None] = mapped_column(sa.String(2))
+    #: The leerroute is combined with work (duaal traject).
+    is_duaal: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Pseudonymous participant id shown to providers and on statements instead of any personal data.
     participant_pseudonym: Mapped[str] = mapped_column(sa.String(40), unique=True)
     participant_name: Mapped[str | None] = mapped_column(sa.String(200))

@@ -24,6 +24,12 @@ class TrajectoryInSchema(BaseSchema):
     municipality = fields.String(required=True, validate=validate.Length(max=6))
     referral_date = fields.Date(required=True)
     pip_date = fields.Date(allow_none=True)
+    alfabetisering = fields.String(allow_none=True, validate=validate.OneOf(
+        ["A", "AA", "NVT"], error="Kies A, AA of NVT (DUO's indicatie alfabetiseringsonderwijs)."), metadata={
+        "description": "DUO's PIP-indicatie alfabetiseringsonderwijs binnen de leerroute: A (analfabeet), "
+                       "AA (anders-gealfabetiseerd) of NVT; alleen bij een contract voor een leerroute."})
+    is_duaal = fields.Boolean(load_default=False, metadata={
+        "description": "De leerroute wordt gecombineerd met werk (duaal traject); alleen bij een leerroute."})
     participant = fields.Nested(ParticipantInSchema, load_default=dict)
 
 
@@ -92,6 +98,8 @@ class TrajectoryOutSchema(BaseSchema):
     municipality = fields.Function(lambda t: t.municipality.code)
     referral_date = fields.Date()
     pip_date = fields.Date(allow_none=True)
+    alfabetisering = fields.Function(lambda t: t.alfabetisering or "NVT")
+    is_duaal = fields.Boolean()
     status = fields.String()
     participant = Participant()
 

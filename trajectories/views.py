@@ -13,6 +13,7 @@ from trajectories.csvfile import template_csv
 from trajectories.events import TYPE_LABELS
 from trajectories.forms import EventForm, TrajectoryForm, UploadForm
 from trajectories.models import ImportStatus, ProgressImport, Trajectory
+from trajectories.referrals import ALFABETISERING
 
 bp = Blueprint("trajectories", __name__)
 SENDERS = (Role.PROVIDER, Role.CONTRACTMANAGER)
@@ -37,7 +38,8 @@ def _show_errors(form, exc: DomainError) -> None:
 
 def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
     return render_template("trajectories/detail.html", trajectory=trajectory, events=services.events_of(trajectory),
-                           form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS)
+                           form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS,
+                           alfabetisering=ALFABETISERING)
 
 
 @bp.get("/trajectories")
