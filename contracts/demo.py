@@ -1,4 +1,6 @@
-"""Demo data: four providers in Drechtsteden with contracts for the leerroutes and KNM/MAP, one user each."""
+"""Demo data: four providers in Drechtsteden with contracts for the leerroutes and KNM/MAP, one user each.
+
+Every contract was tendered (the KNM contract too: it pays on the exam result, which a subsidy may not)."""
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -8,6 +10,7 @@ from core.dates import today
 from core.demo import demo_password
 from core.services import orderable_service
 from procurement.models import ProcurementRoute
+from procurement.pve.templates import Z_ROUTE
 from providers.services import create_provider_user, register_provider
 
 PROVIDERS = [
@@ -31,14 +34,6 @@ B1_SCHEDULE = [
     {"code": "B1", "label": "Inburgeringsexamen B1 behaald", "kind": "prestatie", "trigger": "exam",
      "params": {"components": ["LE", "LU", "SC", "SP"], "level": "B1"}, "percentage": "25"},
     {"code": "AFR", "label": "Traject afgerond", "kind": "prestatie", "trigger": "completed", "amount": "500.00"},
-]
-Z_SCHEDULE = [
-    {"code": "START", "label": "Start Z-route", "kind": "inspanning", "trigger": "start", "percentage": "15"},
-    {"code": "AANW", "label": "Maand voldoende aanwezig", "kind": "inspanning", "trigger": "attendance_month",
-     "params": {"min_rate": "0.75", "max_months": 18}, "amount": "250.00"},
-    {"code": "ZMOD", "label": "Module Z-route afgerond", "kind": "prestatie", "trigger": "module",
-     "params": {"module": "ZROUTE"}, "percentage": "20"},
-    {"code": "AFR", "label": "Traject afgerond", "kind": "prestatie", "trigger": "completed", "amount": "400.00"},
 ]
 ONDERWIJS_SCHEDULE = [
     {"code": "START", "label": "Start onderwijsroute", "kind": "inspanning", "trigger": "start", "percentage": "10"},
@@ -67,7 +62,8 @@ EXAM_KPIS = KPIS + [{"kpi": "exam_pass_rate", "params": {"level": "B1"}, "norm":
 CONTRACTS = [
     ("DS-B1-2026-01", 0, "b1_route", B1_SCHEDULE, EXAM_KPIS, "10500.00", "1260000.00", None),
     ("DS-B1-2026-02", 1, "b1_route", B1_SCHEDULE, EXAM_KPIS, "10500.00", "630000.00", 5),
-    ("DS-Z-2026-01", 2, "z_route", Z_SCHEDULE, KPIS, "8900.00", "445000.00", None),
+    # the Z-route on its own template: hours, an A1 aim and the municipality's closing interview, no exam
+    ("DS-Z-2026-01", 2, "z_route", list(Z_ROUTE.milestones), list(Z_ROUTE.kpis), "8900.00", "445000.00", None),
     ("DS-OND-2026-01", 0, "onderwijsroute", ONDERWIJS_SCHEDULE, EXAM_KPIS, "12000.00", "360000.00", None),
     ("DS-KNM-2026-01", 3, "knm", KNM_SCHEDULE, KPIS[:1], "650.00", "97500.00", None),
     ("DS-MAP-2026-01", 3, "map", MAP_SCHEDULE, KPIS[:1], "1150.00", "172500.00", None),
@@ -92,7 +88,7 @@ def load(state: dict) -> None:
         ends_on = day + timedelta(days=30 * months_left) if months_left else date(2027, 12, 31)
         state.setdefault("contracts", {})[reference] = services.create_contract({
             "reference": reference, "provider": providers[index], "service": orderable_service(service),
-            "procurement_route": ProcurementRoute.AANBESTEDING if service != "knm" else ProcurementRoute.SUBSIDIE,
+            "procurement_route": ProcurementRoute.AANBESTEDING,
             "municipalities": municipalities, "starts_on": date(2026, 1, 1), "ends_on": ends_on,
             "price_per_trajectory": Decimal(price), "ceiling": Decimal(ceiling), "extension_count": 2,
             "extension_months": 12, "option_deadline": min(ends_on, day + timedelta(days=50)) if months_left else

@@ -13,7 +13,7 @@ from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes, orderable_service
 from core.money import parse_decimal
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
-from procurement.models import ProcurementCase, ProcurementRoute
+from procurement.models import ROUTE_LABELS, ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
 from procurement.pve.templates import check_fits_service, template_content
 from providers.models import Provider
@@ -123,6 +123,21 @@ def _kpi_rows(service: Service, items: list[dict]) -> list[KpiAgreement]:
     return [KpiAgreement(**k) for k in kpis]
 
 
+def _check_route(route: ProcurementRoute, case: ProcurementCase | None, milestones: list[Milestone]) -> None:
+    """A contract follows the route its case decided; a subsidy pays for the activity, never for results."""
+    decision = case.decision_in_force if case is not None else None
+    if decision is not None and decision.route != route:
+        raise DomainError(f"Voor deze inkoopzaak is de route {ROUTE_LABELS[decision.route]} besloten; het contract "
+                          "volgt die route.", field="procurement_route")
+    if route == ProcurementRoute.SUBSIDIE:
+        errors = [{"index": i, "field": "kind", "message": f"{m.code}: een subsidie betaalt niet voor een resultaat "
+                   "(prestatie). Wie op resultaat betaalt, bedingt een prestatie die de gemeente kan afdwingen: dat is "
+                   "een overheidsopdracht (art. 4:21 Awb; art. 1.1 Aanbestedingswet 2012)."}
+                  for i, m in enumerate(milestones) if m.kind == "prestatie"]
+        if errors:
+            raise DomainError("Een subsidie betaalt alleen voor inspanning.", field="milestones", errors=errors)
+
+
 def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contract:
     """A contract needs a unique reference, a valid schedule and KPIs, and municipalities within the case's.
 
@@ -136,15 +151,17 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
                    data["ends_on"])
     if case is not None and case.service_id != data["service"].id:
         raise DomainError("De dienst wijkt af van die van de inkoopzaak.", field="service")
+    route, milestones = ProcurementRoute(data["procurement_route"]), _milestone_rows(data["service"],
+                                                                                     data.get("milestones") or [])
+    _check_route(route, case, milestones)
     contract = Contract(
         reference=data["reference"], provider=data["provider"], service=data["service"],
-        procurement_route=ProcurementRoute(data["procurement_route"]), procurement_case=case,
+        procurement_route=route, procurement_case=case,
         municipalities=list(data["municipalities"]), starts_on=data["starts_on"], ends_on=data["ends_on"],
         price_per_trajectory=data["price_per_trajectory"], ceiling=data.get("ceiling"),
         extension_count=data.get("extension_count") or 0, extension_months=data.get("extension_months"),
         option_deadline=data.get("option_deadline"), status=ContractStatus(data.get("status") or "active"),
-        milestones=_milestone_rows(data["service"], data.get("milestones") or []),
-        kpi_agreements=_kpi_rows(data["service"], data.get("kpis") or []))
+        milestones=milestones, kpi_agreements=_kpi_rows(data["service"], data.get("kpis") or []))
     db.session.add(contract)
     db.session.flush()
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",

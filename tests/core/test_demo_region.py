@@ -1,0 +1,28 @@
+"""The demo region keeps the rules it demonstrates."""
+import sqlalchemy as sa
+
+from contracts.models import Contract
+from core.extensions import db
+from core.models import Service
+from procurement.models import ProcurementRoute
+from trajectories.models import ProgressEvent, Trajectory
+
+
+def test_the_demo_follows_its_own_rules(app, ctx):
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    contracts = {c.reference: c for c in db.session.scalars(sa.select(Contract))}
+    z_route = contracts["DS-Z-2026-01"]
+    # the Z-route contract on its own schedule: hours to 1,600, A1, the municipality's closing interview, no exam
+    assert [m.trigger for m in z_route.milestones] == ["start", "hours", "hours", "hours", "hours", "level", "module"]
+    assert "exam_pass_rate" not in {k.kpi for k in z_route.kpi_agreements}
+    # no subsidy pays on results; the KNM contract, paying on the exam, was tendered
+    assert contracts["DS-KNM-2026-01"].procurement_route == ProcurementRoute.AANBESTEDING
+    assert not [c for c in contracts.values() if c.procurement_route == ProcurementRoute.SUBSIDIE
+                and any(m.kind == "prestatie" for m in c.milestones)]
+    # a Z-route participant sits no exam; some leerroute participants carry DUO's alfabetisering flag
+    z_exams = db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent).join(
+        Trajectory, Trajectory.id == ProgressEvent.trajectory_id).join(Trajectory.contract).join(Contract.service)
+        .where(Service.code == "z_route", ProgressEvent.type == "exam"))
+    assert z_exams == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Trajectory)
+                             .where(Trajectory.alfabetisering.is_not(None)))
