@@ -14,7 +14,8 @@ SERVICES = [
     ("map", "Module Arbeidsmarkt en Participatie (MAP)", "participatietraject", "80530000", True),
     ("pvt", "Participatieverklaringstraject (PVT)", "participatietraject", "80580000", True),
     ("maatschappelijke_begeleiding", "Maatschappelijke begeleiding", "participatietraject", "85310000", True),
-    ("financieel_ontzorgen", "Financieel ontzorgen", "participatietraject", "79940000", False),
+    # administrative social services (CPV 85321000, annex XIV), not collection agency services (79940000)
+    ("financieel_ontzorgen", "Financieel ontzorgen", "participatietraject", "85321000", True),
     ("duaal_traject", "Duaal traject", "leerroute_onderdeel", "80580000", True),
 ]
 

@@ -99,6 +99,8 @@ class Assessment:
     procedure: Procedure
     procedure_explanation: str
     threshold: Threshold
+    #: The day whose threshold applies: the planned announcement, or the assessment's day while none is planned.
+    threshold_on: date
     routes: list[RouteAssessment] = field(default_factory=list)
 
     def route(self, route: ProcurementRoute) -> RouteAssessment:
@@ -188,9 +190,21 @@ def weighted_score(scores: dict[str, Decimal], weights: dict) -> tuple[Decimal, 
     return (round_money(total / weight_sum) if weight_sum else Decimal("0.00")), explanation
 
 
-def assess(case: ProcurementCase, on: date) -> Assessment:
+def threshold_day(case: ProcurementCase, today: date) -> tuple[date, str]:
+    """The EU threshold is that of the day the procedure starts, the planned announcement (Directive 2014/24/EU
+    art. 5(4): the estimate holds at the moment the call for competition is sent); until one is planned, today's,
+    and the note says so."""
+    if case.announcement_planned_on is not None:
+        return case.announcement_planned_on, (f" De drempel is die van {case.announcement_planned_on:%d-%m-%Y}, de "
+                                              "geplande aankondiging: de dag waarop de procedure start (art. 5 lid 4 Richtlijn 2014/24/EU).")
+    return today, (" Er is nog geen geplande aankondiging: de drempel van vandaag is gebruikt. Beslissend is de "
+                   "drempel op de dag waarop de procedure start; vul de geplande aankondiging in.")
+
+
+def assess(case: ProcurementCase, today: date) -> Assessment:
     """Every route with its blockers, warnings and weighted score; allowed routes first, best score first."""
     value = estimated_value(case)
+    on, day_note = threshold_day(case, today)
     procedure, explanation, threshold = tender_procedure(value, case.service.is_social_service,
                                                          case.municipalities, on)
     facts, scores = case.facts or {}, route_scores()
@@ -204,4 +218,4 @@ def assess(case: ProcurementCase, on: date) -> Assessment:
             score=score, explanation=lines,
             procedure=procedure if route == ProcurementRoute.AANBESTEDING else None))
     routes.sort(key=lambda r: (not r.allowed, -r.score, list(ProcurementRoute).index(r.route)))
-    return Assessment(value, procedure, explanation, threshold, routes)
+    return Assessment(value, procedure, explanation + day_note, threshold, on, routes)

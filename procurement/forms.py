@@ -44,6 +44,7 @@ class CaseForm(FlaskForm):
     extension_years = IntegerField("Verlengingsopties samen (jaren)", default=0,
                                    validators=[InputRequired(), NumberRange(0, 10)])
     delivery_starts_on = DateField("Start levering", validators=[Optional()])
+    announcement_planned_on = DateField("Geplande aankondiging (start van de procedure)", validators=[Optional()])
     entity_activity_share = ShareField("Aandeel activiteiten van de entiteit voor de gemeenten (%)", default=0,
                                        validators=[InputRequired(), NumberRange(0, 100)])
     state_aid_ruled_out = SelectField("Staatssteun uitgesloten of binnen de-minimis", choices=TRISTATE)
@@ -66,6 +67,7 @@ def case_data(form: CaseForm) -> dict:
             "expected_participants_per_year": form.expected_participants_per_year.data,
             "price_per_trajectory": form.price_per_trajectory.data, "term_years": form.term_years.data,
             "extension_years": form.extension_years.data, "delivery_starts_on": form.delivery_starts_on.data,
+            "announcement_planned_on": form.announcement_planned_on.data,
             "weights": {code: form[f"weight_{code}"].data for code in CRITERIA}}
 
 

@@ -89,6 +89,8 @@ class ProcurementCase(db.Model):
     weights: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     #: The day delivery starts; purchasing must be finished a full quarter before.
     delivery_starts_on: Mapped[date | None] = mapped_column(sa.Date)
+    #: The planned announcement: the day the procedure starts, whose EU threshold applies (not the assessment's day).
+    announcement_planned_on: Mapped[date | None] = mapped_column(sa.Date)
 
     service: Mapped[Service] = relationship()
     region: Mapped[Region | None] = relationship()

@@ -3,7 +3,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from procurement.models import PlanningMilestone, Procedure, ProcurementRoute
+from procurement.models import PlanningMilestone, Procedure, ProcurementCase, ProcurementRoute
 
 STANDSTILL_DAYS = 20
 PURCHASE_LEAD_MONTHS = 3  # "minimaal één kwartaal" before delivery starts
@@ -69,10 +69,17 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def violations(milestones: list[PlanningMilestone], delivery_starts_on: date | None) -> list[str]:
-    """Purchase not finished a full quarter before delivery starts; a standstill shorter than 20 days."""
+def violations(milestones: list[PlanningMilestone], delivery_starts_on: date | None,
+               announcement_planned_on: date | None = None) -> list[str]:
+    """Purchase not finished a full quarter before delivery starts; a standstill shorter than 20 days; a publication
+    planned on another day than the announcement whose threshold the assessment used."""
     found = []
     by_code = {m.code: m for m in milestones}
+    publication = by_code.get("publication")
+    if publication and announcement_planned_on and publication.due_on != announcement_planned_on:
+        found.append(f"De publicatie staat in de planning op {publication.due_on:%d-%m-%Y}, de geplande aankondiging "
+                     f"van het dossier op {announcement_planned_on:%d-%m-%Y}; de drempelwaarde hangt af van die dag. "
+                     "Breng ze gelijk.")
     signature = by_code.get("signature")
     if signature and delivery_starts_on:
         latest = months_before(delivery_starts_on, PURCHASE_LEAD_MONTHS)
@@ -85,3 +92,7 @@ def violations(milestones: list[PlanningMilestone], delivery_starts_on: date | N
         found.append(f"De standstilltermijn is {(standstill_end.due_on - award.due_on).days} dagen; "
                      f"dat moet minstens {STANDSTILL_DAYS} kalenderdagen zijn (art. 2.127 Aanbestedingswet 2012).")
     return found
+
+
+def case_violations(case: ProcurementCase) -> list[str]:
+    return violations(case.milestones, case.delivery_starts_on, case.announcement_planned_on)

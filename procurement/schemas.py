@@ -40,6 +40,9 @@ class CaseInSchema(BaseSchema):
     weights = fields.Dict(keys=fields.String(validate=validate.OneOf(list(CRITERIA))),
                           values=fields.Float(validate=validate.Range(min=0, max=100)), load_default=dict)
     delivery_starts_on = fields.Date(allow_none=True)
+    announcement_planned_on = fields.Date(allow_none=True, metadata={
+        "description": "Geplande aankondiging: de dag waarop de procedure start; de Europese drempel van die dag "
+                       "geldt (leeg: die van vandaag)."})
 
 
 class RouteAssessmentSchema(BaseSchema):
@@ -80,6 +83,7 @@ class CaseOutSchema(BaseSchema):
     facts = fields.Dict()
     weights = fields.Dict()
     delivery_starts_on = fields.Date(allow_none=True)
+    announcement_planned_on = fields.Date(allow_none=True)
     route_in_force = fields.Function(lambda c: c.decision_in_force.route.value if c.decision_in_force else None)
     decisions = fields.List(fields.Nested(DecisionOutSchema))
 
@@ -87,6 +91,7 @@ class CaseOutSchema(BaseSchema):
 class CaseDetailSchema(CaseOutSchema):
     estimated_value = Money()
     procedure = fields.String()
+    threshold_on = fields.Date(metadata={"description": "De dag waarvan de Europese drempel is gebruikt."})
     assessment = fields.List(fields.Nested(RouteAssessmentSchema))
 
 

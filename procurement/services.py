@@ -16,7 +16,7 @@ from procurement.models import (ROUTE_LABELS, PlanningMilestone, ProcurementCase
                                 ProcurementRoute, RouteScore)
 
 CASE_FIELDS = ("title", "expected_participants_per_year", "participants_by_municipality", "price_per_trajectory",
-               "term_years", "extension_years", "facts", "weights", "delivery_starts_on")
+               "term_years", "extension_years", "facts", "weights", "delivery_starts_on", "announcement_planned_on")
 UPCOMING_DAYS = 30
 
 
@@ -146,7 +146,10 @@ def approve_decision(decision: ProcurementDecision, by: User, today: date, now: 
 
 def plan_case(case: ProcurementCase, route: ProcurementRoute, starts_on: date, by: User,
               today: date) -> list[PlanningMilestone]:
-    """Replace the planning with the template of the route (and, for a tender, of its procedure)."""
+    """Replace the planning with the template of the route (and, for a tender, of its procedure). A tender planned
+    without an announcement date is announced on the day its plan starts, and the threshold of that day applies."""
+    if route == ProcurementRoute.AANBESTEDING and case.announcement_planned_on is None:
+        case.announcement_planned_on = starts_on
     procedure = assess(case, today).procedure if route == ProcurementRoute.AANBESTEDING else None
     case.milestones = planning.schedule(planning.template_for(route, procedure), starts_on)
     db.session.flush()
@@ -235,10 +238,8 @@ def set_purchasing_policy(municipality: Municipality, single_source, multiple_qu
 
 def memo_pdf(case: ProcurementCase, today: date) -> bytes:
     """The memo shows the assessment the decision was based on, or today's when nothing was decided yet."""
-    decision = case.pending_decision or case.decision_in_force
+    decision, flagged = case.pending_decision or case.decision_in_force, planning.case_violations(case)
     if decision is not None:
-        return render_memo_pdf(case, decision, decision.assessment, decision.estimated_value,
-                               planning.violations(case.milestones, case.delivery_starts_on))
+        return render_memo_pdf(case, decision, decision.assessment, decision.estimated_value, flagged)
     assessment = assess(case, today)
-    return render_memo_pdf(case, None, [r.as_dict() for r in assessment.routes], assessment.estimated_value,
-                           planning.violations(case.milestones, case.delivery_starts_on))
+    return render_memo_pdf(case, None, [r.as_dict() for r in assessment.routes], assessment.estimated_value, flagged)

@@ -49,7 +49,7 @@ def _detail(case: ProcurementCase, decision_form=None, planning_form=None, statu
                            decision_form=decision_form or DecisionForm(),
                            planning_form=planning_form or PlanningForm(route=(
                                case.decision_in_force.route.value if case.decision_in_force else None)),
-                           violations=planning.violations(case.milestones, case.delivery_starts_on),
+                           violations=planning.case_violations(case),
                            route_labels=ROUTE_LABELS), status
 
 

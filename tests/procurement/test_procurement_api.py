@@ -31,6 +31,17 @@ def test_post_a_case_answers_the_assessment(api, setting):
     assert "procedure" not in routes["open_house"] and isinstance(routes["open_house"]["score"], str)
 
 
+@pytest.mark.today("2026-11-23")
+def test_the_threshold_day_is_the_planned_announcement(api, setting):
+    _, body, inkoper, _ = setting
+    client = api(inkoper)
+    planned = client.post("/api/v1/procurement-cases", json={**body, "announcement_planned_on": "2025-12-01"})
+    assert planned.status_code == 201 and planned.get_json()["threshold_on"] == "2025-12-01"
+    assert planned.get_json()["announcement_planned_on"] == "2025-12-01"
+    unplanned = client.post("/api/v1/procurement-cases", json=body).get_json()
+    assert unplanned["threshold_on"] == "2026-11-23" and unplanned["announcement_planned_on"] is None
+
+
 @pytest.mark.parametrize("change, field", [
     ({"facts": {"own_capacity": True}}, "facts.controlled_entity"),
     ({"weights": {"beauty": 1}}, "weights"),

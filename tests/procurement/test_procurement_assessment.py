@@ -64,25 +64,50 @@ def test_open_house_warnings_do_not_block(make_procurement_case, facts, warning)
     assert open_house.allowed and len(open_house.warnings) == 1 and warning in open_house.warnings[0]
 
 
-@pytest.mark.parametrize("service_code, value, on, procedure", [
+@pytest.mark.parametrize("social, value, on, procedure", [
     # social and other specific services (annex XIV): EUR 750,000
-    ("b1_route", "749999.99", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
-    ("b1_route", "750000.00", DAY, Procedure.EUROPEES_VERLICHT_REGIME),
+    (True, "749999.99", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
+    (True, "750000.00", DAY, Procedure.EUROPEES_VERLICHT_REGIME),
     # other services of decentral authorities: EUR 216,000 in 2026-2027, EUR 221,000 in 2024-2025
-    ("financieel_ontzorgen", "215999.99", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
-    ("financieel_ontzorgen", "216000.00", DAY, Procedure.EUROPEES),
-    ("financieel_ontzorgen", "216000.00", date(2025, 12, 31), Procedure.MEERVOUDIG_ONDERHANDS),
-    ("financieel_ontzorgen", "221000.00", date(2025, 12, 31), Procedure.EUROPEES),
+    (False, "215999.99", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
+    (False, "216000.00", DAY, Procedure.EUROPEES),
+    (False, "216000.00", date(2025, 12, 31), Procedure.MEERVOUDIG_ONDERHANDS),
+    (False, "221000.00", date(2025, 12, 31), Procedure.EUROPEES),
     # the municipality's own policy below the EU threshold (default: EUR 50,000 single source)
-    ("b1_route", "49999.99", DAY, Procedure.ENKELVOUDIG_ONDERHANDS),
-    ("b1_route", "50000.00", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
+    (True, "49999.99", DAY, Procedure.ENKELVOUDIG_ONDERHANDS),
+    (True, "50000.00", DAY, Procedure.MEERVOUDIG_ONDERHANDS),
 ])
-def test_the_procedure_follows_from_the_value_and_the_thresholds_in_force(make_procurement_case, service_code,
-                                                                          value, on, procedure):
-    case = make_procurement_case(service_code=service_code, expected_participants_per_year=1, term_years=1,
-                                 price_per_trajectory=Decimal(value))
+def test_the_procedure_follows_from_the_value_and_the_thresholds_in_force(make_procurement_case, social, value, on,
+                                                                          procedure):
+    case = make_procurement_case(expected_participants_per_year=1, term_years=1, price_per_trajectory=Decimal(value))
+    case.service.is_social_service = social  # every service of the catalogue falls under annex XIV
     result = assess(case, on)
     assert result.procedure == procedure and result.route(R.AANBESTEDING).procedure == procedure
+
+
+@pytest.mark.parametrize("code", ["b1_route", "onderwijsroute", "z_route", "knm", "map", "pvt",
+                                  "maatschappelijke_begeleiding", "financieel_ontzorgen"])
+def test_every_service_is_a_social_or_specific_service(make_procurement_case, code):
+    case = make_procurement_case(service_code=code, expected_participants_per_year=1, term_years=1,
+                                 price_per_trajectory=Decimal("750000.00"))
+    assert assess(case, DAY).procedure == Procedure.EUROPEES_VERLICHT_REGIME
+    assert code != "financieel_ontzorgen" or case.service.cpv_code == "85321000"  # not collection agency services
+
+
+@pytest.mark.parametrize("announced, today, valid_from, note", [
+    # the threshold of the day the procedure starts, the planned announcement, not of the day of assessment
+    (date(2025, 12, 15), date(2026, 11, 23), date(2024, 1, 1), "de geplande aankondiging"),
+    (date(2026, 2, 1), date(2025, 11, 1), date(2026, 1, 1), "de geplande aankondiging"),
+    # without a planned announcement, today's, and the assessment says so
+    (None, date(2025, 11, 1), date(2024, 1, 1), "nog geen geplande aankondiging"),
+    # an announcement after the last known period: that period's threshold, provisionally
+    (date(2028, 3, 1), date(2026, 11, 23), date(2026, 1, 1), "nog geen drempelwaarde ingevoerd"),
+])
+def test_the_threshold_is_that_of_the_planned_announcement(make_procurement_case, announced, today, valid_from,
+                                                           note):
+    result = assess(make_procurement_case(announcement_planned_on=announced), today)
+    assert result.threshold.valid_from == valid_from and result.threshold_on == (announced or today)
+    assert note in result.procedure_explanation
 
 
 @pytest.mark.parametrize("value, procedure", [

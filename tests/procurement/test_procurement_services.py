@@ -150,6 +150,22 @@ def test_the_tender_template_keeps_the_standstill(inkopers, make_procurement_cas
     assert "kwartaal" in planning.violations(case.milestones, case.delivery_starts_on)[0]
 
 
+@pytest.mark.parametrize("announced, publication, flagged", [
+    # a tender planned without an announcement date is announced on the day its plan starts
+    (None, date(2027, 1, 4), False),
+    (date(2027, 1, 4), date(2027, 1, 4), False),
+    # a publication planned on another day than the announcement whose threshold the assessment used
+    (date(2026, 12, 15), date(2027, 1, 4), True),
+])
+def test_the_planned_publication_is_the_announcement_whose_threshold_applies(inkopers, make_procurement_case,
+                                                                             announced, publication, flagged):
+    case = make_procurement_case(announcement_planned_on=announced, expected_participants_per_year=100)
+    services.plan_case(case, R.AANBESTEDING, publication, by=inkopers[1], today=DAY)
+    assert case.announcement_planned_on == (announced or publication)
+    found = [v for v in planning.case_violations(case) if "geplande aankondiging" in v]
+    assert bool(found) == flagged
+
+
 def test_the_daily_job_flags_overdue_and_upcoming_milestones(inkopers, make_procurement_case, make_user):
     region, inkoper, _ = inkopers
     case = make_procurement_case(municipalities=region.municipalities)
