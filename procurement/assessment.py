@@ -16,7 +16,15 @@ from procurement.reference import CRITERIA
 
 R = ProcurementRoute
 QUASI_GROUND = "art. 2.24a/2.24b Aanbestedingswet 2012; art. 12 Richtlijn 2014/24/EU"
+JOINT_GROUND = "art. 2.24b lid 2 onder {} Aanbestedingswet 2012; art. 12 lid 3, tweede alinea, onder {} Richtlijn " \
+               "2014/24/EU"
 OPEN_HOUSE_GROUND = "HvJ EU 2 juni 2016, C-410/14 (Falk Pharma); HvJ EU 1 maart 2018, C-9/17 (Tirkkonen)"
+COOPERATION_GROUND = "art. 2.24c Aanbestedingswet 2012; art. 12 lid 4 Richtlijn 2014/24/EU"
+
+
+def _joint(f: dict) -> bool:
+    """Control over the entity is joint (a gemeenschappelijke regeling), so 2.24b's three conditions apply."""
+    return bool(f.get("controlled_entity")) and bool(f.get("joint_control"))
 
 # route, condition on the facts that blocks it, the blocker in Dutch with its legal ground
 BLOCKERS = [
@@ -33,6 +41,16 @@ BLOCKERS = [
     (R.QUASI_INBESTEDEN, lambda f: f.get("entity_private_capital") is not False,
      "Er is (mogelijk) directe participatie van privékapitaal in de entiteit "
      "(art. 2.24a lid 1 onder c Aanbestedingswet 2012; art. 12 lid 1 onder c Richtlijn 2014/24/EU)."),
+    # joint control, as over a gemeenschappelijke regeling: each of its three conditions on its own
+    (R.QUASI_INBESTEDEN, lambda f: _joint(f) and not f.get("joint_bodies_represent_all"),
+     "Bij gezamenlijk toezicht zijn de besluitvormingsorganen van de entiteit niet samengesteld uit "
+     f"vertegenwoordigers van alle deelnemende gemeenten ({JOINT_GROUND.format('a', 'i')})."),
+    (R.QUASI_INBESTEDEN, lambda f: _joint(f) and not f.get("joint_decisive_influence"),
+     "Bij gezamenlijk toezicht kunnen de deelnemende gemeenten niet samen beslissende invloed uitoefenen op de "
+     f"strategische doelstellingen en belangrijke besluiten van de entiteit ({JOINT_GROUND.format('b', 'ii')})."),
+    (R.QUASI_INBESTEDEN, lambda f: _joint(f) and not f.get("joint_no_contrary_interests"),
+     "Bij gezamenlijk toezicht is niet uitgesloten dat de entiteit belangen nastreeft die strijdig zijn met die van "
+     f"de deelnemende gemeenten ({JOINT_GROUND.format('c', 'iii')})."),
     (R.OPEN_HOUSE, lambda f: not f.get("all_qualifying_admitted"),
      "Niet elke aanbieder die aan de gepubliceerde voorwaarden voldoet wordt toegelaten; wie selecteert of "
      f"rangschikt, gunt een overheidsopdracht ({OPEN_HOUSE_GROUND})."),
@@ -48,6 +66,20 @@ BLOCKERS = [
     (R.SUBSIDIE, lambda f: f.get("state_aid_ruled_out") is False,
      "Staatssteun is niet uitgesloten en valt niet onder de de-minimisvrijstelling "
      "(art. 107 VWEU; Verordening (EU) 2023/2831)."),
+    (R.SAMENWERKING, lambda f: not f.get("cooperation_between_authorities"),
+     "De overeenkomst wordt niet uitsluitend tussen aanbestedende diensten gesloten; met een private partij is het "
+     f"een overheidsopdracht ({COOPERATION_GROUND})."),
+    (R.SAMENWERKING, lambda f: not f.get("cooperation_common_objectives"),
+     "De overeenkomst brengt geen samenwerking tot stand waarmee de gemeenten openbare diensten die zij moeten "
+     "verrichten verlenen om gemeenschappelijke doelstellingen te bereiken; alleen inkopen bij een andere gemeente "
+     f"is geen samenwerking (art. 2.24c onder a; HvJ EU 28 mei 2020, C-796/18; {COOPERATION_GROUND})."),
+    (R.SAMENWERKING, lambda f: not f.get("cooperation_public_interest_only"),
+     "De uitvoering van de samenwerking wordt niet uitsluitend bepaald door overwegingen van openbaar belang "
+     f"(art. 2.24c onder b; {COOPERATION_GROUND})."),
+    (R.SAMENWERKING, lambda f: f.get("cooperation_market_share") is None
+     or Decimal(str(f["cooperation_market_share"])) >= 20,
+     "De samenwerkende gemeenten verrichten niet minder dan 20% van de activiteiten waarop de samenwerking "
+     f"betrekking heeft op de open markt (art. 2.24c onder c; {COOPERATION_GROUND})."),
 ]
 
 # route, condition that earns a warning (not a blocker), the warning in Dutch
@@ -201,13 +233,21 @@ def threshold_day(case: ProcurementCase, today: date) -> tuple[date, str]:
                    "drempel op de dag waarop de procedure start; vul de geplande aankondiging in.")
 
 
+def case_facts(case: ProcurementCase) -> dict:
+    """The case's facts, and whether control over the entity is joint: always for several municipalities, and
+    for one when it says so (a gemeenschappelijke regeling with other members)."""
+    facts = dict(case.facts or {})
+    facts["joint_control"] = bool(facts.get("entity_joint_control")) or len(case.municipalities) > 1
+    return facts
+
+
 def assess(case: ProcurementCase, today: date) -> Assessment:
     """Every route with its blockers, warnings and weighted score; allowed routes first, best score first."""
     value = estimated_value(case)
     on, day_note = threshold_day(case, today)
     procedure, explanation, threshold = tender_procedure(value, case.service.is_social_service,
                                                          case.municipalities, on)
-    facts, scores = case.facts or {}, route_scores()
+    facts, scores = case_facts(case), route_scores()
     routes = []
     for route in ProcurementRoute:
         score, lines = weighted_score(scores.get(route, {}), case.weights or {})

@@ -23,6 +23,8 @@ class ProcurementRoute(enum.StrEnum):
     OPEN_HOUSE = "open_house"
     AANBESTEDING = "aanbesteding"
     SUBSIDIE = "subsidie"
+    #: Horizontal public-public cooperation (Aanbestedingswet 2012 art. 2.24c).
+    SAMENWERKING = "samenwerking"
 
 
 ROUTE_LABELS = {
@@ -31,6 +33,7 @@ ROUTE_LABELS = {
     ProcurementRoute.OPEN_HOUSE: "Open House",
     ProcurementRoute.AANBESTEDING: "Aanbesteding",
     ProcurementRoute.SUBSIDIE: "Subsidie",
+    ProcurementRoute.SAMENWERKING: "Horizontale samenwerking",
 }
 
 

@@ -44,6 +44,10 @@ TEMPLATES = {
         Step("decision", "Bestuursbesluit opdracht aan verbonden partij", 0),
         Step("signature", "Dienstverleningsovereenkomst ondertekend", 45),
         Step("implementation", "Implementatie gereed", 60)],
+    ProcurementRoute.SAMENWERKING: [
+        Step("decision", "Bestuursbesluiten van de samenwerkende gemeenten", 0),
+        Step("signature", "Samenwerkingsovereenkomst ondertekend", 45),
+        Step("implementation", "Implementatie gereed", 60)],
     ProcurementRoute.SUBSIDIE: [
         Step("basis", "Subsidieverordening of begrotingspost vastgesteld", 0),
         Step("application_period", "Einde aanvraagtermijn", 42), Step("signature", "Subsidiebeschikking", 56),

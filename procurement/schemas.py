@@ -23,6 +23,17 @@ class FactsSchema(BaseSchema):
     public_announcement = fields.Boolean()
     published_provider_list = fields.Boolean()
     state_aid_ruled_out = fields.Boolean(allow_none=True)
+    # Joint control of the entity (art. 2.24b): asked for several municipalities, or for one that says so.
+    entity_joint_control = fields.Boolean(metadata={"description": "Toezicht samen met andere gemeenten (GR)."})
+    joint_bodies_represent_all = fields.Boolean()
+    joint_decisive_influence = fields.Boolean()
+    joint_no_contrary_interests = fields.Boolean()
+    # Horizontal public-public cooperation (art. 2.24c): the route samenwerking.
+    cooperation_between_authorities = fields.Boolean()
+    cooperation_common_objectives = fields.Boolean()
+    cooperation_public_interest_only = fields.Boolean()
+    cooperation_market_share = fields.Float(allow_none=True, validate=validate.Range(min=0, max=100), metadata={
+        "description": "Aandeel (%) van de activiteiten van de samenwerking op de open markt; minder dan 20 vereist."})
 
 
 class CaseInSchema(BaseSchema):

@@ -3,8 +3,10 @@ import pytest
 from core.models import Role
 from tests.factories import ALL_CONDITIONS_MET
 
-SPEC_FACTS = {k: v for k, v in ALL_CONDITIONS_MET.items()
-              if k not in ("public_announcement", "published_provider_list", "state_aid_ruled_out")}
+SPEC_FACTS = {k: ALL_CONDITIONS_MET[k] for k in (  # the facts of spec/api.md
+    "own_capacity", "controlled_entity", "entity_activity_share", "entity_private_capital", "all_qualifying_admitted",
+    "fixed_conditions_and_tariffs", "open_entry_during_term", "participant_chooses", "subsidy_legal_basis",
+    "enforceable_performance")}
 
 
 @pytest.fixture
@@ -25,7 +27,10 @@ def test_post_a_case_answers_the_assessment(api, setting):
     created = response.get_json()
     assert created["id"] > 0 and created["estimated_value"] == "1520000.00"
     routes = {r["route"]: r for r in created["assessment"]}
-    assert set(routes) == {"inbesteden", "quasi_inbesteden", "open_house", "aanbesteding", "subsidie"}
+    assert set(routes) == {"inbesteden", "quasi_inbesteden", "open_house", "aanbesteding", "subsidie",
+                           "samenwerking"}
+    assert routes["samenwerking"]["allowed"] is False  # the spec's facts say nothing of a cooperation
+    assert any("2.24b lid 2" in b for b in routes["quasi_inbesteden"]["blockers"])  # a region: joint control
     assert routes["inbesteden"]["allowed"] is False and "capaciteit" in routes["inbesteden"]["blockers"][0]
     assert routes["aanbesteding"]["procedure"] == "europees_verlicht_regime"
     assert "procedure" not in routes["open_house"] and isinstance(routes["open_house"]["score"], str)

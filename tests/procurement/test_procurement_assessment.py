@@ -26,6 +26,10 @@ def test_every_route_is_allowed_when_every_condition_is_met(make_procurement_cas
     ({"entity_activity_share": 80}, R.QUASI_INBESTEDEN, "art. 2.24a lid 1 onder b"),
     ({"entity_activity_share": 12.5}, R.QUASI_INBESTEDEN, "niet meer dan 80%"),
     ({"entity_private_capital": True}, R.QUASI_INBESTEDEN, "art. 2.24a lid 1 onder c"),
+    # joint control (a gemeenschappelijke regeling): each of the three conditions of art. 2.24b on its own
+    ({"entity_joint_control": True, "joint_bodies_represent_all": False}, R.QUASI_INBESTEDEN, "lid 2 onder a"),
+    ({"entity_joint_control": True, "joint_decisive_influence": False}, R.QUASI_INBESTEDEN, "lid 2 onder b"),
+    ({"entity_joint_control": True, "joint_no_contrary_interests": None}, R.QUASI_INBESTEDEN, "lid 2 onder c"),
     # Open House: everyone who qualifies admitted, conditions and tariffs fixed beforehand
     ({"all_qualifying_admitted": False}, R.OPEN_HOUSE, "C-410/14 (Falk Pharma)"),
     ({"fixed_conditions_and_tariffs": False}, R.OPEN_HOUSE, "C-9/17 (Tirkkonen)"),
@@ -33,6 +37,12 @@ def test_every_route_is_allowed_when_every_condition_is_met(make_procurement_cas
     ({"subsidy_legal_basis": False}, R.SUBSIDIE, "art. 4:23 Awb"),
     ({"enforceable_performance": True}, R.SUBSIDIE, "overheidsopdracht en geen subsidie"),
     ({"state_aid_ruled_out": False}, R.SUBSIDIE, "art. 107 VWEU"),
+    # horizontal cooperation: only public parties, common public tasks, public interest only, < 20% on the market
+    ({"cooperation_between_authorities": False}, R.SAMENWERKING, "uitsluitend tussen aanbestedende diensten"),
+    ({"cooperation_common_objectives": False}, R.SAMENWERKING, "C-796/18"),
+    ({"cooperation_public_interest_only": False}, R.SAMENWERKING, "art. 2.24c onder b"),
+    ({"cooperation_market_share": 20}, R.SAMENWERKING, "art. 2.24c onder c"),
+    ({"cooperation_market_share": None}, R.SAMENWERKING, "art. 2.24c onder c"),
 ])
 def test_each_unmet_condition_blocks_its_route_with_its_legal_ground(make_procurement_case, facts, route, ground):
     found = blocked(make_procurement_case(facts=facts))
@@ -42,10 +52,24 @@ def test_each_unmet_condition_blocks_its_route_with_its_legal_ground(make_procur
 
 def test_a_tender_is_never_blocked(make_procurement_case):
     nothing_met = {k: False for k in ("own_capacity", "controlled_entity", "all_qualifying_admitted",
-                                      "fixed_conditions_and_tariffs", "subsidy_legal_basis")}
+                                      "fixed_conditions_and_tariffs", "subsidy_legal_basis",
+                                      "cooperation_between_authorities")}
     found = blocked(make_procurement_case(facts={**nothing_met, "entity_activity_share": 0,
                                                  "enforceable_performance": True}))
     assert set(found) == set(R) - {R.AANBESTEDING}
+
+
+@pytest.mark.parametrize("towns, joint_fact, joint", [
+    # several municipalities control their entity jointly; one does when it says so (a GR with other members)
+    (2, None, True), (2, False, True), (1, True, True), (1, None, False),
+])
+def test_the_joint_control_conditions_are_asked_when_control_is_joint(make_procurement_case, make_municipality,
+                                                                      towns, joint_fact, joint):
+    facts = {"joint_bodies_represent_all": False, "joint_decisive_influence": False,
+             "joint_no_contrary_interests": False, "entity_joint_control": joint_fact}
+    case = make_procurement_case(municipalities=[make_municipality() for _ in range(towns)], facts=facts)
+    blockers = blocked(case).get(R.QUASI_INBESTEDEN, [])
+    assert len(blockers) == (3 if joint else 0) and all("gezamenlijk toezicht" in b for b in blockers)
 
 
 def test_activity_share_just_over_80_percent_is_enough(make_procurement_case):

@@ -166,6 +166,19 @@ def test_the_planned_publication_is_the_announcement_whose_threshold_applies(ink
     assert bool(found) == flagged
 
 
+def test_the_seed_adds_the_scores_of_a_new_route_and_keeps_an_admins(ctx, make_procurement_case):
+    from procurement.models import RouteScore
+    from procurement.reference import seed_reference_data
+
+    make_procurement_case()
+    edited = db.session.scalar(sa.select(RouteScore).where(RouteScore.route == R.OPEN_HOUSE))
+    edited.score = Decimal("0.5")
+    db.session.execute(sa.delete(RouteScore).where(RouteScore.route == R.SAMENWERKING))
+    seed_reference_data()
+    counts = dict(db.session.execute(sa.select(RouteScore.route, sa.func.count()).group_by(RouteScore.route)).all())
+    assert counts == {route: 8 for route in R} and edited.score == Decimal("0.5")
+
+
 def test_the_daily_job_flags_overdue_and_upcoming_milestones(inkopers, make_procurement_case, make_user):
     region, inkoper, _ = inkopers
     case = make_procurement_case(municipalities=region.municipalities)
