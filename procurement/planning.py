@@ -16,14 +16,22 @@ class Step:
     days_after_previous: int
 
 
-TENDER_TAIL = [Step("award", "Gunningsbeslissing", 21), Step("standstill_end", "Einde standstilltermijn", 20),
-               Step("signature", "Ondertekening overeenkomst", 5), Step("implementation", "Implementatie gereed", 60)]
-EUROPEAN = [Step("publication", "Publicatie op TenderNed", 0), Step("questions", "Nota van inlichtingen", 14),
-            Step("closing", "Sluiting inschrijving", 21), *TENDER_TAIL]
+TENDER = [Step("publication", "Publicatie op TenderNed", 0), Step("questions", "Nota van inlichtingen", 14),
+          Step("closing", "Sluiting inschrijving", 21), Step("award", "Gunningsbeslissing", 21),
+          Step("standstill_end", "Einde standstilltermijn", 20), Step("signature", "Ondertekening overeenkomst", 5)]
+
+
+def _european(notice_due: str) -> list[Step]:
+    """A European procedure ends with the award notice (Directive 2014/24/EU art. 50; for social and other specific
+    services art. 75(2), which also allows grouping the notices per quarter)."""
+    return [*TENDER, Step("award_notice", f"Aankondiging van de gegunde opdracht op TenderNed ({notice_due})", 30),
+            Step("implementation", "Implementatie gereed", 30)]
+
+
 TEMPLATES = {
-    Procedure.EUROPEES: EUROPEAN,
-    Procedure.EUROPEES_VERLICHT_REGIME: EUROPEAN,
-    Procedure.NATIONAAL_OPENBAAR: EUROPEAN,
+    Procedure.EUROPEES: _european("binnen 30 dagen na sluiting"),
+    Procedure.EUROPEES_VERLICHT_REGIME: _european("binnen 30 dagen na sluiting, of gebundeld per kwartaal"),
+    Procedure.NATIONAAL_OPENBAAR: [*TENDER, Step("implementation", "Implementatie gereed", 60)],
     Procedure.MEERVOUDIG_ONDERHANDS: [
         Step("invitation", "Uitnodiging tot inschrijving (minstens drie aanbieders)", 0),
         Step("closing", "Sluiting offertes", 21), Step("award", "Gunningsbeslissing", 14),

@@ -9,7 +9,7 @@ from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.models import AuditEntry, Role
 from procurement import planning, services
-from procurement.models import PlanningMilestone, ProcurementRoute as R
+from procurement.models import PlanningMilestone, Procedure, ProcurementRoute as R
 
 DAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, tzinfo=timezone.utc)
@@ -130,6 +130,7 @@ def test_a_standstill_under_20_days_is_flagged(days, flagged):
     (R.AANBESTEDING, "60000.00", "Uitnodiging tot inschrijving (minstens drie aanbieders)", {"award", "signature"}),
     (R.OPEN_HOUSE, "60000.00", "Vaststelling toelatingsvoorwaarden en tarieven", {"publication", "provider_list"}),
     (R.SUBSIDIE, "60000.00", "Subsidieverordening of begrotingspost vastgesteld", {"signature"}),
+    (R.SAMENWERKING, "60000.00", "Bestuursbesluiten van de samenwerkende gemeenten", {"signature"}),
 ])
 def test_planning_follows_the_template_of_route_and_procedure(inkopers, make_procurement_case, route, value,
                                                               first, codes):
@@ -138,6 +139,24 @@ def test_planning_follows_the_template_of_route_and_procedure(inkopers, make_pro
     assert milestones[0].label == first and milestones[0].due_on == date(2027, 1, 4)
     assert codes <= {m.code for m in milestones}
     assert [m.due_on for m in milestones] == sorted(m.due_on for m in milestones)
+
+
+@pytest.mark.parametrize("procedure, notice", [
+    # a European procedure ends with the award notice, within 30 days of signing (the light regime may group them)
+    (Procedure.EUROPEES_VERLICHT_REGIME, "gebundeld per kwartaal"),
+    (Procedure.EUROPEES, "binnen 30 dagen na sluiting"),
+    # a national procedure has none
+    (Procedure.NATIONAAL_OPENBAAR, None),
+])
+def test_a_european_planning_includes_the_award_notice(procedure, notice):
+    milestones = planning.schedule(planning.template_for(R.AANBESTEDING, procedure), date(2027, 1, 4))
+    by_code = {m.code: m for m in milestones}
+    if notice is None:
+        assert "award_notice" not in by_code
+        return
+    assert notice in by_code["award_notice"].label
+    assert 0 < (by_code["award_notice"].due_on - by_code["signature"].due_on).days <= 30
+    assert [m.code for m in milestones][-2:] == ["award_notice", "implementation"]
 
 
 def test_the_tender_template_keeps_the_standstill(inkopers, make_procurement_case):
