@@ -19,7 +19,7 @@ QUASI_GROUND = "art. 2.24a/2.24b Aanbestedingswet 2012; art. 12 Richtlijn 2014/2
 JOINT_GROUND = "art. 2.24b lid 2 onder {} Aanbestedingswet 2012; art. 12 lid 3, tweede alinea, onder {} Richtlijn " \
                "2014/24/EU"
 OPEN_HOUSE_GROUND = "HvJ EU 2 juni 2016, C-410/14 (Falk Pharma); HvJ EU 1 maart 2018, C-9/17 (Tirkkonen)"
-COOPERATION_GROUND = "art. 2.24c Aanbestedingswet 2012; art. 12 lid 4 Richtlijn 2014/24/EU"
+COOPERATION_GROUND = "art. 2.24c{0} Aanbestedingswet 2012; art. 12 lid 4{0} Richtlijn 2014/24/EU"
 
 
 def _joint(f: dict) -> bool:
@@ -68,18 +68,18 @@ BLOCKERS = [
      "(art. 107 VWEU; Verordening (EU) 2023/2831)."),
     (R.SAMENWERKING, lambda f: not f.get("cooperation_between_authorities"),
      "De overeenkomst wordt niet uitsluitend tussen aanbestedende diensten gesloten; met een private partij is het "
-     f"een overheidsopdracht ({COOPERATION_GROUND})."),
+     f"een overheidsopdracht ({COOPERATION_GROUND.format('')})."),
     (R.SAMENWERKING, lambda f: not f.get("cooperation_common_objectives"),
      "De overeenkomst brengt geen samenwerking tot stand waarmee de gemeenten openbare diensten die zij moeten "
      "verrichten verlenen om gemeenschappelijke doelstellingen te bereiken; alleen inkopen bij een andere gemeente "
-     f"is geen samenwerking (art. 2.24c onder a; HvJ EU 28 mei 2020, C-796/18; {COOPERATION_GROUND})."),
+     f"is geen samenwerking ({COOPERATION_GROUND.format(' onder a')}; HvJ EU 28 mei 2020, C-796/18)."),
     (R.SAMENWERKING, lambda f: not f.get("cooperation_public_interest_only"),
      "De uitvoering van de samenwerking wordt niet uitsluitend bepaald door overwegingen van openbaar belang "
-     f"(art. 2.24c onder b; {COOPERATION_GROUND})."),
+     f"({COOPERATION_GROUND.format(' onder b')})."),
     (R.SAMENWERKING, lambda f: f.get("cooperation_market_share") is None
      or Decimal(str(f["cooperation_market_share"])) >= 20,
      "De samenwerkende gemeenten verrichten niet minder dan 20% van de activiteiten waarop de samenwerking "
-     f"betrekking heeft op de open markt (art. 2.24c onder c; {COOPERATION_GROUND})."),
+     f"betrekking heeft op de open markt ({COOPERATION_GROUND.format(' onder c')})."),
 ]
 
 # route, condition that earns a warning (not a blocker), the warning in Dutch
