@@ -1,15 +1,20 @@
-"""Demo data: four providers in Drechtsteden with contracts for the leerroutes and KNM/MAP, one user each.
+"""Demo data: four providers in Drechtsteden with contracts for the leerroutes and KNM/MAP, one user each, and the
+region's B1-route Open House with two providers admitted.
 
-Every contract was tendered (the KNM contract too: it pays on the exam result, which a subsidy may not)."""
+Every other contract was tendered (the KNM contract too: it pays on the exam result, which a subsidy may not)."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from contracts import services
-from contracts.models import ContractStatus
+import sqlalchemy as sa
+
+from contracts import open_house, services
+from contracts.models import AdmissionStatus, ContractStatus
 from core.dates import today
 from core.demo import demo_password
+from core.extensions import db
+from core.models import Service
 from core.services import orderable_service
-from procurement.models import ProcurementRoute
+from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.templates import Z_ROUTE
 from providers.services import create_provider_user, register_provider
 
@@ -94,4 +99,24 @@ def load(state: dict) -> None:
             "extension_months": 12, "option_deadline": min(ends_on, day + timedelta(days=50)) if months_left else
             date(2027, 6, 30), "status": ContractStatus.ACTIVE, "milestones": schedule, "kpis": kpis}, by=None)
     state["providers"] = {p.kvk_number: p for p in providers}
+    _open_house(state, providers, day)
     services.refresh_alerts(day)
+
+
+def _open_house(state: dict, providers: list, day: date) -> None:
+    """The region's B1-route Open House: announced on the day its planning publishes it, two providers admitted
+    since (list versions 1 and 2), a third still applying."""
+    case = db.session.scalar(sa.select(ProcurementCase).join(ProcurementCase.service).where(
+        ProcurementCase.region_id == state["region"].id, Service.code == "b1_route"))
+    if case is None or open_house.case_route(case) != ProcurementRoute.OPEN_HOUSE:
+        return
+    announced = next((m.due_on for m in case.milestones if m.code == "publication"), day - timedelta(days=26))
+    house = open_house.open_open_house(case, {"title": "Open House B1-route Drechtsteden", "starts_on": announced,
+                                              "ends_on": announced + timedelta(days=4 * 365)}, by=None)
+    open_house.announce(house, announced, "https://www.tenderned.nl/aankondigingen/overzicht/demo-b1-open-house",
+                        by=None, today=day)
+    for provider, days_ago in ((providers[0], 20), (providers[1], 10)):
+        admission = open_house.apply(house, provider, by=None, today=day - timedelta(days=days_ago + 3))
+        open_house.decide(admission, AdmissionStatus.ADMITTED, "Voldoet aan alle toelatingseisen.", by=None,
+                          today=day - timedelta(days=days_ago), checklist={r: True for r in house.requirements})
+    open_house.apply(house, providers[2], by=None, today=day - timedelta(days=2))

@@ -1,10 +1,12 @@
 """Open House: uniform terms for a case, applications throughout the term, admission, suspension, exclusion."""
 from datetime import date
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort
 
-from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, ContractStatus, OpenHouse)
+from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, Contract, ContractStatus, OpenHouse,
+                              ProviderListVersion)
 from contracts.services import adopted_pve_version, create_contract, terms_from_case
 from core import audit
 from core.dates import now_utc
@@ -60,10 +62,37 @@ def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenH
     return open_house
 
 
+def announce(open_house: OpenHouse, announced_on: date, url: str, by: User | None, today: date) -> OpenHouse:
+    """Record the public announcement (date and URL) once it is published; admissions open only after it, and it
+    no longer changes once a provider has been admitted."""
+    if announced_on > today:
+        raise DomainError("Deze datum ligt in de toekomst; leg de aankondiging vast als zij gepubliceerd is.",
+                          field="announced_on")
+    parts = urlsplit((url or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DomainError("Geef het webadres van de aankondiging, beginnend met https://.", field="url")
+    if open_house.list_versions:
+        raise Conflict("Er zijn al aanbieders toegelaten; de aankondiging waarop zij zijn toegelaten blijft staan.",
+                       field="announced_on")
+    before = {"announced_on": open_house.announced_on, "announcement_url": open_house.announcement_url}
+    open_house.announced_on, open_house.announcement_url = announced_on, url.strip()
+    audit.record(by, "open_house_announced", open_house, f"Openbare aankondiging van {open_house.title} vastgelegd",
+                 audit.diff(before, {"announced_on": announced_on, "announcement_url": url.strip()}))
+    return open_house
+
+
+def _require_announcement(open_house: OpenHouse, today: date) -> None:
+    if not open_house.is_announced_on(today):
+        raise Conflict("De toelatingsprocedure is nog niet openbaar aangekondigd; leg eerst de aankondiging vast "
+                       "(datum en webadres). Zonder aankondiging kan niet elke aanbieder meedoen (HvJ EU C-410/14, "
+                       "Falk Pharma).", field="announced_on")
+
+
 def apply(open_house: OpenHouse, provider: Provider, by: User | None, today: date) -> Admission:
-    """Providers may apply throughout the term, once per Open House."""
+    """Providers may apply throughout the term, once per Open House, after its public announcement."""
     if not open_house.is_open or today > open_house.ends_on:
         raise Conflict("Aanmelden voor dit Open House is niet (meer) mogelijk.")
+    _require_announcement(open_house, today)
     if db.session.scalar(sa.select(Admission.id).where(Admission.open_house_id == open_house.id,
                                                        Admission.provider_id == provider.id)):
         raise Conflict(f"{provider.name} heeft zich al aangemeld.", field="provider")
@@ -89,6 +118,8 @@ def decide(admission: Admission, status: AdmissionStatus, motivation: str, by: U
         admission.checklist = {r: bool(checklist.get(r)) for r in admission.open_house.requirements}
     if status == AdmissionStatus.ADMITTED and not all(admission.checklist.values()):
         raise DomainError("Toelaten kan pas als aan alle eisen is voldaan.", field="checklist")
+    if status == AdmissionStatus.ADMITTED:
+        _require_announcement(admission.open_house, today)
     before = admission.status
     admission.status, admission.motivation = status, motivation.strip()
     admission.decided_at, admission.decided_by = now_utc(), by
@@ -96,6 +127,8 @@ def decide(admission: Admission, status: AdmissionStatus, motivation: str, by: U
         admission.contract = _uniform_contract(admission, by, today)
     if status == AdmissionStatus.EXCLUDED and admission.contract is not None:
         admission.contract.status = ContractStatus.TERMINATED
+    if AdmissionStatus.ADMITTED in (before, status):
+        _publish_list(admission.open_house, today)
     audit.record(by, f"open_house_{status}", admission, f"{admission.provider.name}: {motivation.strip()}",
                  {"status": [before, status], "checklist": [None, admission.checklist]})
     return admission
@@ -113,6 +146,19 @@ def _uniform_contract(admission: Admission, by: User | None, today: date):
 
 def admitted(open_house: OpenHouse) -> list[Admission]:
     return [a for a in open_house.applications if a.status == AdmissionStatus.ADMITTED]
+
+
+def _publish_list(open_house: OpenHouse, today: date) -> ProviderListVersion:
+    """A new dated version of the list of admitted providers, whenever a provider comes on it or goes off it."""
+    version = ProviderListVersion(number=len(open_house.list_versions) + 1, published_on=today, providers=[
+        {"provider_id": a.provider_id, "name": a.provider.name, "city": a.provider.city} for a in admitted(open_house)])
+    open_house.list_versions.append(version)
+    return version
+
+
+def admission_of(contract: Contract) -> Admission | None:
+    """The Open House admission that gave this contract (None for a contract made otherwise)."""
+    return db.session.scalar(sa.select(Admission).where(Admission.contract_id == contract.id))
 
 
 def visible_open_house(user: User, open_house_id: int) -> OpenHouse:

@@ -57,6 +57,12 @@ BLOCKERS = [
     (R.OPEN_HOUSE, lambda f: not f.get("fixed_conditions_and_tariffs"),
      "De voorwaarden en tarieven zijn niet vooraf door de gemeente vastgesteld en gelijk voor iedere toegelaten "
      f"aanbieder ({OPEN_HOUSE_GROUND})."),
+    (R.OPEN_HOUSE, lambda f: not f.get("participant_chooses"),
+     "De deelnemer kiest niet zelf uit de toegelaten aanbieders; een gemeente die de aanbieder voor de deelnemer "
+     f"kiest, gunt een overheidsopdracht ({OPEN_HOUSE_GROUND}). Bij elke aanmelding wordt de keuze vastgelegd."),
+    (R.OPEN_HOUSE, lambda f: not f.get("public_announcement"),
+     "De toelatingsprocedure wordt niet openbaar aangekondigd voordat de toelating opent; zonder aankondiging kan "
+     "niet elke geïnteresseerde aanbieder meedoen (HvJ EU 2 juni 2016, C-410/14, Falk Pharma, r.o. 44-46)."),
     (R.SUBSIDIE, lambda f: not f.get("subsidy_legal_basis"),
      "Er is geen wettelijke grondslag voor de subsidie: een subsidieverordening of een begrotingspost "
      "(art. 4:23 Awb, titel 4.2 Awb)."),
@@ -86,10 +92,6 @@ BLOCKERS = [
 WARNINGS = [
     (R.OPEN_HOUSE, lambda f: not f.get("open_entry_during_term"),
      "Toetreding staat niet de hele looptijd open; dat past slecht bij Open House (C-9/17 Tirkkonen)."),
-    (R.OPEN_HOUSE, lambda f: not f.get("participant_chooses"),
-     "De deelnemer kiest niet zelf uit de toegelaten aanbieders."),
-    (R.OPEN_HOUSE, lambda f: not f.get("public_announcement"),
-     "Er is (nog) geen openbare aankondiging van de toelatingsprocedure (C-410/14 Falk Pharma, r.o. 44-46)."),
     (R.OPEN_HOUSE, lambda f: not f.get("published_provider_list"),
      "Er is (nog) geen gepubliceerde, gedateerde lijst van toegelaten aanbieders."),
     (R.SUBSIDIE, lambda f: f.get("state_aid_ruled_out") is None,

@@ -30,7 +30,7 @@ FACT_GROUPS = [
         "fixed_conditions_and_tariffs": "Voorwaarden en tarieven zijn vooraf vastgesteld en voor iedereen gelijk",
         "open_entry_during_term": "Toetreding staat de hele looptijd open",
         "participant_chooses": "De deelnemer kiest zelf uit de toegelaten aanbieders",
-        "public_announcement": "De toelatingsprocedure is openbaar aangekondigd",
+        "public_announcement": "De toelatingsprocedure wordt openbaar aangekondigd voordat de toelating opent",
         "published_provider_list": "Er is een gepubliceerde, gedateerde lijst van toegelaten aanbieders",
     }, None, None),
     ("Subsidie", {

@@ -19,8 +19,11 @@ class FactsSchema(BaseSchema):
     participant_chooses = fields.Boolean(required=True)
     subsidy_legal_basis = fields.Boolean(required=True)
     enforceable_performance = fields.Boolean(required=True)
-    # Beyond the spec's list: Open House warnings and the state-aid condition of a subsidy.
-    public_announcement = fields.Boolean()
+    # Beyond the spec's list: the Open House announcement (a condition) and list (a warning), and the state-aid
+    # condition of a subsidy.
+    public_announcement = fields.Boolean(metadata={
+        "description": "De toelatingsprocedure wordt openbaar aangekondigd voordat de toelating opent; zonder is "
+                       "Open House geblokkeerd."})
     published_provider_list = fields.Boolean()
     state_aid_ruled_out = fields.Boolean(allow_none=True)
     # Joint control of the entity (art. 2.24b): asked for several municipalities, or for one that says so.

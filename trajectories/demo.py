@@ -6,6 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from contracts.models import Contract, ContractStatus
+from contracts.open_house import admission_of
 from core import dates, services as core_services
 from core.demo import demo_password
 from core.extensions import db
@@ -34,15 +35,15 @@ def load(state: dict) -> None:
         municipality = contract.municipalities[n % len(contract.municipalities)]
         referral = max(contract.starts_on, today - timedelta(days=rng.randint(45, 700)))
         if referral >= today:
-            referral = today - timedelta(days=30)
+            referral = max(contract.starts_on, today - timedelta(days=30))
         leerroute = contract.service.kind == ServiceKind.LEERROUTE
         trajectory = create_trajectory({
             "reference": f"TRJ-{referral.year}-{n + 1:05d}", "contract_id": contract.id,
             "municipality": municipality.code, "referral_date": referral,
-            "pip_date": referral + timedelta(days=rng.randint(5, 20)) if rng.random() < 0.9 else None,
+            "pip_date": min(today, referral + timedelta(days=rng.randint(5, 20))) if rng.random() < 0.9 else None,
             "participant": {"name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", "bsn": _bsn(rng)},
             "alfabetisering": rng.choice(["A", "AA"]) if leerroute and rng.random() < 0.2 else None,
-            "is_duaal": leerroute and rng.random() < 0.15,
+            "is_duaal": leerroute and rng.random() < 0.15, **_participant_choice(contract, referral),
         }, by=staff, today=today)
         provider_events, duo_events, staff_events = _history(rng, trajectory.reference, contract.service.code,
                                                              referral, today)
@@ -113,6 +114,16 @@ def _history(rng: random.Random, reference: str, service: str, referral: date, t
     return own, duo, staff
 
 
+def _participant_choice(contract: Contract, referral: date) -> dict:
+    """Under Open House the participant chose the provider from the latest list version that named it."""
+    admission = admission_of(contract) if contract.procurement_route == ProcurementRoute.OPEN_HOUSE else None
+    if admission is None:
+        return {}
+    shown = [v for v in admission.open_house.list_versions
+             if v.published_on <= referral and v.lists(contract.provider_id)]
+    return {"chosen_by_participant": True, "provider_list_version": shown[-1].number}
+
+
 def _bsn(rng: random.Random) -> str:
     """A random number that passes the elfproef (demo data only)."""
     while True:
@@ -126,7 +137,8 @@ def _contract(state: dict, today: date) -> Contract:
     provider = db.session.scalar(sa.select(Provider).order_by(Provider.id)) or Provider(
         name="Taalhuis Drechtsteden", kvk_number="90000001", iban="NL91ABNA0417164300", bic="ABNANL2A",
         keurmerk_valid_until=date(today.year + 2, 12, 31))
-    contract = Contract(reference="DEMO-VOORTGANG-B1", provider=provider, procurement_route=ProcurementRoute.OPEN_HOUSE,
+    contract = Contract(reference="DEMO-VOORTGANG-B1", provider=provider,
+                        procurement_route=ProcurementRoute.AANBESTEDING,
                         service=db.session.scalar(sa.select(Service).where(Service.code == "b1_route")),
                         starts_on=date(today.year - 2, 1, 1), ends_on=date(today.year + 2, 12, 31),
                         price_per_trajectory=Decimal("12500.00"),

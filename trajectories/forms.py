@@ -1,8 +1,8 @@
 """HTML forms: shape only; the rules live in trajectories.services and trajectories.events."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from core.forms import AmountField, options
 from trajectories import events
@@ -26,6 +26,9 @@ class TrajectoryForm(FlaskForm):
     alfabetisering = SelectField("Alfabetiseringsonderwijs (indicatie in het PIP)",
                                  choices=options([("", "Niet van toepassing"), *ALFABETISERING.items()]), default="")
     is_duaal = BooleanField("Duaal traject: de leerroute wordt gecombineerd met werk")
+    chosen_by_participant = BooleanField("Open House: de deelnemer heeft deze aanbieder zelf gekozen")
+    provider_list_version = IntegerField("Open House: versie van de lijst van toegelaten aanbieders die de deelnemer "
+                                         "zag", validators=[Optional(), NumberRange(min=1)])
     name = StringField("Naam deelnemer", validators=[Optional(), Length(max=200)])
     bsn = StringField("BSN", validators=[Optional(), Length(max=20)])
 

@@ -30,6 +30,12 @@ class TrajectoryInSchema(BaseSchema):
                        "AA (anders-gealfabetiseerd) of NVT; alleen bij een contract voor een leerroute."})
     is_duaal = fields.Boolean(load_default=False, metadata={
         "description": "De leerroute wordt gecombineerd met werk (duaal traject); alleen bij een leerroute."})
+    chosen_by_participant = fields.Boolean(load_default=False, metadata={
+        "description": "Open House: de deelnemer heeft deze aanbieder zelf gekozen (verplicht bij een Open "
+                       "House-contract)."})
+    provider_list_version = fields.Integer(allow_none=True, validate=validate.Range(min=1), metadata={
+        "description": "Open House: het nummer van de versie van de lijst van toegelaten aanbieders die de "
+                       "deelnemer zag; die versie moet de aanbieder noemen."})
     participant = fields.Nested(ParticipantInSchema, load_default=dict)
 
 
@@ -100,6 +106,9 @@ class TrajectoryOutSchema(BaseSchema):
     pip_date = fields.Date(allow_none=True)
     alfabetisering = fields.Function(lambda t: t.alfabetisering or "NVT")
     is_duaal = fields.Boolean()
+    chosen_by_participant = fields.Boolean(allow_none=True)
+    provider_list_version = fields.Function(lambda t: t.provider_list_version.number if t.provider_list_version
+                                            else None)
     status = fields.String()
     participant = Participant()
 

@@ -166,6 +166,7 @@ def test_open_house_admission_gives_a_contract_on_uniform_terms(ctx, make_procur
     case, provider = make_procurement_case("knm"), make_provider()
     house = open_house.open_open_house(case, {"title": "KNM", "starts_on": date(2026, 1, 1), "ends_on": date(2029, 12, 31),
                                               "price_per_trajectory": Decimal("650.00"), "milestones": [START]}, by=None)
+    open_house.announce(house, date(2026, 1, 1), "https://www.tenderned.nl/1", by=None, today=date(2026, 11, 23))
     admission = open_house.apply(house, provider, by=None, today=date(2026, 11, 23))
     with pytest.raises(Conflict):
         open_house.apply(house, provider, by=None, today=date(2026, 11, 23))
@@ -189,6 +190,7 @@ def test_invalid_admission_decisions(ctx, make_procurement_case, make_provider, 
     house = open_house.open_open_house(make_procurement_case("knm"), {"title": "KNM", "starts_on": date(2026, 1, 1),
                                                      "ends_on": date(2029, 12, 31), "price_per_trajectory": Decimal(1)},
                                        by=None)
+    open_house.announce(house, date(2026, 1, 1), "https://www.tenderned.nl/1", by=None, today=date(2026, 2, 1))
     admission = open_house.apply(house, make_provider(), by=None, today=date(2026, 2, 1))
     with pytest.raises(DomainError):
         open_house.decide(admission, status, motivation, by=None, today=date(2026, 2, 1))

@@ -1,7 +1,7 @@
 """The demo region keeps the rules it demonstrates."""
 import sqlalchemy as sa
 
-from contracts.models import Contract
+from contracts.models import Contract, OpenHouse
 from core.extensions import db
 from core.models import Service
 from procurement.models import ProcurementRoute
@@ -26,3 +26,10 @@ def test_the_demo_follows_its_own_rules(app, ctx):
     assert z_exams == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Trajectory)
                              .where(Trajectory.alfabetisering.is_not(None)))
+    # the Open House was announced before anyone was admitted, and its participants chose their provider
+    house = db.session.scalar(sa.select(OpenHouse))
+    assert house.announced_on <= house.list_versions[0].published_on and len(house.list_versions) == 2
+    chosen = db.session.scalars(sa.select(Trajectory).join(Trajectory.contract).where(
+        Contract.procurement_route == ProcurementRoute.OPEN_HOUSE)).all()
+    assert chosen and all(t.chosen_by_participant and t.provider_list_version.lists(t.contract.provider_id)
+                          for t in chosen)

@@ -70,6 +70,11 @@ def test_decision_flow_with_approval_by_a_second_inkoper(api, setting):
     _, body, inkoper, second = setting
     client = api(inkoper)
     case_id = client.post("/api/v1/procurement-cases", json=body).get_json()["id"]
+    unannounced = client.post(f"/api/v1/procurement-cases/{case_id}/decision",
+                              json={"route": "open_house", "motivation": "Keuzevrijheid."})
+    assert unannounced.status_code == 422 and "openbaar aangekondigd" in unannounced.get_json()["detail"]
+    case_id = client.post("/api/v1/procurement-cases", json={**body, "facts": {
+        **body["facts"], "public_announcement": True}}).get_json()["id"]
     blocked = client.post(f"/api/v1/procurement-cases/{case_id}/decision",
                           json={"route": "inbesteden", "motivation": "Zelf doen."})
     assert blocked.status_code == 422 and "Inbesteden kan niet worden gekozen" in blocked.get_json()["detail"]

@@ -33,6 +33,10 @@ def test_every_route_is_allowed_when_every_condition_is_met(make_procurement_cas
     # Open House: everyone who qualifies admitted, conditions and tariffs fixed beforehand
     ({"all_qualifying_admitted": False}, R.OPEN_HOUSE, "C-410/14 (Falk Pharma)"),
     ({"fixed_conditions_and_tariffs": False}, R.OPEN_HOUSE, "C-9/17 (Tirkkonen)"),
+    # ... the participant chooses the provider, and the procedure is announced before admissions open: conditions
+    ({"participant_chooses": False}, R.OPEN_HOUSE, "gunt een overheidsopdracht"),
+    ({"public_announcement": False}, R.OPEN_HOUSE, "r.o. 44-46"),
+    ({"public_announcement": None}, R.OPEN_HOUSE, "openbaar aangekondigd"),
     # subsidie: legal basis, no enforceable performance, state aid ruled out
     ({"subsidy_legal_basis": False}, R.SUBSIDIE, "art. 4:23 Awb"),
     ({"enforceable_performance": True}, R.SUBSIDIE, "overheidsopdracht en geen subsidie"),
@@ -79,8 +83,6 @@ def test_activity_share_just_over_80_percent_is_enough(make_procurement_case):
 @pytest.mark.parametrize("facts, warning", [
     # Open House: warned about, never blocked
     ({"open_entry_during_term": False}, "Toetreding staat niet de hele looptijd open"),
-    ({"participant_chooses": False}, "De deelnemer kiest niet zelf"),
-    ({"public_announcement": False}, "openbare aankondiging"),
     ({"published_provider_list": False}, "gedateerde lijst"),
 ])
 def test_open_house_warnings_do_not_block(make_procurement_case, facts, warning):

@@ -12,7 +12,7 @@ from procurement.models import ProcurementCase, ProcurementRoute as R
 FORM = {"service": "b1_route", "title": "B1 Drechtsteden", "expected_participants_per_year": "40",
         "price_per_trajectory": "9500,00", "term_years": "2", "extension_years": "1",
         "entity_activity_share": "0", "state_aid_ruled_out": "", "fact_all_qualifying_admitted": "y",
-        "fact_fixed_conditions_and_tariffs": "y", "fact_participant_chooses": "y",
+        "fact_fixed_conditions_and_tariffs": "y", "fact_participant_chooses": "y", "fact_public_announcement": "y",
         **{f"weight_{c}": "1" for c in ("freedom_of_choice", "quality_control", "market_size", "price_competition",
                                         "administrative_burden", "speed", "volume_flexibility", "local_embedding")}}
 
