@@ -17,7 +17,7 @@ from procurement.models import ROUTE_LABELS, ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
 from procurement.pve.templates import check_fits_service, template_content
 from providers.models import Provider
-from providers.services import keurmerk_expiring
+from providers.services import keurmerk_warnings
 
 CONTRACT_END_WARNING = timedelta(days=183)  # six months
 OPTION_DEADLINE_WARNING = timedelta(days=61)  # two months
@@ -256,10 +256,9 @@ def ceiling_share(contract: Contract) -> Decimal | None:
 
 def _wanted_alerts(today: date) -> dict[str, dict]:
     wanted = {}
-    for provider in keurmerk_expiring(today):
-        wanted[f"keurmerk:{provider.id}:{provider.keurmerk_valid_until}"] = dict(
-            kind=AlertKind.KEURMERK, provider=provider, due_on=provider.keurmerk_valid_until,
-            message=f"Keurmerk van {provider.name} verloopt op {provider.keurmerk_valid_until:%d-%m-%Y}.")
+    for provider, due_on, message in keurmerk_warnings(today):
+        wanted[f"keurmerk:{provider.id}:{provider.keurmerk_status}:{due_on}"] = dict(
+            kind=AlertKind.KEURMERK, provider=provider, due_on=due_on, message=message)
     running = db.session.scalars(sa.select(Contract).where(
         Contract.status == ContractStatus.ACTIVE, Contract.ends_on >= today)).all()
     for c in running:
