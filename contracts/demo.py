@@ -30,6 +30,10 @@ PROVIDERS = [
      "Hendrik-Ido-Ambacht", "Priya Ramdin", 900),
 ]
 
+#: Blik op Werk suspended the Z-route provider's keurmerk two weeks ago: its running trajectories are flagged on the
+#: start page, and a new referral to it is refused (trajectories.demo).
+SUSPENDED_KVK = "80456123"
+
 B1_SCHEDULE = [
     {"code": "START", "label": "Start B1-route", "kind": "inspanning", "trigger": "start", "percentage": "10"},
     {"code": "AANW", "label": "Maand voldoende aanwezig", "kind": "inspanning", "trigger": "attendance_month",
@@ -82,7 +86,8 @@ def load(state: dict) -> None:
         provider = register_provider({
             "name": name, "kvk_number": kvk, "iban": iban, "bic": bic, "street": street, "postcode": postcode,
             "city": city, "contact_name": contact, "keurmerk_valid_until": day + timedelta(days=keurmerk_days),
-            "contact_email": f"info@{kvk}.aanbieder.demo"}, by=None)
+            "contact_email": f"info@{kvk}.aanbieder.demo", **({"keurmerk_status": "geschorst",
+            "keurmerk_status_since": day - timedelta(days=14)} if kvk == SUSPENDED_KVK else {})}, by=None)
         providers.append(provider)
         email, password = f"planner@{kvk}.aanbieder.demo", demo_password()
         state.setdefault("users", {})[email] = create_provider_user(provider, email, f"Planner {name}", password,

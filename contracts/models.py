@@ -78,6 +78,9 @@ class Contract(db.Model):
                                                                 cascade="all, delete-orphan")
     tariff_changes: Mapped[list["TariffChange"]] = relationship(
         back_populates="contract", order_by="TariffChange.effective_on", cascade="all, delete-orphan")
+    #: The Open House admission this contract came from, if any.
+    admission: Mapped["Admission | None"] = relationship(
+        primaryjoin="Contract.id == foreign(Admission.contract_id)", viewonly=True, uselist=False)
 
     #: A payment line names (contract, provider) (core.references). The unique index makes the two a key: changing
     #: the provider then waits for the check of a line not yet committed, and that check for the change.
@@ -86,6 +89,10 @@ class Contract(db.Model):
     def is_active_on(self, day: date) -> bool:
         """Start and end dates are both inclusive."""
         return self.starts_on <= day <= self.ends_on
+
+    def is_in_force_on(self, day: date) -> bool:
+        """Takes participants on `day`: within its term, and neither a concept nor dissolved."""
+        return self.status in (ContractStatus.ACTIVE, ContractStatus.ENDED) and self.is_active_on(day)
 
     def tariff_on(self, day: date) -> "TariffChange | None":
         """The tariff change in force on `day` (the latest effective on or before it), or None: the original."""

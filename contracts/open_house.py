@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import abort
 
-from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, Contract, ContractStatus, OpenHouse,
+from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, ContractStatus, OpenHouse,
                               ProviderListVersion)
 from contracts.services import adopted_pve_version, create_contract, terms_from_case
 from core import audit
@@ -156,9 +156,6 @@ def _publish_list(open_house: OpenHouse, today: date) -> ProviderListVersion:
     return version
 
 
-def admission_of(contract: Contract) -> Admission | None:
-    """The Open House admission that gave this contract (None for a contract made otherwise)."""
-    return db.session.scalar(sa.select(Admission).where(Admission.contract_id == contract.id))
 
 
 def visible_open_house(user: User, open_house_id: int) -> OpenHouse:

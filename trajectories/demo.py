@@ -6,11 +6,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from contracts.models import Contract, ContractStatus
-from contracts.open_house import admission_of
 from core import dates, services as core_services
 from core.demo import demo_password
 from core.extensions import db
 from core.models import Role, Service, ServiceKind, User
+from trajectories.referrals import ReferralRefused, delivery_barrier, record_refusal
 from trajectories.services import create_trajectory, record_events
 from procurement.models import ProcurementRoute
 from providers.models import Provider
@@ -33,7 +33,7 @@ def load(state: dict) -> None:
     for n in range(TRAJECTORIES):
         contract = contracts[n % len(contracts)]
         municipality = contract.municipalities[n % len(contract.municipalities)]
-        referral = max(contract.starts_on, today - timedelta(days=rng.randint(45, 700)))
+        referral = max(contract.starts_on, min(contract.ends_on, today - timedelta(days=rng.randint(45, 700))))
         if referral >= today:
             referral = max(contract.starts_on, today - timedelta(days=30))
         leerroute = contract.service.kind == ServiceKind.LEERROUTE
@@ -51,6 +51,20 @@ def load(state: dict) -> None:
         record_events(duo_events, sender="duo", source="duo", by=None, today=today)
         if staff_events:
             record_events(staff_events, sender=f"user:{staff.id}", source="manual", by=staff, today=today)
+    _refused_referral(contracts, staff, today)
+
+
+def _refused_referral(contracts: list[Contract], staff: User | None, today: date) -> None:
+    """A referral today to a provider whose keurmerk is suspended: refused, and kept in the contract's audit log."""
+    barred = next((c for c in contracts if delivery_barrier(c, today)), None)
+    if barred is None:
+        return
+    data = {"reference": f"TRJ-{today.year}-GEWEIGERD", "contract_id": barred.id,
+            "municipality": barred.municipalities[0].code, "referral_date": today}
+    try:
+        create_trajectory(data, by=staff, today=today)
+    except ReferralRefused as refusal:
+        record_refusal(data, refusal, by=staff)
 
 
 def _history(rng: random.Random, reference: str, service: str, referral: date, today: date) -> tuple[list, list, list]:
@@ -116,7 +130,7 @@ def _history(rng: random.Random, reference: str, service: str, referral: date, t
 
 def _participant_choice(contract: Contract, referral: date) -> dict:
     """Under Open House the participant chose the provider from the latest list version that named it."""
-    admission = admission_of(contract) if contract.procurement_route == ProcurementRoute.OPEN_HOUSE else None
+    admission = contract.admission if contract.procurement_route == ProcurementRoute.OPEN_HOUSE else None
     if admission is None:
         return {}
     shown = [v for v in admission.open_house.list_versions

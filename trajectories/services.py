@@ -44,7 +44,7 @@ def visible_trajectories(user: User):
 
 
 def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory:
-    """Refer a participant to a contract; the municipality must take part in it and be in the user's scope."""
+    """Refer a participant to a contract in the user's scope, on the conditions of trajectories.referrals."""
     if db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == data["reference"])):
         raise DomainError("Deze trajectreferentie bestaat al.", field="reference")
     contract = db.session.get(Contract, data["contract_id"])
@@ -54,13 +54,10 @@ def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory
         raise DomainError("Onbekend contract.", field="contract_id")
     if municipality is None or (visible is not None and municipality.id not in visible):
         raise DomainError("Onbekende gemeente.", field="municipality")
-    if municipality not in contract.municipalities:
-        raise DomainError(f"{municipality.name} neemt geen deel aan contract {contract.reference}.",
-                          field="municipality")
     for name in ("referral_date", "pip_date"):
         if data.get(name) and data[name] > today:
             raise DomainError("Deze datum ligt in de toekomst.", field=name)
-    recorded = check_referral(contract, data)
+    recorded = check_referral(contract, municipality, data)
     participant = data.get("participant") or {}
     bsn = normalise_bsn(participant["bsn"], field="participant.bsn") if participant.get("bsn") else None
     trajectory = Trajectory(

@@ -72,6 +72,8 @@ class Template:
     excluded_triggers: frozenset = frozenset()
     excluded_kpis: frozenset = frozenset()
     exclusion_reason: str = ""
+    #: Only a provider with a valid Blik op Werk keurmerk inburgeren delivers it (Besluit inburgering 2021).
+    requires_keurmerk: bool = False
 
     def sections(self) -> list[dict]:
         return [{"key": key, "title": TITLES[key], "body": self.texts.get(key, _COMMON.get(key, ""))}
@@ -96,6 +98,7 @@ B1_ROUTE = Template(
     milestones=(_START | {"percentage": "20"}, _monthly("3"),
                 {"code": "B1", "label": "Examen B1 behaald", "kind": "prestatie", "trigger": "exam",
                  "params": {"components": ["LE", "LU", "SC", "SP"], "level": "B1"}, "percentage": "44"}),
+    requires_keurmerk=True,
 )
 
 ONDERWIJSROUTE = Template(
@@ -151,6 +154,7 @@ Z_ROUTE = Template(
     excluded_triggers=frozenset({"exam"}),
     excluded_kpis=frozenset({"exam_pass_rate"}),
     exclusion_reason="De Z-route kent geen centraal examen; de gemeente sluit de route af met een eindgesprek.",
+    requires_keurmerk=True,
 )
 
 PARTICIPATIETRAJECT = Template(

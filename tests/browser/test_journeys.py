@@ -154,6 +154,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     field(page, "IBAN").fill("NL91 ABNA 0417 1643 00")
     field(page, "BIC").fill("ABNANL2A")
     field(page, "Plaats").fill("Zwijndrecht")
+    field(page, "Keurmerk Blik op Werk").select_option(label="Geldig voor onbepaalde tijd")  # the Z-route needs one
     follow(page, page.get_by_role("button", name="Opslaan"))
     flash(page, "Aanbieder Taalhuis Zwijndrecht B.V. is geregistreerd.")
 

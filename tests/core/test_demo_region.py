@@ -2,9 +2,12 @@
 import sqlalchemy as sa
 
 from contracts.models import Contract, OpenHouse
+from core import audit
+from core.dates import today
 from core.extensions import db
-from core.models import Service
+from core.models import Role, Service, User
 from procurement.models import ProcurementRoute
+from trajectories.flags import flagged_contracts
 from trajectories.models import ProgressEvent, Trajectory
 
 
@@ -33,3 +36,8 @@ def test_the_demo_follows_its_own_rules(app, ctx):
         Contract.procurement_route == ProcurementRoute.OPEN_HOUSE)).all()
     assert chosen and all(t.chosen_by_participant and t.provider_list_version.lists(t.contract.provider_id)
                           for t in chosen)
+    # the Z-route provider's keurmerk is suspended: a referral to it was refused and its running trajectories flagged
+    refusals = [e for e in audit.history(z_route) if e.action == "referral_refused"]
+    assert len(refusals) == 1 and "geen geldig keurmerk" in refusals[0].summary
+    manager = db.session.scalar(sa.select(User).where(User.role == Role.CONTRACTMANAGER))
+    assert [c.reference for c, _, count in flagged_contracts(manager, today()) if count] == ["DS-Z-2026-01"]

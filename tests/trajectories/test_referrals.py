@@ -95,9 +95,9 @@ def open_house_contracts(ctx, make_procurement_case, make_provider):
     ("Aa", {"provider_list_version": 1}, "chosen_by_participant"),
     ("Aa", {"chosen_by_participant": True}, "provider_list_version"),
     ("Aa", {"chosen_by_participant": True, "provider_list_version": 9}, "provider_list_version"),
-    # Bb came on the list only in version 2, of 1 April
+    # Bb came on the list only in version 2, of 1 April, which a referral of 31 March cannot have shown
     ("Bb", {"chosen_by_participant": True, "provider_list_version": 1}, "provider_list_version"),
-    ("Bb", {"chosen_by_participant": True, "provider_list_version": 2, "referral_date": date(2026, 3, 31)},
+    ("Aa", {"chosen_by_participant": True, "provider_list_version": 2, "referral_date": date(2026, 3, 31)},
      "provider_list_version"),
 ])
 def test_an_open_house_referral_records_the_participants_own_choice(refer, open_house_contracts, provider, fields,
