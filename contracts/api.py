@@ -1,14 +1,17 @@
-"""Contracts in the JSON API (api.md): create, read in scope, amend with a reason, change the tariff, documents."""
+"""Contracts in the JSON API (api.md): create, read in scope, amend with a reason, change the tariff, documents;
+Open Houses with their announcement and provider lists."""
 from flask import Response
 from flask_login import current_user
 
-from contracts import pricing, services
+from contracts import open_house, pricing, services
 from contracts.models import Contract
-from contracts.schemas import (ContractAmendSchema, ContractDocumentInSchema, ContractInSchema,
+from contracts.schemas import (AnnouncementInSchema, ContractAmendSchema, ContractDocumentInSchema, ContractInSchema,
                                ContractListItemSchema, ContractOutSchema, ContractQuery, EvidenceRulesInSchema,
+                               OpenHouseOutSchema,
                                TariffChangeInSchema)
 from core import files
 from core.auth import roles_required
+from core.dates import today
 from core.extensions import db
 from core.models import Role
 from core.rest import downloads, make_api_blueprint, paginate, upload
@@ -139,3 +142,34 @@ def delete_document(contract_id: int, contract_document_id: int):
     services.delete_contract_document(found, by=current_user)
     db.session.commit()
     return Response(status=204)
+
+
+@bp.get("/open-houses")
+@roles_required(*Role)
+@bp.arguments(PageQuery(), location="query")
+@bp.response(200, page_of(OpenHouseOutSchema))
+def open_houses(args):
+    """Open House-procedures, met aankondiging en de versies van de lijst van toegelaten aanbieders"""
+    return paginate(open_house.public_open_houses(), args)
+
+
+@bp.get("/open-houses/<int:open_house_id>")
+@roles_required(*Role)
+@bp.response(200, OpenHouseOutSchema)
+def open_house_detail(open_house_id: int):
+    """Eén Open House"""
+    return open_house.visible_open_house(current_user, open_house_id)
+
+
+@bp.post("/open-houses/<int:open_house_id>/announcement")
+@roles_required(Role.CONTRACTMANAGER)
+@bp.arguments(AnnouncementInSchema())
+@bp.response(200, OpenHouseOutSchema)
+def announce(data, open_house_id: int):
+    """De openbare aankondiging vastleggen (datum en webadres); daarna opent de toelating
+
+    Rollen: contractmanager, admin."""
+    house = open_house.visible_open_house(current_user, open_house_id)
+    open_house.announce(house, data["announced_on"], data["url"], by=current_user, today=today())
+    db.session.commit()
+    return house

@@ -111,3 +111,8 @@ class DecisionForm(FlaskForm):
                                     option_widget=CheckboxInput(), validate_choice=False)
     motivation = TextAreaField("Motivering", validators=[DataRequired("Geef een motivering."), Length(max=4000)])
 
+
+class AnnouncementForm(FlaskForm):
+    announced_on = DateField("Datum van de aankondiging", validators=[DataRequired(REQUIRED)])
+    url = StringField("Webadres van de aankondiging (bijv. TenderNed)", validators=[DataRequired(REQUIRED),
+                                                                                   Length(max=500)])

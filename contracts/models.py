@@ -81,6 +81,9 @@ class Contract(db.Model):
                                                                 cascade="all, delete-orphan")
     tariff_changes: Mapped[list["TariffChange"]] = relationship(
         back_populates="contract", order_by="TariffChange.effective_on", cascade="all, delete-orphan")
+    #: The Open House admission this contract came from, if any.
+    admission: Mapped["Admission | None"] = relationship(
+        primaryjoin="Contract.id == foreign(Admission.contract_id)", viewonly=True, uselist=False)
 
     #: A payment line names (contract, provider) (core.references). The unique index makes the two a key: changing
     #: the provider then waits for the check of a line not yet committed, and that check for the change.
@@ -89,6 +92,10 @@ class Contract(db.Model):
     def is_active_on(self, day: date) -> bool:
         """Start and end dates are both inclusive."""
         return self.starts_on <= day <= self.ends_on
+
+    def is_in_force_on(self, day: date) -> bool:
+        """Takes participants on `day`: within its term, and neither a concept nor dissolved."""
+        return self.status in (ContractStatus.ACTIVE, ContractStatus.ENDED) and self.is_active_on(day)
 
     def __str__(self) -> str:
         return self.reference
@@ -172,14 +179,45 @@ class OpenHouse(db.Model):
     pve_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pve_version.id"))
     #: Providers may apply while this is set (throughout the term).
     is_open: Mapped[bool] = mapped_column(default=True)
+    #: The public announcement of the admission procedure (Falk Pharma, r.o. 44-46): admissions open only after it.
+    announced_on: Mapped[date | None] = mapped_column(sa.Date)
+    announcement_url: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     procurement_case: Mapped[ProcurementCase] = relationship()
     pve_version: Mapped[PveVersion | None] = relationship()
     applications: Mapped[list["Admission"]] = relationship(back_populates="open_house", order_by="Admission.id")
+    list_versions: Mapped[list["ProviderListVersion"]] = relationship(
+        back_populates="open_house", order_by="ProviderListVersion.number", cascade="all, delete-orphan")
+
+    def is_announced_on(self, day: date) -> bool:
+        return self.announced_on is not None and self.announced_on <= day
+
+    def list_version(self, number: int | None) -> "ProviderListVersion | None":
+        return next((v for v in self.list_versions if v.number == number), None)
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProviderListVersion(db.Model):
+    """One dated version of an Open House's published list of admitted providers: a participant chooses from the
+    version shown, and the referral records which. Every change of the list is a new version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    open_house_id: Mapped[int] = mapped_column(sa.ForeignKey("open_house.id"), index=True)
+    number: Mapped[int] = mapped_column()
+    published_on: Mapped[date] = mapped_column(sa.Date)
+    #: The admitted providers as published: [{"provider_id", "name", "city"}].
+    providers: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    open_house: Mapped[OpenHouse] = relationship(back_populates="list_versions")
+
+    __table_args__ = (sa.UniqueConstraint("open_house_id", "number"),)
+
+    def lists(self, provider_id: int) -> bool:
+        return any(p["provider_id"] == provider_id for p in self.providers)
 
 
 class AdmissionStatus(enum.StrEnum):

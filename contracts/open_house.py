@@ -1,10 +1,12 @@
 """Open House: uniform terms for a case, applications throughout the term, admission, suspension, exclusion."""
 from datetime import date
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort
 
-from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, ContractStatus, OpenHouse)
+from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, ContractStatus, OpenHouse,
+                              ProviderListVersion)
 from contracts.services import create_contract, terms_from_case
 from core import audit
 from core.dates import now_utc
@@ -15,6 +17,7 @@ from core.locks import lock_row
 from core.models import Role, User
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
+from procurement.pve.templates import check_fits_service
 from providers.models import Provider
 
 #: The admission checklist an Open House starts with; the contract manager adapts it when opening the procedure,
@@ -43,11 +46,13 @@ def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenH
     if price is None or price < 0:
         raise DomainError("Geef de uniforme prijs per traject.", field="price_per_trajectory")
     given = all(data.get(name) for name in ("price_per_trajectory", "milestones", "kpis"))
+    milestones = validate_milestones(data.get("milestones") or terms.get("milestones") or [])
+    kpis = validate_kpi_agreements(data.get("kpis") or terms.get("kpis") or [])
+    check_fits_service(case.service, milestones, kpis)
     open_house = OpenHouse(
         procurement_case=case, title=data["title"], starts_on=data["starts_on"], ends_on=data["ends_on"],
         price_per_trajectory=price, pve_version=None if given else terms.get("pve_version"),
-        milestones=terms_to_json(validate_milestones(data.get("milestones") or terms.get("milestones") or [])),
-        kpis=terms_to_json(validate_kpi_agreements(data.get("kpis") or terms.get("kpis") or [])),
+        milestones=terms_to_json(milestones), kpis=terms_to_json(kpis),
         requirements=list(dict.fromkeys(data.get("requirements") or DEFAULT_REQUIREMENTS)))
     db.session.add(open_house)
     db.session.flush()
@@ -55,10 +60,37 @@ def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenH
     return open_house
 
 
+def announce(open_house: OpenHouse, announced_on: date, url: str, by: User | None, today: date) -> OpenHouse:
+    """Record the public announcement (date and URL) once it is published; admissions open only after it, and it
+    no longer changes once a provider has been admitted."""
+    if announced_on > today:
+        raise DomainError("Deze datum ligt in de toekomst; leg de aankondiging vast als zij gepubliceerd is.",
+                          field="announced_on")
+    parts = urlsplit((url or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DomainError("Geef het webadres van de aankondiging, beginnend met https://.", field="url")
+    if open_house.list_versions:
+        raise Conflict("Er zijn al aanbieders toegelaten; de aankondiging waarop zij zijn toegelaten blijft staan.",
+                       field="announced_on")
+    before = {"announced_on": open_house.announced_on, "announcement_url": open_house.announcement_url}
+    open_house.announced_on, open_house.announcement_url = announced_on, url.strip()
+    audit.record(by, "open_house_announced", open_house, f"Openbare aankondiging van {open_house.title} vastgelegd",
+                 audit.diff(before, {"announced_on": announced_on, "announcement_url": url.strip()}))
+    return open_house
+
+
+def _require_announcement(open_house: OpenHouse, today: date) -> None:
+    if not open_house.is_announced_on(today):
+        raise Conflict("De toelatingsprocedure is nog niet openbaar aangekondigd; leg eerst de aankondiging vast "
+                       "(datum en webadres). Zonder aankondiging kan niet elke aanbieder meedoen (HvJ EU C-410/14, "
+                       "Falk Pharma).", field="announced_on")
+
+
 def apply(open_house: OpenHouse, provider: Provider, by: User | None, today: date) -> Admission:
-    """Providers may apply throughout the term, once per Open House."""
+    """Providers may apply throughout the term, once per Open House, after its public announcement."""
     if not open_house.is_open or today > open_house.ends_on:
         raise Conflict("Aanmelden voor dit Open House is niet (meer) mogelijk.")
+    _require_announcement(open_house, today)
     if db.session.scalar(sa.select(Admission.id).where(Admission.open_house_id == open_house.id,
                                                        Admission.provider_id == provider.id)):
         raise Conflict(f"{provider.name} heeft zich al aangemeld.", field="provider")
@@ -85,6 +117,8 @@ def decide(admission: Admission, status: AdmissionStatus, motivation: str, by: U
         admission.checklist = {r: bool(checklist.get(r)) for r in admission.open_house.requirements}
     if status == AdmissionStatus.ADMITTED and not all(admission.checklist.values()):
         raise DomainError("Toelaten kan pas als aan alle eisen is voldaan.", field="checklist")
+    if status == AdmissionStatus.ADMITTED:
+        _require_announcement(admission.open_house, today)
     before = admission.status
     admission.status, admission.motivation = status, motivation.strip()
     admission.decided_at, admission.decided_by = now_utc(), by
@@ -92,6 +126,8 @@ def decide(admission: Admission, status: AdmissionStatus, motivation: str, by: U
         admission.contract = _uniform_contract(admission, by, today)
     if status == AdmissionStatus.EXCLUDED and admission.contract is not None:
         admission.contract.status = ContractStatus.TERMINATED
+    if AdmissionStatus.ADMITTED in (before, status):
+        _publish_list(admission.open_house, today)
     audit.record(by, f"open_house_{status}", admission, f"{admission.provider.name}: {motivation.strip()}",
                  {"status": [before, status], "checklist": [None, admission.checklist]})
     return admission
@@ -109,6 +145,16 @@ def _uniform_contract(admission: Admission, by: User | None, today: date):
 
 def admitted(open_house: OpenHouse) -> list[Admission]:
     return [a for a in open_house.applications if a.status == AdmissionStatus.ADMITTED]
+
+
+def _publish_list(open_house: OpenHouse, today: date) -> ProviderListVersion:
+    """A new dated version of the list of admitted providers, whenever a provider comes on it or goes off it."""
+    version = ProviderListVersion(number=len(open_house.list_versions) + 1, published_on=today, providers=[
+        {"provider_id": a.provider_id, "name": a.provider.name, "city": a.provider.city} for a in admitted(open_house)])
+    open_house.list_versions.append(version)
+    return version
+
+
 
 
 def visible_open_house(user: User, open_house_id: int) -> OpenHouse:

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from contracts import open_house as services
-from contracts.forms import ApplicationForm, DecisionForm, OpenHouseForm
+from contracts.forms import AnnouncementForm, ApplicationForm, DecisionForm, OpenHouseForm
 from contracts.models import Admission
 from core.auth import roles_required
 from core.dates import today
@@ -32,7 +32,7 @@ def _decision_form(admission: Admission) -> DecisionForm:
 def admitted():
     """The one public page: which providers are admitted to which Open House."""
     houses = db.session.scalars(services.public_open_houses()).all()
-    return render_template("contracts/open_house_public.html", houses=houses, admitted=services.admitted)
+    return render_template("contracts/open_house_public.html", houses=houses)
 
 
 @bp.get("/")
@@ -58,15 +58,34 @@ def create():
     return render_template("contracts/form.html", form=form, title="Open House openen")
 
 
-@bp.get("/<int:open_house_id>")
-@roles_required(*Role)
-def detail(open_house_id: int):
-    house = services.visible_open_house(current_user, open_house_id)
+def _render_detail(house, announcement_form: AnnouncementForm | None = None, status: int = 200):
     form = ApplicationForm()
     form.provider.choices = options((p.id, p.name) for p in
                                     db.session.scalars(sa.select(Provider).order_by(Provider.name)))
     return render_template("contracts/open_house_detail.html", house=house, form=form,
-                           decision_form_for=_decision_form)
+                           decision_form_for=_decision_form,
+                           announcement_form=announcement_form or AnnouncementForm(obj=house)), status
+
+
+@bp.get("/<int:open_house_id>")
+@roles_required(*Role)
+def detail(open_house_id: int):
+    return _render_detail(services.visible_open_house(current_user, open_house_id))
+
+
+@bp.post("/<int:open_house_id>/aankondiging")
+@roles_required(Role.CONTRACTMANAGER)
+def announce(open_house_id: int):
+    house, form = services.visible_open_house(current_user, open_house_id), AnnouncementForm()
+    if form.validate_on_submit():
+        try:
+            services.announce(house, form.announced_on.data, form.url.data, by=current_user, today=today())
+            db.session.commit()
+            flash("De openbare aankondiging is vastgelegd; aanbieders kunnen zich nu aanmelden.", "success")
+            return redirect(url_for("open_house.detail", open_house_id=house.id))
+        except DomainError as exc:
+            show_domain_error(form, exc)
+    return _render_detail(house, form, 422)
 
 
 @bp.post("/<int:open_house_id>/aanmelden")

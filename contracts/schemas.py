@@ -121,3 +121,36 @@ class ContractQuery(PageQuery):
 
 class ContractDocumentInSchema(DocumentInSchema):
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ContractDocumentKind]))
+
+
+class ListedProviderSchema(BaseSchema):
+    provider_id = Id()
+    name = fields.String()
+    city = fields.String(allow_none=True)
+
+
+class ProviderListVersionSchema(BaseSchema):
+    number = fields.Integer()
+    published_on = fields.Date()
+    providers = fields.List(fields.Nested(ListedProviderSchema))
+
+
+class OpenHouseOutSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    procurement_case_id = Id()
+    service = fields.Function(lambda h: h.procurement_case.service.code)
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    is_open = fields.Boolean()
+    announced_on = fields.Date(allow_none=True, metadata={
+        "description": "De openbare aankondiging; aanmelden en toelaten kan pas daarna."})
+    announcement_url = fields.String(allow_none=True)
+    list_versions = fields.List(fields.Nested(ProviderListVersionSchema), metadata={
+        "description": "Elke gepubliceerde versie van de lijst van toegelaten aanbieders, oudste eerst; een "
+                       "aanmelding noemt de versie die de deelnemer zag (provider_list_version)."})
+
+
+class AnnouncementInSchema(BaseSchema):
+    announced_on = fields.Date(required=True)
+    url = fields.String(required=True, validate=validate.Length(min=1, max=500))

@@ -11,13 +11,14 @@ from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service, User
-from core.services import municipalities_by_codes
+from core.services import municipalities_by_codes, orderable_service
 from core.money import parse_decimal
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
-from procurement.models import ProcurementCase, ProcurementRoute
+from procurement.models import ROUTE_LABELS, ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
+from procurement.pve.templates import check_fits_service, template_content
 from providers.models import Provider
-from providers.services import keurmerk_expiring
+from providers.services import keurmerk_warnings
 
 CONTRACT_END_WARNING = timedelta(days=183)  # six months
 OPTION_DEADLINE_WARNING = timedelta(days=61)  # two months
@@ -45,13 +46,6 @@ def get_visible_contract(user: User, contract_id: int) -> Contract:
     return db.first_or_404(visible_contracts(user).where(Contract.id == contract_id))
 
 
-def service_by_code(code: str) -> Service:
-    found = db.session.scalar(sa.select(Service).where(Service.code == code))
-    if found is None:
-        raise DomainError(f"Onbekende dienst: {code}.", field="service")
-    return found
-
-
 def provider_by_id(provider_id: int) -> Provider:
     found = db.session.get(Provider, provider_id)
     if found is None:
@@ -72,13 +66,18 @@ def adopted_pve_version(case: ProcurementCase) -> PveVersion | None:
 
 
 def terms_from_case(case: ProcurementCase | None) -> dict:
-    """The financing and KPI terms of the case's adopted PvE version, to prefill a contract; {} when there is none."""
-    version = adopted_pve_version(case) if case is not None else None
-    if version is None:
+    """The financing and KPI terms that prefill a contract for the case: its adopted PvE version's, else those of
+    its service's template (at the case's price); {} without a case."""
+    if case is None:
         return {}
-    financing = version.financing or {}
+    version = adopted_pve_version(case)
+    if version is not None:
+        financing, kpis = version.financing or {}, version.kpis or []
+    else:
+        start = template_content(case.service, str(case.price_per_trajectory or "0.00"))
+        financing, kpis = start["financing"], start["kpis"]
     terms = {"service": case.service, "procurement_case": case, "municipalities": list(case.municipalities),
-             "milestones": financing.get("milestones") or [], "kpis": version.kpis or [], "pve_version": version}
+             "milestones": financing.get("milestones") or [], "kpis": kpis, "pve_version": version}
     for name in ("price_per_trajectory", "ceiling"):
         if financing.get(name) is not None:
             terms[name] = Decimal(str(financing[name]))
@@ -124,12 +123,31 @@ def _check_options(count: int, months: int | None, deadline: date | None, ends_o
                           field="option_deadline")
 
 
-def _milestone_rows(items: list[dict]) -> list[Milestone]:
-    return [Milestone(position=i, **m) for i, m in enumerate(validate_milestones(items), start=1)]
+def _milestone_rows(service: Service, items: list[dict]) -> list[Milestone]:
+    milestones = validate_milestones(items)
+    check_fits_service(service, milestones, [])
+    return [Milestone(position=i, **m) for i, m in enumerate(milestones, start=1)]
 
 
-def _kpi_rows(items: list[dict]) -> list[KpiAgreement]:
-    return [KpiAgreement(**k) for k in validate_kpi_agreements(items)]
+def _kpi_rows(service: Service, items: list[dict]) -> list[KpiAgreement]:
+    kpis = validate_kpi_agreements(items)
+    check_fits_service(service, [], kpis)
+    return [KpiAgreement(**k) for k in kpis]
+
+
+def _check_route(route: ProcurementRoute, case: ProcurementCase | None, milestones: list[Milestone]) -> None:
+    """A contract follows the route its case decided; a subsidy pays for the activity, never for results."""
+    decision = case.decision_in_force if case is not None else None
+    if decision is not None and decision.route != route:
+        raise DomainError(f"Voor deze inkoopzaak is de route {ROUTE_LABELS[decision.route]} besloten; het contract "
+                          "volgt die route.", field="procurement_route")
+    if route == ProcurementRoute.SUBSIDIE:
+        errors = [{"index": i, "field": "kind", "message": f"{m.code}: een subsidie betaalt niet voor een resultaat "
+                   "(prestatie). Wie op resultaat betaalt, bedingt een prestatie die de gemeente kan afdwingen: dat is "
+                   "een overheidsopdracht (art. 4:21 Awb; art. 1.1 Aanbestedingswet 2012)."}
+                  for i, m in enumerate(milestones) if m.kind == "prestatie"]
+        if errors:
+            raise DomainError("Een subsidie betaalt alleen voor inspanning.", field="milestones", errors=errors)
 
 
 def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contract:
@@ -146,15 +164,17 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
     if case is not None and case.service_id != data["service"].id:
         raise DomainError("De dienst wijkt af van die van de inkoopzaak.", field="service")
     _check_pve_version(data.get("pve_version"), case)
+    route, milestones = ProcurementRoute(data["procurement_route"]), _milestone_rows(data["service"],
+                                                                                     data.get("milestones") or [])
+    _check_route(route, case, milestones)
     contract = Contract(
         reference=data["reference"], provider=data["provider"], service=data["service"],
-        procurement_route=ProcurementRoute(data["procurement_route"]), procurement_case=case,
-        pve_version=data.get("pve_version"),
+        procurement_route=route, procurement_case=case, pve_version=data.get("pve_version"),
         municipalities=list(data["municipalities"]), starts_on=data["starts_on"], ends_on=data["ends_on"],
         price_per_trajectory=data["price_per_trajectory"], ceiling=data.get("ceiling"),
         extension_count=data.get("extension_count") or 0, extension_months=data.get("extension_months"),
         option_deadline=data.get("option_deadline"), status=ContractStatus(data.get("status") or "active"),
-        milestones=_milestone_rows(data.get("milestones") or []), kpi_agreements=_kpi_rows(data.get("kpis") or []))
+        milestones=milestones, kpi_agreements=_kpi_rows(data["service"], data.get("kpis") or []))
     db.session.add(contract)
     db.session.flush()
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
@@ -199,7 +219,7 @@ def amend_contract(contract: Contract, data: dict, reason: str, by: User | None)
     _check_options(contract.extension_count or 0, contract.extension_months, contract.option_deadline,
                    contract.ends_on)
     if "kpis" in data:
-        contract.kpi_agreements = _kpi_rows(data["kpis"])
+        contract.kpi_agreements = _kpi_rows(contract.service, data["kpis"])
         db.session.flush()
     changes = audit.diff(before, _snapshot(contract))
     if not changes:
@@ -218,10 +238,9 @@ def ceiling_share(contract: Contract) -> Decimal | None:
 
 def _wanted_alerts(today: date) -> dict[str, dict]:
     wanted = {}
-    for provider in keurmerk_expiring(today):
-        wanted[f"keurmerk:{provider.id}:{provider.keurmerk_valid_until}"] = dict(
-            kind=AlertKind.KEURMERK, provider=provider, due_on=provider.keurmerk_valid_until,
-            message=f"Keurmerk van {provider.name} verloopt op {provider.keurmerk_valid_until:%d-%m-%Y}.")
+    for provider, due_on, message in keurmerk_warnings(today):
+        wanted[f"keurmerk:{provider.id}:{provider.keurmerk_status}:{due_on}"] = dict(
+            kind=AlertKind.KEURMERK, provider=provider, due_on=due_on, message=message)
     running = db.session.scalars(sa.select(Contract).where(
         Contract.status == ContractStatus.ACTIVE, Contract.ends_on >= today)).all()
     for c in running:
@@ -269,7 +288,7 @@ def contract_data(payload: dict) -> dict:
     case = db.session.get(ProcurementCase, case_id) if case_id else None
     if case_id and case is None:
         raise DomainError("Onbekende inkoopzaak.", field="procurement_case_id")
-    return {**payload, "provider": provider_by_id(payload["provider_id"]), "service": service_by_code(payload["service"]),
+    return {**payload, "provider": provider_by_id(payload["provider_id"]), "service": orderable_service(payload["service"]),
             "procurement_case": case, "municipalities": municipalities_by_codes(payload["municipalities"]),
             "starts_on": payload["start_date"], "ends_on": payload["end_date"],
             "pve_version": pve_version_by_id(payload.get("pve_version_id"))}
@@ -296,7 +315,7 @@ def form_data(data: dict) -> dict:
     data = {k: v for k, v in data.items() if k not in ("csrf_token", "reason")}
     if "provider" in data:
         data["provider"] = provider_by_id(data["provider"])
-        data["service"] = service_by_code(data["service"])
+        data["service"] = orderable_service(data["service"])
         data["procurement_case"] = db.session.get(ProcurementCase, data["procurement_case"] or 0)
         data["pve_version"] = pve_version_by_id(data.get("pve_version"))
     if "municipalities" in data:

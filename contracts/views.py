@@ -13,7 +13,8 @@ from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import DocumentForm, options
-from core.models import Municipality, Role, Service
+from core.models import Municipality, Role
+from core.services import orderable_services
 from core.web import flash_domain_error, form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from procurement.services import visible_cases
@@ -39,8 +40,7 @@ def _document_form(contract: Contract) -> DocumentForm:
 def _choices(form: ContractForm) -> ContractForm:
     form.provider.choices = options((p.id, f"{p.name} ({p.kvk_number})") for p in
                                     db.session.scalars(sa.select(Provider).order_by(Provider.name)))
-    form.service.choices = options((s.code, s.name) for s in
-                                   db.session.scalars(sa.select(Service).order_by(Service.position)))
+    form.service.choices = options((s.code, s.name) for s in db.session.scalars(orderable_services()))
     form.municipalities.choices = options((m.code, m.name) for m in db.session.scalars(
         sa.select(Municipality).where(scope_filter(current_user, Municipality.id)).order_by(Municipality.name)))
     form.procurement_case.choices = options([(0, "Geen"), *((c.id, f"Zaak {c.id}: {c.service.name}") for c in

@@ -64,10 +64,17 @@ class Region(db.Model):
 class ServiceKind(enum.StrEnum):
     LEERROUTE = "leerroute"
     PARTICIPATIETRAJECT = "participatietraject"
+    #: Part of a leerroute, not bought on its own: alfabetisering (a flag in DUO's PIP), a duaal traject.
+    LEERROUTE_PART = "leerroute_onderdeel"
+
+
+SERVICE_KIND_LABELS = {ServiceKind.LEERROUTE: "Leerroute", ServiceKind.PARTICIPATIETRAJECT: "Participatietraject",
+                       ServiceKind.LEERROUTE_PART: "Onderdeel van een leerroute"}
 
 
 class Service(db.Model):
-    """The catalogue of leerroutes and participatietrajecten; seeded by the first migration."""
+    """The catalogue of leerroutes and participatietrajecten; seeded by the first migration, changed by data
+    migrations."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -77,6 +84,11 @@ class Service(db.Model):
     cpv_code: Mapped[str | None] = mapped_column(sa.String(12))
     is_social_service: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def is_orderable(self) -> bool:
+        """A procurement case or a contract is for a leerroute or participatietraject, never for a part of one."""
+        return self.kind != ServiceKind.LEERROUTE_PART
 
     def __str__(self) -> str:
         return self.name

@@ -123,7 +123,11 @@ class RegionOutSchema(BaseSchema):
 class ServiceSchema(BaseSchema):
     code = fields.String()
     name = fields.String()
-    kind = fields.String()
+    kind = fields.String(metadata={"description": "leerroute, participatietraject of leerroute_onderdeel "
+                                                  "(alfabetisering, duaal traject: vastgelegd bij de aanmelding)."})
+    orderable = fields.Boolean(attribute="is_orderable", metadata={
+        "description": "Of een inkoopdossier of contract voor deze dienst kan worden gemaakt; een onderdeel van een "
+                       "leerroute wordt met de leerroute ingekocht."})
 
 
 @cache

@@ -5,7 +5,7 @@ from core import audit
 from core.auth import check_password_policy, end_sessions, hash_password
 from core.errors import Conflict, DomainError
 from core.extensions import db
-from core.models import Municipality, Region, Role, User
+from core.models import Municipality, Region, Role, Service, ServiceKind, User
 
 
 def municipality_by_code(code: str, field: str = "municipality") -> Municipality:
@@ -19,6 +19,32 @@ def municipalities_by_codes(codes: list[str], field: str = "municipalities") -> 
     if not codes:
         raise DomainError("Kies minstens één gemeente.", field=field)
     return [municipality_by_code(code, field) for code in dict.fromkeys(codes)]
+
+
+#: Why a part of a leerroute is not bought on its own, and where it is recorded instead.
+PART_OF_LEERROUTE = {
+    "alfabetisering": "Alfabetisering is een onderdeel van de leerroute (DUO's PIP geeft alfabetiseringsonderwijs "
+                      "aan), geen aparte dienst: koop het in met de B1-route of de Z-route en leg de indicatie vast "
+                      "bij de aanmelding van de deelnemer.",
+    "duaal_traject": "Een duaal traject is een leerroute gecombineerd met werk, geen aparte dienst: koop de leerroute "
+                     "in en leg bij de aanmelding van de deelnemer vast dat het traject duaal is.",
+}
+
+
+def orderable_services():
+    """The services a procurement case or contract can be for, in catalogue order."""
+    return sa.select(Service).where(Service.kind != ServiceKind.LEERROUTE_PART).order_by(Service.position)
+
+
+def orderable_service(code: str, field: str = "service") -> Service:
+    """A leerroute or participatietraject by its code; a part of a leerroute is refused with where it belongs."""
+    found = db.session.scalar(sa.select(Service).where(Service.code == code))
+    if found is None:
+        raise DomainError(f"Onbekende dienst: {code}.", field=field)
+    if not found.is_orderable:
+        raise DomainError(PART_OF_LEERROUTE.get(found.code, f"{found.name} is een onderdeel van een leerroute, geen "
+                                                "aparte dienst."), field=field)
+    return found
 
 
 def create_municipality(data: dict, by: User | None) -> Municipality:

@@ -27,6 +27,7 @@ class AssessedCase:
         assessment = assess(case, today())
         self.case, self.estimated_value = case, assessment.estimated_value
         self.procedure, self.assessment = assessment.procedure.value, [r.as_dict() for r in assessment.routes]
+        self.threshold_on = assessment.threshold_on
 
     def __getattr__(self, name):
         return getattr(self.case, name)

@@ -16,7 +16,15 @@ from procurement.reference import CRITERIA
 
 R = ProcurementRoute
 QUASI_GROUND = "art. 2.24a/2.24b Aanbestedingswet 2012; art. 12 Richtlijn 2014/24/EU"
+JOINT_GROUND = "art. 2.24b lid 2 onder {} Aanbestedingswet 2012; art. 12 lid 3, tweede alinea, onder {} Richtlijn " \
+               "2014/24/EU"
 OPEN_HOUSE_GROUND = "HvJ EU 2 juni 2016, C-410/14 (Falk Pharma); HvJ EU 1 maart 2018, C-9/17 (Tirkkonen)"
+COOPERATION_GROUND = "art. 2.24c{0} Aanbestedingswet 2012; art. 12 lid 4{0} Richtlijn 2014/24/EU"
+
+
+def _joint(f: dict) -> bool:
+    """Control over the entity is joint (a gemeenschappelijke regeling), so 2.24b's three conditions apply."""
+    return bool(f.get("controlled_entity")) and bool(f.get("joint_control"))
 
 # route, condition on the facts that blocks it, the blocker in Dutch with its legal ground
 BLOCKERS = [
@@ -33,12 +41,28 @@ BLOCKERS = [
     (R.QUASI_INBESTEDEN, lambda f: f.get("entity_private_capital") is not False,
      "Er is (mogelijk) directe participatie van privékapitaal in de entiteit "
      "(art. 2.24a lid 1 onder c Aanbestedingswet 2012; art. 12 lid 1 onder c Richtlijn 2014/24/EU)."),
+    # joint control, as over a gemeenschappelijke regeling: each of its three conditions on its own
+    (R.QUASI_INBESTEDEN, lambda f: _joint(f) and not f.get("joint_bodies_represent_all"),
+     "Bij gezamenlijk toezicht zijn de besluitvormingsorganen van de entiteit niet samengesteld uit "
+     f"vertegenwoordigers van alle deelnemende gemeenten ({JOINT_GROUND.format('a', 'i')})."),
+    (R.QUASI_INBESTEDEN, lambda f: _joint(f) and not f.get("joint_decisive_influence"),
+     "Bij gezamenlijk toezicht kunnen de deelnemende gemeenten niet samen beslissende invloed uitoefenen op de "
+     f"strategische doelstellingen en belangrijke besluiten van de entiteit ({JOINT_GROUND.format('b', 'ii')})."),
+    (R.QUASI_INBESTEDEN, lambda f: _joint(f) and not f.get("joint_no_contrary_interests"),
+     "Bij gezamenlijk toezicht is niet uitgesloten dat de entiteit belangen nastreeft die strijdig zijn met die van "
+     f"de deelnemende gemeenten ({JOINT_GROUND.format('c', 'iii')})."),
     (R.OPEN_HOUSE, lambda f: not f.get("all_qualifying_admitted"),
      "Niet elke aanbieder die aan de gepubliceerde voorwaarden voldoet wordt toegelaten; wie selecteert of "
      f"rangschikt, gunt een overheidsopdracht ({OPEN_HOUSE_GROUND})."),
     (R.OPEN_HOUSE, lambda f: not f.get("fixed_conditions_and_tariffs"),
      "De voorwaarden en tarieven zijn niet vooraf door de gemeente vastgesteld en gelijk voor iedere toegelaten "
      f"aanbieder ({OPEN_HOUSE_GROUND})."),
+    (R.OPEN_HOUSE, lambda f: not f.get("participant_chooses"),
+     "De deelnemer kiest niet zelf uit de toegelaten aanbieders; een gemeente die de aanbieder voor de deelnemer "
+     f"kiest, gunt een overheidsopdracht ({OPEN_HOUSE_GROUND}). Bij elke aanmelding wordt de keuze vastgelegd."),
+    (R.OPEN_HOUSE, lambda f: not f.get("public_announcement"),
+     "De toelatingsprocedure wordt niet openbaar aangekondigd voordat de toelating opent; zonder aankondiging kan "
+     "niet elke geïnteresseerde aanbieder meedoen (HvJ EU 2 juni 2016, C-410/14, Falk Pharma, r.o. 44-46)."),
     (R.SUBSIDIE, lambda f: not f.get("subsidy_legal_basis"),
      "Er is geen wettelijke grondslag voor de subsidie: een subsidieverordening of een begrotingspost "
      "(art. 4:23 Awb, titel 4.2 Awb)."),
@@ -48,16 +72,26 @@ BLOCKERS = [
     (R.SUBSIDIE, lambda f: f.get("state_aid_ruled_out") is False,
      "Staatssteun is niet uitgesloten en valt niet onder de de-minimisvrijstelling "
      "(art. 107 VWEU; Verordening (EU) 2023/2831)."),
+    (R.SAMENWERKING, lambda f: not f.get("cooperation_between_authorities"),
+     "De overeenkomst wordt niet uitsluitend tussen aanbestedende diensten gesloten; met een private partij is het "
+     f"een overheidsopdracht ({COOPERATION_GROUND.format('')})."),
+    (R.SAMENWERKING, lambda f: not f.get("cooperation_common_objectives"),
+     "De overeenkomst brengt geen samenwerking tot stand waarmee de gemeenten openbare diensten die zij moeten "
+     "verrichten verlenen om gemeenschappelijke doelstellingen te bereiken; alleen inkopen bij een andere gemeente "
+     f"is geen samenwerking ({COOPERATION_GROUND.format(' onder a')}; HvJ EU 28 mei 2020, C-796/18)."),
+    (R.SAMENWERKING, lambda f: not f.get("cooperation_public_interest_only"),
+     "De uitvoering van de samenwerking wordt niet uitsluitend bepaald door overwegingen van openbaar belang "
+     f"({COOPERATION_GROUND.format(' onder b')})."),
+    (R.SAMENWERKING, lambda f: f.get("cooperation_market_share") is None
+     or Decimal(str(f["cooperation_market_share"])) >= 20,
+     "De samenwerkende gemeenten verrichten niet minder dan 20% van de activiteiten waarop de samenwerking "
+     f"betrekking heeft op de open markt ({COOPERATION_GROUND.format(' onder c')})."),
 ]
 
 # route, condition that earns a warning (not a blocker), the warning in Dutch
 WARNINGS = [
     (R.OPEN_HOUSE, lambda f: not f.get("open_entry_during_term"),
      "Toetreding staat niet de hele looptijd open; dat past slecht bij Open House (C-9/17 Tirkkonen)."),
-    (R.OPEN_HOUSE, lambda f: not f.get("participant_chooses"),
-     "De deelnemer kiest niet zelf uit de toegelaten aanbieders."),
-    (R.OPEN_HOUSE, lambda f: not f.get("public_announcement"),
-     "Er is (nog) geen openbare aankondiging van de toelatingsprocedure (C-410/14 Falk Pharma, r.o. 44-46)."),
     (R.OPEN_HOUSE, lambda f: not f.get("published_provider_list"),
      "Er is (nog) geen gepubliceerde, gedateerde lijst van toegelaten aanbieders."),
     (R.SUBSIDIE, lambda f: f.get("state_aid_ruled_out") is None,
@@ -99,6 +133,8 @@ class Assessment:
     procedure: Procedure
     procedure_explanation: str
     threshold: Threshold
+    #: The day whose threshold applies: the planned announcement, or the assessment's day while none is planned.
+    threshold_on: date
     routes: list[RouteAssessment] = field(default_factory=list)
 
     def route(self, route: ProcurementRoute) -> RouteAssessment:
@@ -188,12 +224,32 @@ def weighted_score(scores: dict[str, Decimal], weights: dict) -> tuple[Decimal, 
     return (round_money(total / weight_sum) if weight_sum else Decimal("0.00")), explanation
 
 
-def assess(case: ProcurementCase, on: date) -> Assessment:
+def threshold_day(case: ProcurementCase, today: date) -> tuple[date, str]:
+    """The EU threshold is that of the day the procedure starts, the planned announcement (Directive 2014/24/EU
+    art. 5(4): the estimate holds at the moment the call for competition is sent); until one is planned, today's,
+    and the note says so."""
+    if case.announcement_planned_on is not None:
+        return case.announcement_planned_on, (f" De drempel is die van {case.announcement_planned_on:%d-%m-%Y}, de "
+                                              "geplande aankondiging: de dag waarop de procedure start (art. 5 lid 4 Richtlijn 2014/24/EU).")
+    return today, (" Er is nog geen geplande aankondiging: de drempel van vandaag is gebruikt. Beslissend is de "
+                   "drempel op de dag waarop de procedure start; vul de geplande aankondiging in.")
+
+
+def case_facts(case: ProcurementCase) -> dict:
+    """The case's facts, and whether control over the entity is joint: always for several municipalities, and
+    for one when it says so (a gemeenschappelijke regeling with other members)."""
+    facts = dict(case.facts or {})
+    facts["joint_control"] = bool(facts.get("entity_joint_control")) or len(case.municipalities) > 1
+    return facts
+
+
+def assess(case: ProcurementCase, today: date) -> Assessment:
     """Every route with its blockers, warnings and weighted score; allowed routes first, best score first."""
     value = estimated_value(case)
+    on, day_note = threshold_day(case, today)
     procedure, explanation, threshold = tender_procedure(value, case.service.is_social_service,
                                                          case.municipalities, on)
-    facts, scores = case.facts or {}, route_scores()
+    facts, scores = case_facts(case), route_scores()
     routes = []
     for route in ProcurementRoute:
         score, lines = weighted_score(scores.get(route, {}), case.weights or {})
@@ -204,4 +260,4 @@ def assess(case: ProcurementCase, on: date) -> Assessment:
             score=score, explanation=lines,
             procedure=procedure if route == ProcurementRoute.AANBESTEDING else None))
     routes.sort(key=lambda r: (not r.allowed, -r.score, list(ProcurementRoute).index(r.route)))
-    return Assessment(value, procedure, explanation, threshold, routes)
+    return Assessment(value, procedure, explanation + day_note, threshold, on, routes)

@@ -7,10 +7,15 @@ from procurement import services
 from procurement.models import ProcurementRoute
 from procurement.reference import seed_reference_data
 
+#: SDD is a gemeenschappelijke regeling of the four municipalities: joint control, with each of its conditions met.
 BASE_FACTS = dict(own_capacity=False, controlled_entity=True, entity_activity_share=92, entity_private_capital=False,
+                  entity_joint_control=True, joint_bodies_represent_all=True, joint_decisive_influence=True,
+                  joint_no_contrary_interests=True,
                   all_qualifying_admitted=True, fixed_conditions_and_tariffs=True, open_entry_during_term=True,
                   participant_chooses=True, public_announcement=True, published_provider_list=False,
-                  subsidy_legal_basis=False, enforceable_performance=True, state_aid_ruled_out=None)
+                  subsidy_legal_basis=False, enforceable_performance=True, state_aid_ruled_out=None,
+                  cooperation_between_authorities=False, cooperation_common_objectives=False,
+                  cooperation_public_interest_only=False, cooperation_market_share=None)
 CASES = [
     # service, local municipality (None: the region), participants per municipality, price, term, options,
     # route, motivation, planning start (days from today), delivery start (days from today)

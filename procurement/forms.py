@@ -9,20 +9,43 @@ from core.forms import AmountField, ShareField
 from procurement.models import ROUTE_LABELS
 from procurement.reference import CRITERIA
 
-FACT_LABELS = {
-    "own_capacity": "De eigen organisatie heeft de capaciteit en deskundigheid",
-    "controlled_entity": "Er is een entiteit (bijv. gemeenschappelijke regeling) waarop de gemeenten toezicht "
-                         "uitoefenen als op hun eigen diensten",
-    "entity_private_capital": "Er zit direct privékapitaal in die entiteit",
-    "all_qualifying_admitted": "Elke aanbieder die aan de voorwaarden voldoet wordt toegelaten (Open House)",
-    "fixed_conditions_and_tariffs": "Voorwaarden en tarieven zijn vooraf vastgesteld en voor iedereen gelijk",
-    "open_entry_during_term": "Toetreding staat de hele looptijd open",
-    "participant_chooses": "De deelnemer kiest zelf uit de toegelaten aanbieders",
-    "public_announcement": "De toelatingsprocedure is openbaar aangekondigd",
-    "published_provider_list": "Er is een gepubliceerde, gedateerde lijst van toegelaten aanbieders",
-    "subsidy_legal_basis": "Er is een subsidieverordening of begrotingspost",
-    "enforceable_performance": "De gemeente bedingt een prestatie die zij kan afdwingen",
-}
+#: The facts per route, in the order the form asks them: (legend, {fact: label}, a field of its own and its hint).
+FACT_GROUPS = [
+    ("Inbesteden", {"own_capacity": "De eigen organisatie heeft de capaciteit en deskundigheid"}, None, None),
+    ("Quasi-inbesteden", {
+        "controlled_entity": "Er is een entiteit (bijv. gemeenschappelijke regeling) waarop de gemeenten toezicht "
+                             "uitoefenen als op hun eigen diensten",
+        "entity_private_capital": "Er zit direct privékapitaal in die entiteit",
+        "entity_joint_control": "De gemeente houdt samen met andere gemeenten toezicht op de entiteit (bijv. een "
+                                "gemeenschappelijke regeling); bij meer gemeenten in dit dossier is dat altijd zo",
+        "joint_bodies_represent_all": "Gezamenlijk toezicht: de besluitvormingsorganen bestaan uit vertegenwoordigers "
+                                      "van alle deelnemende gemeenten",
+        "joint_decisive_influence": "Gezamenlijk toezicht: de gemeenten oefenen samen beslissende invloed uit op de "
+                                    "strategische doelstellingen en belangrijke besluiten",
+        "joint_no_contrary_interests": "Gezamenlijk toezicht: de entiteit streeft geen belangen na die strijdig zijn "
+                                       "met die van de gemeenten",
+    }, "entity_activity_share", "Quasi-inbesteden vraagt meer dan 80%."),
+    ("Open House", {
+        "all_qualifying_admitted": "Elke aanbieder die aan de voorwaarden voldoet wordt toegelaten (Open House)",
+        "fixed_conditions_and_tariffs": "Voorwaarden en tarieven zijn vooraf vastgesteld en voor iedereen gelijk",
+        "open_entry_during_term": "Toetreding staat de hele looptijd open",
+        "participant_chooses": "De deelnemer kiest zelf uit de toegelaten aanbieders",
+        "public_announcement": "De toelatingsprocedure wordt openbaar aangekondigd voordat de toelating opent",
+        "published_provider_list": "Er is een gepubliceerde, gedateerde lijst van toegelaten aanbieders",
+    }, None, None),
+    ("Subsidie", {
+        "subsidy_legal_basis": "Er is een subsidieverordening of begrotingspost",
+        "enforceable_performance": "De gemeente bedingt een prestatie die zij kan afdwingen",
+    }, "state_aid_ruled_out", None),
+    ("Horizontale samenwerking", {
+        "cooperation_between_authorities": "De overeenkomst wordt alleen tussen aanbestedende diensten gesloten "
+                                           "(gemeenten, gemeenschappelijke regelingen)",
+        "cooperation_common_objectives": "De samenwerking dient openbare diensten die de gemeenten moeten verrichten, "
+                                         "met doelstellingen die zij gemeen hebben",
+        "cooperation_public_interest_only": "De uitvoering wordt alleen bepaald door overwegingen van openbaar belang",
+    }, "cooperation_market_share", "Horizontale samenwerking vraagt minder dan 20%; leeg telt als niet voldaan."),
+]
+FACT_LABELS = {code: label for _, facts, _, _ in FACT_GROUPS for code, label in facts.items()}
 
 
 ROUTE_CHOICES = [SelectChoice(r.value, label) for r, label in ROUTE_LABELS.items()]
@@ -44,9 +67,13 @@ class CaseForm(FlaskForm):
     extension_years = IntegerField("Verlengingsopties samen (jaren)", default=0,
                                    validators=[InputRequired(), NumberRange(0, 10)])
     delivery_starts_on = DateField("Start levering", validators=[Optional()])
+    announcement_planned_on = DateField("Geplande aankondiging (start van de procedure)", validators=[Optional()])
     entity_activity_share = ShareField("Aandeel activiteiten van de entiteit voor de gemeenten (%)", default=0,
                                        validators=[InputRequired(), NumberRange(0, 100)])
     state_aid_ruled_out = SelectField("Staatssteun uitgesloten of binnen de-minimis", choices=TRISTATE)
+    cooperation_market_share = ShareField("Aandeel op de open markt van de activiteiten van de samenwerking (%)",
+                                          validators=[Optional(), NumberRange(0, 100)])
+    fact_groups = FACT_GROUPS
 
 
 for _code, _label in FACT_LABELS.items():
@@ -60,12 +87,14 @@ def case_data(form: CaseForm) -> dict:
     """The form as the dict create_case/update_case take (the API's shape)."""
     facts = {code: form[f"fact_{code}"].data for code in FACT_LABELS}
     facts["entity_activity_share"] = form.entity_activity_share.data
+    facts["cooperation_market_share"] = form.cooperation_market_share.data
     facts["state_aid_ruled_out"] = {"yes": True, "no": False}.get(form.state_aid_ruled_out.data)
     return {"service": form.service.data, "title": form.title.data or "", "region_id": form.region_id.data,
             "municipalities": form.municipalities.data, "facts": facts,
             "expected_participants_per_year": form.expected_participants_per_year.data,
             "price_per_trajectory": form.price_per_trajectory.data, "term_years": form.term_years.data,
             "extension_years": form.extension_years.data, "delivery_starts_on": form.delivery_starts_on.data,
+            "announcement_planned_on": form.announcement_planned_on.data,
             "weights": {code: form[f"weight_{code}"].data for code in CRITERIA}}
 
 
@@ -73,6 +102,7 @@ def fill_case_form(form: CaseForm, case) -> None:
     form.process(obj=case, service=case.service.code, region_id=case.region_id,
                  municipalities=[m.code for m in case.municipalities],
                  entity_activity_share=case.facts.get("entity_activity_share", 0),
+                 cooperation_market_share=case.facts.get("cooperation_market_share"),
                  state_aid_ruled_out={True: "yes", False: "no"}.get(case.facts.get("state_aid_ruled_out"), ""),
                  **{f"fact_{code}": bool(case.facts.get(code)) for code in FACT_LABELS},
                  **{f"weight_{code}": case.weights.get(code, 1) for code in CRITERIA})

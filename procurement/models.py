@@ -23,6 +23,8 @@ class ProcurementRoute(enum.StrEnum):
     OPEN_HOUSE = "open_house"
     AANBESTEDING = "aanbesteding"
     SUBSIDIE = "subsidie"
+    #: Horizontal public-public cooperation (Aanbestedingswet 2012 art. 2.24c).
+    SAMENWERKING = "samenwerking"
 
 
 ROUTE_LABELS = {
@@ -31,6 +33,7 @@ ROUTE_LABELS = {
     ProcurementRoute.OPEN_HOUSE: "Open House",
     ProcurementRoute.AANBESTEDING: "Aanbesteding",
     ProcurementRoute.SUBSIDIE: "Subsidie",
+    ProcurementRoute.SAMENWERKING: "Horizontale samenwerking",
 }
 
 
@@ -89,6 +92,8 @@ class ProcurementCase(db.Model):
     weights: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     #: The day delivery starts; purchasing must be finished a full quarter before.
     delivery_starts_on: Mapped[date | None] = mapped_column(sa.Date)
+    #: The planned announcement: the day the procedure starts, whose EU threshold applies (not the assessment's day).
+    announcement_planned_on: Mapped[date | None] = mapped_column(sa.Date)
 
     service: Mapped[Service] = relationship()
     region: Mapped[Region | None] = relationship()

@@ -25,6 +25,9 @@ def render_memo_pdf(case: ProcurementCase, decision: ProcurementDecision | None,
     tender = next((r for r in assessment if r.get("procedure")), None)
     if tender:
         flow.append(text(f"Procedure bij aanbesteding: {PROCEDURE_LABELS[tender['procedure']]}"))
+    if case.announcement_planned_on:
+        flow.append(text(f"Geplande aankondiging (start van de procedure): {format_date(case.announcement_planned_on)};"
+                         " de Europese drempelwaarde van die dag geldt."))
     flow.append(text("Besluit", "h1"))
     if decision is None:
         flow.append(text("Er is nog geen besluit genomen."))

@@ -46,6 +46,8 @@ ROUTE_SCORES = {
                          administrative_burden=2, speed=1, volume_flexibility=2, local_embedding=2),
     "subsidie": dict(freedom_of_choice=2, quality_control=2, market_size=2, price_competition=1,
                      administrative_burden=3, speed=3, volume_flexibility=2, local_embedding=4),
+    "samenwerking": dict(freedom_of_choice=1, quality_control=4, market_size=1, price_competition=1,
+                         administrative_burden=4, speed=4, volume_flexibility=3, local_embedding=5),
 }
 
 
@@ -55,19 +57,22 @@ def threshold_rows() -> list[dict]:
              "source": source} for kind, amount, start, end, source in THRESHOLDS]
 
 
-def route_score_rows() -> list[dict]:
-    """Raw rows (scores in tenths) for the migration's bulk insert."""
+def route_score_rows(routes=None) -> list[dict]:
+    """Raw rows (scores in tenths) for a migration's bulk insert: every route's, or those of `routes`."""
     return [{"route": route, "criterion": criterion, "score": score * 10, "explanation": ""}
-            for route, scores in ROUTE_SCORES.items() for criterion, score in scores.items()]
+            for route, scores in ROUTE_SCORES.items() if routes is None or route in routes
+            for criterion, score in scores.items()]
 
 
 def seed_reference_data() -> None:
-    """Insert the thresholds and route scores into empty tables (demo data and tests; migrations do it too)."""
+    """Insert the thresholds into an empty table and the score of every route without one (demo data and tests;
+    migrations do it too). Scores an admin changed stay as they are."""
     from procurement.models import RouteScore, Threshold
 
     if not db.session.scalar(sa.select(sa.func.count()).select_from(Threshold)):
         db.session.add_all(Threshold(kind=kind, amount=Decimal(amount), valid_from=start, valid_until=end,
                                      source=source) for kind, amount, start, end, source in THRESHOLDS)
-    if not db.session.scalar(sa.select(sa.func.count()).select_from(RouteScore)):
-        db.session.add_all(RouteScore(route=route, criterion=criterion, score=Decimal(score))
-                           for route, scores in ROUTE_SCORES.items() for criterion, score in scores.items())
+    scored = set(db.session.scalars(sa.select(RouteScore.route).distinct()))
+    db.session.add_all(RouteScore(route=route, criterion=criterion, score=Decimal(score))
+                       for route, scores in ROUTE_SCORES.items() if route not in scored
+                       for criterion, score in scores.items())

@@ -19,10 +19,24 @@ class FactsSchema(BaseSchema):
     participant_chooses = fields.Boolean(required=True)
     subsidy_legal_basis = fields.Boolean(required=True)
     enforceable_performance = fields.Boolean(required=True)
-    # Beyond the spec's list: Open House warnings and the state-aid condition of a subsidy.
-    public_announcement = fields.Boolean()
+    # Beyond the spec's list: the Open House announcement (a condition) and list (a warning), and the state-aid
+    # condition of a subsidy.
+    public_announcement = fields.Boolean(metadata={
+        "description": "De toelatingsprocedure wordt openbaar aangekondigd voordat de toelating opent; zonder is "
+                       "Open House geblokkeerd."})
     published_provider_list = fields.Boolean()
     state_aid_ruled_out = fields.Boolean(allow_none=True)
+    # Joint control of the entity (art. 2.24b): asked for several municipalities, or for one that says so.
+    entity_joint_control = fields.Boolean(metadata={"description": "Toezicht samen met andere gemeenten (GR)."})
+    joint_bodies_represent_all = fields.Boolean()
+    joint_decisive_influence = fields.Boolean()
+    joint_no_contrary_interests = fields.Boolean()
+    # Horizontal public-public cooperation (art. 2.24c): the route samenwerking.
+    cooperation_between_authorities = fields.Boolean()
+    cooperation_common_objectives = fields.Boolean()
+    cooperation_public_interest_only = fields.Boolean()
+    cooperation_market_share = fields.Float(allow_none=True, validate=validate.Range(min=0, max=100), metadata={
+        "description": "Aandeel (%) van de activiteiten van de samenwerking op de open markt; minder dan 20 vereist."})
 
 
 class CaseInSchema(BaseSchema):
@@ -40,6 +54,9 @@ class CaseInSchema(BaseSchema):
     weights = fields.Dict(keys=fields.String(validate=validate.OneOf(list(CRITERIA))),
                           values=fields.Float(validate=validate.Range(min=0, max=100)), load_default=dict)
     delivery_starts_on = fields.Date(allow_none=True)
+    announcement_planned_on = fields.Date(allow_none=True, metadata={
+        "description": "Geplande aankondiging: de dag waarop de procedure start; de Europese drempel van die dag "
+                       "geldt (leeg: die van vandaag)."})
 
 
 class RouteAssessmentSchema(BaseSchema):
@@ -80,6 +97,7 @@ class CaseOutSchema(BaseSchema):
     facts = fields.Dict()
     weights = fields.Dict()
     delivery_starts_on = fields.Date(allow_none=True)
+    announcement_planned_on = fields.Date(allow_none=True)
     route_in_force = fields.Function(lambda c: c.decision_in_force.route.value if c.decision_in_force else None)
     decisions = fields.List(fields.Nested(DecisionOutSchema))
 
@@ -87,6 +105,7 @@ class CaseOutSchema(BaseSchema):
 class CaseDetailSchema(CaseOutSchema):
     estimated_value = Money()
     procedure = fields.String()
+    threshold_on = fields.Date(metadata={"description": "De dag waarvan de Europese drempel is gebruikt."})
     assessment = fields.List(fields.Nested(RouteAssessmentSchema))
 
 

@@ -8,7 +8,7 @@ from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
-from core.services import municipalities_by_codes
+from core.services import municipalities_by_codes, orderable_service, orderable_services
 from procurement import planning
 from procurement.assessment import assess
 from procurement.pdf import render_memo_pdf
@@ -16,7 +16,7 @@ from procurement.models import (ROUTE_LABELS, PlanningMilestone, ProcurementCase
                                 ProcurementRoute, RouteScore)
 
 CASE_FIELDS = ("title", "expected_participants_per_year", "participants_by_municipality", "price_per_trajectory",
-               "term_years", "extension_years", "facts", "weights", "delivery_starts_on")
+               "term_years", "extension_years", "facts", "weights", "delivery_starts_on", "announcement_planned_on")
 UPCOMING_DAYS = 30
 
 
@@ -60,17 +60,10 @@ def _apply(case: ProcurementCase, data: dict, municipalities: list[Municipality]
         case.expected_participants_per_year = sum(split.values())
 
 
-def _service(code: str) -> Service:
-    service = db.session.scalar(sa.select(Service).where(Service.code == code))
-    if service is None:
-        raise DomainError(f"Onbekende dienst: {code}.", field="service")
-    return service
-
-
 def create_case(data: dict, by: User) -> ProcurementCase:
     """A case for one service, for a region or some municipalities, all within the inkoper's scope."""
     region, municipalities = _scope(data, by)
-    case = ProcurementCase(service=_service(data["service"]), region=region, municipalities=municipalities,
+    case = ProcurementCase(service=orderable_service(data["service"]), region=region, municipalities=municipalities,
                            created_by=by, facts={}, weights={})
     _apply(case, data, municipalities)
     db.session.add(case)
@@ -85,8 +78,8 @@ def update_case(case: ProcurementCase, data: dict, by: User) -> ProcurementCase:
     region, municipalities = _scope(data, by) if "municipalities" in data or "region_id" in data else (
         case.region, case.municipalities)
     case.region, case.municipalities = region, municipalities
-    if "service" in data:
-        case.service = _service(data["service"])
+    if data.get("service", case.service.code) != case.service.code:
+        case.service = orderable_service(data["service"])
     _apply(case, data, municipalities)
     audit.record(by, "procurement_case_updated", case, f"Inkoopdossier {case} gewijzigd",
                  audit.diff(before, _snapshot(case)))
@@ -153,7 +146,10 @@ def approve_decision(decision: ProcurementDecision, by: User, today: date, now: 
 
 def plan_case(case: ProcurementCase, route: ProcurementRoute, starts_on: date, by: User,
               today: date) -> list[PlanningMilestone]:
-    """Replace the planning with the template of the route (and, for a tender, of its procedure)."""
+    """Replace the planning with the template of the route (and, for a tender, of its procedure). A tender planned
+    without an announcement date is announced on the day its plan starts, and the threshold of that day applies."""
+    if route == ProcurementRoute.AANBESTEDING and case.announcement_planned_on is None:
+        case.announcement_planned_on = starts_on
     procedure = assess(case, today).procedure if route == ProcurementRoute.AANBESTEDING else None
     case.milestones = planning.schedule(planning.template_for(route, procedure), starts_on)
     db.session.flush()
@@ -199,7 +195,7 @@ def alerted_milestones(user: User) -> list[PlanningMilestone]:
 def regional_matrix(region: Region) -> tuple[list[Service], list[Municipality], dict]:
     """Services down, municipalities across; each cell the (case, decision) in force, a local case overriding
     the regional default."""
-    services = db.session.scalars(sa.select(Service).order_by(Service.position)).all()
+    services = db.session.scalars(orderable_services()).all()
     municipalities = region.municipalities
     decisions = db.session.scalars(
         sa.select(ProcurementDecision).join(ProcurementDecision.case)
@@ -242,10 +238,8 @@ def set_purchasing_policy(municipality: Municipality, single_source, multiple_qu
 
 def memo_pdf(case: ProcurementCase, today: date) -> bytes:
     """The memo shows the assessment the decision was based on, or today's when nothing was decided yet."""
-    decision = case.pending_decision or case.decision_in_force
+    decision, flagged = case.pending_decision or case.decision_in_force, planning.case_violations(case)
     if decision is not None:
-        return render_memo_pdf(case, decision, decision.assessment, decision.estimated_value,
-                               planning.violations(case.milestones, case.delivery_starts_on))
+        return render_memo_pdf(case, decision, decision.assessment, decision.estimated_value, flagged)
     assessment = assess(case, today)
-    return render_memo_pdf(case, None, [r.as_dict() for r in assessment.routes], assessment.estimated_value,
-                           planning.violations(case.milestones, case.delivery_starts_on))
+    return render_memo_pdf(case, None, [r.as_dict() for r in assessment.routes], assessment.estimated_value, flagged)

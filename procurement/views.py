@@ -10,7 +10,8 @@ from core.auth import roles_required, scope_filter, visible_regions
 from core.dates import now_utc, today
 from core.errors import DomainError
 from core.extensions import db
-from core.models import Municipality, Role, Service
+from core.models import Municipality, Role
+from core.services import orderable_services
 from core.web import page_of_rows, show_domain_error
 from procurement import planning, services
 from procurement.assessment import assess
@@ -29,7 +30,7 @@ def _case(case_id: int) -> ProcurementCase:
 
 def _case_form(case: ProcurementCase | None = None) -> CaseForm:
     form = CaseForm()
-    form.service.choices = [SelectChoice(s.code, s.name) for s in db.session.scalars(sa.select(Service).order_by(Service.position))]
+    form.service.choices = [SelectChoice(s.code, s.name) for s in db.session.scalars(orderable_services())]
     form.region_id.choices = [SelectChoice("", "Geen (lokaal dossier)")] + [
         SelectChoice(r.id, r.name) for r in db.session.scalars(visible_regions(current_user))]
     form.municipalities.choices = [SelectChoice(m.code, m.name) for m in db.session.scalars(
@@ -48,7 +49,7 @@ def _detail(case: ProcurementCase, decision_form=None, planning_form=None, statu
                            decision_form=decision_form or DecisionForm(),
                            planning_form=planning_form or PlanningForm(route=(
                                case.decision_in_force.route.value if case.decision_in_force else None)),
-                           violations=planning.violations(case.milestones, case.delivery_starts_on),
+                           violations=planning.case_violations(case),
                            route_labels=ROUTE_LABELS), status
 
 

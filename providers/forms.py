@@ -1,6 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, StringField
+from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
+
+from core.forms import options
+from providers.models import KEURMERK_LABELS, KeurmerkStatus
 
 
 class ProviderForm(FlaskForm):
@@ -15,7 +18,11 @@ class ProviderForm(FlaskForm):
     contact_email = EmailField("E-mailadres contactpersoon",
                                validators=[Optional(), Email("Dit is geen geldig e-mailadres."), Length(max=254)])
     contact_phone = StringField("Telefoon contactpersoon", validators=[Optional(), Length(max=30)])
-    keurmerk_valid_until = DateField("Keurmerk Blik op Werk geldig tot en met", validators=[Optional()])
+    keurmerk_status = SelectField("Keurmerk Blik op Werk", choices=options(KEURMERK_LABELS.items()),
+                                  default=KeurmerkStatus.NONE.value)
+    keurmerk_valid_until = DateField("Keurmerk geldig tot en met (bij een keurmerk met einddatum)",
+                                     validators=[Optional()])
+    keurmerk_status_since = DateField("Geschorst of ingetrokken sinds", validators=[Optional()])
 
 
 class ProviderUserForm(FlaskForm):

@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from core.schemas import BaseSchema, DocumentInSchema, PageQuery
-from providers.models import ProviderDocumentKind
+from providers.models import KeurmerkStatus, ProviderDocumentKind
 
 
 class ProviderInSchema(BaseSchema):
@@ -16,7 +16,14 @@ class ProviderInSchema(BaseSchema):
     contact_name = fields.String(allow_none=True, validate=validate.Length(max=120))
     contact_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     contact_phone = fields.String(allow_none=True, validate=validate.Length(max=30))
+    keurmerk_status = fields.String(allow_none=True, validate=validate.OneOf([k.value for k in KeurmerkStatus]),
+                                    metadata={"description": "Blik op Werk keurmerk: geen, geldig_tot (met "
+                                              "keurmerk_valid_until), onbepaalde_tijd, geschorst of ingetrokken "
+                                              "(met keurmerk_status_since). Zonder status: geldig_tot bij een "
+                                              "einddatum, anders geen."})
     keurmerk_valid_until = fields.Date(allow_none=True)
+    keurmerk_status_since = fields.Date(allow_none=True, metadata={
+        "description": "Geschorst of ingetrokken: de eerste dag waarop het keurmerk niet meer geldt."})
 
 
 class ProviderChangeSchema(ProviderInSchema):

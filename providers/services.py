@@ -14,13 +14,15 @@ from core.auth import check_password_policy
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Role, User
-from providers.models import Provider, ProviderDocument, ProviderDocumentKind
+from providers.models import KEURMERK_LABELS, KeurmerkStatus, Provider, ProviderDocument, ProviderDocumentKind
 
 KEURMERK_WARNING_DAYS = 60
 #: Provider documents live in the file storage under providers.
 DOCUMENT_FOLDER = "providers"
 FIELDS = ("name", "kvk_number", "iban", "bic", "street", "postcode", "city", "contact_name", "contact_email",
-          "contact_phone", "keurmerk_valid_until")
+          "contact_phone", "keurmerk_status", "keurmerk_valid_until", "keurmerk_status_since")
+KEURMERK_FIELDS = ("keurmerk_status", "keurmerk_valid_until", "keurmerk_status_since")
+K = KeurmerkStatus
 
 
 def normalise_kvk(value: str) -> str:
@@ -67,6 +69,32 @@ def _cleaned(data: dict) -> dict:
     return cleaned
 
 
+def _keurmerk(cleaned: dict, provider: Provider | None) -> dict:
+    """The keurmerk's three fields, consistent. Sent without a status, a dated keurmerk is valid until its date
+    (and none without one), unless it stands suspended or withdrawn."""
+    if not set(KEURMERK_FIELDS) & cleaned.keys():
+        return {}
+    values = {name: cleaned.get(name, getattr(provider, name, None)) for name in KEURMERK_FIELDS}
+    status = cleaned.get("keurmerk_status")
+    if status is None:
+        current = getattr(provider, "keurmerk_status", None)
+        status = current if current in (K.SUSPENDED, K.WITHDRAWN) else (
+            K.VALID_UNTIL if values["keurmerk_valid_until"] else K.NONE)
+    status = K(status)
+    if status == K.VALID_UNTIL and not values["keurmerk_valid_until"]:
+        raise DomainError("Geef de datum tot en met wanneer het keurmerk geldig is.", field="keurmerk_valid_until")
+    if status in (K.NONE, K.INDEFINITE) and values["keurmerk_valid_until"]:
+        raise DomainError(f"Een keurmerk met status '{KEURMERK_LABELS[status]}' heeft geen einddatum.",
+                          field="keurmerk_valid_until")
+    if status in (K.SUSPENDED, K.WITHDRAWN) and not values["keurmerk_status_since"]:
+        raise DomainError(f"Geef de datum vanaf wanneer het keurmerk {KEURMERK_LABELS[status].lower()} is.",
+                          field="keurmerk_status_since")
+    if status not in (K.SUSPENDED, K.WITHDRAWN) and values["keurmerk_status_since"]:
+        raise DomainError("Alleen een geschorst of ingetrokken keurmerk heeft een datum van schorsing of intrekking.",
+                          field="keurmerk_status_since")
+    return values | {"keurmerk_status": status}
+
+
 def _refuse_duplicate_kvk(kvk: str, provider_id: int | None = None) -> None:
     found = db.session.scalar(sa.select(Provider.id).where(Provider.kvk_number == kvk))
     if found is not None and found != provider_id:
@@ -76,6 +104,7 @@ def _refuse_duplicate_kvk(kvk: str, provider_id: int | None = None) -> None:
 def register_provider(data: dict, by: User | None) -> Provider:
     """KvK (eight digits, unique), IBAN and BIC are validated and normalised."""
     cleaned = _cleaned({"name": None, "kvk_number": None, "iban": None, **data})
+    cleaned |= _keurmerk(cleaned, None)
     _refuse_duplicate_kvk(cleaned["kvk_number"])
     provider = Provider(**cleaned)
     db.session.add(provider)
@@ -88,6 +117,7 @@ def register_provider(data: dict, by: User | None) -> Provider:
 def update_provider(provider: Provider, data: dict, by: User | None) -> Provider:
     """Same rules as registering; the audit line keeps every field before and after (bank details included)."""
     cleaned = _cleaned(data)
+    cleaned |= _keurmerk(cleaned, provider)
     if "kvk_number" in cleaned:
         _refuse_duplicate_kvk(cleaned["kvk_number"], provider.id)
     before = {k: getattr(provider, k) for k in cleaned}
@@ -137,11 +167,22 @@ def one_time_password(email: str) -> str:
     raise DomainError("Kies een ander e-mailadres.", field="email")
 
 
-def keurmerk_expiring(today: date, days: int = KEURMERK_WARNING_DAYS) -> list[Provider]:
-    """Providers whose keurmerk ends within `days` days from today (or already ended)."""
-    return db.session.scalars(sa.select(Provider).where(
-        Provider.keurmerk_valid_until.is_not(None),
-        Provider.keurmerk_valid_until <= today + timedelta(days=days)).order_by(Provider.keurmerk_valid_until)).all()
+def keurmerk_warnings(today: date, days: int = KEURMERK_WARNING_DAYS) -> list[tuple[Provider, date, str]]:
+    """(provider, date, Dutch message) for a keurmerk that ends within `days` days (or ended), or that is suspended
+    or withdrawn."""
+    warnings = []
+    for provider in db.session.scalars(sa.select(Provider).where(sa.or_(
+            sa.and_(Provider.keurmerk_status == K.VALID_UNTIL,
+                    Provider.keurmerk_valid_until <= today + timedelta(days=days)),
+            Provider.keurmerk_status.in_([K.SUSPENDED, K.WITHDRAWN]))).order_by(Provider.name)):
+        if provider.keurmerk_status == K.VALID_UNTIL:
+            warnings.append((provider, provider.keurmerk_valid_until, f"Keurmerk van {provider.name} verloopt op "
+                             f"{provider.keurmerk_valid_until:%d-%m-%Y}."))
+        else:
+            warnings.append((provider, provider.keurmerk_status_since, f"Keurmerk van {provider.name} is "
+                             f"{KEURMERK_LABELS[provider.keurmerk_status].lower()} sinds "
+                             f"{provider.keurmerk_status_since:%d-%m-%Y}."))
+    return warnings
 
 
 def provider_documents(provider: Provider):

@@ -171,7 +171,11 @@ ALL_CONDITIONS_MET = dict(own_capacity=True, controlled_entity=True, entity_acti
                           entity_private_capital=False, all_qualifying_admitted=True,
                           fixed_conditions_and_tariffs=True, open_entry_during_term=True, participant_chooses=True,
                           public_announcement=True, published_provider_list=True, subsidy_legal_basis=True,
-                          enforceable_performance=False, state_aid_ruled_out=True)
+                          enforceable_performance=False, state_aid_ruled_out=True,
+                          joint_bodies_represent_all=True, joint_decisive_influence=True,
+                          joint_no_contrary_interests=True, cooperation_between_authorities=True,
+                          cooperation_common_objectives=True, cooperation_public_interest_only=True,
+                          cooperation_market_share=5)
 
 
 @pytest.fixture

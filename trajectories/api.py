@@ -8,7 +8,7 @@ from core.extensions import db
 from core.models import Role
 from core.rest import make_api_blueprint, paginate
 from core.schemas import PageQuery, page_of
-from trajectories import imports, services
+from trajectories import imports, referrals, services
 from trajectories.models import ProgressImport, Trajectory
 from trajectories.schemas import (EventsInSchema, EventsResultSchema, ImportInSchema, ImportJobSchema,
                                   ImportResultSchema, TrajectoryDetailSchema, TrajectoryInSchema, TrajectoryOutSchema)
@@ -35,8 +35,16 @@ def trajectories(args):
 def create_trajectory(data):
     """Deelnemer aanmelden (traject)
 
-    Rollen: admin, contractmanager."""
-    trajectory = services.create_trajectory(data, by=current_user, today=today())
+    422 met het veld bij een contract dat op de aanmelddatum niet actief is, een gemeente die niet deelneemt, een
+    aanbieder zonder geldig keurmerk of met een geschorste of beëindigde Open House-toelating; de weigering komt
+    in het auditlog van het contract. Rollen: admin, contractmanager."""
+    try:
+        trajectory = services.create_trajectory(data, by=current_user, today=today())
+    except referrals.ReferralRefused as refusal:  # the refusal stays in the contract's audit log
+        db.session.rollback()
+        referrals.record_refusal(data, refusal, by=current_user)
+        db.session.commit()
+        raise
     db.session.commit()
     return trajectory
 

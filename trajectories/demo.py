@@ -9,7 +9,8 @@ from contracts.models import Contract, ContractStatus
 from core import dates, services as core_services
 from core.demo import demo_password
 from core.extensions import db
-from core.models import Role, Service, User
+from core.models import Role, Service, ServiceKind, User
+from trajectories.referrals import ReferralRefused, delivery_barrier, record_refusal
 from trajectories.services import create_trajectory, record_events
 from procurement.models import ProcurementRoute
 from providers.models import Provider
@@ -32,24 +33,45 @@ def load(state: dict) -> None:
     for n in range(TRAJECTORIES):
         contract = contracts[n % len(contracts)]
         municipality = contract.municipalities[n % len(contract.municipalities)]
-        referral = max(contract.starts_on, today - timedelta(days=rng.randint(45, 700)))
+        referral = max(contract.starts_on, min(contract.ends_on, today - timedelta(days=rng.randint(45, 700))))
         if referral >= today:
-            referral = today - timedelta(days=30)
+            referral = max(contract.starts_on, today - timedelta(days=30))
+        leerroute = contract.service.kind == ServiceKind.LEERROUTE
         trajectory = create_trajectory({
             "reference": f"TRJ-{referral.year}-{n + 1:05d}", "contract_id": contract.id,
             "municipality": municipality.code, "referral_date": referral,
-            "pip_date": referral + timedelta(days=rng.randint(5, 20)) if rng.random() < 0.9 else None,
+            "pip_date": min(today, referral + timedelta(days=rng.randint(5, 20))) if rng.random() < 0.9 else None,
             "participant": {"name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", "bsn": _bsn(rng)},
+            "alfabetisering": rng.choice(["A", "AA"]) if leerroute and rng.random() < 0.2 else None,
+            "is_duaal": leerroute and rng.random() < 0.15, **_participant_choice(contract, referral),
         }, by=staff, today=today)
-        provider_events, duo_events = _history(rng, trajectory.reference, referral, today)
-        sender = f"provider:{contract.provider_id}"
-        record_events(provider_events, sender=sender, source="api", by=None, today=today)
+        provider_events, duo_events, staff_events = _history(rng, trajectory.reference, contract.service.code,
+                                                             referral, today)
+        record_events(provider_events, sender=f"provider:{contract.provider_id}", source="api", by=None, today=today)
         record_events(duo_events, sender="duo", source="duo", by=None, today=today)
+        if staff_events:
+            record_events(staff_events, sender=f"user:{staff.id}", source="manual", by=staff, today=today)
+    _refused_referral(contracts, staff, today)
 
 
-def _history(rng: random.Random, reference: str, referral: date, today: date) -> tuple[list, list]:
-    """Start, monthly attendance, progress tests, sometimes an interruption, dropout or completion with exams."""
-    own, duo, seq = [], [], iter(range(1, 1000))
+def _refused_referral(contracts: list[Contract], staff: User | None, today: date) -> None:
+    """A referral today to a provider whose keurmerk is suspended: refused, and kept in the contract's audit log."""
+    barred = next((c for c in contracts if delivery_barrier(c, today)), None)
+    if barred is None:
+        return
+    data = {"reference": f"TRJ-{today.year}-GEWEIGERD", "contract_id": barred.id,
+            "municipality": barred.municipalities[0].code, "referral_date": today}
+    try:
+        create_trajectory(data, by=staff, today=today)
+    except ReferralRefused as refusal:
+        record_refusal(data, refusal, by=staff)
+
+
+def _history(rng: random.Random, reference: str, service: str, referral: date, today: date) -> tuple[list, list, list]:
+    """Start, monthly attendance, progress tests, sometimes an interruption, dropout or completion as the route
+    ends: exams for the B1-route and onderwijsroute, the municipality's closing interview for the Z-route (no exam),
+    the KNM exam, the MAP final interview."""
+    own, duo, staff, seq = [], [], [], iter(range(1, 1000))
 
     def add(kind: str, day: date, target=own, **fields):
         target.append({"event_id": f"{reference}-{next(seq):03d}", "trajectory": reference, "type": kind,
@@ -58,7 +80,7 @@ def _history(rng: random.Random, reference: str, referral: date, today: date) ->
 
     start = referral + timedelta(days=rng.randint(7, 30))
     if start >= today:
-        return own, duo
+        return own, duo, staff
     add("start", start)
     fate = rng.random()
     months = (today.year - start.year) * 12 + today.month - start.month
@@ -77,17 +99,24 @@ def _history(rng: random.Random, reference: str, referral: date, today: date) ->
                 hours_attended=str(min(offered, attended + 2)), hours_excused=str(excused))
         if i in (3, 7):
             add("progress_test", month_end - timedelta(days=3), skill=rng.choice(["LE", "LU", "SC", "SP"]),
-                level=["A1", "A2"][i // 7])
+                level=(["A0", "A1"] if service == "z_route" else ["A1", "A2"])[i // 7])
         month = month_end + timedelta(days=1)
     last = month - timedelta(days=1)
     if fate < 0.12 and last < today:
         add("dropout", last, reason=rng.choice(["uitval", "verhuizing", "ontheffing"]))
     elif fate < 0.45 and last < today and months >= 6:
-        add("module_completed", last - timedelta(days=20), module="MAP")
-        for component in ("LE", "LU", "SC", "SP"):
-            add("exam", last - timedelta(days=10), duo, component=component, level="B1",
-                result="geslaagd" if rng.random() < 0.8 else "gezakt")
-        add("exam", last - timedelta(days=10), duo, component="KNM", result="geslaagd")
+        if service == "z_route":  # no central exam: the municipality's closing interview ends the route
+            add("module_completed", last - timedelta(days=10), staff, module="ZROUTE")
+        elif service == "map":
+            add("module_completed", last - timedelta(days=10), module="MAP")
+        elif service == "knm":
+            add("exam", last - timedelta(days=10), duo, component="KNM", result="geslaagd")
+        else:
+            add("module_completed", last - timedelta(days=20), module="MAP")
+            for component in ("LE", "LU", "SC", "SP"):
+                add("exam", last - timedelta(days=10), duo, component=component, level="B1",
+                    result="geslaagd" if rng.random() < 0.8 else "gezakt")
+            add("exam", last - timedelta(days=10), duo, component="KNM", result="geslaagd")
         add("completed", last)
         if rng.random() < 0.6:
             add("outflow", min(today, last + timedelta(days=rng.randint(10, 60))),
@@ -96,7 +125,17 @@ def _history(rng: random.Random, reference: str, referral: date, today: date) ->
         paused = last - timedelta(days=40)
         add("interruption", paused, reason="Ziekte")
         add("resumption", paused + timedelta(days=21))
-    return own, duo
+    return own, duo, staff
+
+
+def _participant_choice(contract: Contract, referral: date) -> dict:
+    """Under Open House the participant chose the provider from the latest list version that named it."""
+    admission = contract.admission if contract.procurement_route == ProcurementRoute.OPEN_HOUSE else None
+    if admission is None:
+        return {}
+    shown = [v for v in admission.open_house.list_versions
+             if v.published_on <= referral and v.lists(contract.provider_id)]
+    return {"chosen_by_participant": True, "provider_list_version": shown[-1].number}
 
 
 def _bsn(rng: random.Random) -> str:
@@ -112,7 +151,8 @@ def _contract(state: dict, today: date) -> Contract:
     provider = db.session.scalar(sa.select(Provider).order_by(Provider.id)) or Provider(
         name="Taalhuis Drechtsteden", kvk_number="90000001", iban="NL91ABNA0417164300", bic="ABNANL2A",
         keurmerk_valid_until=date(today.year + 2, 12, 31))
-    contract = Contract(reference="DEMO-VOORTGANG-B1", provider=provider, procurement_route=ProcurementRoute.OPEN_HOUSE,
+    contract = Contract(reference="DEMO-VOORTGANG-B1", provider=provider,
+                        procurement_route=ProcurementRoute.AANBESTEDING,
                         service=db.session.scalar(sa.select(Service).where(Service.code == "b1_route")),
                         starts_on=date(today.year - 2, 1, 1), ends_on=date(today.year + 2, 12, 31),
                         price_per_trajectory=Decimal("12500.00"),

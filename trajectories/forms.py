@@ -1,11 +1,12 @@
 """HTML forms: shape only; the rules live in trajectories.services and trajectories.events."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from core.forms import AmountField, options
 from trajectories import events
+from trajectories.referrals import ALFABETISERING
 
 REQUIRED = DataRequired("Dit veld is verplicht.")
 
@@ -22,6 +23,12 @@ class TrajectoryForm(FlaskForm):
     municipality = SelectField("Gemeente", validators=[REQUIRED])
     referral_date = DateField("Aanmelddatum", validators=[REQUIRED])
     pip_date = DateField("Datum PIP", validators=[Optional()])
+    alfabetisering = SelectField("Alfabetiseringsonderwijs (indicatie in het PIP)",
+                                 choices=options([("", "Niet van toepassing"), *ALFABETISERING.items()]), default="")
+    is_duaal = BooleanField("Duaal traject: de leerroute wordt gecombineerd met werk")
+    chosen_by_participant = BooleanField("Open House: de deelnemer heeft deze aanbieder zelf gekozen")
+    provider_list_version = IntegerField("Open House: versie van de lijst van toegelaten aanbieders die de deelnemer "
+                                         "zag", validators=[Optional(), NumberRange(min=1)])
     name = StringField("Naam deelnemer", validators=[Optional(), Length(max=200)])
     bsn = StringField("BSN", validators=[Optional(), Length(max=20)])
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
-from contracts.models import Contract
+from contracts.models import Contract, ProviderListVersion
 from core.conflicts import on_conflict
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
@@ -49,6 +49,15 @@ class Trajectory(db.Model):
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     referral_date: Mapped[date] = mapped_column(sa.Date)
     pip_date: Mapped[date | None] = mapped_column(sa.Date)
+    #: DUO's PIP flag alfabetiseringsonderwijs within the leerroute: A (analfabeet), AA (anders-gealfabetiseerd);
+    #: empty for NVT.
+    alfabetisering: Mapped[str | None] = mapped_column(sa.String(2))
+    #: The leerroute is combined with work (duaal traject).
+    is_duaal: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Open House: the participant chose this provider from the version of the published list shown to them (a
+    #: municipality choosing for the participant would turn Open House into a public contract).
+    chosen_by_participant: Mapped[bool | None] = mapped_column()
+    provider_list_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider_list_version.id"))
     #: Pseudonymous participant id shown to providers and on statements instead of any personal data.
     participant_pseudonym: Mapped[str] = mapped_column(sa.String(40), unique=True)
     participant_name: Mapped[str | None] = mapped_column(sa.String(200))
@@ -62,6 +71,7 @@ class Trajectory(db.Model):
     contract: Mapped[Contract] = relationship()
     municipality: Mapped[Municipality] = relationship()
     created_by: Mapped[User | None] = relationship()
+    provider_list_version: Mapped[ProviderListVersion | None] = relationship()
     events: Mapped[list["ProgressEvent"]] = relationship(
         primaryjoin=lambda: Trajectory.id == foreign(ProgressEvent.trajectory_id), back_populates="trajectory",
         order_by=lambda: [ProgressEvent.occurred_on, ProgressEvent.id], viewonly=True)

@@ -24,6 +24,18 @@ class TrajectoryInSchema(BaseSchema):
     municipality = fields.String(required=True, validate=validate.Length(max=6))
     referral_date = fields.Date(required=True)
     pip_date = fields.Date(allow_none=True)
+    alfabetisering = fields.String(allow_none=True, validate=validate.OneOf(
+        ["A", "AA", "NVT"], error="Kies A, AA of NVT (DUO's indicatie alfabetiseringsonderwijs)."), metadata={
+        "description": "DUO's PIP-indicatie alfabetiseringsonderwijs binnen de leerroute: A (analfabeet), "
+                       "AA (anders-gealfabetiseerd) of NVT; alleen bij een contract voor een leerroute."})
+    is_duaal = fields.Boolean(load_default=False, metadata={
+        "description": "De leerroute wordt gecombineerd met werk (duaal traject); alleen bij een leerroute."})
+    chosen_by_participant = fields.Boolean(load_default=False, metadata={
+        "description": "Open House: de deelnemer heeft deze aanbieder zelf gekozen (verplicht bij een Open "
+                       "House-contract)."})
+    provider_list_version = fields.Integer(allow_none=True, validate=validate.Range(min=1), metadata={
+        "description": "Open House: het nummer van de versie van de lijst van toegelaten aanbieders die de "
+                       "deelnemer zag; die versie moet de aanbieder noemen."})
     participant = fields.Nested(ParticipantInSchema, load_default=dict)
 
 
@@ -92,6 +104,11 @@ class TrajectoryOutSchema(BaseSchema):
     municipality = fields.Function(lambda t: t.municipality.code)
     referral_date = fields.Date()
     pip_date = fields.Date(allow_none=True)
+    alfabetisering = fields.Function(lambda t: t.alfabetisering or "NVT")
+    is_duaal = fields.Boolean()
+    chosen_by_participant = fields.Boolean(allow_none=True)
+    provider_list_version = fields.Function(lambda t: t.provider_list_version.number if t.provider_list_version
+                                            else None)
     status = fields.String()
     participant = Participant()
 

@@ -17,6 +17,7 @@ from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_b
 from trajectories.batch import BatchRejected, EventBatch
 from trajectories.csvfile import read_events
 from trajectories.models import ProgressEvent, Trajectory
+from trajectories.referrals import check_referral
 
 #: A CSV file is checked and stored this many rows at a time.
 CHUNK = 10_000
@@ -43,7 +44,7 @@ def visible_trajectories(user: User):
 
 
 def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory:
-    """Refer a participant to a contract; the municipality must take part in it and be in the user's scope."""
+    """Refer a participant to a contract in the user's scope, on the conditions of trajectories.referrals."""
     if db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == data["reference"])):
         raise DomainError("Deze trajectreferentie bestaat al.", field="reference")
     contract = db.session.get(Contract, data["contract_id"])
@@ -53,17 +54,16 @@ def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory
         raise DomainError("Onbekend contract.", field="contract_id")
     if municipality is None or (visible is not None and municipality.id not in visible):
         raise DomainError("Onbekende gemeente.", field="municipality")
-    if municipality not in contract.municipalities:
-        raise DomainError(f"{municipality.name} neemt geen deel aan contract {contract.reference}.",
-                          field="municipality")
     for name in ("referral_date", "pip_date"):
         if data.get(name) and data[name] > today:
             raise DomainError("Deze datum ligt in de toekomst.", field=name)
+    recorded = check_referral(contract, municipality, data)
     participant = data.get("participant") or {}
     bsn = normalise_bsn(participant["bsn"], field="participant.bsn") if participant.get("bsn") else None
     trajectory = Trajectory(
         reference=data["reference"], contract=contract, municipality=municipality,
         referral_date=data["referral_date"], pip_date=data.get("pip_date"),
+        **recorded,
         participant_pseudonym="P-" + secrets.token_hex(6).upper(), participant_name=participant.get("name") or None,
         bsn_encrypted=encrypt_bsn(bsn) if bsn else None, bsn_hash=bsn_lookup_hash(bsn) if bsn else None,
         created_by=by)
@@ -183,6 +183,7 @@ def fill_trajectory_choices(form, user: User):
 
 def trajectory_data(form_data: dict) -> dict:
     """The form's fields in the API's shape, so that both reach create_trajectory alike."""
-    names = ("reference", "contract_id", "municipality", "referral_date", "pip_date")
+    names = ("reference", "contract_id", "municipality", "referral_date", "pip_date", "alfabetisering", "is_duaal",
+             "chosen_by_participant", "provider_list_version")
     return {**{n: form_data[n] for n in names},
             "participant": {"name": form_data.get("name"), "bsn": form_data.get("bsn")}}

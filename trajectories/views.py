@@ -8,7 +8,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
 from core.web import page_of_rows, show_domain_error
-from trajectories import imports, services
+from trajectories import imports, referrals, services
 from trajectories.csvfile import template_csv
 from trajectories.events import TYPE_LABELS
 from trajectories.forms import EventForm, TrajectoryForm, UploadForm
@@ -26,9 +26,17 @@ def _import_or_404(import_id: int) -> ProgressImport:
     return db.first_or_404(imports.visible_imports(current_user).where(ProgressImport.id == import_id))
 
 
+def _keep_refusal(data: dict, exc: DomainError) -> None:
+    """A referral refused on its conditions stays in the contract's audit log (the request's one commit)."""
+    if isinstance(exc, referrals.ReferralRefused):
+        referrals.record_refusal(data, exc, by=current_user)
+        db.session.commit()
+
+
 def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
     return render_template("trajectories/detail.html", trajectory=trajectory, events=services.events_of(trajectory),
-                           form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS)
+                           form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS,
+                           alfabetisering=referrals.ALFABETISERING)
 
 
 @bp.get("/trajectories")
@@ -45,11 +53,12 @@ def index():
 def create():
     form = services.fill_trajectory_choices(TrajectoryForm(), current_user)
     if form.validate_on_submit():
+        data = services.trajectory_data(form.data)
         try:
-            trajectory = services.create_trajectory(services.trajectory_data(form.data), by=current_user,
-                                                    today=today())
+            trajectory = services.create_trajectory(data, by=current_user, today=today())
         except DomainError as exc:
             show_domain_error(form, exc)
+            _keep_refusal(data, exc)
         else:
             db.session.commit()
             flash(f"Traject {trajectory.reference} is aangemeld.", "success")

@@ -8,7 +8,8 @@ Create Date: 2026-11-23 09:47:06.266947
 from alembic import op
 import sqlalchemy as sa
 
-# The catalogue as it stood at this revision; a later change to it gets a data migration of its own.
+# The catalogue as it stands in the code; the data migrations after this one bring an older database to the same
+# rows (on a new database they change nothing).
 from core.catalogue import service_rows
 
 

@@ -1,7 +1,7 @@
 """Open House: the adopted PvE version its uniform terms were taken from (admitted providers' contracts record it)
 
 Revision ID: 5d2e8a41c7f3
-Revises: 2102496ad879
+Revises: c89096a6d160
 Create Date: 2026-11-24 09:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '5d2e8a41c7f3'
-down_revision = '2102496ad879'
+down_revision = 'c89096a6d160'
 branch_labels = None
 depends_on = None
 

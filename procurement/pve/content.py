@@ -1,4 +1,4 @@
-"""What a PvE contains: the standard sections, the templates per kind of service, Markdown and the diff."""
+"""What a PvE's text is made of: Markdown, the structured sections as lines, and the diff between versions."""
 import difflib
 import re
 from dataclasses import dataclass
@@ -7,87 +7,11 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from core.models import ServiceKind
 from core.money import format_money
 from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, TRIGGER_LABELS, amount_on
 
-SECTIONS = [
-    ("inleiding", "Inleiding en context"),
-    ("doelgroep", "Doelgroep en volumes"),
-    ("dienstverlening", "Dienstverlening en eisen"),
-    ("kwaliteit", "Kwaliteit"),
-    ("duaal", "Duale trajecten"),
-    ("samenhang", "Samenhang met MAP, KNM en PVT"),
-    ("prestatie_indicatoren", "Prestatie-indicatoren"),
-    ("financiering", "Financiering"),
-    ("rapportage", "Rapportage en gegevensuitwisseling"),
-    ("planning", "Planning"),
-]
-STANDARD_KEYS = [key for key, _ in SECTIONS]
 FREE_PREFIX = "vrij-"
 MAX_BODY = 50_000
-
-_COMMON = {
-    "inleiding": "Dit Programma van Eisen beschrijft de dienstverlening die de deelnemende gemeenten inkopen "
-                 "in het kader van de Wet inburgering 2021.",
-    "kwaliteit": "- De aanbieder beschikt over een geldig **Blik op Werk keurmerk inburgeren**.\n"
-                 "- Docenten NT2 zijn gekwalificeerd (Bevoegd NT2-docent of gelijkwaardig).",
-    "samenhang": "De aanbieder stemt af met de uitvoerders van de Module Arbeidsmarkt en Participatie (MAP), "
-                 "Kennis van de Nederlandse Maatschappij (KNM) en het Participatieverklaringstraject (PVT).",
-    "prestatie_indicatoren": "De gemeenten sturen op de onderstaande indicatoren en normen.",
-    "financiering": "De aanbieder wordt per traject betaald volgens het onderstaande betaalschema.",
-    "rapportage": "De aanbieder levert voortgang aan via de API of als CSV, volgens de afgesproken "
-                  "gebeurtenissen. Er worden geen BSN's uitgewisseld buiten wat de wet voorschrijft.",
-    "planning": "Het inkooptraject is ten minste één kwartaal voor de start van de dienstverlening afgerond.",
-}
-#: Per kind of service: default texts, KPI agreements and the payment schedule (core.terms shapes).
-TEMPLATES = {
-    ServiceKind.LEERROUTE: {
-        "texts": _COMMON | {
-            "doelgroep": "Inburgeringsplichtigen die de leerroute volgen. Verwachte volumes per jaar en per "
-                         "gemeente staan in de tabel hieronder.",
-            "dienstverlening": "Taalonderwijs gericht op het behalen van het taalniveau van de leerroute, "
-                               "met minimaal 12 lesuren per week.",
-            "duaal": "Waar mogelijk wordt taal gecombineerd met werk of vrijwilligerswerk (duaal traject).",
-        },
-        "kpis": [{"kpi": "timely_start", "params": {"weeks": 10}, "norm": "0.90", "direction": "min"},
-                 {"kpi": "attendance_rate", "params": {}, "norm": "0.80", "direction": "min"},
-                 {"kpi": "exam_pass_rate", "params": {"level": "B1"}, "norm": "0.60", "direction": "min"}],
-        "milestones": [
-            {"code": "START", "label": "Start traject", "kind": "inspanning", "trigger": "start", "percentage": "20"},
-            {"code": "AANW", "label": "Maand voldoende aanwezig", "kind": "inspanning", "trigger": "attendance_month",
-             "params": {"min_rate": "0.80", "max_months": 12}, "percentage": "3"},
-            {"code": "B1", "label": "Examen B1 behaald", "kind": "prestatie", "trigger": "exam",
-             "params": {"components": ["LE", "LU", "SC", "SP"], "level": "B1"}, "percentage": "44"},
-        ],
-    },
-    ServiceKind.PARTICIPATIETRAJECT: {
-        "texts": _COMMON | {
-            "doelgroep": "Inburgeringsplichtigen en hun gezinsleden voor wie dit participatietraject is bedoeld.",
-            "dienstverlening": "Begeleiding en activiteiten volgens de afspraken in het persoonlijk plan "
-                               "inburgering en participatie (PIP).",
-            "duaal": "Niet van toepassing, tenzij in het PIP anders is afgesproken.",
-        },
-        "kpis": [{"kpi": "timely_start", "params": {"weeks": 10}, "norm": "0.90", "direction": "min"},
-                 {"kpi": "dropout_rate", "params": {}, "norm": "0.15", "direction": "max"}],
-        "milestones": [
-            {"code": "START", "label": "Start traject", "kind": "inspanning", "trigger": "start", "percentage": "50"},
-            {"code": "AFGEROND", "label": "Traject afgerond", "kind": "prestatie", "trigger": "completed",
-             "percentage": "50"},
-        ],
-    },
-}
-
-
-def template_content(kind: ServiceKind, price_per_trajectory: str = "0.00") -> dict:
-    """Sections, KPI agreements and financing that a new PvE for this kind of service starts with."""
-    template = TEMPLATES[ServiceKind(kind)]
-    return {
-        "sections": [{"key": key, "title": title, "body": template["texts"].get(key, "")} for key, title in SECTIONS],
-        "kpis": [dict(k) for k in template["kpis"]],
-        "financing": {"price_per_trajectory": price_per_trajectory, "ceiling": None,
-                      "milestones": [dict(m) for m in template["milestones"]]},
-    }
 
 
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h3", "h4", "blockquote", "code", "pre", "table",

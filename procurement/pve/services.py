@@ -12,7 +12,7 @@ from core.models import Municipality, Service, User
 from core.money import parse_decimal
 from core.terms import amount_on, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, procurement_case_municipality
-from procurement.pve import content
+from procurement.pve import content, templates
 from procurement.pve.models import TRANSITIONS, Pve, PveAttachment, PveComment, PveStatus, PveVersion
 
 #: Attachments live in the file storage under pve/.
@@ -82,12 +82,17 @@ def _plain(value):
     return None if value is None else str(value)
 
 
-def clean_sections(sections) -> list[dict]:
+def standard_keys(pve: Pve) -> list[str]:
+    """The sections of the template the PvE started from, in its order (a later template leaves it alone)."""
+    return [s["key"] for s in pve.versions[0].sections if not s["key"].startswith(content.FREE_PREFIX)]
+
+
+def clean_sections(sections, standard: list[str]) -> list[dict]:
     """The standard sections in their order, then the free ones; titles and bodies checked."""
     errors, by_key = [], {}
     for index, section in enumerate(sections if isinstance(sections, list) else []):
         key, title, body = section.get("key", ""), (section.get("title") or "").strip(), section.get("body") or ""
-        if key not in content.STANDARD_KEYS and not key.startswith(content.FREE_PREFIX):
+        if key not in standard and not key.startswith(content.FREE_PREFIX):
             errors.append({"index": index, "field": "key", "message": "Onbekende paragraaf."})
         elif key in by_key:
             errors.append({"index": index, "field": "key", "message": "Deze paragraaf komt twee keer voor."})
@@ -96,12 +101,12 @@ def clean_sections(sections) -> list[dict]:
         if len(body) > content.MAX_BODY:
             errors.append({"index": index, "field": "body", "message": f"Maximaal {content.MAX_BODY} tekens."})
         by_key[key] = {"key": key, "title": title, "body": body}
-    missing = [key for key in content.STANDARD_KEYS if key not in by_key]
+    missing = [key for key in standard if key not in by_key]
     errors += [{"field": "sections", "message": f"De paragraaf {key} ontbreekt."} for key in missing]
     if errors:
         raise DomainError("De paragrafen zijn niet geldig.", field="sections", errors=errors)
     free = [s for k, s in by_key.items() if k.startswith(content.FREE_PREFIX)]
-    return [by_key[key] for key in content.STANDARD_KEYS] + free
+    return [by_key[key] for key in standard] + free
 
 
 def clean_financing(financing) -> dict:
@@ -130,31 +135,34 @@ def clean_kpis(kpis) -> list[dict]:
 
 
 def create_pve(case: ProcurementCase, title: str, by: User) -> Pve:
-    """One PvE per procurement case, started from the template for the kind of service."""
+    """One PvE per procurement case, started from the template of its service."""
     if db.session.scalar(sa.select(Pve.id).where(Pve.procurement_case_id == case.id)):
         raise Conflict("Voor deze inkoopzaak bestaat al een PvE.", field="procurement_case_id")
     pve = Pve(procurement_case=case, title=title.strip() or f"Programma van Eisen {case.service.name}")
     # The procurement case's price, once it records one, is where the financing section starts.
-    start = content.template_content(case.service.kind, str(getattr(case, "price_per_trajectory", None) or "0.00"))
+    start = templates.template_content(case.service, str(case.price_per_trajectory or "0.00"))
     pve.versions.append(PveVersion(number=1, status=PveStatus.CONCEPT, created_by=by, note="Gestart uit sjabloon",
                                    sections=start["sections"], kpis=clean_kpis(start["kpis"]),
                                    financing=clean_financing(start["financing"])))
     db.session.add(pve)
     db.session.flush()
-    audit.record(by, "pve_created", pve, f"PvE {pve.title} gestart uit het sjabloon voor {case.service.kind}")
+    audit.record(by, "pve_created", pve, f"PvE {pve.title} gestart uit het sjabloon "
+                 f"{templates.template_for(case.service).name}")
     return pve
 
 
 def save_version(pve: Pve, data: dict, by: User) -> PveVersion:
-    """Every save is a new version; saving on an adopted version starts a new concept from it."""
+    """Every save is a new version; saving on an adopted version starts a new concept from it. The schedule and
+    indicators must fit the service (no exam in the Z-route)."""
     latest = pve.latest
     version = PveVersion(
         number=latest.number + 1,
         status=PveStatus.CONCEPT if latest.is_adopted else latest.status,
-        sections=clean_sections(data.get("sections", latest.sections)),
+        sections=clean_sections(data.get("sections", latest.sections), standard_keys(pve)),
         kpis=clean_kpis(data.get("kpis", latest.kpis)),
         financing=clean_financing(data.get("financing", latest.financing)),
         note=(data.get("note") or "")[:500], created_by=by)
+    templates.check_fits_service(pve.procurement_case.service, version.financing["milestones"], version.kpis)
     pve.versions.append(version)
     db.session.flush()
     audit.record(by, "pve_version_saved", pve, f"Versie {version.number} opgeslagen",

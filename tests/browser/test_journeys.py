@@ -47,7 +47,7 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
     follow(page, page.get_by_role("link", name="Inkoop", exact=True).first)
     follow(page, page.get_by_role("link", name="Nieuw inkoopdossier"))
     assert violations(page) == []
-    field(page, "Dienst").select_option(label="Alfabetisering")
+    field(page, "Dienst").select_option(label="Z-route (zelfredzaamheidsroute)")
     field(page, "Titel").fill("Alfabetisering Drechtsteden 2027")
     field(page, "Regio (regionaal dossier)").select_option(label="Drechtsteden")
     field(page, "Verwachte deelnemers per jaar (alle gemeenten samen)").fill("80")
@@ -154,6 +154,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     field(page, "IBAN").fill("NL91 ABNA 0417 1643 00")
     field(page, "BIC").fill("ABNANL2A")
     field(page, "Plaats").fill("Zwijndrecht")
+    field(page, "Keurmerk Blik op Werk").select_option(label="Geldig voor onbepaalde tijd")  # the Z-route needs one
     follow(page, page.get_by_role("button", name="Opslaan"))
     flash(page, "Aanbieder Taalhuis Zwijndrecht B.V. is geregistreerd.")
 
@@ -162,7 +163,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     assert violations(page) == []
     field(page, "Kenmerk").fill("DS-ALF-2026-01")
     field(page, "Aanbieder").select_option(label="Taalhuis Zwijndrecht B.V. (69599084)")
-    field(page, "Dienst").select_option(label="Alfabetisering")
+    field(page, "Dienst").select_option(label="Z-route (zelfredzaamheidsroute)")
     field(page, "Inkooproute").select_option(label="Aanbesteding")
     field(page, "Deelnemende gemeenten").select_option(label=["Dordrecht", "Zwijndrecht"])
     field(page, "Begindatum").fill("2026-01-01")
@@ -178,8 +179,10 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     follow(page, page.get_by_role("link", name="Deelnemer aanmelden"))
     assert violations(page) == []
     field(page, "Trajectreferentie").fill("ALF-2026-0001")
-    field(page, "Contract").select_option(label="DS-ALF-2026-01 - Taalhuis Zwijndrecht B.V. (Alfabetisering)")
+    field(page, "Contract").select_option(label="DS-ALF-2026-01 - Taalhuis Zwijndrecht B.V. (Z-route "
+                                                 "(zelfredzaamheidsroute))")
     field(page, "Gemeente").select_option(label="Dordrecht")
+    field(page, "Alfabetiseringsonderwijs (indicatie in het PIP)").select_option(label="Onderwijs voor analfabeet")
     field(page, "Aanmelddatum").fill("2026-07-27")
     follow(page, page.get_by_role("button", name="Aanmelden"))
     flash(page, "Traject ALF-2026-0001 is aangemeld.")

@@ -116,18 +116,30 @@ def test_open_house_public_list_without_login_and_admission_by_html(ctx, client,
                                        by=None)
     db.session.commit()
     assert client.get("/open-house/").status_code == 302  # only the public list is open
-    provider_browser = login(make_user(Role.PROVIDER, provider=provider))
+    provider_user, staff_user = make_user(Role.PROVIDER, provider=provider), make_user(
+        Role.CONTRACTMANAGER, municipalities=case.municipalities)
+    early = login(provider_user).post(f"/open-house/{house.id}/aanmelden", follow_redirects=True)
+    assert "nog niet openbaar aangekondigd" in early.get_data(as_text=True) and not house.applications
+    client.post("/logout")
+    staff = login(staff_user)
+    refused = staff.post(f"/open-house/{house.id}/aankondiging", data={"announced_on": "2026-11-02", "url": "tenderned"})
+    assert refused.status_code == 422 and "https://" in refused.get_data(as_text=True)
+    assert staff.post(f"/open-house/{house.id}/aankondiging", data={
+        "announced_on": "2026-11-02", "url": "https://www.tenderned.nl/aankondigingen/1"}).status_code == 302
+    staff.post("/logout")
+    provider_browser = login(provider_user)
     provider_browser.post(f"/open-house/{house.id}/aanmelden")
     provider_browser.post("/logout")
     admission = house.applications[0]
-    staff = login(make_user(Role.CONTRACTMANAGER, municipalities=case.municipalities))
+    staff = login(staff_user)
     page = staff.post(f"/open-house/aanmelding/{admission.id}/besluit", follow_redirects=True, data={
         f"a{admission.id}-status": "admitted", f"a{admission.id}-motivation": "Voldoet aan alle eisen",
         f"a{admission.id}-checklist": house.requirements})
     assert "Besluit over Wereldwijs vastgelegd" in page.get_data(as_text=True)
     staff.post("/logout")
-    public = client.get("/open-house/toegelaten")
-    assert public.status_code == 200 and "Wereldwijs" in public.get_data(as_text=True)
+    public = client.get("/open-house/toegelaten").get_data(as_text=True)
+    assert "Wereldwijs" in public and "Versie 1 van de lijst, gepubliceerd 16-11-2026" in public
+    assert "Aangekondigd op 02-11-2026" in public
 
 
 def test_contract_manager_start_page_shows_alerts(ctx, login, make_user, make_provider):

@@ -83,7 +83,14 @@ def test_prefill_from_the_adopted_pve_version(ctx, make_procurement_case):
     db.session.flush()
     terms = services.terms_from_case(case)
     assert terms["price_per_trajectory"] == Decimal("9500.00") and len(terms["milestones"]) == 2
-    assert services.terms_from_case(make_procurement_case("knm")) == {}
+    assert services.terms_from_case(None) == {}
+
+
+def test_without_an_adopted_pve_the_service_template_prefills_at_the_case_price(ctx, make_procurement_case):
+    terms = services.terms_from_case(make_procurement_case("z_route", price_per_trajectory=Decimal("8900.00")))
+    assert terms["price_per_trajectory"] == Decimal("8900.00") and terms["service"].code == "z_route"
+    assert [m["code"] for m in terms["milestones"]][-2:] == ["A1", "ZROUTE"]
+    assert "exam_pass_rate" not in {k["kpi"] for k in terms["kpis"]}
 
 
 def test_amendment_needs_a_reason_and_records_before_and_after(ctx, data):
@@ -159,6 +166,7 @@ def test_open_house_admission_gives_a_contract_on_uniform_terms(ctx, make_procur
     case, provider = make_procurement_case("knm"), make_provider()
     house = open_house.open_open_house(case, {"title": "KNM", "starts_on": date(2026, 1, 1), "ends_on": date(2029, 12, 31),
                                               "price_per_trajectory": Decimal("650.00"), "milestones": [START]}, by=None)
+    open_house.announce(house, date(2026, 1, 1), "https://www.tenderned.nl/1", by=None, today=date(2026, 11, 23))
     admission = open_house.apply(house, provider, by=None, today=date(2026, 11, 23))
     with pytest.raises(Conflict):
         open_house.apply(house, provider, by=None, today=date(2026, 11, 23))
@@ -195,6 +203,7 @@ def test_invalid_admission_decisions(ctx, make_procurement_case, make_provider, 
     house = open_house.open_open_house(make_procurement_case("knm"), {"title": "KNM", "starts_on": date(2026, 1, 1),
                                                      "ends_on": date(2029, 12, 31), "price_per_trajectory": Decimal(1)},
                                        by=None)
+    open_house.announce(house, date(2026, 1, 1), "https://www.tenderned.nl/1", by=None, today=date(2026, 2, 1))
     admission = open_house.apply(house, make_provider(), by=None, today=date(2026, 2, 1))
     with pytest.raises(DomainError):
         open_house.decide(admission, status, motivation, by=None, today=date(2026, 2, 1))

@@ -103,7 +103,7 @@ def test_pages_split_the_list(api, make_user):
     first = client.get("/api/v1/services?per_page=4").get_json()
     third = client.get("/api/v1/services?per_page=4&page=3").get_json()
     assert first["total"] == 10 and len(first["items"]) == 4 and len(third["items"]) == 2
-    assert first["items"][0] == {"code": "b1_route", "name": "B1-route", "kind": "leerroute"}
+    assert first["items"][0] == {"code": "b1_route", "name": "B1-route", "kind": "leerroute", "orderable": True}
 
 
 def test_openapi_document_is_public_and_lists_every_api_route(app, client):

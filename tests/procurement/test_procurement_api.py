@@ -3,8 +3,10 @@ import pytest
 from core.models import Role
 from tests.factories import ALL_CONDITIONS_MET
 
-SPEC_FACTS = {k: v for k, v in ALL_CONDITIONS_MET.items()
-              if k not in ("public_announcement", "published_provider_list", "state_aid_ruled_out")}
+SPEC_FACTS = {k: ALL_CONDITIONS_MET[k] for k in (  # the facts of spec/api.md
+    "own_capacity", "controlled_entity", "entity_activity_share", "entity_private_capital", "all_qualifying_admitted",
+    "fixed_conditions_and_tariffs", "open_entry_during_term", "participant_chooses", "subsidy_legal_basis",
+    "enforceable_performance")}
 
 
 @pytest.fixture
@@ -25,10 +27,24 @@ def test_post_a_case_answers_the_assessment(api, setting):
     created = response.get_json()
     assert created["id"] > 0 and created["estimated_value"] == "1520000.00"
     routes = {r["route"]: r for r in created["assessment"]}
-    assert set(routes) == {"inbesteden", "quasi_inbesteden", "open_house", "aanbesteding", "subsidie"}
+    assert set(routes) == {"inbesteden", "quasi_inbesteden", "open_house", "aanbesteding", "subsidie",
+                           "samenwerking"}
+    assert routes["samenwerking"]["allowed"] is False  # the spec's facts say nothing of a cooperation
+    assert any("2.24b lid 2" in b for b in routes["quasi_inbesteden"]["blockers"])  # a region: joint control
     assert routes["inbesteden"]["allowed"] is False and "capaciteit" in routes["inbesteden"]["blockers"][0]
     assert routes["aanbesteding"]["procedure"] == "europees_verlicht_regime"
     assert "procedure" not in routes["open_house"] and isinstance(routes["open_house"]["score"], str)
+
+
+@pytest.mark.today("2026-11-23")
+def test_the_threshold_day_is_the_planned_announcement(api, setting):
+    _, body, inkoper, _ = setting
+    client = api(inkoper)
+    planned = client.post("/api/v1/procurement-cases", json={**body, "announcement_planned_on": "2025-12-01"})
+    assert planned.status_code == 201 and planned.get_json()["threshold_on"] == "2025-12-01"
+    assert planned.get_json()["announcement_planned_on"] == "2025-12-01"
+    unplanned = client.post("/api/v1/procurement-cases", json=body).get_json()
+    assert unplanned["threshold_on"] == "2026-11-23" and unplanned["announcement_planned_on"] is None
 
 
 @pytest.mark.parametrize("change, field", [
@@ -54,6 +70,11 @@ def test_decision_flow_with_approval_by_a_second_inkoper(api, setting):
     _, body, inkoper, second = setting
     client = api(inkoper)
     case_id = client.post("/api/v1/procurement-cases", json=body).get_json()["id"]
+    unannounced = client.post(f"/api/v1/procurement-cases/{case_id}/decision",
+                              json={"route": "open_house", "motivation": "Keuzevrijheid."})
+    assert unannounced.status_code == 422 and "openbaar aangekondigd" in unannounced.get_json()["detail"]
+    case_id = client.post("/api/v1/procurement-cases", json={**body, "facts": {
+        **body["facts"], "public_announcement": True}}).get_json()["id"]
     blocked = client.post(f"/api/v1/procurement-cases/{case_id}/decision",
                           json={"route": "inbesteden", "motivation": "Zelf doen."})
     assert blocked.status_code == 422 and "Inbesteden kan niet worden gekozen" in blocked.get_json()["detail"]

@@ -9,7 +9,7 @@ from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.models import AuditEntry, Role
 from procurement import planning, services
-from procurement.models import PlanningMilestone, ProcurementRoute as R
+from procurement.models import PlanningMilestone, Procedure, ProcurementRoute as R
 
 DAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, tzinfo=timezone.utc)
@@ -130,6 +130,7 @@ def test_a_standstill_under_20_days_is_flagged(days, flagged):
     (R.AANBESTEDING, "60000.00", "Uitnodiging tot inschrijving (minstens drie aanbieders)", {"award", "signature"}),
     (R.OPEN_HOUSE, "60000.00", "Vaststelling toelatingsvoorwaarden en tarieven", {"publication", "provider_list"}),
     (R.SUBSIDIE, "60000.00", "Subsidieverordening of begrotingspost vastgesteld", {"signature"}),
+    (R.SAMENWERKING, "60000.00", "Bestuursbesluiten van de samenwerkende gemeenten", {"signature"}),
 ])
 def test_planning_follows_the_template_of_route_and_procedure(inkopers, make_procurement_case, route, value,
                                                               first, codes):
@@ -140,6 +141,24 @@ def test_planning_follows_the_template_of_route_and_procedure(inkopers, make_pro
     assert [m.due_on for m in milestones] == sorted(m.due_on for m in milestones)
 
 
+@pytest.mark.parametrize("procedure, notice", [
+    # a European procedure ends with the award notice, within 30 days of signing (the light regime may group them)
+    (Procedure.EUROPEES_VERLICHT_REGIME, "gebundeld per kwartaal"),
+    (Procedure.EUROPEES, "binnen 30 dagen na sluiting"),
+    # a national procedure has none
+    (Procedure.NATIONAAL_OPENBAAR, None),
+])
+def test_a_european_planning_includes_the_award_notice(procedure, notice):
+    milestones = planning.schedule(planning.template_for(R.AANBESTEDING, procedure), date(2027, 1, 4))
+    by_code = {m.code: m for m in milestones}
+    if notice is None:
+        assert "award_notice" not in by_code
+        return
+    assert notice in by_code["award_notice"].label
+    assert 0 < (by_code["award_notice"].due_on - by_code["signature"].due_on).days <= 30
+    assert [m.code for m in milestones][-2:] == ["award_notice", "implementation"]
+
+
 def test_the_tender_template_keeps_the_standstill(inkopers, make_procurement_case):
     case = make_procurement_case(delivery_starts_on=date(2028, 1, 1), expected_participants_per_year=100)
     services.plan_case(case, R.AANBESTEDING, date(2027, 1, 4), by=inkopers[1], today=DAY)
@@ -148,6 +167,35 @@ def test_the_tender_template_keeps_the_standstill(inkopers, make_procurement_cas
     assert planning.violations(case.milestones, case.delivery_starts_on) == []
     case.delivery_starts_on = date(2027, 5, 1)
     assert "kwartaal" in planning.violations(case.milestones, case.delivery_starts_on)[0]
+
+
+@pytest.mark.parametrize("announced, publication, flagged", [
+    # a tender planned without an announcement date is announced on the day its plan starts
+    (None, date(2027, 1, 4), False),
+    (date(2027, 1, 4), date(2027, 1, 4), False),
+    # a publication planned on another day than the announcement whose threshold the assessment used
+    (date(2026, 12, 15), date(2027, 1, 4), True),
+])
+def test_the_planned_publication_is_the_announcement_whose_threshold_applies(inkopers, make_procurement_case,
+                                                                             announced, publication, flagged):
+    case = make_procurement_case(announcement_planned_on=announced, expected_participants_per_year=100)
+    services.plan_case(case, R.AANBESTEDING, publication, by=inkopers[1], today=DAY)
+    assert case.announcement_planned_on == (announced or publication)
+    found = [v for v in planning.case_violations(case) if "geplande aankondiging" in v]
+    assert bool(found) == flagged
+
+
+def test_the_seed_adds_the_scores_of_a_new_route_and_keeps_an_admins(ctx, make_procurement_case):
+    from procurement.models import RouteScore
+    from procurement.reference import seed_reference_data
+
+    make_procurement_case()
+    edited = db.session.scalar(sa.select(RouteScore).where(RouteScore.route == R.OPEN_HOUSE))
+    edited.score = Decimal("0.5")
+    db.session.execute(sa.delete(RouteScore).where(RouteScore.route == R.SAMENWERKING))
+    seed_reference_data()
+    counts = dict(db.session.execute(sa.select(RouteScore.route, sa.func.count()).group_by(RouteScore.route)).all())
+    assert counts == {route: 8 for route in R} and edited.score == Decimal("0.5")
 
 
 def test_the_daily_job_flags_overdue_and_upcoming_milestones(inkopers, make_procurement_case, make_user):
@@ -181,7 +229,7 @@ def test_the_matrix_shows_the_regional_default_and_local_overrides(inkopers, mak
     service_id = regional.service_id
     assert cells[(service_id, here.id)].route == R.OPEN_HOUSE and not cells[(service_id, here.id)].case.is_local
     assert cells[(service_id, there.id)].route == R.SUBSIDIE and cells[(service_id, there.id)].case.is_local
-    assert len(services_) == 10 and len(cells) == 2
+    assert len(services_) == 8 and len(cells) == 2  # alfabetisering and duaal traject are parts of a leerroute
 
 
 def test_the_memo_names_the_decision_and_the_routes(inkopers, make_procurement_case, tmp_path):

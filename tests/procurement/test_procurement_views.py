@@ -6,12 +6,13 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.models import Role
 from procurement import services
-from procurement.models import ProcurementCase
+from procurement.assessment import assess
+from procurement.models import ProcurementCase, ProcurementRoute as R
 
 FORM = {"service": "b1_route", "title": "B1 Drechtsteden", "expected_participants_per_year": "40",
         "price_per_trajectory": "9500,00", "term_years": "2", "extension_years": "1",
         "entity_activity_share": "0", "state_aid_ruled_out": "", "fact_all_qualifying_admitted": "y",
-        "fact_fixed_conditions_and_tariffs": "y", "fact_participant_chooses": "y",
+        "fact_fixed_conditions_and_tariffs": "y", "fact_participant_chooses": "y", "fact_public_announcement": "y",
         **{f"weight_{c}": "1" for c in ("freedom_of_choice", "quality_control", "market_size", "price_competition",
                                         "administrative_burden", "speed", "volume_flexibility", "local_embedding")}}
 
@@ -63,6 +64,23 @@ def test_edit_keeps_the_form_filled_and_saves(client, login, people, make_procur
     response = client.post(f"/inkoop/{case.id}/wijzigen", data={**FORM, "title": "Nieuw",
                                                                  "municipalities": [m.code for m in region.municipalities]})
     assert response.status_code == 302 and case.title == "Nieuw" and case.term_years == 2
+
+
+def test_the_form_asks_the_conditions_per_route_and_stores_the_cooperation(client, login, people):
+    region, inkoper, _ = people
+    login(inkoper)
+    page = client.get("/inkoop/nieuw").get_data(as_text=True)
+    assert "Voorwaarden: Horizontale samenwerking" in page and "Gezamenlijk toezicht: de besluitvormingsorganen" in page
+    cooperation = {"fact_cooperation_between_authorities": "y", "fact_cooperation_common_objectives": "y",
+                   "fact_cooperation_public_interest_only": "y", "announcement_planned_on": "2027-03-01"}
+    response = client.post("/inkoop/nieuw", data={**FORM, **cooperation, "cooperation_market_share": "12,5",
+                                                  "region_id": str(region.id)})
+    assert response.status_code == 302
+    case = db.session.scalar(sa.select(ProcurementCase).where(ProcurementCase.title == "B1 Drechtsteden"))
+    assert case.facts["cooperation_market_share"] == 12.5 and case.announcement_planned_on == date(2027, 3, 1)
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Drempel op 01-03-2027" in detail and "Horizontale samenwerking" in detail
+    assert assess(case, date(2026, 11, 23)).route(R.SAMENWERKING).allowed
 
 
 def test_another_regions_case_is_404_and_the_list_is_scoped(client, login, people, make_user, make_region,

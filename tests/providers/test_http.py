@@ -30,3 +30,17 @@ def test_html_register_search_and_add_user(ctx, login, make_user):
     provider_id = int(response.request.path.rsplit("/", 1)[1])
     page = client.post(f"/aanbieders/{provider_id}/gebruikers", data={"email": "a@school.nl"}, follow_redirects=True)
     assert "Eenmalig wachtwoord" in page.get_data(as_text=True)
+
+
+def test_the_keurmerk_status_through_the_api_and_the_form(ctx, api, login, make_user):
+    manager = make_user(Role.CONTRACTMANAGER)
+    client = api(manager)
+    dated = client.post("/api/v1/providers", json={**BODY, "keurmerk_valid_until": "2027-06-30"})
+    assert dated.status_code == 201 and dated.json["keurmerk_status"] == "geldig_tot"
+    suspended = client.patch(f"/api/v1/providers/{dated.json['id']}", json={"keurmerk_status": "geschorst"})
+    assert suspended.status_code == 422 and suspended.json["errors"][0]["field"] == "keurmerk_status_since"
+    assert client.patch(f"/api/v1/providers/{dated.json['id']}", json={
+        "keurmerk_status": "geschorst", "keurmerk_status_since": "2026-11-01"}).json["keurmerk_status"] == "geschorst"
+    page = login(manager).post("/aanbieders/nieuw", follow_redirects=True, data={
+        **BODY, "kvk_number": "34567890", "keurmerk_status": "onbepaalde_tijd"}).get_data(as_text=True)
+    assert "Geldig voor onbepaalde tijd" in page

@@ -7,19 +7,16 @@ samples fails the test, so it cannot slip through.
 """
 import io
 import os
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from benchmarks.dataset import rebuild_schema
-from contracts import open_house
 from contracts import services as contract_services
-from contracts.models import Contract, KpiAgreement
+from contracts.models import Contract, KpiAgreement, OpenHouse
 from core import create_app
 from core.auth import issue_token
 from core.catalogue import service_rows
-from core.dates import today
 from core.demo import load_all
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
@@ -62,10 +59,7 @@ def _samples(app) -> tuple[dict, dict, dict]:
     version = _first(sa.select(PveVersion).order_by(PveVersion.id))
     contract = _first(sa.select(Contract).join(KpiAgreement).order_by(Contract.id))
     run = _first(sa.select(PaymentRun).order_by(PaymentRun.id))
-    region_cases = db.session.scalars(sa.select(ProcurementCase).where(ProcurementCase.region_id == region.id))
-    open_case = next(c for c in region_cases if open_house.case_route(c) in (None, "open_house"))
-    house = open_house.open_open_house(open_case, {"title": "Open House test", "starts_on": today(),
-                                                   "ends_on": today() + timedelta(days=730)}, by=None)
+    house = _first(sa.select(OpenHouse).join(OpenHouse.procurement_case).where(ProcurementCase.region_id == region.id))
     attachment = pve_services.add_attachment(version.pve, "bijlage.pdf", PDF, by=users[Role.INKOPER])
     provider_id = _first(sa.select(PaymentLine.provider_id).where(PaymentLine.run_id == run.id))
     document = {"title": "Getekend", "kind": "getekend"}, "contract.pdf", PDF

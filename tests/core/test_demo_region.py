@@ -1,0 +1,43 @@
+"""The demo region keeps the rules it demonstrates."""
+import sqlalchemy as sa
+
+from contracts.models import Contract, OpenHouse
+from core import audit
+from core.dates import today
+from core.extensions import db
+from core.models import Role, Service, User
+from procurement.models import ProcurementRoute
+from trajectories.flags import flagged_contracts
+from trajectories.models import ProgressEvent, Trajectory
+
+
+def test_the_demo_follows_its_own_rules(app, ctx):
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    contracts = {c.reference: c for c in db.session.scalars(sa.select(Contract))}
+    z_route = contracts["DS-Z-2026-01"]
+    # the Z-route contract on its own schedule: hours to 1,600, A1, the municipality's closing interview, no exam
+    assert [m.trigger for m in z_route.milestones] == ["start", "hours", "hours", "hours", "hours", "level", "module"]
+    assert "exam_pass_rate" not in {k.kpi for k in z_route.kpi_agreements}
+    # no subsidy pays on results; the KNM contract, paying on the exam, was tendered
+    assert contracts["DS-KNM-2026-01"].procurement_route == ProcurementRoute.AANBESTEDING
+    assert not [c for c in contracts.values() if c.procurement_route == ProcurementRoute.SUBSIDIE
+                and any(m.kind == "prestatie" for m in c.milestones)]
+    # a Z-route participant sits no exam; some leerroute participants carry DUO's alfabetisering flag
+    z_exams = db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent).join(
+        Trajectory, Trajectory.id == ProgressEvent.trajectory_id).join(Trajectory.contract).join(Contract.service)
+        .where(Service.code == "z_route", ProgressEvent.type == "exam"))
+    assert z_exams == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Trajectory)
+                             .where(Trajectory.alfabetisering.is_not(None)))
+    # the Open House was announced before anyone was admitted, and its participants chose their provider
+    house = db.session.scalar(sa.select(OpenHouse))
+    assert house.announced_on <= house.list_versions[0].published_on and len(house.list_versions) == 2
+    chosen = db.session.scalars(sa.select(Trajectory).join(Trajectory.contract).where(
+        Contract.procurement_route == ProcurementRoute.OPEN_HOUSE)).all()
+    assert chosen and all(t.chosen_by_participant and t.provider_list_version.lists(t.contract.provider_id)
+                          for t in chosen)
+    # the Z-route provider's keurmerk is suspended: a referral to it was refused and its running trajectories flagged
+    refusals = [e for e in audit.history(z_route) if e.action == "referral_refused"]
+    assert len(refusals) == 1 and "geen geldig keurmerk" in refusals[0].summary
+    manager = db.session.scalar(sa.select(User).where(User.role == Role.CONTRACTMANAGER))
+    assert [c.reference for c, _, count in flagged_contracts(manager, today()) if count] == ["DS-Z-2026-01"]
