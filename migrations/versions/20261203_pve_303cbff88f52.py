@@ -1,7 +1,7 @@
 """PvE: one per procurement case, kept by a unique key instead of a check that two requests could both pass
 
 Revision ID: 303cbff88f52
-Revises: 2102496ad879
+Revises: 4f1c2a9d7e30
 Create Date: 2026-12-03 16:33:56.979237
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '303cbff88f52'
-down_revision = '2102496ad879'
+down_revision = '4f1c2a9d7e30'
 branch_labels = None
 depends_on = None
 
