@@ -12,7 +12,6 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes, orderable_service
-from core.money import parse_decimal
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ROUTE_LABELS, ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion

@@ -5,7 +5,7 @@ from marshmallow import fields, missing, validate
 
 from core.models import Role
 from core.personal_data import decrypt_bsn, mask_bsn
-from core.schemas import BaseSchema, DecimalString, Id, PageQuery
+from core.schemas import BaseSchema, DecimalString, Id
 from trajectories.services import events_of
 
 MAX_EVENTS_PER_CALL = 50_000

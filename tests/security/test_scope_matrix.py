@@ -17,6 +17,7 @@ from contracts.models import Contract, KpiAgreement, OpenHouse
 from core import create_app
 from core.auth import issue_token
 from core.catalogue import service_rows
+from core.dates import today
 from core.demo import load_all
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
