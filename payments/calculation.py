@@ -43,7 +43,7 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
     new, correction = LineStatus.NEW.value, LineStatus.CORRECTION.value
     block, totals = [], defaultdict(lambda: ZERO)
     waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
-    with closing(_stream(list(run_of))) as stream:  # its server-side cursors closed now, also on an error
+    with closing(stream_trajectories(list(run_of))) as stream:  # its server-side cursors closed now, also on an error
         for done, (trajectory, events, paid) in enumerate(stream, start=1):
             if on_progress and done % PROGRESS_EVERY == 0:
                 on_progress(done)
@@ -98,12 +98,15 @@ def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str]
     return terms, cents
 
 
-def _stream(member_ids: list[int]):
+def stream_trajectories(member_ids: list[int], *extra_columns):
     """(trajectory row, its counting events, its paid instances) per trajectory of the scope, ordered by id:
-    three queries ordered by trajectory, read side by side through server-side cursors."""
+    three queries ordered by trajectory, read side by side through server-side cursors. The trajectory row is
+    (id, reference, contract, municipality, provider, *extra_columns); a paid row is (trajectory, milestone code,
+    month key, amount, then the paid line's LINE_COLUMNS from trajectory_id to trigger_date, minus its cents)."""
     in_scope = Trajectory.municipality_id.in_(member_ids)
     trajectories = (sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id, Trajectory.municipality_id,
-                              Contract.provider_id).join(Contract).where(in_scope).order_by(Trajectory.id))
+                              Contract.provider_id, *extra_columns).join(Contract).where(in_scope)
+                    .order_by(Trajectory.id))
     retracted = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
     events = (sa.select(*EVENT_COLUMNS).join(Trajectory, ProgressEvent.trajectory_id == Trajectory.id)
               .where(in_scope, ProgressEvent.type != "retraction", ProgressEvent.id.not_in(retracted))

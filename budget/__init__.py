@@ -1,0 +1,7 @@
+"""Budget control: budget lines per municipality, year and funding source; realised, committed and forecast
+payments; budget signals; what-if runs of tariff models."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register this domain's blueprints, navigation, start-page panels and demo data."""

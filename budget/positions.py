@@ -1,0 +1,160 @@
+"""One pass over a scope's trajectories on a day: what each has earned and been paid (the rules of the payment runs,
+payments/rules.py, on the same stream of events), what its schedule can still pay it (committed), and the history
+that the forecast's time-to-milestone curves are estimated from.
+
+Everything is added up per (contract, municipality) as it goes, so memory does not grow with the trajectories.
+"""
+from collections import Counter, defaultdict
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from budget.schedules import MONTHLY, Schedule, months_between, schedules
+from contracts.models import Contract, ContractLedger
+from core.extensions import db
+from core.models import region_municipality
+from payments.calculation import stream_trajectories
+from payments.rules import NO_MONTH, earned_instances, facts_of
+from trajectories.models import Trajectory
+
+ZERO = Decimal("0.00")
+#: The time of a milestone that a trajectory that ended without it will never reach: it stays at risk for ever.
+NEVER = 10_000
+#: Where a paid row of stream_trajectories keeps the paid line's trigger date.
+PAID_TRIGGER_DATE = 13
+
+
+def ended_on(facts, day: date) -> date | None:
+    """The day a trajectory ended (dropout or completion) on or before `day`; None while it runs."""
+    ends = [d for d in (facts.first.get("dropout"), facts.first.get("completed")) if d is not None and d <= day]
+    return min(ends) if ends else None
+
+
+@dataclass
+class History:
+    """What a group of trajectories shows: per milestone (time from referral in months, observed) -> trajectories,
+    the same for the end of the trajectory, and per monthly milestone the months at risk and qualifying by age."""
+
+    trajectories: int = 0
+    milestones: dict = field(default_factory=lambda: defaultdict(Counter))
+    ends: Counter = field(default_factory=Counter)
+    #: code -> {last month at risk: trajectories}; at risk in month u = those whose last month is u or later.
+    at_risk_until: dict = field(default_factory=lambda: defaultdict(Counter))
+    qualifying: dict = field(default_factory=lambda: defaultdict(Counter))
+
+
+@dataclass
+class Book:
+    """The pass's totals per (contract, municipality), and the histories per contract and per (service, region)."""
+
+    day: date
+    schedules: dict[int, Schedule]
+    committed: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    #: Earned and not yet paid (held lines included), less the clawbacks of paid milestones no longer earned.
+    pending: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    paid: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    running: Counter = field(default_factory=Counter)
+    #: (contract, municipality, code) -> {age in months: running trajectories that have not earned it}
+    waiting: dict = field(default_factory=lambda: defaultdict(Counter))
+    #: (contract, municipality, code) -> {(age, months it can still pay): running trajectories}
+    monthly: dict = field(default_factory=lambda: defaultdict(Counter))
+    histories: dict = field(default_factory=lambda: defaultdict(History))
+    region_of: dict = field(default_factory=dict)
+
+    def history_key(self, contract_id: int, municipality_id: int) -> tuple:
+        """The wider group a thin contract history falls back to: its service in the municipality's region."""
+        return "service", self.schedules[contract_id].contract.service_id, self.region_of.get(municipality_id)
+
+
+def book(member_ids: list[int], day: date) -> Book:
+    """The pass over the trajectories of these municipalities referred on or before `day`, as things stood then."""
+    contract_ids = db.session.scalars(sa.select(Trajectory.contract_id).distinct().where(
+        Trajectory.municipality_id.in_(member_ids or [-1]))).all()
+    result = Book(day, schedules(contract_ids))
+    result.region_of = dict(db.session.execute(sa.select(region_municipality.c.municipality_id,
+                                                         sa.func.min(region_municipality.c.region_id))
+                                               .group_by(region_municipality.c.municipality_id)).all())
+    with closing(stream_trajectories(member_ids, Trajectory.referral_date)) as stream:
+        for trajectory, events, paid in stream:
+            if trajectory[5] <= day:
+                _take(result, trajectory, events, paid)
+    return result
+
+
+def _take(result: Book, trajectory, events, paid_rows) -> None:
+    _, _, contract_id, municipality_id, _, referral = trajectory
+    schedule, day = result.schedules[contract_id], result.day
+    facts = facts_of(events)
+    earned = {e.key: e for e in earned_instances(schedule.terms, facts, day)}
+    paid = {(code, key): amount for _, code, key, amount, *line in paid_rows
+            if line[PAID_TRIGGER_DATE - 4] is None or line[PAID_TRIGGER_DATE - 4] <= day}
+    pending = sum((schedule.amount_on(e.term.code, e.trigger_date) for key, e in earned.items() if key not in paid),
+                  ZERO) - sum((amount for key, amount in paid.items() if key not in earned), ZERO)
+    end, age = ended_on(facts, day), months_between(referral, day)
+    here = (contract_id, municipality_id)
+    potential = ZERO
+    if end is None:
+        result.running[here] += 1
+        potential = _potential(result, schedule, here, earned, referral, age)
+    paid_total = sum(paid.values(), ZERO)
+    result.committed[here] += min(pending + potential, max(ZERO, schedule.capacity(referral, day) - paid_total))
+    result.pending[here] += pending
+    result.paid[here] += paid_total
+    for key in (("contract", contract_id), result.history_key(contract_id, municipality_id)):
+        _remember(result.histories[key], schedule, earned, referral, age, end)
+
+
+def _potential(result: Book, schedule: Schedule, here: tuple, earned: dict, referral: date, age: int) -> Decimal:
+    """What the schedule can still pay a running trajectory beyond what it earned, at today's tariff; each
+    not yet earned milestone and each month a monthly milestone can still pay is counted for the forecast."""
+    potential = ZERO
+    for term in schedule.terms:
+        amount = schedule.amount_on(term.code, result.day)
+        if term.trigger != MONTHLY:
+            if (term.code, NO_MONTH) not in earned:
+                potential += amount
+                result.waiting[(*here, term.code)][age] += 1
+            continue
+        slots = schedule.slots(term, sum(1 for code, _ in earned if code == term.code), result.day)
+        potential += amount * slots
+        result.monthly[(*here, term.code)][age, slots] += 1
+    return potential
+
+
+def _remember(history: History, schedule: Schedule, earned: dict, referral: date, age: int, end: date | None) -> None:
+    """Add one trajectory to a group's history: when it earned each milestone (or that it has not yet, or never
+    will), when it ended, and per monthly milestone the months it was at risk and qualified."""
+    history.trajectories += 1
+    last = months_between(referral, end) if end is not None else age - 1  # its last month observed
+    if end is not None:
+        history.ends[last, True] += 1
+    elif last >= 0:
+        history.ends[last, False] += 1
+    for term in schedule.terms:
+        if term.trigger == MONTHLY:
+            months = sorted(months_between(referral, e.month) for (code, _), e in earned.items() if code == term.code)
+            limit = schedule.limit(term)
+            until = min(last, months[limit - 1]) if limit and len(months) >= limit else last
+            if until >= 0:
+                history.at_risk_until[term.code][until] += 1
+            for month in months:
+                history.qualifying[term.code][month] += 1
+            continue
+        e = earned.get((term.code, NO_MONTH))
+        if e is not None:
+            history.milestones[term.code][months_between(referral, e.trigger_date), True] += 1
+        elif end is not None:
+            history.milestones[term.code][NEVER, False] += 1
+        elif last >= 0:
+            history.milestones[term.code][last, False] += 1
+
+
+def contract_rooms(contract_ids) -> dict[int, Decimal]:
+    """What each contract with a ceiling may still pay: its ceiling less what approved runs paid."""
+    rows = db.session.execute(sa.select(Contract.id, Contract.ceiling, ContractLedger.paid_total)
+                              .outerjoin(ContractLedger, ContractLedger.contract_id == Contract.id)
+                              .where(Contract.id.in_(list(contract_ids)), Contract.ceiling.is_not(None))).all()
+    return {cid: ceiling - (paid or ZERO) for cid, ceiling, paid in rows}
