@@ -39,6 +39,8 @@ class History:
     the same for the end of the trajectory, and per monthly milestone the months at risk and qualifying by age."""
 
     trajectories: int = 0
+    #: The age of the oldest trajectory: how many months the history covers.
+    oldest: int = 0
     milestones: dict = field(default_factory=lambda: defaultdict(Counter))
     ends: Counter = field(default_factory=Counter)
     #: code -> {last month at risk: trajectories}; at risk in month u = those whose last month is u or later.
@@ -128,6 +130,7 @@ def _remember(history: History, schedule: Schedule, earned: dict, referral: date
     """Add one trajectory to a group's history: when it earned each milestone (or that it has not yet, or never
     will), when it ended, and per monthly milestone the months it was at risk and qualified."""
     history.trajectories += 1
+    history.oldest = max(history.oldest, age)
     last = months_between(referral, end) if end is not None else age - 1  # its last month observed
     if end is not None:
         history.ends[last, True] += 1
