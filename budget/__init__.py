@@ -5,3 +5,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels and demo data."""
+    from budget import api
+
+    app.register_blueprint(api.bp)

@@ -104,6 +104,15 @@ def lines_in_force(municipality_ids: list[int], year: int) -> list[BudgetLine]:
     return sorted(latest.values(), key=lambda l: (l.municipality_id, l.funding_source, l.service_id or 0))
 
 
+def mark_in_force(lines: list[BudgetLine]) -> list[BudgetLine]:
+    """Set `in_force` on each line: whether it is the line in force for its key (no later version names it)."""
+    current = {line.id for year in {l.year for l in lines}
+               for line in lines_in_force(sorted({l.municipality_id for l in lines if l.year == year}), year)}
+    for line in lines:
+        line.in_force = line.id in current
+    return lines
+
+
 def budget_by_source(municipality_ids: list[int], year: int) -> dict[tuple[int, FundingSource], Decimal]:
     """The budget in force per (municipality, funding source): its lines in force added up."""
     totals: dict = defaultdict(lambda: ZERO)

@@ -1,0 +1,65 @@
+"""JSON API of budget control: budget lines, the budget overview, what-if simulations."""
+import sqlalchemy as sa
+from flask_login import current_user
+
+from budget import services
+from budget.models import BudgetVersion, FundingSource
+from budget.overview import overview
+from budget.schemas import (BudgetLineInSchema, BudgetLineOutSchema, BudgetLineQuery, OverviewQuery,
+                            OverviewSchema)
+from core.auth import roles_required
+from core.dates import today
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Role, Service
+from core.rest import doc, load_json, load_query, make_api_blueprint, paginate
+from core.schemas import page_of
+
+bp = make_api_blueprint("budget_api", __name__)
+line_in, line_out, overview_out = BudgetLineInSchema(), BudgetLineOutSchema(), OverviewSchema()
+FINANCE = "finance"
+
+
+@bp.post("/budget-lines")
+@roles_required(Role.FINANCE)
+@doc("Begrotingsregel vastleggen of wijzigen (201 nieuw, 200 gewijzigd)", body=BudgetLineInSchema,
+     response=BudgetLineOutSchema, status=201, also=(200,), roles=FINANCE)
+def create_line():
+    data = load_json(line_in)
+    line, created = services.set_budget_line(
+        services.municipality_by_code(data["municipality"], current_user), data["year"],
+        FundingSource(data["funding_source"]), data["amount"], by=current_user, service=_service(data.get("service")),
+        version=BudgetVersion(data["version"]) if data.get("version") else None)
+    db.session.commit()
+    return line_out.dump(line), 201 if created else 200
+
+
+@bp.get("/budget-lines")
+@roles_required(Role.FINANCE)
+@doc("Begrotingsregels binnen uw bereik", query=BudgetLineQuery, response=page_of(BudgetLineOutSchema),
+     roles=FINANCE)
+def lines():
+    args = load_query(BudgetLineQuery())
+    municipality = services.municipality_by_code(args["municipality"], current_user) if args.get("municipality") \
+        else None
+    return paginate(services.visible_lines(current_user, year=args.get("year"), municipality=municipality), line_out)
+
+
+@bp.get("/budget-overview")
+@roles_required(Role.FINANCE)
+@doc("Begroting, realisatie, verplichtingen en prognose per gemeente en financieringsbron", query=OverviewQuery,
+     response=OverviewSchema, roles=FINANCE)
+def budget_overview():
+    args = load_query(OverviewQuery())
+    scope = services.overview_scope(current_user, municipality=args.get("municipality"),
+                                    region_id=args.get("region_id"))
+    return overview_out.dump(overview(scope, args["year"], today=today()))
+
+
+def _service(code: str | None) -> Service | None:
+    if not code:
+        return None
+    found = db.session.scalar(sa.select(Service).where(Service.code == code))
+    if found is None:
+        raise DomainError("Onbekende dienst.", field="service")
+    return found
