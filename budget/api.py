@@ -1,17 +1,14 @@
 """JSON API of budget control: budget lines, the budget overview, what-if simulations."""
-import sqlalchemy as sa
 from flask_login import current_user
 
 from budget import services
-from budget.models import BudgetVersion, FundingSource
 from budget.overview import overview
 from budget.schemas import (BudgetLineInSchema, BudgetLineOutSchema, BudgetLineQuery, OverviewQuery,
                             OverviewSchema)
 from core.auth import roles_required
 from core.dates import today
-from core.errors import DomainError
 from core.extensions import db
-from core.models import Role, Service
+from core.models import Role
 from core.rest import doc, load_json, load_query, make_api_blueprint, paginate
 from core.schemas import page_of
 
@@ -25,11 +22,7 @@ FINANCE = "finance"
 @doc("Begrotingsregel vastleggen of wijzigen (201 nieuw, 200 gewijzigd)", body=BudgetLineInSchema,
      response=BudgetLineOutSchema, status=201, also=(200,), roles=FINANCE)
 def create_line():
-    data = load_json(line_in)
-    line, created = services.set_budget_line(
-        services.municipality_by_code(data["municipality"], current_user), data["year"],
-        FundingSource(data["funding_source"]), data["amount"], by=current_user, service=_service(data.get("service")),
-        version=BudgetVersion(data["version"]) if data.get("version") else None)
+    line, created = services.set_budget_line_from(load_json(line_in), by=current_user)
     db.session.commit()
     return line_out.dump(line), 201 if created else 200
 
@@ -54,12 +47,3 @@ def budget_overview():
     scope = services.overview_scope(current_user, municipality=args.get("municipality"),
                                     region_id=args.get("region_id"))
     return overview_out.dump(overview(scope, args["year"], today=today()))
-
-
-def _service(code: str | None) -> Service | None:
-    if not code:
-        return None
-    found = db.session.scalar(sa.select(Service).where(Service.code == code))
-    if found is None:
-        raise DomainError("Onbekende dienst.", field="service")
-    return found

@@ -17,10 +17,9 @@ from budget.realised import realised
 from budget.services import budget_by_source, funding_resolver
 from core.models import Municipality
 from core.money import round_money
+from core.templating import MONTHS
 
 ZERO = Decimal("0.00")
-MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-               "november", "december"]
 
 
 @dataclass
@@ -38,7 +37,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return MONTH_NAMES[self.month.month - 1]
+        return MONTHS[self.month.month - 1]
 
 
 @dataclass

@@ -12,6 +12,7 @@ from core import audit
 from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import options
 from core.models import Municipality, Region, Service, User
 
 ZERO = Decimal("0.00")
@@ -158,3 +159,71 @@ def funding_resolver(contract_ids) -> "callable":
         return own.get((contract_id, municipality_id)) or own.get((contract_id, None)) or service_funding(
             services.get(contract_id, ""))
     return resolve
+
+
+def scope_of(scope: str, user: User) -> tuple[list[Municipality], str]:
+    """A page's scope (r:<region id> or m:<CBS code>, as payments.services.scope_choices gives them): its
+    municipalities within the user's scope and its label."""
+    kind, _, value = (scope or "").partition(":")
+    if kind == "r" and value.isdigit():
+        region = region_for(int(value), user)
+        return [m for m in region.municipalities if can_see_municipality(user, m)], f"regio {region.name}"
+    if kind == "m":
+        municipality = municipality_by_code(value, user)
+        return [municipality], f"gemeente {municipality.name}"
+    municipalities = visible_municipalities(user)
+    return municipalities, "al uw gemeenten"
+
+
+def line_form(form, user: User):
+    form.municipality.choices = options((m.code, m.name) for m in visible_municipalities(user))
+    form.service.choices = options([("", "Alle diensten"), *((s.code, s.name) for s in db.session.scalars(
+        sa.select(Service).order_by(Service.position)))])
+    return form
+
+
+def set_budget_line_from(data: dict, *, by: User) -> tuple[BudgetLine, bool]:
+    """set_budget_line with the municipality and service given by code, as the form and the API send them."""
+    service = None
+    if data.get("service"):
+        service = db.session.scalar(sa.select(Service).where(Service.code == data["service"]))
+        if service is None:
+            raise DomainError("Onbekende dienst.", field="service")
+    return set_budget_line(municipality_by_code(data["municipality"], by), data["year"],
+                           FundingSource(data["funding_source"]), data["amount"], by=by, service=service,
+                           version=BudgetVersion(data["version"]) if data.get("version") else None)
+
+
+def visible_contracts(user: User) -> list[Contract]:
+    """Contracts with at least one municipality in the user's scope."""
+    return db.session.scalars(sa.select(Contract).where(Contract.municipalities.any(
+        scope_filter(user, Municipality.id))).order_by(Contract.reference)).all()
+
+
+def funding_form(form, user: User):
+    form.contract.choices = options((c.id, f"{c.reference} ({c.service.name}, {c.provider.name})")
+                                    for c in visible_contracts(user))
+    form.municipality.choices = options([("", "Alle gemeenten van het contract"),
+                                         *((m.code, m.name) for m in visible_municipalities(user))])
+    return form
+
+
+def set_contract_funding_from(data: dict, *, by: User) -> ContractFunding:
+    contract = next((c for c in visible_contracts(by) if c.id == data["contract"]), None)
+    if contract is None:
+        raise DomainError("Onbekend contract.", field="contract")
+    municipality = municipality_by_code(data["municipality"], by) if data.get("municipality") else None
+    return set_contract_funding(contract, FundingSource(data["funding_source"]), by=by, municipality=municipality)
+
+
+def funding_overview(user: User) -> list[tuple[Contract, list[tuple[Municipality, str, bool]]]]:
+    """Per visible contract, per municipality in scope: the source that pays it and whether the contract says so
+    itself (else its service's default)."""
+    contracts = visible_contracts(user)
+    resolve = funding_resolver(c.id for c in contracts)
+    own = {(row.contract_id, row.municipality_id) for row in db.session.scalars(
+        sa.select(ContractFunding).where(ContractFunding.contract_id.in_([c.id for c in contracts] or [-1])))}
+    return [(contract, [(m, FUNDING_SOURCE_LABELS[resolve(contract.id, m.id)],
+                         (contract.id, m.id) in own or (contract.id, None) in own)
+                        for m in contract.municipalities if can_see_municipality(user, m)])
+            for contract in contracts]

@@ -52,7 +52,7 @@ def line_chart(title: str, description: str, x_labels: list[str], lines: list[Li
     chart = pygal.Line(js=[], disable_xml_declaration=True, width=width, height=height, show_legend=True,
                        legend_at_bottom=True, legend_at_bottom_columns=2, margin_right=150, dots_size=3,
                        value_formatter=formatter, include_x_axis=True, truncate_label=-1, x_label_rotation=0,
-                       show_minor_y_labels=True)
+                       show_minor_y_labels=True, max_scale=6)
     chart.x_labels = x_labels
     series = list(lines) + ([Line(band.label, band.low), Line("", band.high)] if band else [])
     for line in series:
