@@ -1,10 +1,10 @@
 """JSON API of budget control: budget lines, the budget overview, what-if simulations."""
 from flask_login import current_user
 
-from budget import services
+from budget import services, whatif
 from budget.overview import overview
 from budget.schemas import (BudgetLineInSchema, BudgetLineOutSchema, BudgetLineQuery, OverviewQuery,
-                            OverviewSchema)
+                            OverviewSchema, SimulationInSchema, SimulationOutSchema)
 from core.auth import roles_required
 from core.dates import today
 from core.extensions import db
@@ -14,6 +14,7 @@ from core.schemas import page_of
 
 bp = make_api_blueprint("budget_api", __name__)
 line_in, line_out, overview_out = BudgetLineInSchema(), BudgetLineOutSchema(), OverviewSchema()
+simulation_in, simulation_out = SimulationInSchema(), SimulationOutSchema()
 FINANCE = "finance"
 
 
@@ -47,3 +48,17 @@ def budget_overview():
     scope = services.overview_scope(current_user, municipality=args.get("municipality"),
                                     region_id=args.get("region_id"))
     return overview_out.dump(overview(scope, args["year"], today=today()))
+
+
+@bp.post("/simulations")
+@roles_required(Role.FINANCE, Role.INKOPER)
+@doc("Wat-als: wat tot vijf tariefmodellen in een periode hadden betaald, naast wat is betaald (schrijft niets)",
+     body=SimulationInSchema, response=SimulationOutSchema, roles="finance, inkoper")
+def simulation():
+    data = load_json(simulation_in)
+    basis = whatif.basis_for(current_user, today=today(), contract_id=data.get("contract_id"),
+                             service=data.get("service"), region_id=data.get("region_id"))
+    models = [whatif.model_of(m["name"], m["price_per_trajectory"], m.get("ceiling"), m["milestones"], n)
+              for n, m in enumerate(data["models"])]
+    result = whatif.simulate(basis, data["start"], data["end"], models, user=current_user)
+    return simulation_out.dump(whatif.comparison(result))

@@ -67,3 +67,54 @@ class OverviewSchema(BaseSchema):
     year = fields.Integer()
     items = fields.List(fields.Nested(CellSchema), attribute="cells")
     totals = fields.List(fields.Nested(CellSchema))
+
+
+class ModelInSchema(BaseSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    price_per_trajectory = Money(required=True)
+    ceiling = Money(allow_none=True)
+    #: A payment schedule as contracts take it (core.terms): code, label, kind, trigger, params, amount|percentage.
+    milestones = fields.List(fields.Dict(), required=True)
+
+
+class SimulationInSchema(BaseSchema):
+    contract_id = Id(allow_none=True)
+    service = fields.String(allow_none=True, validate=validate.Length(max=40))
+    region_id = Id(allow_none=True)
+    start = fields.Date(required=True, data_key="from")
+    end = fields.Date(required=True, data_key="to")
+    models = fields.List(fields.Nested(ModelInSchema), required=True,
+                         validate=validate.Length(min=1, max=5, error="Vergelijk één tot en met vijf modellen."))
+
+
+class AmountByMunicipality(BaseSchema):
+    municipality = fields.String()
+    amount = Money()
+
+
+class AmountByProvider(BaseSchema):
+    provider_id = Id()
+    kvk_number = fields.String()
+    amount = Money()
+
+
+class AmountByMilestone(BaseSchema):
+    milestone = fields.String()
+    amount = Money()
+
+
+class TotalsSchema(BaseSchema):
+    name = fields.String()
+    total = Money()
+    held = Money()
+    by_municipality = fields.List(fields.Nested(AmountByMunicipality))
+    by_provider = fields.List(fields.Nested(AmountByProvider))
+    by_milestone = fields.List(fields.Nested(AmountByMilestone))
+
+
+class SimulationOutSchema(BaseSchema):
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    basis = fields.String()
+    actual = fields.Nested(TotalsSchema)
+    models = fields.List(fields.Nested(TotalsSchema))

@@ -5,9 +5,9 @@ from io import BytesIO
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from budget import services
+from budget import services, whatif
 from budget.charts import year_chart
-from budget.forms import BudgetLineForm, ContractFundingForm, YearForm
+from budget.forms import BasisForm, BudgetLineForm, ContractFundingForm, WhatIfForm, YearForm
 from budget.overview import overview
 from budget.xlsx import render_overview_xlsx
 from core.auth import roles_required
@@ -84,3 +84,24 @@ def funding():
             db.session.rollback()
             show_domain_error(form, exc)
     return render_template("budget/funding.html", form=form, rows=services.funding_overview(current_user))
+
+
+@bp.route("/wat-als", methods=["GET", "POST"])
+@roles_required(Role.FINANCE, Role.INKOPER)
+def what_if():
+    choose = BasisForm(request.args)
+    choices, choose.basis.data, basis = whatif.chosen_basis(choose.basis.data, current_user, today=today())
+    choose.basis.choices = options(choices)
+    form = WhatIfForm() if request.method == "POST" else WhatIfForm(**whatif.form_defaults(basis, today()))
+    result = None
+    if basis is not None and form.validate_on_submit():
+        try:
+            result = whatif.simulate(basis, form.start.data, form.end.data,
+                                     whatif.models_from_columns(_columns(form), basis), user=current_user)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+    return render_template("budget/whatif.html", choose=choose, form=form, basis=basis, result=result)
+
+
+def _columns(form: WhatIfForm) -> list[dict]:
+    return [{**column.data, "cells": [cell.value for cell in column.cells]} for column in form.models]

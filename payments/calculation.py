@@ -98,12 +98,15 @@ def _terms(member_ids: list[int]) -> tuple[dict[int, list], dict[tuple[int, str]
     return terms, cents
 
 
-def stream_trajectories(member_ids: list[int], *extra_columns):
+def stream_trajectories(member_ids: list[int], *extra_columns, contract_id: int | None = None):
     """(trajectory row, its counting events, its paid instances) per trajectory of the scope, ordered by id:
     three queries ordered by trajectory, read side by side through server-side cursors. The trajectory row is
     (id, reference, contract, municipality, provider, *extra_columns); a paid row is (trajectory, milestone code,
-    month key, amount, then the paid line's LINE_COLUMNS from trajectory_id to trigger_date, minus its cents)."""
+    month key, amount, then the paid line's LINE_COLUMNS from trajectory_id to trigger_date, minus its cents).
+    With `contract_id`, only that contract's trajectories."""
     in_scope = Trajectory.municipality_id.in_(member_ids)
+    if contract_id is not None:
+        in_scope = sa.and_(in_scope, Trajectory.contract_id == contract_id)
     trajectories = (sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id, Trajectory.municipality_id,
                               Contract.provider_id, *extra_columns).join(Contract).where(in_scope)
                     .order_by(Trajectory.id))
@@ -140,10 +143,16 @@ def _side_by_side(trajectories, *streams):
 
 
 def _hold_at_ceiling(waiting: list, ceilings: dict, corrected: dict) -> tuple[list[tuple], Decimal, Decimal]:
-    """Step 4: per contract, accept new lines in order while paid + corrections + accepted stays <= ceiling.
+    """Step 4 for a run: the ceiling's starting point is what the contract paid plus this run's corrections."""
+    return hold_at_ceiling(waiting, ceilings, {cid: paid_total(cid) + corrected[cid] for cid in ceilings})
 
-    Returns the lines (held ones marked) with the accepted and the held total."""
-    running = {cid: paid_total(cid) + corrected[cid] for cid in ceilings}
+
+def hold_at_ceiling(waiting: list, ceilings: dict, running: dict) -> tuple[list[tuple], Decimal, Decimal]:
+    """Step 4: per contract, accept new lines in order while running + accepted stays <= ceiling.
+
+    `waiting` holds (order key, amount, line) with the contract at line[2] and (status, reason) last. Returns the
+    lines (held ones marked) with the accepted and the held total."""
+    running = dict(running)
     full, lines, accepted, held = set(), [], ZERO, ZERO
     for _, amount, line in sorted(waiting, key=itemgetter(0)):
         contract_id = line[2]

@@ -12,6 +12,7 @@ from budget.services import set_contract_funding
 from contracts.services import change_tariff
 from core.models import Role
 from payments.runs import approve_run, create_run
+from tests.factories import service
 
 TODAY = date(2026, 11, 23)
 B1_SCHEDULE = [
@@ -48,7 +49,7 @@ def world(make_region, make_municipality, make_contract, make_trajectory, make_e
     region = make_region(municipalities=[dordrecht, zwijndrecht])
     b1 = make_contract(municipalities=[dordrecht, zwijndrecht], milestones=B1_SCHEDULE, ends_on=date(2027, 12, 31))
     z = make_contract(municipalities=[dordrecht], milestones=Z_SCHEDULE, ceiling=D("2500.00"),
-                      price_per_trajectory=D("5000.00"))
+                      price_per_trajectory=D("5000.00"), service=service("z_route"))
     maker, checker = (make_user(Role.FINANCE, region=region) for _ in range(2))
     set_contract_funding(b1, FundingSource.EIGEN_MIDDELEN, municipality=zwijndrecht, by=maker)
     t = {name: make_trajectory(contract, municipality=where, referral_date=referral)

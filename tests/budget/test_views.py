@@ -45,3 +45,28 @@ def test_the_funding_source_of_a_contract_is_set_per_municipality(world, login):
     assert db.session.query(ContractFunding).filter_by(contract_id=world.z.id).one().funding_source.value == \
         "gemeentefonds"
     assert "Eigen keuze" in client.get("/begroting/financiering").get_data(as_text=True)
+
+
+def what_if_form(world, **cells) -> dict:
+    """The what-if form for the Z contract: model 1 as it is, model 2 with a ceiling, plus `cells`."""
+    data = {"start": "2026-01-01", "end": "2026-11-23", "models-0-name": "Huidig", "models-0-price": "5000",
+            "models-0-cells-0": "1.500,00", "models-1-name": "Met plafond", "models-1-price": "5000",
+            "models-1-ceiling": "2500", "models-1-cells-0": "30%"}
+    for n in range(2, 5):
+        data.update({f"models-{n}-name": "", f"models-{n}-cells-0": ""})
+    return {**data, **cells}
+
+
+def test_what_if_compares_models_in_a_form_with_rows(world, login, make_user):
+    from core.models import Role
+
+    client = login(make_user(Role.INKOPER, region=world.region))
+    page = client.get(f"/begroting/wat-als?basis=c:{world.z.id}").get_data(as_text=True)
+    assert 'value="Huidig schema"' in page and 'value="1.500,00"' in page
+    shown = client.post(f"/begroting/wat-als?basis=c:{world.z.id}", data=what_if_form(world)).get_data(as_text=True)
+    assert "Wat de modellen hadden betaald" in shown and "Met plafond" in shown
+    assert "€ 3.000,00" in shown and "€ 1.500,00" in shown  # 2 x 1,500 without, 1 x 1,500 (30%) under 2,500
+    wrong = client.post(f"/begroting/wat-als?basis=c:{world.z.id}",
+                        data=what_if_form(world, **{"models-1-cells-0": "veel"})).get_data(as_text=True)
+    assert "Geef een bedrag (1.500,00) of een percentage van de prijs (15%)." in wrong
+    assert "Wat de modellen hadden betaald" not in wrong
