@@ -75,7 +75,14 @@ class _Curves:
     """The curves per (contract, municipality's region, milestone), estimated once."""
 
     def __init__(self, result: Forecast):
-        self.result, self.cache = result, {}
+        self.result, self.cache, self.windows = result, {}, {}
+
+    def window(self, curve, age: int, call) -> tuple:
+        """A curve's probabilities over the horizon for one age, computed once per curve and age."""
+        key = (id(curve), age)
+        if key not in self.windows:
+            self.windows[key] = np.array(call())
+        return self.windows[key]
 
     def history(self, contract_id: int, municipality_id: int):
         b = self.result.book
@@ -106,8 +113,7 @@ class _Curves:
 def _add(target: dict, key: tuple, series, months: int, weight: float = 1.0) -> None:
     if key not in target:
         target[key] = np.zeros((3, months))
-    for n, values in enumerate(series):
-        target[key][n] += weight * values
+    target[key] += weight * np.asarray(series)
 
 
 def _from_running(result: Forecast, curves: _Curves) -> None:
@@ -117,15 +123,16 @@ def _from_running(result: Forecast, curves: _Curves) -> None:
         term = next(t for t in schedule.terms if t.code == code)
         curve, amount = curves.milestone(schedule, municipality_id, term), float(schedule.amount_on(code, b.day))
         for age, count in ages.items():
-            _add(result.running, (contract_id, municipality_id), curve.conditional(age, months), months,
-                 count * amount)
+            window = curves.window(curve, age, lambda: curve.conditional(age, months))
+            _add(result.running, (contract_id, municipality_id), window, months, count * amount)
     for (contract_id, municipality_id, code), groups in b.monthly.items():
         schedule = b.schedules[contract_id]
         running, rates = curves.running(schedule, municipality_id)
         amount = float(schedule.amount_on(code, b.day))
         for (age, slots), count in groups.items():
-            _add(result.running, (contract_id, municipality_id),
-                 expected_months(running, rates[code], age, months, slots), months, count * amount)
+            window = curves.window(rates[code], (age, slots),
+                                   lambda: expected_months(running, rates[code], age, months, slots))
+            _add(result.running, (contract_id, municipality_id), window, months, count * amount)
     for key, pending in b.pending.items():
         _add(result.running, key, [np.eye(1, months)[0]] * 3, months, float(pending))
 

@@ -96,63 +96,76 @@ def _take(result: Book, trajectory, events, paid_rows) -> None:
     pending = sum((schedule.amount_on(e.term.code, e.trigger_date) for key, e in earned.items() if key not in paid),
                   ZERO) - sum((amount for key, amount in paid.items() if key not in earned), ZERO)
     end, age = ended_on(facts, day), months_between(referral, day)
+    months = defaultdict(list)  # monthly milestone -> the ages of the months it earned
+    for e in earned.values():
+        if e.month is not None:
+            months[e.term.code].append(months_between(referral, e.month))
     here = (contract_id, municipality_id)
     potential = ZERO
     if end is None:
         result.running[here] += 1
-        potential = _potential(result, schedule, here, earned, referral, age)
+        potential = _potential(result, schedule, here, earned, months, age)
     paid_total = sum(paid.values(), ZERO)
     result.committed[here] += min(pending + potential, max(ZERO, schedule.capacity(referral, day) - paid_total))
     result.pending[here] += pending
     result.paid[here] += paid_total
+    seen = _observed(schedule, earned, months, referral, age, end)
     for key in (("contract", contract_id), result.history_key(contract_id, municipality_id)):
-        _remember(result.histories[key], schedule, earned, referral, age, end)
+        _remember(result.histories[key], age, *seen)
 
 
-def _potential(result: Book, schedule: Schedule, here: tuple, earned: dict, referral: date, age: int) -> Decimal:
+def _potential(result: Book, schedule: Schedule, here: tuple, earned: dict, months: dict, age: int) -> Decimal:
     """What the schedule can still pay a running trajectory beyond what it earned, at today's tariff; each
     not yet earned milestone and each month a monthly milestone can still pay is counted for the forecast."""
     potential = ZERO
-    for term in schedule.terms:
-        amount = schedule.amount_on(term.code, result.day)
-        if term.trigger != MONTHLY:
-            if (term.code, NO_MONTH) not in earned:
-                potential += amount
-                result.waiting[(*here, term.code)][age] += 1
-            continue
-        slots = schedule.slots(term, sum(1 for code, _ in earned if code == term.code), result.day)
-        potential += amount * slots
+    for term in schedule.single:
+        if (term.code, NO_MONTH) not in earned:
+            potential += schedule.amount_on(term.code, result.day)
+            result.waiting[(*here, term.code)][age] += 1
+    for term in schedule.monthly:
+        slots = schedule.slots(term, len(months.get(term.code, ())), result.day)
+        potential += schedule.amount_on(term.code, result.day) * slots
         result.monthly[(*here, term.code)][age, slots] += 1
     return potential
 
 
-def _remember(history: History, schedule: Schedule, earned: dict, referral: date, age: int, end: date | None) -> None:
-    """Add one trajectory to a group's history: when it earned each milestone (or that it has not yet, or never
-    will), when it ended, and per monthly milestone the months it was at risk and qualified."""
-    history.trajectories += 1
-    history.oldest = max(history.oldest, age)
+def _observed(schedule: Schedule, earned: dict, months: dict, referral: date, age: int, end: date | None) -> tuple:
+    """What one trajectory adds to a history: (its end, (code, (month, observed)) per milestone, (code, last month
+    at risk) and (code, the months it qualified) per monthly milestone)."""
     last = months_between(referral, end) if end is not None else age - 1  # its last month observed
-    if end is not None:
-        history.ends[last, True] += 1
-    elif last >= 0:
-        history.ends[last, False] += 1
-    for term in schedule.terms:
-        if term.trigger == MONTHLY:
-            months = sorted(months_between(referral, e.month) for (code, _), e in earned.items() if code == term.code)
-            limit = schedule.limit(term)
-            until = min(last, months[limit - 1]) if limit and len(months) >= limit else last
-            if until >= 0:
-                history.at_risk_until[term.code][until] += 1
-            for month in months:
-                history.qualifying[term.code][month] += 1
-            continue
+    ending = (last, True) if end is not None else (last, False) if last >= 0 else None
+    milestones = []
+    for term in schedule.single:
         e = earned.get((term.code, NO_MONTH))
         if e is not None:
-            history.milestones[term.code][months_between(referral, e.trigger_date), True] += 1
+            milestones.append((term.code, (months_between(referral, e.trigger_date), True)))
         elif end is not None:
-            history.milestones[term.code][NEVER, False] += 1
+            milestones.append((term.code, (NEVER, False)))
         elif last >= 0:
-            history.milestones[term.code][last, False] += 1
+            milestones.append((term.code, (last, False)))
+    at_risk, qualifying = [], []
+    for term in schedule.monthly:
+        ages, limit = sorted(months.get(term.code, ())), schedule.limit(term)
+        until = min(last, ages[limit - 1]) if limit and len(ages) >= limit else last
+        if until >= 0:
+            at_risk.append((term.code, until))
+        if ages:
+            qualifying.append((term.code, ages))
+    return ending, milestones, at_risk, qualifying
+
+
+def _remember(history: History, age: int, ending, milestones, at_risk, qualifying) -> None:
+    """Add one trajectory's observations to a group's history."""
+    history.trajectories += 1
+    history.oldest = max(history.oldest, age)
+    if ending is not None:
+        history.ends[ending] += 1
+    for code, key in milestones:
+        history.milestones[code][key] += 1
+    for code, until in at_risk:
+        history.at_risk_until[code][until] += 1
+    for code, ages in qualifying:
+        history.qualifying[code].update(ages)
 
 
 def contract_rooms(contract_ids) -> dict[int, Decimal]:
