@@ -115,3 +115,47 @@ def report_memory(full: dict, quarter: dict, scale: float) -> None:
     for name in full:
         print(f"(f) peak memory of {name}: {full[name]:.0f} MB at scale {scale}, {quarter[name]:.0f} MB at "
               f"{scale / 4} (growth {full[name] / quarter[name]:.2f}x for 4x the events)", flush=True)
+
+
+def backtest_figure(app, scale: float, svg_path: Path | None) -> dict:
+    """(g) the data set loaded anew in its steady form, the national runs for its month approved, then the
+    forecast of twelve months before against what they paid for the trajectories referred by then; the chart
+    written to `svg_path` (for the README)."""
+    from budget.backtest import backtest
+    from core.charts import Band, Line, line_chart
+    from core.extensions import db
+    from core.models import Role, User
+    from payments.models import PaymentRun
+    from payments.runs import approve_run, make_monthly_runs
+
+    with app.app_context():
+        dataset.generate(scale, steady=True)
+        checker = User(email="backtest@bench.nl", password_hash="-", role=Role.FINANCE)
+        db.session.add(checker)
+        make_monthly_runs(dataset.TODAY)
+        for run in db.session.scalars(sa.select(PaymentRun).where(PaymentRun.period == dataset.PERIOD)):
+            approve_run(run, by=checker)
+        found, seconds = _timed(lambda: backtest(_municipality_ids(), dataset.TODAY))
+        if svg_path is not None:
+            labels = [f"{m:%m-%y}" for m in found.months]
+            chart = line_chart("Backtest: prognose van twaalf maanden terug tegen wat is betaald",
+                               f"Per maand vanaf {found.made_on:%d-%m-%Y}: de prognose met haar bandbreedte en "
+                               "wat goedgekeurde betaalruns betaalden, voor de trajecten die toen liepen.", labels,
+                               [Line("Betaald", found.paid), Line("Prognose", found.forecast, "dashed")],
+                               band=Band("Bandbreedte", found.low, found.high))
+            css = "\n".join(line for line in (ROOT / "static" / "app.css").read_text().splitlines()
+                            if ".app-chart" in line)
+            svg_path.write_text(str(chart).replace(">", f"><style>{css}</style>", 1))
+        db.session.rollback()
+    return {"backtest": found, "seconds": seconds}
+
+
+def report_backtest(g: dict) -> None:
+    found = g["backtest"]
+    error = found.error
+    print(f"(g) backtest: forecast made {found.made_on} for the next 12 months {sum(found.forecast):,.2f} "
+          f"(band {sum(found.low):,.2f} to {sum(found.high):,.2f}) against paid {sum(found.paid):,.2f}: "
+          f"{'-' if error is None else f'{error:+.1%}'} ({g['seconds']:.1f} s)", flush=True)
+    for month, forecast, low, high, paid in zip(found.months, found.forecast, found.low, found.high, found.paid):
+        print(f"    {month:%Y-%m}  forecast {forecast:>14,.2f}  band {low:>14,.2f} - {high:>14,.2f}  "
+              f"paid {paid:>14,.2f}", flush=True)

@@ -8,7 +8,9 @@
 (c) the nightly KPI job, then the KPI dashboard of one region under 20 concurrent users (gunicorn + wrk);
 (d) peak memory of the national run, at this scale and at a quarter of it (each in a fresh process);
 (e) the national commitment, the national forecast and a what-if of five tariff models (benchmarks/budget.py),
-    each against the national payment run measured in the same run; (f) their peak memory, as (d).
+    each against the national payment run measured in the same run; (f) their peak memory, as (d);
+(g) the backtest of the forecast on the data set in its steady form (loaded anew, after every other section):
+    the runs approved, the forecast of twelve months before against what they paid.
 The database is dropped and rebuilt.
 """
 import argparse
@@ -283,14 +285,15 @@ def main(argv=None) -> None:
     parser.add_argument("--import-rows", type=int, default=None, help="default: 1,000,000 x scale")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=15.0)
-    parser.add_argument("--sections", default="abcdef", help="which benchmarks to run, e.g. c (default: abcdef)")
+    parser.add_argument("--sections", default="abcdefg", help="which benchmarks to run, e.g. c (default: abcdefg)")
+    parser.add_argument("--backtest-svg", type=Path, default=None, help="(g) also write the backtest chart here")
     args = parser.parse_args(argv)
     backend = args.database_url.split(":")[0]
     print(f"== {backend}, scale {args.scale} ==", flush=True)
 
     if "b" in args.sections:
         _print_import(args, backend)
-    if set(args.sections) & set("acdef"):
+    if set(args.sections) & set("acdefg"):
         app = _load(args.database_url, args.scale)
     if set(args.sections) & set("ae"):
         run = _print_payment_run(app)
@@ -300,6 +303,8 @@ def main(argv=None) -> None:
         _print_dashboard(args)
     if set(args.sections) & set("df"):
         _print_memory(args)
+    if "g" in args.sections:
+        budget.report_backtest(budget.backtest_figure(app, args.scale, args.backtest_svg))
 
 
 def _print_import(args, backend: str) -> None:

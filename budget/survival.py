@@ -67,7 +67,8 @@ class Curve:
         """P(earned in month age + k | not earned before month `age`), k = 0 .. months-1: point, low, high (the
         low forecast comes from the high curve: fewer milestones)."""
         result = []
-        for s, before in zip((self.point, self.high, self.low), self.before):
+        point, low, high = self.before
+        for s, before in ((self.point, point), (self.high, high), (self.low, low)):
             at_risk = before[min(age, AGES - 1)]
             window = np.zeros(months)
             if at_risk > 0:
@@ -133,9 +134,10 @@ def expected_months(running: Curve, rate: np.ndarray, age: int, months: int, slo
     """The expected qualifying months of a monthly milestone in month age + k (k < months) for a trajectory running
     at `age` that can still earn `slots`: point, low, high; never more than `slots` in all."""
     result = []
-    for s, before in zip((running.point, running.high, running.low), running.before):
+    point, low, high = running.before
+    for before in (point, high, low):
         window = np.zeros(months)
-        start = before[min(age, AGES - 1)]
+        start = before[min(age, AGES - 1)]  # S(age - 1): running when this month began
         stop = min(AGES, age + months)
         if start > 0 and stop > age:
             window[:stop - age] = before[age:stop] / start * rate[age:stop]

@@ -78,3 +78,28 @@ def test_expected_referrals_of_the_procurement_case_add_to_the_forecast(history,
     assert new[POINT][:3] == pytest.approx([0, 0, 0])
     assert new[POINT][3] == pytest.approx(800.0)
     assert new[LOW][3] < new[POINT][3] < new[HIGH][3]
+
+
+@pytest.mark.today("2026-11-23")
+def test_the_backtest_sets_the_forecast_of_a_year_ago_against_what_was_paid_since(history, make_trajectory,
+                                                                                  make_event, make_user):
+    from budget.backtest import backtest
+    from core.models import Role
+    from payments.runs import approve_run, create_run
+
+    contract, home, newcomers = history
+    for n in range(10):  # referred a year ago; eight start after the forecast was made, two drop out
+        trajectory = make_trajectory(contract, municipality=home, referral_date=date(2025, 9, 5))
+        if n < 8:
+            make_event(trajectory, "start", date(2025, 11, 5))
+        else:
+            make_event(trajectory, "dropout", date(2025, 12, 1), reason="verhuisd")
+    region = home.regions[0]
+    maker, checker = (make_user(Role.FINANCE, region=region) for _ in range(2))
+    approve_run(create_run("2026-10", region=region, by=maker, today=TODAY), by=checker)
+    found = backtest([home.id, newcomers.id], TODAY)
+    assert found.made_on == date(2025, 10, 31)
+    assert (found.months[0], found.months[-1]) == (date(2025, 11, 1), date(2026, 10, 1))
+    assert found.paid[0] == D("8000.00") and sum(found.paid) == D("8000.00")
+    # Four in five of the history started in their second month: the forecast expected 8 of the 10 in November.
+    assert found.forecast[0] == D("8000.00") and found.error == 0
