@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from budget.schedules import MONTHLY, Schedule, months_between, schedules
+from budget.schedules import Schedule, months_between, schedules
 from contracts.models import Contract, ContractLedger
 from core.extensions import db
 from core.models import region_municipality

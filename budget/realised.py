@@ -30,7 +30,8 @@ def realised(municipality_ids: list[int], start: date, end: date, *,
                            sa.and_(line.status == LineStatus.CORRECTION.value, run.period.between(first, last))))
              .group_by(line.contract_id, line.municipality_id, new, year, month, run.period))
     if referred_by is not None:
-        query = query.join(Trajectory, Trajectory.id == line.trajectory_id).where(Trajectory.referral_date <= referred_by)
+        query = (query.join(Trajectory, Trajectory.id == line.trajectory_id)
+                 .where(Trajectory.referral_date <= referred_by))
     rows = db.session.execute(query).all()
     source_of = funding_resolver({row[0] for row in rows})
     result: dict = defaultdict(lambda: defaultdict(Decimal))

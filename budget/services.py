@@ -150,8 +150,8 @@ def funding_resolver(contract_ids) -> "callable":
     """resolve(contract_id, municipality_id) -> the funding source: the contract's own setting for that
     municipality, else its setting for all municipalities, else its service's default."""
     contract_ids = list(contract_ids)
-    own = {(row.contract_id, row.municipality_id): row.funding_source
-           for row in db.session.scalars(sa.select(ContractFunding).where(ContractFunding.contract_id.in_(contract_ids)))}
+    rows = db.session.scalars(sa.select(ContractFunding).where(ContractFunding.contract_id.in_(contract_ids)))
+    own = {(row.contract_id, row.municipality_id): row.funding_source for row in rows}
     services = dict(db.session.execute(sa.select(Contract.id, Service.code).join(Service)
                                        .where(Contract.id.in_(contract_ids))).all())
 

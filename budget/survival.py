@@ -12,7 +12,7 @@ from functools import cached_property
 import numpy as np
 from statsmodels.duration.survfunc import SurvfuncRight
 
-from budget.positions import NEVER, History
+from budget.positions import History
 
 #: Below this many trajectories a contract's history falls back to its service in the region, then to defaults.
 MIN_HISTORY = 30

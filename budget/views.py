@@ -57,15 +57,9 @@ def export():
 @roles_required(Role.FINANCE)
 def lines():
     form = services.line_form(BudgetLineForm(), current_user)
-    if form.validate_on_submit():
-        try:
-            services.set_budget_line_from(form.data, by=current_user)
-            db.session.commit()
-            flash("De begrotingsregel is opgeslagen.", "success")
-            return redirect(url_for("budget.lines"))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
+    if _saved(form, lambda data: services.set_budget_line_from(data, by=current_user),
+              "De begrotingsregel is opgeslagen."):
+        return redirect(url_for("budget.lines"))
     page = page_of_rows(services.visible_lines(current_user))
     return render_template("budget/lines.html", form=form, page=page, lines=services.mark_in_force(page.rows))
 
@@ -74,16 +68,25 @@ def lines():
 @roles_required(Role.FINANCE)
 def funding():
     form = services.funding_form(ContractFundingForm(), current_user)
-    if form.validate_on_submit():
-        try:
-            services.set_contract_funding_from(form.data, by=current_user)
-            db.session.commit()
-            flash("De financieringsbron is opgeslagen.", "success")
-            return redirect(url_for("budget.funding"))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
+    if _saved(form, lambda data: services.set_contract_funding_from(data, by=current_user),
+              "De financieringsbron is opgeslagen."):
+        return redirect(url_for("budget.funding"))
     return render_template("budget/funding.html", form=form, rows=services.funding_overview(current_user))
+
+
+def _saved(form, save, message: str) -> bool:
+    """Validate a posted form and save it in one commit; a broken rule shows on the form and stores nothing."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save(form.data)
+    except DomainError as exc:
+        db.session.rollback()
+        show_domain_error(form, exc)
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
 
 
 @bp.route("/wat-als", methods=["GET", "POST"])

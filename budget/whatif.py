@@ -135,7 +135,8 @@ def model_of(name: str, price: Decimal, ceiling: Decimal | None, milestones: lis
     each named models.<model>.milestones.<row>.<field>."""
     where = f"models.{index}"
     if price is None or price < 0:
-        raise DomainError(f"{name}: de prijs per traject mag niet negatief zijn.", field=f"{where}.price_per_trajectory")
+        raise DomainError(f"{name}: de prijs per traject mag niet negatief zijn.",
+                          field=f"{where}.price_per_trajectory")
     if ceiling is not None and ceiling < 0:
         raise DomainError(f"{name}: het plafond mag niet negatief zijn.", field=f"{where}.ceiling")
     try:
@@ -218,7 +219,8 @@ def as_table(simulation: Simulation, totals: Totals, name: str) -> dict:
                                 for mid, amount in sorted(totals.by_municipality.items())],
             "by_provider": [{"provider_id": pid, "kvk_number": simulation.providers[pid].kvk_number, "amount": amount}
                             for pid, amount in sorted(totals.by_provider.items())],
-            "by_milestone": [{"milestone": code, "amount": amount} for code, amount in sorted(totals.by_milestone.items())]}
+            "by_milestone": [{"milestone": code, "amount": amount}
+                             for code, amount in sorted(totals.by_milestone.items())]}
 
 
 def comparison(simulation: Simulation) -> dict:

@@ -1,11 +1,9 @@
 """The budget endpoints of issue 20: lines in, lines out, the overview with decimal strings and by_month, scope."""
-from datetime import date
 from decimal import Decimal as D
 
 import pytest
 
 from core.models import Role
-from tests.budget.conftest import TODAY
 
 
 @pytest.mark.today("2026-11-23")
