@@ -91,8 +91,8 @@ def _take(result: Book, trajectory, events, paid_rows) -> None:
     schedule, day = result.schedules[contract_id], result.day
     facts = facts_of(events)
     earned = {e.key: e for e in earned_instances(schedule.terms, facts, day)}
-    paid = {(code, key): amount for _, code, key, amount, *line in paid_rows
-            if line[PAID_TRIGGER_DATE - 4] is None or line[PAID_TRIGGER_DATE - 4] <= day}
+    paid = {(row[1], row[2]): row[3] for row in paid_rows
+            if row[PAID_TRIGGER_DATE] is None or row[PAID_TRIGGER_DATE] <= day}  # what was paid by `day`
     pending = sum((schedule.amount_on(e.term.code, e.trigger_date) for key, e in earned.items() if key not in paid),
                   ZERO) - sum((amount for key, amount in paid.items() if key not in earned), ZERO)
     end, age = ended_on(facts, day), months_between(referral, day)
