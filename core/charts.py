@@ -15,8 +15,6 @@ import pygal
 from markupsafe import Markup
 
 SVG = "http://www.w3.org/2000/svg"
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 PATTERNS = ("solid", "dashed", "dotted")
 #: Vertical room a label at a line's end needs, in SVG units.
 LABEL_HEIGHT = 14
@@ -75,7 +73,17 @@ def line_chart(title: str, description: str, x_labels: list[str], lines: list[Li
     if band:
         _band(root, plot, groups[len(lines)], groups[len(lines) + 1], len(lines))
     _end_labels(plot, lines, groups)
-    return Markup(ET.tostring(root, encoding="unicode"))
+    return Markup(_serialised(root))
+
+
+def _serialised(root: ET.Element) -> str:
+    """The SVG as markup with its namespace as the default one. ElementTree's prefixes come from a map shared by
+    the whole process (other XML, such as SEPA, registers its own), so whatever prefix it chose is taken out here."""
+    text = ET.tostring(root, encoding="unicode")
+    prefix = re.search(rf'xmlns(?::(\w+))?="{re.escape(SVG)}"', text).group(1)
+    if not prefix:
+        return text
+    return re.sub(rf"(</?){prefix}:", r"\1", text).replace(f'xmlns:{prefix}="{SVG}"', f'xmlns="{SVG}"', 1)
 
 
 def _strip(root: ET.Element) -> None:

@@ -37,3 +37,11 @@ def test_lines_differ_by_pattern_and_carry_their_label_and_the_band_is_one_shape
 
 def test_axis_amounts_are_whole_euros_in_dutch_notation():
     assert whole_euros(1234567.5) == "€ 1.234.568" and whole_euros(0) == "€ 0"
+
+
+def test_a_chart_keeps_the_svg_namespace_whatever_other_xml_registered():
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09")  # as a SEPA export does
+    svg = chart()
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "ns0:" not in svg and svg.count("<polygon") == 1
