@@ -187,8 +187,21 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
     return rows
 
 
-def generate(scale: float = 1.0, seed: int = 2026) -> dict:
-    """Drop and build the schema, then load the data set; returns the row counts. Needs an app context."""
+def _recorded(rows: list[tuple], steady: bool) -> list[tuple]:
+    """In the steady form only what happened by TODAY (and no retraction of an event not recorded)."""
+    if not steady:
+        return rows
+    kept = [row for row in rows if row[5] <= TODAY]
+    ids = {row[0] for row in kept}
+    return [row for row in kept if row[17] is None or row[17] in ids]
+
+
+def generate(scale: float = 1.0, seed: int = 2026, steady: bool = False) -> dict:
+    """Drop and build the schema, then load the data set; returns the row counts. Needs an app context.
+
+    `steady`: referrals spread evenly from 2022 to the cut-off and only what happened by TODAY recorded (the
+    forecast's backtest needs a history whose past looks like its future; the default set ends every course
+    around the cut-off)."""
     rebuild_schema()
     db.session.execute(db.insert(Service), service_rows())
     rng = random.Random(seed)
@@ -199,7 +212,8 @@ def generate(scale: float = 1.0, seed: int = 2026) -> dict:
     for n in range(1, count + 1):
         contract_id, provider_id, towns, staff = contracts[n % len(contracts)]
         length = rng.randint(14, 38)
-        first = add_months(date(CUTOFF.year, CUTOFF.month, 1), -length + 1 - rng.randint(0, 6))
+        first = (add_months(date(2022, 1, 1), rng.randint(0, 57)) if steady
+                 else add_months(date(CUTOFF.year, CUTOFF.month, 1), -length + 1 - rng.randint(0, 6)))
         plans.append((n, contract_id, f"provider:{provider_id}", towns[(n // len(contracts)) % len(towns)],
                       first, length, staff))
     bulk_load("trajectory", TRAJECTORY_COLUMNS, (
@@ -208,7 +222,7 @@ def generate(scale: float = 1.0, seed: int = 2026) -> dict:
     next_id = iter(range(1, 10**12)).__next__
     event_count = bulk_load("progress_event", EVENT_COLUMNS, (
         row for n, _, sender, _, first, length, staff in plans
-        for row in _course(rng, n, first, length, next_id, sender, staff)))
+        for row in _recorded(_course(rng, n, first, length, next_id, sender, staff), steady)))
     _reset_sequences(("progress_event", "trajectory"))
     db.session.commit()
     if db.session.connection().dialect.name == "postgresql":

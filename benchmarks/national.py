@@ -6,7 +6,11 @@
 (a) payment run for the whole country for one month against one hand-written SQL query over the same events;
 (b) progress import rows/s against COPY (PostgreSQL) or executemany (SQLite) of the same rows;
 (c) the nightly KPI job, then the KPI dashboard of one region under 20 concurrent users (gunicorn + wrk);
-(d) peak memory of the national run, at this scale and at a quarter of it (each in a fresh process).
+(d) peak memory of the national run, at this scale and at a quarter of it (each in a fresh process);
+(e) the national commitment, the national forecast and a what-if of five tariff models (benchmarks/budget.py),
+    each against the national payment run measured in the same run; (f) their peak memory, as (d);
+(g) the backtest of the forecast on the data set in its steady form (loaded anew, after every other section):
+    the runs approved, the forecast of twelve months before against what they paid.
 The database is dropped and rebuilt.
 """
 import argparse
@@ -26,7 +30,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import dataset  # noqa: E402
+from benchmarks import budget, dataset  # noqa: E402
 from config import TestConfig  # noqa: E402
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
@@ -283,21 +287,26 @@ def main(argv=None) -> None:
     parser.add_argument("--import-rows", type=int, default=None, help="default: 1,000,000 x scale")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=15.0)
-    parser.add_argument("--sections", default="abcd", help="which benchmarks to run, e.g. c (default: abcd)")
+    parser.add_argument("--sections", default="abcdefg", help="which benchmarks to run, e.g. c (default: abcdefg)")
+    parser.add_argument("--backtest-svg", type=Path, default=None, help="(g) also write the backtest chart here")
     args = parser.parse_args(argv)
     backend = args.database_url.split(":")[0]
     print(f"== {backend}, scale {args.scale} ==", flush=True)
 
     if "b" in args.sections:
         _print_import(args, backend)
-    if set(args.sections) & set("acd"):
+    if set(args.sections) & set("acdefg"):
         app = _load(args.database_url, args.scale)
-    if "a" in args.sections:
-        _print_payment_run(app)
+    if set(args.sections) & set("ae"):
+        run = _print_payment_run(app)
+    if "e" in args.sections:
+        budget.report(budget.bench(app, run["seconds"]))
     if "c" in args.sections:
         _print_dashboard(args)
-    if "d" in args.sections:
+    if set(args.sections) & set("df"):
         _print_memory(args)
+    if "g" in args.sections:
+        budget.report_backtest(budget.backtest_figure(app, args.scale, args.backtest_svg))
 
 
 def _print_import(args, backend: str) -> None:
@@ -310,12 +319,13 @@ def _print_import(args, backend: str) -> None:
           flush=True)
 
 
-def _print_payment_run(app) -> None:
+def _print_payment_run(app) -> dict:
     a = bench_payment_run(app)
     print(f"(a) national payment run {dataset.PERIOD}: {a['seconds']:.1f} s, total {a['total']}; hand-written SQL "
           f"{a['sql_seconds']:.1f} s, total {a['sql_total']} ({'equal' if a['total'] == a['sql_total'] else 'DIFFERENT'}); "
           f"ratio {a['ratio']:.2f}x (target <= 2x, < 30 s) -> "
           f"{'met' if a['ratio'] <= 2 and a['seconds'] < 30 else 'NOT met'}", flush=True)
+    return a
 
 
 def _print_dashboard(args) -> None:
@@ -329,10 +339,15 @@ def _print_dashboard(args) -> None:
 
 
 def _print_memory(args) -> None:
-    full = peak_memory(args.database_url)
+    calls = ("commitment", "national_forecast", "national_what_if") if "f" in args.sections else ()
+    full, figures = peak_memory(args.database_url), {call: budget.peak_memory(args.database_url, call) for call in calls}
     quarter_url = _quarter_url(args.database_url)
     _load(quarter_url, args.scale / 4)
-    quarter = peak_memory(quarter_url)
+    quarter, quarters = peak_memory(quarter_url), {call: budget.peak_memory(quarter_url, call) for call in calls}
+    if calls:
+        budget.report_memory(figures, quarters, args.scale)
+    if "d" not in args.sections:
+        return
     print(f"(d) peak memory of the national run: {full['peak_mb']:.0f} MB at scale {args.scale}, "
           f"{quarter['peak_mb']:.0f} MB at scale {args.scale / 4} (growth {full['peak_mb'] / quarter['peak_mb']:.2f}x "
           f"for 4x the events); limit 500 MB: {full['peak_mb'] / 500:.2f}x -> "

@@ -18,14 +18,15 @@ class DutchNumber:
     (4.250,00); a point alone still reads as the decimal point (4250.00)."""
 
     def process_formdata(self, valuelist):
-        super().process_formdata([_dutch_number(v) for v in valuelist])
+        super().process_formdata([dutch_number(v) for v in valuelist])
 
 
 #: 4.250,00: points between groups of three digits, then a decimal comma.
 THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+,\d*")
 
 
-def _dutch_number(text: str) -> str:
+def dutch_number(text: str) -> str:
+    """A number typed the Dutch way (4.250,00 or 4250,00) as Python reads it (4250.00)."""
     text = text.strip()
     return (text.replace(".", "") if THOUSANDS.fullmatch(text) else text).replace(",", ".")
 

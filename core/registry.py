@@ -44,6 +44,11 @@ def register_panel(app: Flask, panel: Panel) -> None:
     _add(app, "panels", panel)
 
 
+def register_signals(app: Flask, panel: Panel) -> None:
+    """A block of signals from a higher domain, shown in the signals list (/indicatoren/signalen) above its own."""
+    _add(app, "signals", panel)
+
+
 def register_demo(app: Flask, step: DemoStep) -> None:
     _add(app, "demo", step)
 

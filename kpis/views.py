@@ -1,7 +1,7 @@
 """Dashboards for contract managers: contracts and providers by indicator, trends, drill-downs, alerts, scorecards."""
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from core.auth import roles_required
@@ -10,6 +10,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Role
+from core.registry import items
 from core.terms import KPI_NAMES
 from core.web import page_of_rows
 from kpis import services
@@ -97,7 +98,9 @@ def municipality(code: str):
 @roles_required(*STAFF)
 def alerts():
     stmt = services.visible_alerts(current_user, only_open=request.args.get("alle") != "1")
-    return render_template("indicators/alerts.html", page=page_of_rows(stmt), form=HandleAlertForm())
+    others = [(panel.template, panel.context(current_user, today())) for panel in items(current_app, "signals")
+              if current_user.role in panel.roles]
+    return render_template("indicators/alerts.html", page=page_of_rows(stmt), form=HandleAlertForm(), others=others)
 
 
 @bp.post("/signalen/<int:alert_id>/afhandelen")

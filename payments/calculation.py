@@ -50,7 +50,7 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
     new, correction, held_line = LineStatus.NEW.value, LineStatus.CORRECTION.value, LineStatus.HELD.value
     block, totals, unverified = [], defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
-    with closing(_stream(list(run_of))) as stream:  # its server-side cursors closed now, also on an error
+    with closing(stream_trajectories(list(run_of))) as stream:  # its server-side cursors closed now, also on an error
         for done, (trajectory, events, paid) in enumerate(stream, start=1):
             if on_progress and done % PROGRESS_EVERY == 0:
                 on_progress(done)
@@ -126,12 +126,18 @@ def _memoised_cents() -> Callable[[Decimal], int]:
     return cents
 
 
-def _stream(member_ids: list[int]):
+def stream_trajectories(member_ids: list[int], *extra_columns, contract_id: int | None = None):
     """(trajectory row, its counting events, its paid instances) per trajectory of the scope, ordered by id:
-    three queries ordered by trajectory, read side by side through server-side cursors."""
+    three queries ordered by trajectory, read side by side through server-side cursors. The trajectory row is
+    (id, reference, contract, municipality, provider, *extra_columns); a paid row is (trajectory, milestone code,
+    month key, amount, then the paid line's LINE_COLUMNS from trajectory_id to trigger_date, minus its cents).
+    With `contract_id`, only that contract's trajectories."""
     in_scope = Trajectory.municipality_id.in_(member_ids)
+    if contract_id is not None:
+        in_scope = sa.and_(in_scope, Trajectory.contract_id == contract_id)
     trajectories = (sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id, Trajectory.municipality_id,
-                              Contract.provider_id).join(Contract).where(in_scope).order_by(Trajectory.id))
+                              Contract.provider_id, *extra_columns).join(Contract).where(in_scope)
+                    .order_by(Trajectory.id))
     retracted = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
     events = (sa.select(*EVENT_COLUMNS).join(Trajectory, ProgressEvent.trajectory_id == Trajectory.id)
               .where(in_scope, ProgressEvent.type != "retraction", ProgressEvent.id.not_in(retracted))
@@ -165,10 +171,16 @@ def _side_by_side(trajectories, *streams):
 
 
 def _hold_at_ceiling(waiting: list, ceilings: dict, corrected: dict) -> tuple[list[tuple], Decimal, Decimal]:
-    """Step 4: per contract, accept new lines in order while paid + corrections + accepted stays <= ceiling.
+    """Step 4 for a run: the ceiling's starting point is what the contract paid plus this run's corrections."""
+    return hold_at_ceiling(waiting, ceilings, {cid: paid_total(cid) + corrected[cid] for cid in ceilings})
 
-    Returns the lines (held ones marked) with the accepted and the held total."""
-    running = {cid: paid_total(cid) + corrected[cid] for cid in ceilings}
+
+def hold_at_ceiling(waiting: list, ceilings: dict, running: dict) -> tuple[list[tuple], Decimal, Decimal]:
+    """Step 4: per contract, accept new lines in order while running + accepted stays <= ceiling.
+
+    `waiting` holds (order key, amount, line) with the contract at line[2] and (status, reason) last. Returns the
+    lines (held ones marked) with the accepted and the held total."""
+    running = dict(running)
     full, lines, accepted, held = set(), [], ZERO, ZERO
     for _, amount, line in sorted(waiting, key=itemgetter(0)):
         contract_id = line[2]

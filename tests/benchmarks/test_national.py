@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from benchmarks import dataset, national
+from benchmarks import budget, dataset, national
 from core.extensions import db
 from trajectories.models import ProgressEvent, Trajectory
 
@@ -40,3 +40,16 @@ def test_every_benchmark_produces_its_figure(file_app):
 
     memory = national.peak_memory(url)
     assert Decimal(memory["total"]) == run["total"] and memory["peak_mb"] > 0
+
+
+def test_the_budget_benchmarks_produce_their_figures(file_app):
+    with file_app.app_context():
+        dataset.generate(scale=0.002)
+    figures = budget.bench(file_app, run_seconds=1.0)
+    assert figures["committed"] > 0 and figures["forecast"] > 0
+    names = [name for name, _, _ in figures["models"]]
+    assert names == ["Huidig", "Meer start", "Meer resultaat", "Plafond", "Percentages"]
+    totals = {name: total for name, total, _ in figures["models"]}
+    # The data set's own schedule pays everything earned through the cut-off: what a first run pays.
+    with file_app.app_context():
+        assert totals["Huidig"] == national.sql_total()

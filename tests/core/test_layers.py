@@ -12,6 +12,7 @@ BELOW = {
     "trajectories": {"core", "procurement", "providers", "contracts"},
     "kpis": {"core", "procurement", "providers", "contracts", "trajectories"},
     "payments": {"core", "procurement", "providers", "contracts", "trajectories"},
+    "budget": {"core", "procurement", "providers", "contracts", "trajectories", "payments", "kpis"},
 }
 
 
