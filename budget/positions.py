@@ -17,7 +17,7 @@ from contracts.models import Contract, ContractLedger
 from core.extensions import db
 from core.models import region_municipality
 from payments.calculation import stream_trajectories
-from payments.rules import NO_MONTH, earned_instances, facts_of
+from payments.rules import NO_MONTH, Evidence, earned_instances
 from trajectories.models import Trajectory
 
 ZERO = Decimal("0.00")
@@ -89,8 +89,8 @@ def book(member_ids: list[int], day: date) -> Book:
 def _take(result: Book, trajectory, events, paid_rows) -> None:
     _, _, contract_id, municipality_id, _, referral = trajectory
     schedule, day = result.schedules[contract_id], result.day
-    facts = facts_of(events)
-    earned = {e.key: e for e in earned_instances(schedule.terms, facts, day)}
+    evidence = Evidence(events)  # what the milestones' own sources earned; claims wait for staff
+    facts, earned = evidence.all, {e.key: e for e in earned_instances(schedule.terms, evidence, day)[0]}
     paid = {(row[1], row[2]): row[3] for row in paid_rows
             if row[PAID_TRIGGER_DATE] is None or row[PAID_TRIGGER_DATE] <= day}  # what was paid by `day`
     pending = sum((schedule.amount_on(e.term.code, e.trigger_date) for key, e in earned.items() if key not in paid),

@@ -1,7 +1,6 @@
 """The payment schedules of a scope's contracts as the budget figures read them: each milestone's trigger (the
 rules of payments/rules.py), what it pays on a given day (tariff changes included), and what the schedule can pay
 one trajectory."""
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,10 +30,9 @@ class Schedule:
 
     def __post_init__(self):
         # Read from the contract once: a national pass asks for these millions of times.
-        self._changes = [change.effective_on for change in self.contract.tariff_changes]
-        self._milestones = {m.code: m for m in self.contract.milestones}
-        self._limits = {code: int(m.params["max_months"]) if (m.params or {}).get("max_months") else None
-                        for code, m in self._milestones.items()}
+        self._terms = {t.code: t for t in self.terms}
+        self._limits = {m.code: int(m.params["max_months"]) if (m.params or {}).get("max_months") else None
+                        for m in self.contract.milestones}
         self.ends_on, self.monthly = self.contract.ends_on, [t for t in self.terms if t.trigger == MONTHLY]
         self.single = [t for t in self.terms if t.trigger != MONTHLY]
 
@@ -55,13 +53,8 @@ class Schedule:
         return max(0, limit - earned_months if limit is not None else months_between(day, self.ends_on) + 1)
 
     def amount_on(self, code: str, day: date) -> Decimal:
-        """What the milestone pays when earned on `day` (the tariff in force that day); looked up once per tariff."""
-        key = (code, bisect_right(self._changes, day) if self._changes else 0)
-        try:
-            return self._amounts[key]
-        except KeyError:
-            self._amounts[key] = amount = self._milestones[code].amount_on(day)
-            return amount
+        """What the milestone pays when earned on `day` (the tariff in force that day, payments.rules.term_of)."""
+        return self._terms[code].amount_on(day)
 
     def capacity(self, referral: date, day: date) -> Decimal:
         """What the schedule can pay one trajectory at the tariff in force on `day`."""
@@ -78,4 +71,5 @@ def schedules(contract_ids) -> dict[int, Schedule]:
     contracts = db.session.scalars(sa.select(Contract).where(Contract.id.in_(list(contract_ids)))
                                    .options(selectinload(Contract.milestones), selectinload(Contract.tariff_changes),
                                             selectinload(Contract.service))).all()
-    return {c.id: Schedule(c, [term_of(m, c.price_per_trajectory) for m in c.milestones]) for c in contracts}
+    return {c.id: Schedule(c, [term_of(m, c.price_per_trajectory, c.tariff_changes) for m in c.milestones])
+            for c in contracts}

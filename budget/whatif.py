@@ -22,10 +22,10 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Municipality, Service, User
 from core.money import format_money
-from core.terms import terms_to_json, validate_milestones
+from core.terms import amount_on, tariff_on, terms_to_json, validate_milestones
 from payments.calculation import hold_at_ceiling, stream_trajectories
 from payments.models import LineStatus, PaymentLine, PaymentRun, RunStatus
-from payments.rules import earned_instances, facts_of, term_of
+from payments.rules import Evidence, earned_instances, term_of
 
 MAX_MODELS = 5
 ZERO = Decimal("0.00")
@@ -112,8 +112,9 @@ def basis_for(user: User, *, today: date, contract_id: int | None = None, servic
         if not contracts:
             raise DomainError(f"Er zijn geen contracten voor {found.name} in regio {region.name}.", field="service")
         label = f"{found.name} in regio {region.name}"
-    return Basis(contracts, label, _base_milestones(contracts, today), contracts[0].price_on(today),
-                 contracts[0].ceiling)
+    first = contracts[0]
+    return Basis(contracts, label, _base_milestones(contracts, today),
+                 tariff_on(first.price_per_trajectory, first.tariff_changes, today)[0], first.ceiling)
 
 
 def _base_milestones(contracts: list[Contract], today: date) -> list[dict]:
@@ -125,8 +126,9 @@ def _base_milestones(contracts: list[Contract], today: date) -> list[dict]:
             seen.add(milestone.code)
             rows.append({"code": milestone.code, "label": milestone.label, "kind": milestone.kind,
                          "trigger": milestone.trigger, "params": dict(milestone.params or {}),
-                         "amount": milestone.amount_on(today) if milestone.amount is not None else None,
-                         "percentage": milestone.percentage})
+                         "amount": amount_on(milestone, contract.price_per_trajectory, contract.tariff_changes, today)
+                         if milestone.amount is not None else None,
+                         "percentage": milestone.percentage, "sources": list(milestone.sources)})
     return rows
 
 
@@ -174,16 +176,16 @@ def _run_contract(contract: Contract, member_ids: list[int], start: date, end: d
     waiting = [[] for _ in models]
     with closing(stream_trajectories(member_ids, contract_id=contract.id)) as stream:
         for (_, reference, contract_id, municipality_id, provider_id), events, _ in stream:
-            facts = facts_of(events)
+            evidence = Evidence(events)
             for n, model in enumerate(models):
-                for e in earned_instances(terms[n], facts, end):
+                for e in earned_instances(terms[n], evidence, end)[0]:
                     line = (e.trigger_date >= start, municipality_id, contract_id, provider_id, e.term.code,
-                            e.term.amount, NEW, None)
+                            e.term.amount_on(e.trigger_date), NEW, None)
                     if model.ceiling is not None:
                         waiting[n].append(((e.trigger_date, reference, e.term.position, e.month or date.min),
-                                           e.term.amount, line))
+                                           e.term.amount_on(e.trigger_date), line))
                     elif line[0]:
-                        results[n].add(municipality_id, provider_id, e.term.code, e.term.amount)
+                        results[n].add(municipality_id, provider_id, e.term.code, e.term.amount_on(e.trigger_date))
     for n, model in enumerate(models):
         if model.ceiling is None:
             continue

@@ -9,7 +9,7 @@ import pytest
 
 from budget.models import FundingSource
 from budget.services import set_contract_funding
-from contracts.services import change_tariff
+from contracts.pricing import change_tariff
 from core.models import Role
 from payments.runs import approve_run, create_run
 from tests.factories import service

@@ -11,6 +11,7 @@ from budget.models import FundingSource
 from budget.positions import book
 from budget.realised import realised
 from core.extensions import db
+from core.terms import amount_on
 from payments.models import LineStatus, PaidInstance, PaymentLine, PaymentRun, RunStatus
 from payments.runs import create_run
 from payments.rules import month_key
@@ -55,7 +56,8 @@ def reference_committed(world) -> dict:
         pending = sum((l.amount for l in lines), ZERO)
         potential, capacity = ZERO, ZERO
         for milestone in trajectory.contract.milestones:
-            amount = milestone.amount_on(TODAY)
+            contract = trajectory.contract
+            amount = amount_on(milestone, contract.price_per_trajectory, contract.tariff_changes, TODAY)
             months = milestone.params.get("max_months") if milestone.trigger == "attendance_month" else None
             capacity += amount * (months or 1)
             if months:
