@@ -48,7 +48,8 @@ def five_models():
     from budget.whatif import model_of
 
     schedule = [{"code": code, "label": code.title(), "kind": kind, "trigger": trigger, "params": params,
-                 "amount": amount} for code, kind, trigger, params, amount in dataset.SCHEDULE]
+                 "amount": amount, **({"sources": sources} if sources else {})}
+                for code, kind, trigger, params, amount, sources in dataset.SCHEDULE]
 
     def changed(**amounts):
         return [{**m, "amount": amounts.get(m["code"], m["amount"])} for m in schedule]

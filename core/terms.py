@@ -259,7 +259,7 @@ def terms_to_json(items: list[dict]) -> list[dict]:
 
 def _field(item, name: str):
     """Milestones and tariff changes come as model objects or as mappings (a PvE's JSON, a simulation's input)."""
-    return item[name] if isinstance(item, Mapping) else getattr(item, name)
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name)  # a missing key: not set
 
 
 def tariff_on(price_per_trajectory: Decimal, tariff_changes, day: date | None) -> tuple[Decimal, dict[str, Decimal]]:

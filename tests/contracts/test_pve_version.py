@@ -107,6 +107,7 @@ def test_open_house_contracts_record_the_version_their_terms_came_from(ctx, make
     version = adopted()
     house = open_house.open_open_house(version.pve.procurement_case, {
         "title": "B1 Open House", "starts_on": date(2026, 1, 1), "ends_on": date(2029, 12, 31), **terms}, by=None)
+    open_house.announce(house, date(2026, 1, 1), "https://www.tenderned.nl/1", by=None, today=date(2026, 11, 16))
     admission = open_house.apply(house, make_provider(), by=None, today=date(2026, 11, 16))
     open_house.decide(admission, "admitted", "Voldoet", by=None, today=date(2026, 11, 16),
                       checklist={r: True for r in house.requirements})

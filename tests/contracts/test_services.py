@@ -191,6 +191,7 @@ def test_each_admission_is_checked_against_the_list_the_open_house_was_opened_wi
     house = open_house.open_open_house(make_procurement_case("knm"), {
         "title": "KNM", "starts_on": date(2026, 1, 1), "ends_on": date(2029, 12, 31),
         "price_per_trajectory": Decimal(1), "requirements": entered}, by=None)
+    open_house.announce(house, date(2026, 1, 1), "https://www.tenderned.nl/1", by=None, today=date(2026, 2, 1))
     admission = open_house.apply(house, make_provider(), by=None, today=date(2026, 2, 1))
     assert house.requirements == list(checklist) and list(admission.checklist) == list(checklist)
 

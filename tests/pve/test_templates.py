@@ -7,7 +7,7 @@ import pytest
 from contracts import open_house, services as contracts
 from core.errors import DomainError
 from core.models import Role
-from core.terms import milestone_amount
+from core.terms import amount_on
 from procurement.pve import services
 from procurement.pve.templates import check_fits_service, template_content
 from tests.factories import service
@@ -42,7 +42,7 @@ def test_each_service_starts_from_its_own_template(ctx, code, sections, kpis, tr
     assert kpis <= {k["kpi"] for k in content["kpis"]}
     assert _triggers(content) == triggers
     price = Decimal("10000.00")
-    assert sum(milestone_amount(m, price) * (m.get("params", {}).get("max_months") or 1)
+    assert sum(amount_on(m, price, (), None) * (m.get("params", {}).get("max_months") or 1)
                for m in content["financing"]["milestones"]) == price  # every template pays the whole price
 
 
