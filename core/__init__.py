@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 from core.extensions import MAX_ID, csrf, db, login_manager, migrate
 
 DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "trajectories", "trajectories.duo", "kpis",
-           "payments", "budget")
+           "payments", "budget", "reports")
 
 
 def create_app(config=None) -> Flask:

@@ -63,24 +63,26 @@ def journal_rows(run: PaymentRun):
 
 
 def journal_csv(run: PaymentRun) -> bytes:
+    return csv_file(JOURNAL_HEADER, journal_rows(run))
+
+
+def csv_file(header: list[str], rows) -> bytes:
+    """The finance CSV dialect (the journal's, also the year-end's): semicolons, CRLF, UTF-8 with BOM, ISO dates,
+    decimal points, formula-safe text."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(JOURNAL_HEADER)
-    for row in journal_rows(run):
-        writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else str(v)) for v in row])
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else "" if v is None else str(v))
+                         for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 
 def journal_xlsx(run: PaymentRun) -> bytes:
     """The journal plus a summary sheet per municipality and per provider."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Journaal"
-    sheet.append(JOURNAL_HEADER)
     by_municipality, by_provider = defaultdict(Decimal), defaultdict(Decimal)
-    for row in journal_rows(run):
-        sheet.append([safe_cell(v) for v in row])
-        sheet.cell(sheet.max_row, len(row)).number_format = "#,##0.00"
+    for row in add_sheet(book, "Journaal", JOURNAL_HEADER, journal_rows(run), first=True):
         by_municipality[(row[5], row[6], row[7])] += row[-1]
         by_provider[(row[2], row[3])] += row[-1]
     _summary(book, "Per gemeente", ["gemeente_code", "gemeente", "kostenplaats", "bedrag"], by_municipality)
@@ -88,6 +90,20 @@ def journal_xlsx(run: PaymentRun) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def add_sheet(book: Workbook, title: str, header: list[str], rows, *, first: bool = False):
+    """Write rows to a sheet as the journal does (formula-safe text, amounts as numbers in #,##0.00), yielding each
+    row after it is written; `first` names the workbook's first sheet instead of adding one."""
+    sheet = book.active if first else book.create_sheet(title)
+    sheet.title = title
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, Decimal):
+                sheet.cell(sheet.max_row, column).number_format = "#,##0.00"
+        yield row
 
 
 def _summary(book, title: str, header: list[str], totals: dict) -> None:

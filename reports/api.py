@@ -1,0 +1,44 @@
+"""JSON API of the reports: the year-end figures (JSON, CSV, XLSX) and the council report."""
+from io import BytesIO
+
+from flask import send_file
+from flask_login import current_user
+
+from core.auth import roles_required
+from core.models import Role
+from core.rest import BINARY, make_api_blueprint
+from reports import services
+from reports.schemas import YearEndQuery, YearEndSchema
+from reports.yearend_files import FILES, file_name
+
+bp = make_api_blueprint("reports_api", __name__)
+
+
+@bp.get("/reports/year-end")
+@roles_required(Role.FINANCE)
+@bp.arguments(YearEndQuery(), location="query")
+@bp.response(200, YearEndSchema)
+def year_end(args):
+    """Jaarafsluiting van een gemeente: per financieringsbron en grootboekrekening gerealiseerd, overlopend,
+    aangehouden en correcties op voorgaande jaren; verplichtingen naar het volgende jaar; de subsidiebijlage
+
+    Rollen: finance."""
+    return services.year_end_report(args["municipality"], args["year"], current_user)
+
+
+def _add_file_route(suffix: str) -> None:
+    build, mimetype = FILES[suffix]
+
+    def download(args):
+        report = services.year_end_report(args["municipality"], args["year"], current_user)
+        return send_file(BytesIO(build(report.result, report.years, report.codes)), mimetype=mimetype,
+                         as_attachment=True, download_name=file_name(report.result, suffix))
+
+    download.__doc__ = f"Jaarafsluiting van een gemeente als {suffix.upper()}-bestand\n\nRollen: finance."
+    documented = bp.response(200, BINARY, content_type=mimetype, description="Het bestand")(download)
+    view = roles_required(Role.FINANCE)(bp.arguments(YearEndQuery(), location="query")(documented))
+    bp.add_url_rule(f"/reports/year-end.{suffix}", endpoint=f"year_end_{suffix}", view_func=view)
+
+
+for file_suffix in FILES:
+    _add_file_route(file_suffix)
