@@ -5,10 +5,11 @@ from flask import send_file
 from flask_login import current_user
 
 from core.auth import roles_required
+from core.dates import today
 from core.models import Role
 from core.rest import BINARY, make_api_blueprint
 from reports import services
-from reports.schemas import YearEndQuery, YearEndSchema
+from reports.schemas import CouncilQuery, CouncilSchema, YearEndQuery, YearEndSchema
 from reports.yearend_files import FILES, file_name
 
 bp = make_api_blueprint("reports_api", __name__)
@@ -42,3 +43,16 @@ def _add_file_route(suffix: str) -> None:
 
 for file_suffix in FILES:
     _add_file_route(file_suffix)
+
+
+@bp.get("/reports/council")
+@roles_required(Role.FINANCE, Role.CONTRACTMANAGER)
+@bp.arguments(CouncilQuery(), location="query")
+@bp.response(200, CouncilSchema)
+def council(args):
+    """Raadsrapportage van een gemeente of regio over een periode: aantallen per leerroute en participatietraject,
+    indicatoren met trend, geld per financieringsbron (alleen finance) en de signalen van de periode
+
+    Rollen: finance, contractmanager."""
+    return services.council_report_tables(current_user, args["start"], args["end"], today=today(),
+                                          municipality=args.get("municipality"), region_id=args.get("region_id"))

@@ -1,9 +1,14 @@
 """What the report pages and the API share: the scope of a report, checked against the user's, and the year-end
 with its grant annex in one piece."""
 from dataclasses import dataclass
+from datetime import date
 
-from budget.services import municipality_by_code
-from core.models import User
+from budget.services import municipality_by_code, region_for
+from core.auth import can_see_municipality
+from core.errors import DomainError
+from core.models import Municipality, Region, User
+from reports import FINANCE
+from reports.council import CouncilTables, council_tables
 from reports.grant import GrantYear, grant_years, indicator_codes
 from reports.models import GrantMeasure
 from reports.yearend import YearEnd, year_end
@@ -26,3 +31,22 @@ def year_end_report(code: str, year: int, user: User) -> YearEndReport:
     """The year-end of a municipality within the user's scope, with the grant annex and its indicator codes."""
     result = year_end(municipality_by_code(code, user), year)
     return YearEndReport(result, grant_years(result.municipality, year), indicator_codes(result.municipality))
+
+
+def council_scope(user: User, *, municipality: str | None = None,
+                  region_id: int | None = None) -> tuple[Region | None, list[Municipality], str]:
+    """The council report's scope: one municipality, or a region (its municipalities within the user's scope)."""
+    if municipality:
+        found = municipality_by_code(municipality, user)
+        return None, [found], f"gemeente {found.name}"
+    if region_id is None:
+        raise DomainError("Kies een gemeente of een regio.", field="municipality")
+    region = region_for(region_id, user)
+    return region, [m for m in region.municipalities if can_see_municipality(user, m)], f"regio {region.name}"
+
+
+def council_report_tables(user: User, start: date, end: date, *, today: date, municipality: str | None = None,
+                          region_id: int | None = None) -> CouncilTables:
+    """The council report's tables within the user's scope; the money only for those who keep budgets."""
+    _, municipalities, label = council_scope(user, municipality=municipality, region_id=region_id)
+    return council_tables(municipalities, label, start, end, today=today, with_money=user.role in FINANCE)
