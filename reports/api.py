@@ -9,7 +9,7 @@ from core.dates import today
 from core.models import Role
 from core.rest import BINARY, make_api_blueprint
 from reports import services
-from reports.schemas import CouncilQuery, CouncilSchema, YearEndQuery, YearEndSchema
+from reports.schemas import CouncilQuery, CouncilSchema, PublishableQuery, YearEndQuery, YearEndSchema
 from reports.yearend_files import FILES, file_name
 
 bp = make_api_blueprint("reports_api", __name__)
@@ -56,3 +56,27 @@ def council(args):
     Rollen: finance, contractmanager."""
     return services.council_report_tables(current_user, args["start"], args["end"], today=today(),
                                           municipality=args.get("municipality"), region_id=args.get("region_id"))
+
+
+def _add_council_file_route(suffix: str) -> None:
+    mimetype = services.COUNCIL_MEDIA_TYPES[suffix]
+
+    def download(args):
+        document, charts = services.council_document_for(
+            current_user, args["start"], args["end"], today=today(), publishable=args["publishable"],
+            municipality=args.get("municipality"), region_id=args.get("region_id"))
+        name = f"raadsrapportage-{args['start']:%Y%m%d}-{args['end']:%Y%m%d}" + (
+            "-publiek" if args["publishable"] else "")
+        return send_file(BytesIO(services.render_council(suffix, document, charts)), mimetype=mimetype,
+                         as_attachment=True, download_name=f"{name}.{suffix}")
+
+    download.__doc__ = (f"Raadsrapportage als {suffix.upper()}-bestand; met publishable=true de publieksversie "
+                        "(geen persoonsgegevens, kleine aantallen onderdrukt)\n\nRollen: finance, contractmanager.")
+    documented = bp.response(200, BINARY, content_type=mimetype, description="Het bestand")(download)
+    view = roles_required(Role.FINANCE, Role.CONTRACTMANAGER)(
+        bp.arguments(PublishableQuery(), location="query")(documented))
+    bp.add_url_rule(f"/reports/council.{suffix}", endpoint=f"council_{suffix}", view_func=view)
+
+
+for council_suffix in services.COUNCIL_MEDIA_TYPES:
+    _add_council_file_route(council_suffix)

@@ -9,6 +9,10 @@ from core.errors import DomainError
 from core.models import Municipality, Region, User
 from reports import FINANCE
 from reports.council import CouncilTables, council_tables
+from reports.document import Document, council_document
+from reports.narrative import find_report
+from reports.pdf import render_council_pdf
+from reports.xlsx import render_council_xlsx
 from reports.grant import GrantYear, grant_years, indicator_codes
 from reports.models import GrantMeasure
 from reports.yearend import YearEnd, year_end
@@ -50,3 +54,22 @@ def council_report_tables(user: User, start: date, end: date, *, today: date, mu
     """The council report's tables within the user's scope; the money only for those who keep budgets."""
     _, municipalities, label = council_scope(user, municipality=municipality, region_id=region_id)
     return council_tables(municipalities, label, start, end, today=today, with_money=user.role in FINANCE)
+
+
+def council_document_for(user: User, start: date, end: date, *, today: date, publishable: bool,
+                         municipality: str | None = None, region_id: int | None = None) -> tuple[Document, list]:
+    """The report as a document (tables and the narrative: the latest version, or for the publishable variant
+    the approved one), and the Begroting's cells its PDF draws."""
+    region, municipalities, label = council_scope(user, municipality=municipality, region_id=region_id)
+    tables = council_tables(municipalities, label, start, end, today=today, with_money=user.role in FINANCE)
+    report = find_report(start, end, region=region, municipality=None if region else municipalities[0])
+    narrative = report and (report.approved if publishable else report.latest)
+    return council_document(tables, narrative, publishable=publishable), tables.money.totals if tables.money else []
+
+
+COUNCIL_MEDIA_TYPES = {"pdf": "application/pdf",
+                       "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def render_council(suffix: str, document: Document, charts: list) -> bytes:
+    return render_council_pdf(document, charts) if suffix == "pdf" else render_council_xlsx(document)
