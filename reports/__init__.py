@@ -3,6 +3,7 @@
 from flask import Flask
 
 from core.models import Role
+from core.registry import NavItem, register_nav
 
 FINANCE = frozenset({Role.FINANCE, Role.ADMIN})
 #: Who reads council reports: the staff who keep the underlying figures; never a provider.
@@ -11,6 +12,9 @@ STAFF = frozenset({Role.FINANCE, Role.CONTRACTMANAGER, Role.ADMIN})
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints and navigation."""
-    from reports import api
+    from reports import api, views
 
+    app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    register_nav(app, NavItem("Raadsrapportage", "reports.index", STAFF, order=64))
+    register_nav(app, NavItem("Jaarafsluiting", "reports.year_end", FINANCE, order=65))

@@ -3,18 +3,20 @@ with its grant annex in one piece."""
 from dataclasses import dataclass
 from datetime import date
 
+from budget.charts import year_chart
 from budget.services import municipality_by_code, region_for
 from core.auth import can_see_municipality
 from core.errors import DomainError
 from core.models import Municipality, Region, User
+from payments.services import scope_data
 from reports import FINANCE
-from reports.council import CouncilTables, council_tables
+from reports.council import CouncilTables, council_tables, period_months
 from reports.document import Document, council_document
-from reports.narrative import find_report
+from reports.grant import GrantYear, grant_years, indicator_codes
+from reports.models import SECTIONS, CouncilReport, GrantMeasure, NarrativeStatus, NarrativeVersion
+from reports.narrative import approve_narrative, draft_authors, find_report, save_narrative
 from reports.pdf import render_council_pdf
 from reports.xlsx import render_council_xlsx
-from reports.grant import GrantYear, grant_years, indicator_codes
-from reports.models import GrantMeasure
 from reports.yearend import YearEnd, year_end
 
 
@@ -73,3 +75,39 @@ COUNCIL_MEDIA_TYPES = {"pdf": "application/pdf",
 
 def render_council(suffix: str, document: Document, charts: list) -> bytes:
     return render_council_pdf(document, charts) if suffix == "pdf" else render_council_xlsx(document)
+
+
+def scope_args(scope: str) -> dict:
+    """A page's scope (r:<region id> or m:<CBS code>, as payments.services.scope_choices gives them) as the
+    arguments of council_scope."""
+    data = scope_data("", scope or "")
+    return {"region_id": data["region_id"]} if "region_id" in data else {"municipality": data["municipality"]}
+
+
+def council_page(user: User, scope: str, start: date, end: date, *, today: date) -> dict:
+    """What the council report page shows: the document with the latest text, its report and the charts."""
+    document, charts = council_document_for(user, start, end, today=today, publishable=False, **scope_args(scope))
+    report = narrative_report(user, scope, start, end)
+    return {"document": document, "charts": [(cell, year_chart(cell, today)) for cell in charts], "report": report,
+            "may_approve": report is not None and report.latest is not None and report.latest.status ==
+            NarrativeStatus.CONCEPT and user.id not in draft_authors(report)}
+
+
+def narrative_report(user: User, scope: str, start: date, end: date) -> CouncilReport | None:
+    region, municipalities, _ = council_scope(user, **scope_args(scope))
+    return find_report(start, end, region=region, municipality=None if region else municipalities[0])
+
+
+def save_narrative_for(user: User, scope: str, start: date, end: date, sections: dict) -> NarrativeVersion:
+    """save_narrative for a page's scope, within the user's."""
+    period_months(start, end)
+    region, municipalities, _ = council_scope(user, **scope_args(scope))
+    return save_narrative(start, end, {key: sections.get(key) or "" for key in SECTIONS}, by=user, region=region,
+                          municipality=None if region else municipalities[0])
+
+
+def approve_narrative_for(user: User, scope: str, start: date, end: date, number: int) -> NarrativeVersion:
+    report = narrative_report(user, scope, start, end)
+    if report is None:
+        raise DomainError("Er is voor deze rapportage nog geen tekst geschreven.")
+    return approve_narrative(report, number, by=user)
