@@ -6,8 +6,10 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
+from contracts.models import Alert, AlertKind
 from core.extensions import db
 from core.models import Role
+from kpis.models import KpiAlert
 from kpis.services import municipality_indicators
 from payments.models import LineStatus, PaymentLine, PaymentRun, RunStatus
 from reports.council import council_tables
@@ -103,3 +105,25 @@ def test_council_api_answers_the_tables_and_keeps_money_for_finance(world, endin
 def test_council_api_names_the_wrong_field(world, api, query, field):
     found = api(world.maker).get(f"/api/v1/reports/council?{query.format(code=world.dordrecht.code)}")
     assert found.status_code == 422 and found.json["errors"][0]["field"] == field
+
+
+def test_the_periods_signals_are_those_raised_for_its_municipalities_and_months(world, make_contract):
+    elsewhere = make_contract()
+    db.session.add_all([
+        KpiAlert(contract_id=world.b1.id, municipality_id=world.dordrecht.id, scope_key=world.dordrecht.id,
+                 kpi="dropout_rate", month=date(2026, 9, 1), value=D("0.2"), norm=D("0.1"), direction="max"),
+        KpiAlert(contract_id=world.b1.id, municipality_id=world.dordrecht.id, scope_key=world.dordrecht.id,
+                 kpi="dropout_rate", month=date(2026, 3, 1), value=D("0.2"), norm=D("0.1"), direction="max"),
+        Alert(key="end:b1", kind=AlertKind.CONTRACT_END, contract_id=world.b1.id, provider_id=world.b1.provider_id,
+              due_on=date(2027, 5, 1), message="Contract eindigt.", raised_on=date(2026, 11, 1)),
+        Alert(key="end:old", kind=AlertKind.CONTRACT_END, contract_id=world.b1.id, due_on=date(2026, 6, 1),
+              message="Opgelost voor de periode.", raised_on=date(2026, 1, 1), resolved_on=date(2026, 6, 2)),
+        Alert(key="end:other", kind=AlertKind.CONTRACT_END, contract_id=elsewhere.id, due_on=date(2027, 1, 1),
+              message="Ander contract.", raised_on=date(2026, 11, 1)),
+        Alert(key="keurmerk", kind=AlertKind.KEURMERK, provider_id=world.z.provider_id, due_on=date(2027, 2, 1),
+              message="Keurmerk verloopt.", raised_on=date(2026, 12, 1))])
+    db.session.flush()
+    tables = council_tables([world.dordrecht], "gemeente Dordrecht", *H2, today=TODAY, with_money=False)
+    assert [(s.kind, s.on) for s in tables.signals] == [
+        ("kpi", date(2026, 9, 1)), ("keurmerk", date(2027, 2, 1)), ("contract_end", date(2027, 5, 1))]
+    assert tables.signals[0].message == f"Uitval 20,0 %, norm maximaal 10,0 %, contract {world.b1.reference}"
