@@ -2,7 +2,6 @@
 January 2027 (an accrual at the year's end until that run is approved), a start of 2025 clawed back in 2026 (a
 correction for an earlier year), a contract at its ceiling (a held line), a trajectory still running at the year's
 end (a commitment carried), and a municipality paying from another funding source."""
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal as D
 
@@ -13,7 +12,7 @@ from budget.services import set_contract_funding
 from core.extensions import db
 from core.models import Role
 from payments.models import LedgerAccount
-from payments.runs import approve_run, create_run
+from tests.budget.conftest import World
 from tests.factories import service
 
 TODAY = date(2027, 1, 20)
@@ -22,23 +21,6 @@ SCHEDULE = [
     {"code": "AFR", "label": "Afgerond", "kind": "prestatie", "trigger": "completed", "amount": D("500.00")},
 ]
 Z_SCHEDULE = [{"code": "START", "label": "Start", "kind": "inspanning", "trigger": "start", "amount": D("1500.00")}]
-
-
-@dataclass
-class World:
-    region: object
-    dordrecht: object
-    zwijndrecht: object
-    b1: object
-    z: object
-    trajectories: dict
-    maker: object
-    checker: object
-
-    def pay(self, period: str, today: date = TODAY):
-        run = create_run(period, region=self.region, by=self.maker, today=today)
-        approve_run(run, by=self.checker)
-        return run
 
 
 @pytest.fixture

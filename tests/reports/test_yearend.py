@@ -75,7 +75,7 @@ def test_year_end_ties_out_to_the_approved_lines_and_a_draft_at_the_year_end(wor
 
 def test_an_accrual_becomes_realised_once_the_january_run_is_approved(world):
     before = year_end(world.dordrecht, 2026)
-    world.pay("2026-12")
+    world.pay("2026-12", today=TODAY)
     after = year_end(world.dordrecht, 2026)
     assert after.total("accrued") == ZERO
     assert after.total("realised") == before.total("realised") + before.total("accrued")
