@@ -113,3 +113,25 @@ class NarrativeVersion(db.Model):
 
     def sections(self) -> list[tuple[str, str]]:
         return [(heading, getattr(self, key)) for key, heading in SECTIONS.items()]
+
+
+#: An approved version cannot be changed or deleted, in the database itself, whatever the application does. Run
+#: after the table is created: by create_all below and by the migration that added it.
+APPROVED_READ_ONLY_DDL = {
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION narrative_version_read_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF OLD.status = 'vastgesteld' THEN RAISE EXCEPTION 'an approved narrative version is read-only'; "
+        "END IF; RETURN COALESCE(NEW, OLD); END $$",
+        "CREATE TRIGGER narrative_version_read_only BEFORE UPDATE OR DELETE ON narrative_version "
+        "FOR EACH ROW EXECUTE FUNCTION narrative_version_read_only()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER narrative_version_no_update BEFORE UPDATE ON narrative_version "
+        "WHEN OLD.status = 'vastgesteld' BEGIN SELECT RAISE(ABORT, 'an approved narrative version is read-only'); END",
+        "CREATE TRIGGER narrative_version_no_delete BEFORE DELETE ON narrative_version "
+        "WHEN OLD.status = 'vastgesteld' BEGIN SELECT RAISE(ABORT, 'an approved narrative version is read-only'); END",
+    ],
+}
+for _dialect, _statements in APPROVED_READ_ONLY_DDL.items():
+    for _statement in _statements:
+        sa.event.listen(NarrativeVersion.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))

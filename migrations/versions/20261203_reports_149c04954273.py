@@ -9,6 +9,8 @@ Create Date: 2026-12-03 18:58:57.307500
 from alembic import op
 import sqlalchemy as sa
 
+from reports.models import APPROVED_READ_ONLY_DDL
+
 
 # revision identifiers, used by Alembic.
 revision = '149c04954273'
@@ -62,10 +64,14 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_narrative_version')),
     sa.UniqueConstraint('report_id', 'number', name='uq_narrative_version_number')
     )
+    for statement in APPROVED_READ_ONLY_DDL.get(op.get_bind().dialect.name, []):
+        op.execute(statement)
 
 
 def downgrade():
     op.drop_table('narrative_version')
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP FUNCTION narrative_version_read_only()')
     op.drop_table('grant_indicator_code')
     with op.batch_alter_table('council_report', schema=None) as batch_op:
         batch_op.drop_index('uq_council_report_region', sqlite_where=sa.text('region_id IS NOT NULL'), postgresql_where=sa.text('region_id IS NOT NULL'))

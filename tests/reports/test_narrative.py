@@ -3,6 +3,7 @@ was, and the audit log has every step."""
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from core.errors import Conflict, Forbidden
 from core.extensions import db
@@ -66,3 +67,18 @@ def test_an_approved_version_stays_as_it_was_and_a_new_text_is_a_new_concept(peo
     with pytest.raises(Forbidden):
         approve_narrative(following.report, 2, by=second)
     assert approve_narrative(following.report, 2, by=author).status == NarrativeStatus.APPROVED
+
+
+def test_the_database_refuses_to_change_or_delete_an_approved_version(people):
+    town, author, second = people
+    version = save_narrative(*Q3, {"toelichting": "Vast"}, by=author, municipality=town)
+    approve_narrative(version.report, 1, by=second)
+    db.session.flush()
+    for statement in ("UPDATE narrative_version SET toelichting = 'Anders' WHERE id = :id",
+                      "DELETE FROM narrative_version WHERE id = :id"):
+        savepoint = db.session.begin_nested()
+        with pytest.raises(sa.exc.DatabaseError, match="read-only"):
+            db.session.execute(sa.text(statement), {"id": version.id})
+        savepoint.rollback()
+    concept = save_narrative(*Q3, {"toelichting": "Nieuw"}, by=author, municipality=town)
+    db.session.execute(sa.text("UPDATE narrative_version SET toelichting = 'Ook' WHERE id = :id"), {"id": concept.id})
