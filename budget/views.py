@@ -61,7 +61,7 @@ def lines():
               "De begrotingsregel is opgeslagen."):
         return redirect(url_for("budget.lines"))
     page = page_of_rows(services.visible_lines(current_user))
-    return render_template("budget/lines.html", form=form, page=page, lines=services.mark_in_force(page.rows))
+    return render_template("budget/lines.html", form=form, page=page, lines=services.mark_in_force(page.items))
 
 
 @bp.route("/financiering", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 funding source pays a contract (for all its municipalities or for one)
 
 Revision ID: c085d9c51832
-Revises: 2102496ad879
+Revises: c89096a6d160
 Create Date: 2026-12-03 16:09:14.455885
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c085d9c51832'
-down_revision = '2102496ad879'
+down_revision = 'c89096a6d160'
 branch_labels = None
 depends_on = None
 
