@@ -51,7 +51,8 @@ def index():
     return render_template("reports/index.html", form=form, args=_args(form), **context)
 
 
-@bp.get("/raadsrapportage.<any(pdf, xlsx):suffix>")
+@bp.get("/raadsrapportage.pdf", defaults={"suffix": "pdf"})
+@bp.get("/raadsrapportage.xlsx", defaults={"suffix": "xlsx"})
 @roles_required(*STAFF)
 def council_file(suffix: str):
     form = _council_form()
@@ -114,7 +115,8 @@ def year_end():
                            measures=list(GrantMeasure), measure_labels=MEASURE_LABELS, labels=FUNDING_SOURCE_LABELS)
 
 
-@bp.get("/jaarafsluiting.<any(csv, xlsx):suffix>")
+@bp.get("/jaarafsluiting.csv", defaults={"suffix": "csv"})
+@bp.get("/jaarafsluiting.xlsx", defaults={"suffix": "xlsx"})
 @roles_required(Role.FINANCE)
 def year_end_file(suffix: str):
     form = _year_end_form()
