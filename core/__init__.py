@@ -12,7 +12,7 @@ from core.extensions import MAX_ID, csrf, db, login_manager, migrate
 from core.json_bodies import JSONProvider
 
 DOMAINS = ("procurement", "procurement.pve", "providers", "contracts", "trajectories", "trajectories.duo", "kpis",
-           "payments", "budget")
+           "payments", "budget", "reports")
 
 
 def create_app(config=None) -> Flask:

@@ -68,18 +68,26 @@ def journal_rows(run: PaymentRun):
 
 
 def journal_csv(run: PaymentRun, name: str = "journal.csv") -> bytes:
-    """The journal in one of the JOURNAL_CSV formats: amounts with two decimals and no thousands separator."""
+    return csv_file(JOURNAL_HEADER, journal_rows(run), name)
+
+
+def csv_file(header: list[str], rows, name: str = "journal.csv") -> bytes:
+    """Rows in one of the finance CSV formats (JOURNAL_CSV: Excel-NL or machine), for the journal and the year-end:
+    amounts with two decimals and no thousands separator, ISO dates, CRLF, formula-safe text."""
     delimiter, decimal, encoding = JOURNAL_CSV[name]
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(JOURNAL_HEADER)
-    for row in journal_rows(run):
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="
+")
+    writer.writerow(header)
+    for row in rows:
         writer.writerow([_csv_cell(value, decimal) for value in row])
     return out.getvalue().encode(encoding)
 
 
 def _csv_cell(value, decimal: str) -> str:
     """Numbers and dates as they are (a minus sign is no formula); only text gets the formula guard."""
+    if value is None:
+        return ""
     if isinstance(value, Decimal):
         return f"{value:.2f}".replace(".", decimal)
     if isinstance(value, date):
@@ -92,13 +100,8 @@ def _csv_cell(value, decimal: str) -> str:
 def journal_xlsx(run: PaymentRun) -> bytes:
     """The journal plus a summary sheet per municipality and per provider."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Journaal"
-    sheet.append(JOURNAL_HEADER)
     by_municipality, by_provider = defaultdict(Decimal), defaultdict(Decimal)
-    for row in journal_rows(run):
-        sheet.append([safe_cell(v) for v in row])
-        sheet.cell(sheet.max_row, len(row)).number_format = "#,##0.00"
+    for row in add_sheet(book, "Journaal", JOURNAL_HEADER, journal_rows(run), first=True):
         by_municipality[(row[5], row[6], row[7])] += row[-1]
         by_provider[(row[2], row[3])] += row[-1]
     _summary(book, "Per gemeente", ["gemeente_code", "gemeente", "kostenplaats", "bedrag"], by_municipality)
@@ -106,6 +109,20 @@ def journal_xlsx(run: PaymentRun) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def add_sheet(book: Workbook, title: str, header: list[str], rows, *, first: bool = False):
+    """Write rows to a sheet as the journal does (formula-safe text, amounts as numbers in #,##0.00), yielding each
+    row after it is written; `first` names the workbook's first sheet instead of adding one."""
+    sheet = book.active if first else book.create_sheet(title)
+    sheet.title = title
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, Decimal):
+                sheet.cell(sheet.max_row, column).number_format = "#,##0.00"
+        yield row
 
 
 def _summary(book, title: str, header: list[str], totals: dict) -> None:

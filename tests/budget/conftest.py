@@ -37,8 +37,8 @@ class World:
     maker: object
     checker: object
 
-    def pay(self, period: str):
-        run = create_run(period, region=self.region, by=self.maker, today=TODAY)
+    def pay(self, period: str, today: date = TODAY):
+        run = create_run(period, region=self.region, by=self.maker, today=today)
         approve_run(run, by=self.checker)
         return run
 

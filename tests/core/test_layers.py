@@ -13,6 +13,7 @@ BELOW = {
     "kpis": {"core", "procurement", "providers", "contracts", "trajectories"},
     "payments": {"core", "procurement", "providers", "contracts", "trajectories"},
     "budget": {"core", "procurement", "providers", "contracts", "trajectories", "payments", "kpis"},
+    "reports": {"core", "procurement", "providers", "contracts", "trajectories", "payments", "kpis", "budget"},
 }
 
 
