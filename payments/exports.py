@@ -76,8 +76,7 @@ def csv_file(header: list[str], rows, name: str = "journal.csv") -> bytes:
     amounts with two decimals and no thousands separator, ISO dates, CRLF, formula-safe text."""
     delimiter, decimal, encoding = JOURNAL_CSV[name]
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="
-")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([_csv_cell(value, decimal) for value in row])

@@ -8,7 +8,6 @@ correction (clawback) of the year's runs by the trigger date of what it claws ba
 for a milestone of an earlier year is shown apart, so realised + corrections for earlier years ties out to the
 Begroting's realised of the year (budget.realised, which books every correction in its run's month).
 """
-from collections import defaultdict
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,7 @@ from core.extensions import db
 from core.models import Municipality
 from payments.calculation import hold_at_ceiling, stream_trajectories
 from payments.models import LineStatus, PaymentLine, PaymentRun, RunStatus
-from payments.rules import earned_instances, facts_of
+from payments.rules import Evidence, earned_instances
 from payments.services import ledger_accounts
 from trajectories.models import Trajectory
 
@@ -125,13 +124,13 @@ def _accrued(municipality: Municipality, cutoff: date) -> list[tuple]:
     with closing(stream_trajectories([municipality.id])) as stream:
         for (trajectory_id, reference, contract_id, municipality_id, provider_id), events, paid in stream:
             owed = {(code, key) for _, code, key, *_ in paid}
-            for e in earned_instances(terms[contract_id], facts_of(events), cutoff):
+            for e in earned_instances(terms[contract_id], Evidence(events), cutoff)[0]:  # claims wait for staff
                 if e.key not in owed:
                     line = (None, trajectory_id, contract_id, provider_id, municipality_id, e.term.code,
-                            e.term.label, e.term.kind, e.term.position, e.month, e.trigger_date, e.term.amount,
-                            LineStatus.NEW.value, None)
+                            e.term.label, e.term.kind, e.term.position, e.month, e.trigger_date,
+                            e.term.amount_on(e.trigger_date), LineStatus.NEW.value, None)
                     waiting.append(((e.trigger_date, reference, e.term.position, e.month or date.min),
-                                    e.term.amount, line))
+                                    line[11], line))
     ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(
         Contract.id.in_(contract_ids or [-1]), Contract.ceiling.is_not(None))).all())
     capped, _, _ = hold_at_ceiling([item for item in waiting if item[2][2] in ceilings], ceilings,

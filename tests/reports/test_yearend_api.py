@@ -49,7 +49,8 @@ def test_year_end_files_are_written_in_the_journals_formats(world, api):
     lines = list(csv.reader(io.StringIO(body.data.decode("utf-8-sig")), delimiter=";"))
     assert lines[0][:6] == ["gemeente_code", "gemeente", "jaar", "financieringsbron", "grootboekrekening",
                             "kostenplaats"]
-    assert sorted(line[-1] for line in lines[1:]) == sorted(r["charged"] for r in as_json["rows"])
+    # the journal's Excel-NL format: decimal comma, no thousands separator
+    assert sorted(line[-1] for line in lines[1:]) == sorted(r["charged"].replace(".", ",") for r in as_json["rows"])
     book = load_workbook(io.BytesIO(finance.get(f"/api/v1/reports/year-end.xlsx?{query}").data))
     assert book.sheetnames == ["Jaarafsluiting", "Verplichtingen", "Subsidiebijlage"]
     assert book["Verplichtingen"]["H2"].value == 2500
