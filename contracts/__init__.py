@@ -15,13 +15,10 @@ def _alerts_context(user, today) -> dict:
 
 def _template_labels() -> dict:
     from contracts.models import ADMISSION_LABELS, CONTRACT_DOCUMENT_LABELS, CONTRACT_STATUS_LABELS
-    from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, TRIGGER_LABELS
     from procurement.models import ROUTE_LABELS
 
     return {"status_labels": CONTRACT_STATUS_LABELS, "admission_labels": ADMISSION_LABELS,
-            "route_labels": ROUTE_LABELS, "trigger_labels": TRIGGER_LABELS, "triggers": list(TRIGGER_LABELS),
-            "kpi_names": KPI_NAMES, "milestone_kinds": MILESTONE_KINDS, "directions": DIRECTIONS,
-            "contract_document_labels": CONTRACT_DOCUMENT_LABELS}
+            "route_labels": ROUTE_LABELS, "contract_document_labels": CONTRACT_DOCUMENT_LABELS}
 
 
 def init_app(app: Flask) -> None:

@@ -14,6 +14,7 @@ from core.services import municipalities_by_codes
 from core.money import parse_decimal
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
+from procurement.pve.content import template_content
 from procurement.pve.models import Pve, PveVersion
 from providers.models import Provider
 from providers.services import keurmerk_expiring
@@ -82,6 +83,18 @@ def terms_from_case(case: ProcurementCase | None) -> dict:
         if financing.get(name) is not None:
             terms[name] = Decimal(str(financing[name]))
     return terms
+
+
+def suggested_terms(case: ProcurementCase | None, service: Service | None = None) -> dict:
+    """What a new contract or Open House form starts with: the case's adopted PvE terms, else the PvE template of
+    the kind of service (the case's, or `service`); {} when neither is known."""
+    terms = terms_from_case(case)
+    service = case.service if case is not None else service
+    if terms or service is None:
+        return terms
+    template = template_content(service.kind)
+    return {"service": service, "milestones": template["financing"]["milestones"], "kpis": template["kpis"],
+            **({"procurement_case": case, "municipalities": list(case.municipalities)} if case is not None else {})}
 
 
 def _check_municipalities(municipalities: list[Municipality], case: ProcurementCase | None, by: User | None,

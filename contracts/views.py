@@ -48,13 +48,16 @@ def _choices(form: ContractForm) -> ContractForm:
 
 
 def _prefilled() -> ContractForm:
+    """Prefilled from ?case= (its adopted PvE, else its service's template) or ?service= (that template)."""
     case = db.session.scalar(visible_cases(current_user).where(
         ProcurementCase.id == (request.args.get("case", type=int) or 0)))
-    terms = services.terms_from_case(case)
+    service = db.session.scalar(sa.select(Service).where(Service.code == request.args.get("service", "")))
+    terms = services.suggested_terms(case, service)
     form = ContractForm(data={"procurement_case": case.id if case else 0,
                               "service": terms["service"].code if terms else None,
                               "municipalities": [m.code for m in terms.get("municipalities", [])],
-                              **{k: terms.get(k) for k in ("price_per_trajectory", "ceiling", "milestones", "kpis")}})
+                              **{k: terms.get(k) for k in ("price_per_trajectory", "ceiling")}})
+    form.fill_terms(terms.get("milestones"), terms.get("kpis"))
     return _choices(form)
 
 
@@ -77,25 +80,28 @@ def detail(contract_id: int):
 @roles_required(Role.CONTRACTMANAGER)
 def create():
     form = _prefilled() if request.method == "GET" else _choices(ContractForm())
-    if form.validate_on_submit():
+    if not form.change_rows(request.form) and form.validate_on_submit():
         try:
-            contract = services.create_contract(services.form_data(form.data), by=current_user)
+            contract = services.create_contract(services.form_data(form.data | form.term_items()), by=current_user)
             db.session.commit()
             flash(f"Contract {contract.reference} is vastgelegd.", "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))
         except DomainError as exc:
             show_domain_error(form, exc)
-    return render_template("contracts/form.html", form=form, title="Contract vastleggen")
+    return render_template("contracts/form.html", form=form, title="Contract vastleggen", prefill="contracts.create")
 
 
 @bp.route("/<int:contract_id>/wijzigen", methods=["GET", "POST"])
 @roles_required(Role.CONTRACTMANAGER)
 def amend(contract_id: int):
     contract = services.get_visible_contract(current_user, contract_id)
-    form = AmendForm(obj=contract, data={"kpis": services.kpis_of(contract), "status": contract.status.value})
+    form = AmendForm(obj=contract, data={"status": contract.status.value})
+    if request.method == "GET":
+        form.fill_terms(kpis=services.kpis_of(contract))
     if form.validate_on_submit():
         try:
-            services.amend_contract(contract, services.form_data(form.data), form.reason.data, by=current_user)
+            services.amend_contract(contract, services.form_data(form.data | form.term_items()), form.reason.data,
+                                    by=current_user)
             db.session.commit()
             flash("De wijziging is vastgelegd.", "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))

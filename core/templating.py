@@ -1,6 +1,5 @@
 """Jinja filters and globals: money and dates in Dutch notation, navigation per role."""
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -8,7 +7,9 @@ from flask_login import current_user
 
 from core.dates import today
 from core.models import ROLE_LABELS
+from core import term_forms, term_text, terms
 from core.money import format_money
+from core.numbers import format_decimal
 from core.registry import items
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -24,11 +25,6 @@ def format_date(value: date | datetime | None, long: bool = False) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if long else f"{value:%d-%m-%Y}"
 
 
-def format_number(value: Decimal | None) -> str:
-    """A decimal in Dutch notation without trailing zeros: 10.0000 -> "10", 0.8500 -> "0,85"."""
-    return "-" if value is None else f"{value.normalize():f}".replace(".", ",")
-
-
 def navigation() -> list:
     if not current_user.is_authenticated:
         return []
@@ -38,7 +34,17 @@ def navigation() -> list:
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
     app.add_template_filter(format_date, "date")
-    app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_decimal, "number")
+    for name in ("kpi_name", "kpi_value", "kpi_norm", "kpi_line", "milestone_condition", "milestone_value",
+                 "milestone_line"):
+        app.add_template_filter(getattr(term_text, name), name)
     app.add_template_global(navigation)
     app.add_template_global(today)
     app.add_template_global(ROLE_LABELS, "role_labels")
+    vocabulary = {"trigger_labels": terms.TRIGGER_LABELS, "kpi_names": terms.KPI_NAMES, "directions": terms.DIRECTIONS,
+                  "milestone_kinds": terms.MILESTONE_KINDS, "kpi_params": terms.KPI_PARAMS,
+                  "kpis_in_days": terms.KPIS_IN_DAYS, "param_triggers": term_forms.PARAM_TRIGGERS,
+                  "rows_button": term_forms.ROWS_BUTTON}
+    for name, value in vocabulary.items():
+        app.add_template_global(value, name)
+    app.add_template_filter(terms.TRIGGER_LABELS.get, "trigger_label")

@@ -40,7 +40,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 def show_domain_error(form, exc) -> None:
-    """Put a DomainError on the form: on its field when the form has one, else as a form error; list items too."""
+    """Put a DomainError on the form: a schedule's or KPI agreements' errors on their rows (core.term_forms), else on
+    its field when the form has one, else as a form error; list items too."""
+    if hasattr(form, "show_term_errors") and form.show_term_errors(exc):
+        return
     target = getattr(form, exc.field, None) if exc.field else None
     messages = [exc.message] + [
         (f"Regel {e['index'] + 1}: " if e.get("index") is not None else "")

@@ -3,7 +3,6 @@ from flask import Flask
 
 from core.dates import month_end
 from core.models import Role
-from core.terms import KPI_NAMES
 
 STAFF = frozenset({Role.ADMIN, Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE})
 
@@ -20,9 +19,4 @@ def init_app(app: Flask) -> None:
                               roles=frozenset({Role.ADMIN, Role.CONTRACTMANAGER}), order=20))
     register_job(app, Job("kpi_monthly_values", monthly.refresh_monthly_values, cron={"hour": 2, "minute": 30}))
     register_demo(app, DemoStep("indicatoren", demo.load, order=90))
-    from kpis.formatting import format_norm, format_value
-
-    app.add_template_filter(format_value, "indicator")
-    app.add_template_filter(format_norm, "norm")
-    app.add_template_filter(KPI_NAMES.get, "kpi_name")
     app.add_template_filter(month_end, "month_end")

@@ -1,15 +1,16 @@
 """The scorecard of a contract over a period, for the periodic meeting with the provider."""
 from core.dates import now_utc
 from core.pdf import build_pdf, table, text
-from core.templating import format_number
-from kpis.formatting import format_norm, format_value
+from core.numbers import format_decimal
+from core.term_text import kpi_norm, kpi_value
 
 STATUS = {"green": "groen", "red": "ROOD", "grey": "geen waarde"}
 
 
 def indicator_rows(indicators) -> list[list[str]]:
-    return [[i.result.name, format_value(i.result.value, i.kpi), format_norm(i.norm, i.direction, i.kpi),
-             STATUS[i.status], format_number(i.result.numerator), format_number(i.result.denominator)] for i in indicators]
+    return [[i.result.name, kpi_value(i.result.value, i.kpi), kpi_norm(i.norm, i.direction, i.kpi),
+             STATUS[i.status], format_decimal(i.result.numerator), format_decimal(i.result.denominator)]
+            for i in indicators]
 
 
 HEADER = ["Indicator", "Waarde", "Norm", "Status", "Teller", "Noemer"]

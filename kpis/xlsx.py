@@ -4,7 +4,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
-from kpis.formatting import format_norm
+from core.term_text import kpi_norm
 from kpis.pdf import STATUS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -28,7 +28,7 @@ def _append(sheet, values) -> None:
 def _rows(scope: str, month: str, indicators):
     for i in indicators:
         yield [scope, month, i.result.name, i.kpi, None if i.result.value is None else float(i.result.value),
-               format_norm(i.norm, i.direction, i.kpi), i.direction, STATUS[i.status],
+               kpi_norm(i.norm, i.direction, i.kpi), i.direction, STATUS[i.status],
                None if i.result.numerator is None else float(i.result.numerator), float(i.result.denominator)]
 
 

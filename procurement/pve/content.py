@@ -2,13 +2,15 @@
 import difflib
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import markdown
 import nh3
 from markupsafe import Markup
 
 from core.models import ServiceKind
-from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, TRIGGER_LABELS
+from core.money import format_money
+from core.term_text import kpi_line, milestone_line
 
 SECTIONS = [
     ("inleiding", "Inleiding en context"),
@@ -101,26 +103,17 @@ def render_markdown(text: str) -> Markup:
 
 
 def kpi_lines(kpis: list | None) -> list[str]:
-    """The prestatie-indicatoren as one readable line each (used by the diff and the PDF)."""
-    return [f"{KPI_NAMES.get(k['kpi'], k['kpi'])} {params_text(k['params'])}: {DIRECTIONS[k['direction']]} {k['norm']}"
-            for k in kpis or []]
+    """The prestatie-indicatoren as one readable line each (used by the diff)."""
+    return [kpi_line(k) for k in kpis or []]
 
 
 def milestone_lines(financing: dict | None) -> list[str]:
     if not financing:
         return []
-    lines = [f"Prijs per traject: {financing['price_per_trajectory']}", f"Plafond: {financing.get('ceiling') or '-'}"]
-    for m in financing["milestones"]:
-        value = f"€ {m['amount']}" if m.get("amount") is not None else f"{m['percentage']}%"
-        lines.append(f"{m['code']} {m['label']} ({MILESTONE_KINDS.get(m['kind'], m['kind'])}, "
-                     f"{TRIGGER_LABELS.get(m['trigger'], m['trigger'])} {params_text(m['params'])}): {value}")
-    return lines
-
-
-def params_text(params: dict) -> str:
-    if not params:
-        return ""
-    return "[" + "; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in params.items()) + "]"
+    ceiling = financing.get("ceiling")
+    return [f"Prijs per traject: {format_money(Decimal(str(financing['price_per_trajectory'])))}",
+            f"Plafond: {format_money(Decimal(str(ceiling))) if ceiling else 'geen'}",
+            *(milestone_line(m) for m in financing["milestones"])]
 
 
 @dataclass

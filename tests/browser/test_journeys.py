@@ -1,6 +1,5 @@
 """The three journeys of issue 9, clicked through in Chromium as their users would: the inkoper, the contract
 manager and finance. The database is read back only to check what the clicks stored."""
-import json
 import re
 from pathlib import Path
 
@@ -126,11 +125,14 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
         assert case.decision_in_force.route.value == "aanbesteding"
 
 
-SCHEDULE = [{"code": "START", "label": "Start alfabetisering", "kind": "inspanning", "trigger": "start",
-             "percentage": "40"},
-            {"code": "AFR", "label": "Traject afgerond", "kind": "prestatie", "trigger": "completed",
-             "percentage": "60"}]
-AGREEMENTS = [{"kpi": "timely_start", "params": {"weeks": 10}, "norm": "0.90", "direction": "min"}]
+def fill_milestone(page: Page, n: int, code: str, text: str, kind: str, trigger: str, percentage: str) -> None:
+    """Fill row n of the schedule editor; only the trigger's own parameters are shown (static/terms.js)."""
+    row = page.get_by_role("group", name=f"Mijlpaal {n}", exact=True)
+    row.get_by_label("Code", exact=True).fill(code)
+    row.get_by_label("Omschrijving", exact=True).fill(text)
+    row.get_by_label("Soort", exact=True).select_option(label=kind)
+    row.get_by_label("Betaald bij", exact=True).select_option(label=trigger)
+    row.get_by_label("Percentage van de prijs", exact=True).fill(percentage)
 
 
 def upload_csv(page: Page, name: str, text: str) -> None:
@@ -169,10 +171,22 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     field(page, "Einddatum (tot en met)").fill("2027-12-31")
     field(page, "Prijs per traject (euro)").fill("3200.00")
     field(page, "Plafond (euro, leeg is geen plafond)").fill("160000.00")
-    field(page, "Betaalschema (mijlpalen, JSON)").fill(json.dumps(SCHEDULE))
-    field(page, "KPI-afspraken (JSON)").fill(json.dumps(AGREEMENTS))
-    follow(page, page.get_by_role("button", name="Opslaan"))
+    fill_milestone(page, 1, "START", "Start alfabetisering", "Inspanning", "Start van het traject", "40")
+    expect(page.get_by_label("Minimaal aanwezig (% van de aangeboden uren)").first).to_be_hidden()
+    follow(page, page.get_by_role("button", name="Mijlpaal toevoegen"))
+    fill_milestone(page, 2, "AFR", "Traject afgerond", "Prestatie", "Traject afgerond", "160")
+    timely = page.get_by_role("group", name="Tijdige start", exact=True)
+    timely.get_by_label("Afspreken").check()
+    timely.get_by_label("Binnen hoeveel weken na de aanmelding").fill("10")
+    timely.get_by_label("Norm", exact=True).fill("90")
+    follow(page, page.get_by_role("button", name="Opslaan", exact=True))
+    expect(page.get_by_text("Mijlpaal 2: Mag niet meer zijn dan 100.")).to_be_visible()
+    assert violations(page) == []
+    page.get_by_role("group", name="Mijlpaal 2", exact=True).get_by_label("Percentage van de prijs").fill("60")
+    follow(page, page.get_by_role("button", name="Opslaan", exact=True))
     flash(page, "Contract DS-ALF-2026-01 is vastgelegd.")
+    expect(page.get_by_text("Tijdige start (binnen 10 weken na de aanmelding): minimaal 90,0 %")).to_be_visible()
+    assert violations(page) == []
 
     follow(page, page.get_by_role("link", name="Trajecten", exact=True))
     follow(page, page.get_by_role("link", name="Deelnemer aanmelden"))
