@@ -13,6 +13,7 @@ from trajectories.csvfile import template_csv
 from trajectories.events import TYPE_LABELS
 from trajectories.forms import EventForm, TrajectoryForm, UploadForm
 from trajectories.models import ImportStatus, ProgressImport, Trajectory
+from trajectories.senders import SOURCE_LABELS, sender_names
 
 bp = Blueprint("trajectories", __name__)
 SENDERS = (Role.PROVIDER, Role.CONTRACTMANAGER)
@@ -36,8 +37,10 @@ def _show_errors(form, exc: DomainError) -> None:
 
 
 def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
-    return render_template("trajectories/detail.html", trajectory=trajectory, events=services.events_of(trajectory),
-                           form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS)
+    events = services.events_of(trajectory)
+    return render_template("trajectories/detail.html", trajectory=trajectory, events=events, form=form,
+                           bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS,
+                           senders=sender_names(e.sender for e, _ in events), sources=SOURCE_LABELS)
 
 
 @bp.get("/trajectories")
