@@ -24,6 +24,8 @@ def _template_labels() -> dict:
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
     from contracts import api, demo, jobs, open_house_views, views
+    from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
+    from core.audit_text import register_audit_labels
     from core.scheduler import register_job
 
     for blueprint in (views.bp, open_house_views.bp, api.bp):
@@ -37,3 +39,4 @@ def init_app(app: Flask) -> None:
     for job in jobs.JOBS:
         register_job(app, job)
     register_demo(app, DemoStep("aanbieders en contracten", demo.load, order=40))
+    register_audit_labels(app, values={"status": CONTRACT_STATUS_LABELS | ADMISSION_LABELS})

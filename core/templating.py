@@ -1,29 +1,13 @@
-"""Jinja filters and globals: money and dates in Dutch notation, navigation per role."""
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
+"""Jinja filters and globals: numbers, money and dates in Dutch notation, the terms' vocabulary, navigation."""
 from flask import Flask, current_app
 from flask_login import current_user
 
 from core.dates import today
 from core.models import ROLE_LABELS
-from core import term_forms, term_text, terms
+from core import audit_text, term_forms, term_text, terms
 from core.money import format_money
-from core.numbers import format_decimal
+from core.formats import format_date, format_decimal
 from core.registry import items
-
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
-
-
-def format_date(value: date | datetime | None, long: bool = False) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, datetime):
-        local = value.astimezone(ZoneInfo("Europe/Amsterdam"))
-        return f"{local:%d-%m-%Y %H:%M}"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if long else f"{value:%d-%m-%Y}"
-
 
 def navigation() -> list:
     if not current_user.is_authenticated:
@@ -49,3 +33,5 @@ def register_template_helpers(app: Flask) -> None:
     for name, value in vocabulary.items():
         app.add_template_global(value, name)
     app.add_template_filter(terms.TRIGGER_LABELS.get, "trigger_label")
+    app.add_template_filter(audit_text.describe, "audit_describe")
+    app.add_template_filter(audit_text.changes, "audit_changes")

@@ -7,7 +7,7 @@ aanwezigheid: minimaal 80 % aanwezig, hoogstens 12 maanden") and what an indicat
 from decimal import Decimal
 
 from core.money import format_money
-from core.numbers import format_decimal, format_rate
+from core.formats import format_decimal, format_rate
 from core.terms import (COMPONENT_LABELS, DESTINATION_LABELS, DIRECTIONS, KPI_NAMES, KPIS_IN_DAYS, MILESTONE_KINDS,
                         MODULE_LABELS, SKILL_LABELS, TRIGGER_LABELS)
 
@@ -87,11 +87,11 @@ def milestone_value(milestone: dict) -> str:
 
 
 def milestone_line(milestone: dict) -> str:
-    """One milestone as a line: 'START Start traject: 20 % van de prijs; inspanning bij start van het traject'."""
+    """One milestone as a line: 'START Start traject: 20 % van de prijs, inspanning bij start van het traject'."""
     kind = MILESTONE_KINDS.get(_get(milestone, "kind"), "").lower()
     condition = milestone_condition(milestone)
     return (f"{_get(milestone, 'code') or ''} {_get(milestone, 'label') or ''}: {milestone_value(milestone)}"
-            f"; {kind} bij {condition[:1].lower()}{condition[1:]}")
+            f", {kind} bij {condition[:1].lower()}{condition[1:]}")
 
 
 def kpi_name(kpi: str, params: dict | None = None) -> str:

@@ -1,7 +1,7 @@
 """The scorecard of a contract over a period, for the periodic meeting with the provider."""
 from core.dates import now_utc
 from core.pdf import build_pdf, table, text
-from core.numbers import format_decimal
+from core.formats import format_decimal
 from core.term_text import kpi_norm, kpi_value
 
 STATUS = {"green": "groen", "red": "ROOD", "grey": "geen waarde"}

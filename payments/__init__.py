@@ -6,7 +6,9 @@ from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav,
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
+    from core.audit_text import register_audit_labels
     from payments import api, demo, jobs, views
+    from payments.models import RUN_STATUS_LABELS
     from payments.services import start_panel
 
     app.register_blueprint(views.bp)
@@ -17,4 +19,5 @@ def init_app(app: Flask) -> None:
     register_nav(app, NavItem("Betaalspecificaties", "payments.provider_portal", frozenset({Role.PROVIDER}), order=60))
     register_panel(app, Panel("payments/_panel.html", start_panel, frozenset({Role.FINANCE}), order=60))
     register_demo(app, DemoStep("betaalruns", demo.load, order=90))
+    register_audit_labels(app, values={"status": RUN_STATUS_LABELS})
     jobs.register_jobs(app)

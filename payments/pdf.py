@@ -1,7 +1,7 @@
 """The payment specification per provider (PDF): no participant data beyond the pseudonym."""
 from core.money import format_money
 from core.pdf import build_pdf, table, text
-from core.templating import format_date
+from core.formats import format_date
 
 
 def render_specification_pdf(spec: dict) -> bytes:

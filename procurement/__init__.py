@@ -18,5 +18,19 @@ def init_app(app: Flask) -> None:
                               lambda user, today: {"milestones": services.alerted_milestones(user)},
                               frozenset({Role.INKOPER, Role.ADMIN}), order=10))
     register_demo(app, DemoStep("inkoop", demo.load, order=20))
+    _register_audit_labels(app)
     for job in jobs.JOBS:
         register_job(app, job)
+
+
+def _register_audit_labels(app: Flask) -> None:
+    """The audit log names routes, procedures, facts, criteria and planning steps as the procurement pages do."""
+    from core.audit_text import register_audit_labels
+    from procurement.forms import FACT_LABELS
+    from procurement.models import PROCEDURE_LABELS, ROUTE_LABELS
+    from procurement.planning import TEMPLATES
+    from procurement.reference import CRITERIA
+
+    steps = {step.code: step.label for template in reversed(list(TEMPLATES.values())) for step in template}
+    register_audit_labels(app, fields=FACT_LABELS | CRITERIA | steps,
+                          values={"route": ROUTE_LABELS, "procedure": PROCEDURE_LABELS})

@@ -6,7 +6,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from core.pdf import STYLES, build_pdf, table, text
-from core.templating import format_date
+from core.formats import format_date
 from core.term_text import kpi_name, kpi_norm, milestone_condition, milestone_value
 from core.terms import MILESTONE_KINDS
 from procurement.pve.content import milestone_lines

@@ -77,6 +77,6 @@ def test_bsns_never_reach_the_log(app, caplog):
     (None, "-"),
 ])
 def test_numbers_are_shown_in_dutch_without_exponent_or_trailing_zeros(value, shown):
-    from core.numbers import format_decimal
+    from core.formats import format_decimal
 
     assert format_decimal(value) == shown

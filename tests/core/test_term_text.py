@@ -39,7 +39,7 @@ def test_a_milestone_line_names_code_label_kind_and_condition():
     line = milestone_line({"code": "AANW", "label": "Maand voldoende aanwezig", "kind": "inspanning",
                            "trigger": "attendance_month", "params": {"min_rate": "0.80", "max_months": 12},
                            "percentage": "3"})
-    assert line == ("AANW Maand voldoende aanwezig: 3 % van de prijs; inspanning bij maand met voldoende aanwezigheid "
+    assert line == ("AANW Maand voldoende aanwezig: 3 % van de prijs, inspanning bij maand met voldoende aanwezigheid "
                     "(minimaal 80 % aanwezig, hoogstens 12 maanden)")
 
 
