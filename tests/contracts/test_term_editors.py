@@ -111,3 +111,6 @@ def test_an_open_house_is_opened_from_rows_prefilled_from_the_case(login, make_p
     assert response.status_code == 302, response.get_data(as_text=True)
     house = db.session.scalar(sa.select(OpenHouse))
     assert [m["code"] for m in house.milestones] == ["START"] and house.kpis[0]["params"] == {"weeks": 8}
+    page = client.get(f"/open-house/{house.id}").get_data(as_text=True)
+    assert "START Start: 40 % van de prijs, inspanning bij start van het traject" in page
+    assert "Tijdige start (binnen 8 weken na de aanmelding): minimaal 90,0 %" in page
