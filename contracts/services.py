@@ -9,6 +9,7 @@ from core import audit, documents
 from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
+from core.formats import format_date, format_rate
 from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes
 from core.money import parse_decimal
@@ -234,7 +235,7 @@ def change_tariff(contract: Contract, effective_on: date, price: Decimal, amount
     db.session.flush()
     db.session.refresh(contract, ["tariff_changes"])
     audit.record(by, "contract_tariff_changed", contract,
-                 f"Tarief {contract.reference} per {effective_on:%d-%m-%Y}: {reason.strip()}",
+                 f"Tarief {contract.reference} per {format_date(effective_on)}: {reason.strip()}",
                  {"price_per_trajectory": [before, price], "amounts": [None, cleaned]})
     return change
 
@@ -251,23 +252,23 @@ def _wanted_alerts(today: date) -> dict[str, dict]:
     for provider in keurmerk_expiring(today):
         wanted[f"keurmerk:{provider.id}:{provider.keurmerk_valid_until}"] = dict(
             kind=AlertKind.KEURMERK, provider=provider, due_on=provider.keurmerk_valid_until,
-            message=f"Keurmerk van {provider.name} verloopt op {provider.keurmerk_valid_until:%d-%m-%Y}.")
+            message=f"Keurmerk van {provider.name} verloopt op {format_date(provider.keurmerk_valid_until)}.")
     running = db.session.scalars(sa.select(Contract).where(
         Contract.status == ContractStatus.ACTIVE, Contract.ends_on >= today)).all()
     for c in running:
         if c.ends_on <= today + CONTRACT_END_WARNING:
             wanted[f"contract_end:{c.id}:{c.ends_on}"] = dict(
                 kind=AlertKind.CONTRACT_END, contract=c, provider=c.provider, due_on=c.ends_on,
-                message=f"Contract {c.reference} eindigt op {c.ends_on:%d-%m-%Y}.")
+                message=f"Contract {c.reference} eindigt op {format_date(c.ends_on)}.")
         if c.option_deadline and today <= c.option_deadline <= today + OPTION_DEADLINE_WARNING:
             wanted[f"option_deadline:{c.id}:{c.option_deadline}"] = dict(
                 kind=AlertKind.OPTION_DEADLINE, contract=c, provider=c.provider, due_on=c.option_deadline,
-                message=f"Beslis uiterlijk {c.option_deadline:%d-%m-%Y} over verlenging van {c.reference}.")
+                message=f"Beslis uiterlijk {format_date(c.option_deadline)} over verlenging van {c.reference}.")
         share = ceiling_share(c)
         if share is not None and share >= CEILING_WARNING_SHARE:
             wanted[f"ceiling:{c.id}:{c.ceiling}"] = dict(
                 kind=AlertKind.CEILING, contract=c, provider=c.provider, due_on=None,
-                message=f"Plafond van {c.reference} is voor {share:.0%} verbruikt.")
+                message=f"Plafond van {c.reference} is voor {format_rate(share)} verbruikt.")
     return wanted
 
 

@@ -11,8 +11,7 @@ from flask import Flask, current_app, g
 
 from core.extensions import db
 from core.models import AuditEntry, Municipality, Service
-from core.money import format_money
-from core.formats import format_date, format_decimal, format_period
+from core.formats import format_date, format_decimal, format_money, format_period
 from core.term_text import kpi_line, milestone_line
 
 #: What happened, per action code: the words that follow the object ("Betaalrun 1" + "geëxporteerd").

@@ -2,12 +2,11 @@
 from flask import Flask, current_app
 from flask_login import current_user
 
+from core import audit_text, formats, term_forms, term_text, terms
 from core.dates import today
 from core.models import ROLE_LABELS
-from core import audit_text, term_forms, term_text, terms
-from core.money import format_money
-from core.formats import format_date, format_decimal
 from core.registry import items
+
 
 def navigation() -> list:
     if not current_user.is_authenticated:
@@ -16,9 +15,9 @@ def navigation() -> list:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.add_template_filter(format_money, "money")
-    app.add_template_filter(format_date, "date")
-    app.add_template_filter(format_decimal, "number")
+    for name in ("money", "count", "hours", "rate", "date", "period", "month"):
+        app.add_template_filter(getattr(formats, f"format_{name}"), name)
+    app.add_template_filter(formats.format_decimal, "number")
     for name in ("kpi_name", "kpi_value", "kpi_norm", "kpi_line", "milestone_condition", "milestone_value",
                  "milestone_line"):
         app.add_template_filter(getattr(term_text, name), name)

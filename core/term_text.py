@@ -6,8 +6,7 @@ aanwezigheid: minimaal 80 % aanwezig, hoogstens 12 maanden") and what an indicat
 """
 from decimal import Decimal
 
-from core.money import format_money
-from core.formats import format_decimal, format_rate
+from core.formats import format_count, format_decimal, format_money, format_rate
 from core.terms import (COMPONENT_LABELS, DESTINATION_LABELS, DIRECTIONS, KPI_NAMES, KPIS_IN_DAYS, MILESTONE_KINDS,
                         MODULE_LABELS, SKILL_LABELS, TRIGGER_LABELS)
 
@@ -23,12 +22,8 @@ def listing(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " en " + words[-1] if len(words) > 1 else "".join(words)
 
 
-def _number(value) -> str:
-    return format_decimal(Decimal(str(value)))
-
-
 def _percentage_points(fraction) -> str:
-    return f"{_number(Decimal(str(fraction)) * 100)} %"
+    return f"{format_decimal(Decimal(str(fraction)) * 100)} %"
 
 
 def _labels(codes, labels: dict) -> str:
@@ -48,7 +43,7 @@ def _exam(p: dict) -> list[str]:
 
 _TRIGGER_PHRASES = {
     "attendance_month": _attendance,
-    "hours": lambda p: [f"na {_number(p['hours'])} uur"] if p.get("hours") is not None else [],
+    "hours": lambda p: [f"na {format_decimal(p['hours'])} uur"] if p.get("hours") is not None else [],
     "level": lambda p: [f"niveau {p.get('level', '')} voor {_labels(p.get('skills'), SKILL_LABELS)}"],
     "exam": _exam,
     "module": lambda p: [MODULE_LABELS.get(p.get("module"), p.get("module") or "")],
@@ -82,8 +77,8 @@ def milestone_condition(milestone: dict) -> str:
 def milestone_value(milestone: dict) -> str:
     """'€ 250,00' or '20 % van de prijs'."""
     if _get(milestone, "amount") is not None:
-        return format_money(Decimal(str(_get(milestone, "amount"))))
-    return f"{_number(_get(milestone, 'percentage') or 0)} % van de prijs"
+        return format_money(_get(milestone, "amount"))
+    return f"{format_decimal(_get(milestone, 'percentage') or 0)} % van de prijs"
 
 
 def milestone_line(milestone: dict) -> str:
@@ -105,8 +100,7 @@ def kpi_value(value, kpi: str) -> str:
     """An indicator's value or norm: a ratio as a percentage, the median duration in days."""
     if value is None:
         return "-"
-    return f"{format_decimal(Decimal(str(value)), places=0)} dagen" if kpi in KPIS_IN_DAYS \
-        else format_rate(Decimal(str(value)))
+    return f"{format_count(value)} dagen" if kpi in KPIS_IN_DAYS else format_rate(value)
 
 
 def kpi_norm(norm, direction: str | None, kpi: str) -> str:

@@ -8,6 +8,7 @@ import io
 from typing import IO, Iterator
 
 from core.errors import DomainError
+from core.formats import format_count
 from trajectories.events import ALL_FIELDS, COMMON_FIELDS
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -54,7 +55,7 @@ def read_events(stream: IO[bytes]) -> Iterator[tuple[int, dict]]:
             line = reader_line + 1
             reader_line = reader.line_num + 1
             if count > MAX_ROWS:
-                raise FileTooLarge(f"Het bestand heeft meer dan {MAX_ROWS:,} regels.".replace(",", "."))
+                raise FileTooLarge(f"Het bestand heeft meer dan {format_count(MAX_ROWS)} regels.")
             row = _row(fields, cells)
             if row is not None:
                 yield line, row

@@ -9,7 +9,7 @@ import nh3
 from markupsafe import Markup
 
 from core.models import ServiceKind
-from core.money import format_money
+from core.formats import format_money
 from core.term_text import kpi_line, milestone_line
 
 SECTIONS = [

@@ -212,10 +212,10 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
             ProgressEvent.trajectory_id == trajectory_id)) == 0
 
     upload_csv(page, "goed.csv", header + "ALF-1;ALF-2026-0001;start;2026-08-10\r\n")
-    expect(page.get_by_text("Het bestand is goedgekeurd: 1 regels, waarvan 1 nieuw")).to_be_visible()
+    expect(page.get_by_text("Het bestand is goedgekeurd: 1 regel, waarvan 1 nieuw")).to_be_visible()
     expect(page.get_by_role("table", name="Zoals gelezen uit het bestand")).to_contain_text("ALF-1")
     follow(page, page.get_by_role("button", name="Importeren"))
-    expect(page.get_by_text("Ingelezen: 1 nieuwe gebeurtenissen")).to_be_visible()
+    expect(page.get_by_text("Ingelezen: 1 nieuwe gebeurtenis,")).to_be_visible()
     with file_app.app_context():
         assert db.session.scalars(sa.select(ProgressEvent.event_id).where(
             ProgressEvent.trajectory_id == trajectory_id)).all() == ["ALF-1"]
@@ -227,7 +227,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     assert violations(page) == []
     follow(page, page.get_by_role("link", name="DS-ALF-2026-01"))
     expect(page.get_by_text("Tijdige start").first).to_be_visible()
-    expect(page.get_by_text("(teller 1.0000, noemer 1.0000)")).to_be_visible()
+    expect(page.get_by_text("(teller 1, noemer 1)")).to_be_visible()
     assert violations(page) == []
     with file_app.app_context():
         assert db.session.scalar(sa.select(Contract.provider_id).where(Contract.reference == "DS-ALF-2026-01"))

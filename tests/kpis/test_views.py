@@ -93,8 +93,9 @@ def test_scorecard_pdf_and_xlsx(monitored, make_user, login, make_provider):
     sheet = load_workbook(BytesIO(xlsx.data)).active
     assert sheet["D1"].value == "'=HYPERLINK(\"http://x\")" and sheet["D1"].data_type == "s"
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
-    assert ["Hele contract", "2026-02 t/m 2026-03", "Aanwezigheid", "attendance_rate", 0.875] == rows[0][:5]
-    assert ["Hele contract", "2026-03", "Aanwezigheid", "attendance_rate", 0.75] in [r[:5] for r in rows]
+    assert ["Hele contract", "02-2026 t/m 03-2026", "Aanwezigheid", "attendance_rate", 0.875] == rows[0][:5]
+    assert ["Hele contract", "03-2026", "Aanwezigheid", "attendance_rate", 0.75] in [r[:5] for r in rows]
+    assert rows[0][5:7] == ["minimaal 80,0 %", "minimaal"]
     bad = client.get(f"/indicatoren/contracten/{contract.id}/scorekaart?first=2026-3&last=2026-03&format=pdf")
     assert bad.status_code == 302
 
