@@ -2,6 +2,8 @@
 core.background), previewed, and imported on confirmation."""
 import logging
 import secrets
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,6 +16,7 @@ from core.extensions import db
 from core.models import User
 from trajectories import services
 from trajectories.csvfile import FileTooLarge, count_lines, read_events
+from trajectories.events import ALL_FIELDS, DUTCH_COLUMNS, TYPE_LABELS
 from trajectories.models import ImportStatus, ProgressImport
 
 log = logging.getLogger(__name__)
@@ -61,7 +64,7 @@ def run_pass(import_id: int, confirm: bool) -> None:
     preview = []
     try:
         with path.open("rb") as stream:
-            preview = [row for _, row in zip(range(PREVIEW_ROWS), _rows(stream))]
+            preview = list(islice(_rows(stream), PREVIEW_ROWS))
             stream.seek(0)
             result = services.import_csv(stream, sender=item.sender, source="csv", by=item.created_by,
                                          today=today(), on_progress=progress)
@@ -86,8 +89,9 @@ def run_pass(import_id: int, confirm: bool) -> None:
 
 
 def _rows(stream):
+    """The file's first rows for the preview, each with its line number: {"line", "values"}."""
     try:
-        yield from (row for _, row in read_events(stream))
+        yield from ({"line": line, "values": row} for line, row in read_events(stream))
     except DomainError:
         return
 
@@ -104,3 +108,28 @@ def confirm(item: ProgressImport) -> None:
         raise DomainError("Dit bestand is niet (meer) klaar om te importeren.")
     item.status = ImportStatus.IMPORTING
     item.processed = 0
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    cells: list[str]
+    errors: list[str]
+
+
+def preview_table(item: ProgressImport) -> tuple[list[str], list[PreviewRow]]:
+    """The preview as the page shows it: the Dutch names of the columns that hold a value, and per line its cells
+    and the errors reported on it ("kolom: melding")."""
+    rows = [row for row in item.preview or [] if isinstance(row, dict) and "line" in row]
+    fields = [f for f in ALL_FIELDS if any(f in row["values"] for row in rows)]
+    errors: dict[int, list[str]] = {}
+    for error in item.errors or []:
+        column = DUTCH_COLUMNS.get(error.get("field") or "")
+        errors.setdefault(error.get("line"), []).append(f"{column}: {error['message']}" if column else error["message"])
+    shown = [PreviewRow(row["line"], [_cell(f, row["values"].get(f, "")) for f in fields], errors.get(row["line"], []))
+             for row in rows]
+    return [DUTCH_COLUMNS[f] for f in fields], shown
+
+
+def _cell(field: str, value: str) -> str:
+    return TYPE_LABELS.get(value, value) if field == "type" else value

@@ -9,8 +9,8 @@ from core.extensions import db
 from core.models import Role
 from core.web import page_of_rows
 from trajectories import imports, services
-from trajectories.csvfile import template_csv
-from trajectories.events import TYPE_LABELS
+from trajectories.csvfile import column_guide, template_csv
+from trajectories.events import DUTCH_COLUMNS, TYPE_LABELS
 from trajectories.forms import EventForm, TrajectoryForm, UploadForm
 from trajectories.models import ImportStatus, ProgressImport, Trajectory
 from trajectories.senders import SOURCE_LABELS, sender_names
@@ -100,14 +100,16 @@ def upload():
         db.session.commit()
         imports.start(item.id, confirm=False)
         return redirect(url_for("trajectories.import_detail", import_id=item.id))
-    return render_template("trajectories/upload.html", form=form)
+    return render_template("trajectories/upload.html", form=form, columns=column_guide())
 
 
 @bp.get("/progress/imports/<int:import_id>")
 @roles_required(*SENDERS)
 def import_detail(import_id: int):
     item = _import_or_404(import_id)
-    return render_template("trajectories/import.html", item=item, processed=imports.processed(item), Status=ImportStatus)
+    columns, preview = imports.preview_table(item)
+    return render_template("trajectories/import.html", item=item, processed=imports.processed(item), Status=ImportStatus,
+                           columns=columns, preview=preview, column_labels=DUTCH_COLUMNS)
 
 
 @bp.get("/progress/imports/<int:import_id>/status")

@@ -198,22 +198,34 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     follow(page, page.get_by_role("button", name="Aanmelden"))
     flash(page, "Traject ALF-2026-0001 is aangemeld.")
 
-    header = "event_id;trajectory;type;date\r\n"
-    upload_csv(page, "fout.csv", header + "ALF-1;ALF-2026-0001;start;2026-08-10\r\n"
-                                          "ALF-2;ALF-2026-0001;start;2026-02-30\r\n")
-    expect(page.get_by_text("Er is 1 fout gevonden; er is niets opgeslagen.")).to_be_visible()
+    follow(page, page.get_by_role("link", name="Voortgang uploaden", exact=True))
+    assert violations(page) == []
+    template = download(page, page.get_by_role("link", name="Download het CSV-sjabloon")).decode()
+    header = template.splitlines()[0].split(";")[:4]
+    assert header == ["kenmerk", "traject", "soort", "datum"]
+    header = ";".join(header) + "\r\n"
+    upload_csv(page, "fout.csv", header + "ALF-1;ALF-2026-0001;start;10-08-2026\r\n"
+                                          "ALF-2;ALF-2026-9999;aanwezigheid;30-02-2026\r\n")
+    expect(page.get_by_text("Er zijn 5 fouten gevonden; er is niets opgeslagen.")).to_be_visible()
     errors = page.get_by_role("table", name="Fouten per regel")
     expect(errors.get_by_role("row").nth(1)).to_contain_text("3")
-    expect(errors).to_contain_text("datum")
+    for column in ("traject", "datum", "maand"):  # every error of the line, the unknown trajectory too
+        expect(errors).to_contain_text(column)
+    preview = page.get_by_role("table", name="Zoals gelezen uit het bestand")
+    expect(preview.get_by_role("row", name=re.compile(r"^3 Fout"))).to_contain_text("Onbekend traject")
+    expect(preview.get_by_role("row", name=re.compile(r"^2 "))).not_to_contain_text("Fout")
+    expect(preview.get_by_role("columnheader", name="soort")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the preview stays inside
     assert violations(page) == []
     with file_app.app_context():
         trajectory_id = db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == "ALF-2026-0001"))
         assert db.session.scalar(sa.select(sa.func.count(ProgressEvent.id)).where(
             ProgressEvent.trajectory_id == trajectory_id)) == 0
 
-    upload_csv(page, "goed.csv", header + "ALF-1;ALF-2026-0001;start;2026-08-10\r\n")
+    upload_csv(page, "goed.csv", header + "ALF-1;ALF-2026-0001;start;10-08-2026\r\n")
     expect(page.get_by_text("Het bestand is goedgekeurd: 1 regel, waarvan 1 nieuw")).to_be_visible()
     expect(page.get_by_role("table", name="Zoals gelezen uit het bestand")).to_contain_text("ALF-1")
+    assert violations(page) == []
     follow(page, page.get_by_role("button", name="Importeren"))
     expect(page.get_by_text("Ingelezen: 1 nieuwe gebeurtenis,")).to_be_visible()
     with file_app.app_context():

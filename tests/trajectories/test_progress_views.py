@@ -109,7 +109,7 @@ def test_upload_previews_then_imports_on_confirmation(world, login):
     assert response.status_code == 302
     item = db.session.scalar(sa.select(ProgressImport))
     assert item.status == ImportStatus.READY and item.preview == [
-        {"event_id": "P1", "trajectory": "TRJ-VIEW", "type": "start", "date": "03-02-2026"}]
+        {"line": 2, "values": {"event_id": "P1", "trajectory": "TRJ-VIEW", "type": "start", "date": "03-02-2026"}}]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent)) == 2
     page = client.get(response.location).get_data(as_text=True)
     assert "Importeren" in page and "03-02-2026" in page
@@ -129,4 +129,4 @@ def test_upload_lists_every_error_per_line_in_dutch(world, login):
 
 def test_template_download_has_every_column(world, login):
     response = login(world["provider"]).get("/progress/template.csv")
-    assert response.status_code == 200 and response.get_data(as_text=True).startswith("event_id;trajectory;type;date;")
+    assert response.status_code == 200 and response.get_data(as_text=True).startswith("kenmerk;traject;soort;datum;")
