@@ -31,9 +31,10 @@ def init_app(app: Flask) -> None:
     for blueprint in (views.bp, open_house_views.bp, api.bp):
         app.register_blueprint(blueprint)
     app.context_processor(_template_labels)
-    register_nav(app, NavItem("Contracten", "contracts.index", CONTRACT_STAFF, order=40))
-    register_nav(app, NavItem("Mijn contracten", "contracts.index", frozenset({Role.PROVIDER}), order=40))
-    register_nav(app, NavItem("Open House", "open_house.index", order=45))
+    register_nav(app, NavItem("Contracten", "contracts.index", CONTRACT_STAFF, order=40, group="Contractbeheer"))
+    register_nav(app, NavItem("Mijn contracten", "contracts.index", frozenset({Role.PROVIDER}), order=40,
+                              group="Contractbeheer"))
+    register_nav(app, NavItem("Open House", "open_house.index", order=45, group="Contractbeheer"))
     register_panel(app, Panel("contracts/_alerts_panel.html", _alerts_context,
                               frozenset({Role.ADMIN, Role.CONTRACTMANAGER}), order=20))
     for job in jobs.JOBS:

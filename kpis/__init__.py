@@ -14,7 +14,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    register_nav(app, NavItem("Indicatoren", "indicators.index", roles=STAFF, order=45))
+    register_nav(app, NavItem("Indicatoren", "indicators.index", roles=STAFF, order=45, group="Prestaties"))
+    register_nav(app, NavItem("Signalen", "indicators.alerts", roles=STAFF, order=46, group="Prestaties"))
     register_panel(app, Panel("indicators/_panel.html", services.panel_context,
                               roles=frozenset({Role.ADMIN, Role.CONTRACTMANAGER}), order=20))
     register_job(app, Job("kpi_monthly_values", monthly.refresh_monthly_values, cron={"hour": 2, "minute": 30}))

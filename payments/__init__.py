@@ -13,10 +13,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    register_nav(app, NavItem("Betaalruns", "payments.index", frozenset({Role.FINANCE, Role.ADMIN}), order=60))
-    register_nav(app, NavItem("Financiële instellingen", "payments.settings", frozenset({Role.FINANCE, Role.ADMIN}),
-                              order=61))
-    register_nav(app, NavItem("Betaalspecificaties", "payments.provider_portal", frozenset({Role.PROVIDER}), order=60))
+    staff = frozenset({Role.FINANCE, Role.ADMIN})
+    register_nav(app, NavItem("Betaalruns", "payments.index", staff, order=60, group="Financiën"))
+    register_nav(app, NavItem("Financiële instellingen", "payments.settings", staff, order=61, group="Financiën"))
+    register_nav(app, NavItem("Betaalspecificaties", "payments.provider_portal", frozenset({Role.PROVIDER}), order=60,
+                              group="Financiën"))
     register_panel(app, Panel("payments/_panel.html", start_panel, frozenset({Role.FINANCE}), order=60))
     register_demo(app, DemoStep("betaalruns", demo.load, order=90))
     register_audit_labels(app, values={"status": RUN_STATUS_LABELS})

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
 
     register_nav(app, NavItem("Programma's van Eisen", "pve.index",
-                              frozenset({Role.ADMIN, Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE}), order=25))
+                              frozenset({Role.ADMIN, Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE}), order=25,
+                              group="Inkoop"))
     register_demo(app, DemoStep("pve", demo.load, order=60))
     register_audit_labels(app, values={"status": STATUS_LABELS})

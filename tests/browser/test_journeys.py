@@ -1,7 +1,6 @@
 """The three journeys of issue 9, clicked through in Chromium as their users would: the inkoper, the contract
 manager and finance. The database is read back only to check what the clicks stored."""
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -9,33 +8,7 @@ from playwright.sync_api import Page, expect
 
 from core.extensions import db
 from tests.browser.axe import violations
-
-
-def sign_out(page: Page) -> None:
-    follow(page, page.get_by_role("button", name="Uitloggen"))
-    expect(field(page, "E-mailadres")).to_be_visible()
-
-
-def follow(page: Page, locator) -> None:
-    """Click a link or submit button and wait until the page it leads to has loaded: a check run straight
-    after a bare click may still see the old page, or none while it is replaced."""
-    with page.expect_navigation():
-        locator.click()
-
-
-def download(page: Page, locator) -> bytes:
-    with page.expect_download() as info:
-        locator.click()
-    return Path(info.value.path()).read_bytes()
-
-
-def field(page: Page, label: str):
-    """The control whose whole label is this text (a required field's label ends in "(verplicht)")."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(verplicht\))?$"))
-
-
-def flash(page: Page, text: str) -> None:
-    expect(page.get_by_text(text)).to_be_visible()
+from tests.browser.steps import download, field, flash, follow, menu, sign_out
 
 
 def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
@@ -43,9 +16,11 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
     from procurement.pve.models import Pve
 
     page = sign_in("inkoper")
-    follow(page, page.get_by_role("link", name="Inkoop", exact=True).first)
+    menu(page, "Inkoop", "Inkoopdossiers")
     follow(page, page.get_by_role("link", name="Nieuw inkoopdossier"))
     assert violations(page) == []
+    fact = page.locator("label", has_text="De eigen organisatie heeft de capaciteit en deskundigheid")
+    assert fact.bounding_box()["height"] < 30  # one line beside its checkbox, not one word per line
     field(page, "Dienst").select_option(label="Alfabetisering")
     field(page, "Titel").fill("Alfabetisering Drechtsteden 2027")
     field(page, "Regio (regionaal dossier)").select_option(label="Drechtsteden")
@@ -57,6 +32,15 @@ def test_inkoper_journey_from_case_to_adopted_pve(file_app, sign_in):
     flash(page, "Het inkoopdossier is aangemaakt.")
 
     expect(page.get_by_role("heading", name="Beoordeling")).to_be_visible()
+    assert violations(page) == []
+    expect(field(page, "Gekozen route")).to_have_value("")  # no route chosen for the user, least of all a blocked one
+    field(page, "Gekozen route").select_option(label="Inbesteden")
+    field(page, "Motivering").fill("Zelf doen.")
+    follow(page, page.get_by_role("button", name="Besluit vastleggen"))
+    summary = page.get_by_role("alert").filter(has_text="Er is een probleem met wat u invulde")
+    expect(summary).to_be_focused()  # at the top, before the heading, where a screen reader starts
+    summary.get_by_role("link", name=re.compile(r"^Gekozen route: De route Inbesteden kan niet")).click()
+    expect(page).to_have_url(re.compile(r"#route$"))
     assert violations(page) == []
     field(page, "Gekozen route").select_option(label="Aanbesteding")
     field(page, "Motivering").fill("Geen eigen capaciteit; de markt is ruim en de waarde ligt boven de drempel.")
@@ -136,7 +120,7 @@ def fill_milestone(page: Page, n: int, code: str, text: str, kind: str, trigger:
 
 
 def upload_csv(page: Page, name: str, text: str) -> None:
-    follow(page, page.get_by_role("link", name="Voortgang uploaden", exact=True))
+    menu(page, "Uitvoering", "Voortgang uploaden")
     field(page, "CSV-bestand").set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": text.encode()})
     follow(page, page.get_by_role("button", name="Controleren"))
@@ -148,7 +132,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     from trajectories.models import ProgressEvent, Trajectory
 
     page = sign_in("contractmanager")
-    follow(page, page.get_by_role("link", name="Aanbieders"))
+    menu(page, "Contractbeheer", "Aanbieders")
     follow(page, page.get_by_role("link", name="Aanbieder registreren"))
     assert violations(page) == []
     field(page, "Naam").fill("Taalhuis Zwijndrecht B.V.")
@@ -159,7 +143,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     follow(page, page.get_by_role("button", name="Opslaan"))
     flash(page, "Aanbieder Taalhuis Zwijndrecht B.V. is geregistreerd.")
 
-    follow(page, page.get_by_role("link", name="Contracten", exact=True))
+    menu(page, "Contractbeheer", "Contracten")
     follow(page, page.get_by_role("link", name="Contract vastleggen"))
     assert violations(page) == []
     field(page, "Kenmerk").fill("DS-ALF-2026-01")
@@ -180,7 +164,9 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     timely.get_by_label("Binnen hoeveel weken na de aanmelding").fill("10")
     timely.get_by_label("Norm", exact=True).fill("90")
     follow(page, page.get_by_role("button", name="Opslaan", exact=True))
-    expect(page.get_by_text("Mijlpaal 2: Mag niet meer zijn dan 100.")).to_be_visible()
+    expect(page.get_by_text("Mijlpaal 2: Mag niet meer zijn dan 100.", exact=True)).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Rij 2, Percentage van de prijs: Mijlpaal 2")).click()  # the summary
+    expect(page).to_have_url(re.compile(r"#milestones-1-percentage$"))
     assert violations(page) == []
     page.get_by_role("group", name="Mijlpaal 2", exact=True).get_by_label("Percentage van de prijs").fill("60")
     follow(page, page.get_by_role("button", name="Opslaan", exact=True))
@@ -188,7 +174,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     expect(page.get_by_text("Tijdige start (binnen 10 weken na de aanmelding): minimaal 90,0 %")).to_be_visible()
     assert violations(page) == []
 
-    follow(page, page.get_by_role("link", name="Trajecten", exact=True))
+    menu(page, "Uitvoering", "Trajecten")
     follow(page, page.get_by_role("link", name="Deelnemer aanmelden"))
     assert violations(page) == []
     field(page, "Trajectreferentie").fill("ALF-2026-0001")
@@ -198,7 +184,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     follow(page, page.get_by_role("button", name="Aanmelden"))
     flash(page, "Traject ALF-2026-0001 is aangemeld.")
 
-    follow(page, page.get_by_role("link", name="Voortgang uploaden", exact=True))
+    menu(page, "Uitvoering", "Voortgang uploaden")
     assert violations(page) == []
     template = download(page, page.get_by_role("link", name="Download het CSV-sjabloon")).decode()
     header = template.splitlines()[0].split(";")[:4]
@@ -234,7 +220,7 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
 
     night = file_app.test_cli_runner().invoke(args=["scheduler", "once", "kpi_monthly_values"])  # the 02:30 job
     assert night.exit_code == 0 and "al uitgevoerd" not in night.output, night.output
-    follow(page, page.get_by_role("link", name="Indicatoren", exact=True))
+    menu(page, "Prestaties", "Indicatoren")
     expect(page.get_by_role("link", name="DS-ALF-2026-01")).to_be_visible()
     assert violations(page) == []
     follow(page, page.get_by_role("link", name="DS-ALF-2026-01"))
@@ -249,13 +235,13 @@ def test_finance_journey_from_run_to_sepa_file(file_app, sign_in):
     from payments.models import PaymentRun
 
     page = sign_in("finance")
-    follow(page, page.get_by_role("link", name="Betaalruns"))
+    menu(page, "Financiën", "Betaalruns")
     assert violations(page) == []
     # The demo left last month's draft, made by the second finance user; it is cancelled to make a fresh one.
     follow(page, page.get_by_role("link", name=re.compile(r"^Betaalrun \d+$")).first)
     follow(page, page.get_by_role("button", name="Annuleren"))
     flash(page, "De betaalrun is geannuleerd.")
-    follow(page, page.get_by_role("link", name="Betaalruns"))
+    menu(page, "Financiën", "Betaalruns")
     with file_app.app_context():
         period = db.session.scalar(sa.select(PaymentRun.period).order_by(PaymentRun.id.desc()))
     field(page, "Periode (JJJJ-MM)").fill(period)
