@@ -18,7 +18,9 @@ from core.term_text import kpi_line, milestone_line
 ACTION_LABELS = {
     "login": "ingelogd", "login_failed": "inloggen mislukt", "logout": "uitgelogd",
     "user_created": "aangemaakt", "user_enabled": "ingeschakeld", "user_disabled": "uitgeschakeld",
-    "municipality_created": "aangemaakt", "region_created": "aangemaakt",
+    "user_updated": "gewijzigd", "api_token_issued": "API-token uitgegeven",
+    "api_token_revoked": "API-token ingetrokken",
+    "municipality_created": "aangemaakt", "region_created": "aangemaakt", "region_updated": "gewijzigd",
     "provider_created": "geregistreerd", "provider_updated": "gewijzigd",
     "provider_bank_details_changed": "bankgegevens gewijzigd",
     "provider_document_added": "document toegevoegd", "provider_document_superseded": "document vervangen",
@@ -76,7 +78,7 @@ FIELD_LABELS = {
     "bsn": "BSN", "transfer_flagged_on": "Verhuizing gemeld op", "term_starts_on": "Inburgeringstermijn vanaf",
     "term_ends_on": "Inburgeringstermijn tot en met", "term_changed_on": "Termijn gewijzigd op",
     "term_extension_reason": "Reden verlenging termijn", "note": "Notitie", "period": "Periode", "total": "Totaal",
-    "held_total": "Aangehouden", "account": "Grootboekrekening",
+    "held_total": "Aangehouden", "account": "Grootboekrekening", "role": "Rol", "region": "Regio",
 }
 MONEY = {"price_per_trajectory", "ceiling", "total", "held_total", "amounts", "single_source_threshold",
          "multiple_quote_threshold"}

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -43,9 +44,11 @@ def test_contract_page_has_trend_municipalities_and_drill_down_links(computed, m
     html = client.get(f"/indicatoren/contracten/{computed.id}").get_data(as_text=True)
     assert "<svg" in html and "Gemeenten naast elkaar" in html and "Dordrecht" in html and "Zwijndrecht" in html
     assert f"/indicatoren/contracten/{computed.id}/attendance_rate?" in html
+    assert f'href="/indicatoren/gemeenten/{computed.municipalities[0].code}"' in html  # the municipality's own page
     drill = client.get(f"/indicatoren/contracten/{computed.id}/attendance_rate?from=2026-03-01&to=2026-03-31"
                        f"&municipality={computed.municipalities[0].code}").get_data(as_text=True)
     assert "Trajecten in de teller (1)" in drill and "50,0 %" in drill
+    assert re.search(r'href="/trajectories/\d+">', drill)  # each trajectory of the list opens its page
 
 
 def test_pages_outside_scope_answer_404_and_providers_403(computed, make_user, make_municipality, login, client):
