@@ -26,19 +26,20 @@ system-deps:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v wrk >/dev/null || \
 	  (apt-get update -qq && apt-get install -y -qq chromium poppler-utils wrk >/dev/null)
 
-# The demo runs on a database of its own, rebuilt on every start.
+# The demo runs on a database of its own, rebuilt on every start; `make demo PORT=8080` serves another port.
+PORT ?= 5000
 demo: install
 	mkdir -p instance && rm -f $(DEMO_DB)
 	$(FLASK) db upgrade
-	$(FLASK) demo load
-	$(FLASK) run --port 5000
+	$(FLASK) demo load --url http://127.0.0.1:$(PORT)
+	$(FLASK) run --port $(PORT)
 
 test: install-dev
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-# National-scale benchmarks (issue 10): SCALE=1.0 is the national data set; BENCH_DB is rebuilt (and BENCH_DB_quarter).
+# National-scale benchmarks (issue 10): SCALE=1.0 is the national data set; BENCH_DB (and BENCH_DB_quarter) are
+# created when missing and rebuilt.
 SCALE ?= 1.0
 BENCH_DB ?= postgresql:///bench_national
 bench: install system-deps
-	@case "$(BENCH_DB)" in postgresql:///*) createdb "$${BENCH_DB##*/}" 2>/dev/null || true;; esac
 	$(PY) -m benchmarks.national --scale $(SCALE) --database-url $(BENCH_DB)

@@ -2,8 +2,8 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from contracts import services
-from contracts.models import ContractStatus
+from contracts import open_house, services
+from contracts.models import AdmissionStatus, ContractStatus
 from core.dates import today
 from core.demo import demo_password
 from procurement.models import ProcurementRoute
@@ -97,4 +97,18 @@ def load(state: dict) -> None:
             "extension_months": 12, "option_deadline": min(ends_on, day + timedelta(days=50)) if months_left else
             date(2027, 6, 30), "status": ContractStatus.ACTIVE, "milestones": schedule, "kpis": kpis}, by=None)
     state["providers"] = {p.kvk_number: p for p in providers}
+    _load_open_house(state["cases"]["b1_route"], providers, state["users"]["contract@drechtsteden.demo"], day)
     services.refresh_alerts(day)
+
+
+def _load_open_house(case, providers: list, manager, day: date) -> None:
+    """The B1 case was decided as Open House: its procedure, one provider admitted (with its uniform contract) and
+    one application still to be assessed."""
+    house = open_house.open_open_house(case, {
+        "title": f"Open House B1-route Drechtsteden {day.year + 1}", "starts_on": day,
+        "ends_on": date(day.year + 2, 12, 31), "price_per_trajectory": Decimal("9800.00"),
+        "milestones": B1_SCHEDULE, "kpis": EXAM_KPIS}, by=manager)
+    admitted = open_house.apply(house, providers[0], by=None, today=day)
+    open_house.decide(admitted, AdmissionStatus.ADMITTED, "Voldoet aan alle eisen; keurmerk geldig.", by=manager,
+                      today=day, checklist={r: True for r in house.requirements})
+    open_house.apply(house, providers[2], by=None, today=day)
