@@ -154,3 +154,30 @@ def test_the_provider_page_shows_only_the_municipalities_in_scope(computed, make
         f"/indicatoren/aanbieders/{computed.provider_id}").get_data(as_text=True)
     assert "Zwijndrecht" in html and "Dordrecht" not in html
     assert "100,0 %" in html and "75,0 %" not in html and "50,0 %" not in html
+
+
+@pytest.mark.parametrize(("query", "shown"), [
+    # no filter, and a value no longer offered: every contract
+    ("", True), ("?provider=999999", True), ("?status=paars", True),
+    # the contract's own provider, service and municipality
+    ("?provider={provider}", True), ("?service={service}", True), ("?municipality={municipality}", True),
+    # another provider's contracts
+    ("?provider={other}", False),
+])
+def test_the_dashboard_filters_by_provider_service_municipality_and_status(computed, make_user, make_provider,
+                                                                          make_contract, login, query, shown):
+    other = make_contract(provider=make_provider(), municipalities=computed.municipalities)
+    url = "/indicatoren/" + query.format(provider=computed.provider_id, service=computed.service_id,
+                                         municipality=computed.municipalities[0].id, other=other.provider_id)
+    page = login(make_user(Role.ADMIN)).get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Er is een probleem" not in html
+    assert (f">{computed.reference}</a>" in html) == shown
+
+
+def test_the_dashboard_status_filter_keeps_only_values_of_that_status(computed, make_user, login):
+    client = login(make_user(Role.ADMIN))
+    red, green = (client.get(f"/indicatoren/?status={s}").get_data(as_text=True) for s in ("red", "green"))
+    assert "75,0 %" in red and "app-badge--green" not in red.split("<main")[1]
+    assert "75,0 %" not in green and "app-badge--red" not in green.split("<main")[1]
+    assert "Geen contracten met deze filters." in green  # its only value this month is red
