@@ -5,11 +5,22 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
+from contracts.open_house import DEFAULT_REQUIREMENTS
 from core.forms import AmountField, options
 from core.term_forms import TermRows, kpi_rows, milestone_rows
 from procurement.models import ROUTE_LABELS
 
 REQUIRED = "Dit veld is verplicht."
+
+
+class LinesField(TextAreaField):
+    """A list of texts, one per line (empty lines left out)."""
+
+    def process_formdata(self, valuelist):
+        self.data = [line.strip() for line in (valuelist[0] if valuelist else "").splitlines() if line.strip()]
+
+    def _value(self):
+        return "\n".join(self.data or [])
 
 
 def _money(label, required=True):
@@ -60,6 +71,8 @@ class OpenHouseForm(FlaskForm, TermRows):
     price_per_trajectory = _money("Uniforme prijs per traject (leeg: uit het PvE)", required=False)
     milestones = milestone_rows()
     kpis = kpi_rows()
+    requirements = LinesField("Toelatingseisen, één per regel (de checklist van elke aanmelding)",
+                              default=DEFAULT_REQUIREMENTS, validators=[Length(max=30, message="Hoogstens 30 eisen.")])
 
 
 class ApplicationForm(FlaskForm):

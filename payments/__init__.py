@@ -7,8 +7,9 @@ from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav,
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
     from core.audit_text import register_audit_labels
-    from payments import api, demo, jobs, views
-    from payments.models import RUN_STATUS_LABELS
+    from core.leases import LeasedWork, register
+    from payments import api, demo, jobs, tasks, views
+    from payments.models import RUN_STATUS_LABELS, PaymentRun
     from payments.services import start_panel
 
     app.register_blueprint(views.bp)
@@ -22,3 +23,4 @@ def init_app(app: Flask) -> None:
     register_demo(app, DemoStep("betaalruns", demo.load, order=90))
     register_audit_labels(app, values={"status": RUN_STATUS_LABELS})
     jobs.register_jobs(app)
+    register(app, LeasedWork(PaymentRun, tasks.calculate, tasks.waiting, tasks.give_up))

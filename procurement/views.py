@@ -11,7 +11,7 @@ from core.dates import now_utc, today
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service
-from core.web import page_of_rows
+from core.web import page_of_rows, show_domain_error
 from procurement import planning, services
 from procurement.assessment import assess
 from procurement.forms import (CaseForm, DecisionForm, MilestoneForm, PlanningForm, PolicyForm, ScoreForm,
@@ -59,8 +59,7 @@ def _save_case(form: CaseForm, case: ProcurementCase | None):
         else:
             services.update_case(case, case_data(form), by=current_user)
     except DomainError as exc:
-        db.session.rollback()
-        (form[exc.field].errors.append(exc.message) if exc.field in form else flash(exc.message, "error"))
+        show_domain_error(form, exc)
         return None
     db.session.commit()
     return case
@@ -117,8 +116,7 @@ def decide(case_id: int):
         services.record_decision(case, form.route.data, form.motivation.data, by=current_user, today=today(),
                                  now=now_utc())
     except DomainError as exc:
-        db.session.rollback()
-        form[exc.field or "route"].errors.append(exc.message)
+        show_domain_error(form, exc)
         return _detail(_case(case_id), decision_form=form, status=422)
     return _done(case_id, "Het besluit is vastgelegd en wacht op goedkeuring door een tweede inkoper of beheerder.")
 

@@ -6,7 +6,9 @@ from core.registry import DemoStep, NavItem, register_demo, register_nav
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
-    from trajectories import api, demo, views
+    from core.leases import LeasedWork, register
+    from trajectories import api, demo, imports, views
+    from trajectories.models import ProgressImport
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -14,3 +16,4 @@ def init_app(app: Flask) -> None:
     register_nav(app, NavItem("Voortgang uploaden", "trajectories.upload", frozenset({Role.PROVIDER, Role.CONTRACTMANAGER,
                                                                               Role.ADMIN}), order=41))
     register_demo(app, DemoStep("trajecten en voortgang", demo.load, order=70))
+    register(app, LeasedWork(ProgressImport, imports.run_import, imports.waiting, imports.give_up))
