@@ -30,6 +30,21 @@ def _user_data(form: UserForm) -> dict:
             "municipalities": [db.session.get(Municipality, i) for i in form.municipality_ids.data]}
 
 
+def _saved(form, verb, message: str, target: str):
+    """A valid form's verb run, committed and followed by a flash and a redirect to `target`; None when the form
+    is invalid or the verb refused it (its DomainError then on the form, the request's changes rolled back)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        found = verb()
+    except DomainError as exc:
+        show_domain_error(form, exc)
+        return None
+    db.session.commit()
+    flash(message.format(found), "success")
+    return redirect(target)
+
+
 @bp.get("/gebruikers")
 @roles_required()
 def users():
@@ -46,7 +61,6 @@ def create_user():
             db.session.commit()
             return render_template("beheer/secret.html", user=user, secret=password, kind="password")
         except DomainError as exc:
-            db.session.rollback()
             show_domain_error(form, exc)
     return render_template("beheer/user_form.html", form=form, user=None), 422 if form.errors else 200
 
@@ -56,15 +70,9 @@ def create_user():
 def edit_user(user_id: int):
     user = admin.get_managed(current_user, User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            admin.update_staff_user(current_user, user, _user_data(form))
-            db.session.commit()
-            flash("De gebruiker is bijgewerkt.", "success")
-            return redirect(url_for("beheer.edit_user", user_id=user.id))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
+    if done := _saved(form, lambda: admin.update_staff_user(current_user, user, _user_data(form)),
+                      "De gebruiker is bijgewerkt.", url_for("beheer.edit_user", user_id=user.id)):
+        return done
     return render_template("beheer/user_form.html", form=form, user=user, tokens=admin.tokens_of(user)), (
         422 if form.errors else 200)
 
@@ -112,17 +120,11 @@ def _municipality_form() -> MunicipalityForm:
 @roles_required()
 def municipalities():
     form = _municipality_form()
-    if form.validate_on_submit():
-        try:
-            region = db.session.get(Region, form.region_id.data) if form.region_id.data else None
-            data = {"code": form.code.data, "name": form.name.data, "cost_centre": form.cost_centre.data or None}
-            municipality = admin.add_municipality(current_user, data, region)
-            db.session.commit()
-            flash(f"Gemeente {municipality.name} is toegevoegd.", "success")
-            return redirect(url_for("beheer.municipalities"))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
+    region = db.session.get(Region, form.region_id.data) if form.region_id.data else None
+    data = {"code": form.code.data, "name": form.name.data, "cost_centre": form.cost_centre.data or None}
+    if done := _saved(form, lambda: admin.add_municipality(current_user, data, region), "Gemeente {} is toegevoegd.",
+                      url_for("beheer.municipalities")):
+        return done
     rows = db.session.scalars(admin.manageable_municipalities(current_user)).all()
     return render_template("beheer/municipalities.html", form=form, municipalities=rows), 422 if form.errors else 200
 
@@ -133,16 +135,10 @@ def regions():
     form = RegionForm()
     form.municipality_codes.choices = options((m.code, m.name) for m in db.session.scalars(
         admin.manageable_municipalities(current_user)))
-    if form.validate_on_submit():
-        try:
-            region = admin.add_region(current_user, {
-                "name": form.name.data, "municipalities": form.municipality_codes.data,
-                "executing_organisation": form.executing_organisation.data or None})
-            db.session.commit()
-            flash(f"Regio {region.name} is aangemaakt.", "success")
-            return redirect(url_for("beheer.regions"))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
+    data = {"name": form.name.data, "municipalities": form.municipality_codes.data,
+            "executing_organisation": form.executing_organisation.data or None}
+    if done := _saved(form, lambda: admin.add_region(current_user, data), "Regio {} is aangemaakt.",
+                      url_for("beheer.regions")):
+        return done
     rows = db.session.scalars(admin.manageable_regions(current_user)).all()
     return render_template("beheer/regions.html", form=form, regions=rows), 422 if form.errors else 200

@@ -136,3 +136,14 @@ def test_every_municipality_links_its_policy_and_indicator_pages(client, login, 
         assert f'/inkoop/inkoopbeleid/{m.code}"' in page and f'/indicatoren/gemeenten/{m.code}"' in page
     assert db.session.scalar(sa.select(sa.func.count(Municipality.id))) > len(two_regions["own"].municipalities)
     assert two_regions["other"].municipalities[0].name not in page
+
+
+def test_the_admin_adds_a_municipality_to_its_region_on_screen(client, login, two_regions):
+    login(two_regions["admin"])
+    added = client.post("/beheer/gemeenten", data={"code": "GM0997", "name": "Ergensdorp",
+                                                    "region_id": two_regions["own"].id})
+    assert added.status_code == 302
+    assert "Gemeente Ergensdorp is toegevoegd." in client.get(added.location).get_data(as_text=True)
+    refused = client.post("/beheer/gemeenten", data={"code": "GM0997", "name": "Nog eens",
+                                                      "region_id": two_regions["own"].id})
+    assert refused.status_code == 422 and 'href="#code">CBS-code' in refused.get_data(as_text=True)
