@@ -7,19 +7,16 @@ samples fails the test, so it cannot slip through.
 """
 import io
 import os
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from benchmarks.dataset import rebuild_schema
-from contracts import open_house
 from contracts import services as contract_services
-from contracts.models import Contract, KpiAgreement
+from contracts.models import Contract, KpiAgreement, OpenHouse
 from core import create_app
 from core.auth import issue_token
 from core.catalogue import service_rows
-from core.dates import today
 from core.demo import load_all
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
@@ -42,8 +39,9 @@ SHARED_WITH_STAFF = {"providers.detail", "providers.edit", "providers_api.detail
 #: Query strings that some endpoints require, filled from the samples.
 QUERIES = {"pve_api.diff": "?from={number}&to={number}",
            "payments_api.specification": "?provider_id={provider_id}"}
-#: Staff roles tried in this order: the first one the endpoint allows is used.
-STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
+#: Staff roles tried in this order: the first one the endpoint allows is used; an admin bound to a region last
+#: (for the Beheer pages, which only admins open).
+STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE, Role.ADMIN)
 
 
 def _first(stmt):
@@ -57,14 +55,15 @@ def _samples(app) -> tuple[dict, dict, dict]:
     passwords = {email: password for email, _, password in load_all()}
     region = db.session.scalar(sa.select(Region).where(Region.name == "Drechtsteden"))
     users = {user.role: user for user in db.session.scalars(sa.select(User).where(User.region_id == region.id))}
+    users[Role.ADMIN] = User(email="regiobeheer@drechtsteden.demo", name="Regiobeheer", role=Role.ADMIN, region=region,
+                             password_hash=_password_hash())
+    db.session.add(users[Role.ADMIN])
+    passwords[users[Role.ADMIN].email] = PASSWORD
     case = _first(sa.select(ProcurementCase).where(ProcurementCase.region_id == region.id))
     version = _first(sa.select(PveVersion).order_by(PveVersion.id))
     contract = _first(sa.select(Contract).join(KpiAgreement).order_by(Contract.id))
     run = _first(sa.select(PaymentRun).order_by(PaymentRun.id))
-    region_cases = db.session.scalars(sa.select(ProcurementCase).where(ProcurementCase.region_id == region.id))
-    open_case = next(c for c in region_cases if open_house.case_route(c) in (None, "open_house"))
-    house = open_house.open_open_house(open_case, {"title": "Open House test", "starts_on": today(),
-                                                   "ends_on": today() + timedelta(days=730)}, by=None)
+    house = _first(sa.select(OpenHouse).join(ProcurementCase).where(ProcurementCase.region_id == region.id))
     attachment = pve_services.add_attachment(version.pve, "bijlage.pdf", PDF, by=users[Role.INKOPER])
     provider_id = _first(sa.select(PaymentLine.provider_id).where(PaymentLine.run_id == run.id))
     document = {"title": "Getekend", "kind": "getekend"}, "contract.pdf", PDF
@@ -82,7 +81,7 @@ def _samples(app) -> tuple[dict, dict, dict]:
         "provider_id": provider_id, "provider_document_id": provider_document.id,
         "contract_document_id": contract_document.id,
         "trajectory_id": _first(sa.select(Trajectory.id).join(Municipality).where(Municipality.code == "GM0505")),
-        "region_id": region.id, "code": "GM0505",
+        "region_id": region.id, "code": "GM0505", "user_id": users[Role.INKOPER].id,
     }
     return samples, users, passwords
 
