@@ -31,24 +31,26 @@ system-deps:
 	  (apt-get update -qq && apt-get install -y -qq chromium poppler-utils wrk redis-server >/dev/null)
 
 # The demo runs on a database of its own, rebuilt on every start, with one Celery worker and the scheduler beside
-# the web server, on a broker in a local SQLite file (no Redis needed); both stop with it.
+# the web server, on a broker in a local SQLite file (no Redis needed); both stop with it. `make demo PORT=8080`
+# serves another port.
+PORT ?= 5000
 demo: install
 	mkdir -p instance && rm -rf $(DEMO_DB) instance/demo-broker.db instance/demo-uploads
 	$(FLASK) db upgrade
-	$(FLASK) demo load
+	$(FLASK) demo load --url http://127.0.0.1:$(PORT)
 	@echo "Achtergrondwerk: één Celery-worker en de planner, met als broker het bestand instance/demo-broker.db"
 	@echo "(kombu's SQLAlchemy-transport op SQLite); in productie is dat Redis (CELERY_BROKER_URL)."
 	$(DEMO_ENV) $(VENV)/bin/celery -A wsgi:celery_app worker --concurrency 1 --loglevel WARNING & worker=$$!; \
 	$(FLASK) scheduler run & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --port 5000
+	$(FLASK) run --port $(PORT)
 
 test: install-dev
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-# National-scale benchmarks (issue 10): SCALE=1.0 is the national data set; BENCH_DB is rebuilt (and BENCH_DB_quarter).
+# National-scale benchmarks (issue 10): SCALE=1.0 is the national data set; BENCH_DB (and BENCH_DB_quarter) are
+# created when missing and rebuilt.
 SCALE ?= 1.0
 BENCH_DB ?= postgresql:///bench_national
 bench: install system-deps
-	@case "$(BENCH_DB)" in postgresql:///*) createdb "$${BENCH_DB##*/}" 2>/dev/null || true;; esac
 	$(PY) -m benchmarks.national --scale $(SCALE) --database-url $(BENCH_DB)

@@ -93,6 +93,14 @@ class Config:
     #: Proxies in front of the app that add X-Forwarded-For: the client's address is the one the last of them saw.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 1))
 
+    # The installation's look (README "Theming"): design tokens over the neutral default and the class that switches
+    # them on, the organisation's name and logo in the header. A path is under static/, a URL or /path is used as is.
+    THEME_NAME = os.environ.get("THEME_NAME", "Inburgering in de regio")
+    THEME_STYLESHEET = os.environ.get("THEME_STYLESHEET", "")
+    THEME_CLASS = os.environ.get("THEME_CLASS", "")
+    THEME_LOGO = os.environ.get("THEME_LOGO", "theme/logo.svg")
+    THEME_FAVICON = os.environ.get("THEME_FAVICON", "theme/favicon.svg")
+
     # DUO's M2M inburgering APIs (trajectories/duo): Digikoppeling REST over mutual TLS with a PKIoverheid certificate.
     DUO_BASE_URL = os.environ.get("DUO_BASE_URL", "")  # e.g. https://api.duo.example:1234/v1
     DUO_OIN = os.environ.get("DUO_OIN", "")  # DUO's OIN: doel of our requests, bron of its notifications

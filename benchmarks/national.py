@@ -267,17 +267,23 @@ def _load(database_url: str, scale: float) -> dict:
     return app
 
 
+def ensure_database(database_url: str) -> str:
+    """Create the PostgreSQL database the URL names if it is not there yet (SQLite makes its file itself)."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if not conn.scalar(sa.text("select 1 from pg_database where datname = :n"), {"n": url.database}):
+                conn.execute(sa.text(f'create database "{url.database}"'))
+        admin.dispose()
+    return database_url
+
+
 def _quarter_url(database_url: str) -> str:
     url = sa.make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return url.set(database=str(url.database) + ".quarter").render_as_string(hide_password=False)
-    name = f"{url.database}_quarter"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(sa.text("select 1 from pg_database where datname = :n"), {"n": name}):
-            conn.execute(sa.text(f'create database "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    return ensure_database(url.set(database=f"{url.database}_quarter").render_as_string(hide_password=False))
 
 
 def main(argv=None) -> None:
@@ -290,6 +296,7 @@ def main(argv=None) -> None:
     parser.add_argument("--sections", default="abcdefg", help="which benchmarks to run, e.g. c (default: abcdefg)")
     parser.add_argument("--backtest-svg", type=Path, default=None, help="(g) also write the backtest chart here")
     args = parser.parse_args(argv)
+    ensure_database(args.database_url)
     backend = args.database_url.split(":")[0]
     print(f"== {backend}, scale {args.scale} ==", flush=True)
 

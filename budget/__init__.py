@@ -19,8 +19,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    register_nav(app, NavItem("Begroting", "budget.index", FINANCE, order=62))
-    register_nav(app, NavItem("Wat-als tarieven", "budget.what_if", FINANCE | {Role.INKOPER}, order=63))
+    register_nav(app, NavItem("Begroting", "budget.index", FINANCE, order=62, group="Financiën"))
+    register_nav(app, NavItem("Wat-als tarieven", "budget.what_if", FINANCE | {Role.INKOPER}, order=63,
+                              group="Financiën"))
     register_panel(app, Panel("budget/_panel.html", signals.signals_context, frozenset({Role.FINANCE}), order=61))
     register_signals(app, Panel("budget/_alerts.html", signals.signals_context, FINANCE, order=10))
     register_demo(app, DemoStep("begroting", demo.load, order=95))

@@ -27,16 +27,20 @@ def _template_labels() -> dict:
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
     from contracts import api, demo, jobs, open_house_views, views
+    from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
+    from core.audit_text import register_audit_labels
     from core.scheduler import register_job
 
     for blueprint in (views.bp, open_house_views.bp, api.bp):
         app.register_blueprint(blueprint)
     app.context_processor(_template_labels)
-    register_nav(app, NavItem("Contracten", "contracts.index", CONTRACT_STAFF, order=40))
-    register_nav(app, NavItem("Mijn contracten", "contracts.index", frozenset({Role.PROVIDER}), order=40))
-    register_nav(app, NavItem("Open House", "open_house.index", order=45))
+    register_nav(app, NavItem("Contracten", "contracts.index", CONTRACT_STAFF, order=40, group="Contractbeheer"))
+    register_nav(app, NavItem("Mijn contracten", "contracts.index", frozenset({Role.PROVIDER}), order=40,
+                              group="Contractbeheer"))
+    register_nav(app, NavItem("Open House", "open_house.index", order=45, group="Contractbeheer"))
     register_panel(app, Panel("contracts/_alerts_panel.html", _alerts_context,
                               frozenset({Role.ADMIN, Role.CONTRACTMANAGER}), order=20))
     for job in jobs.JOBS:
         register_job(app, job)
     register_demo(app, DemoStep("aanbieders en contracten", demo.load, order=40))
+    register_audit_labels(app, values={"status": CONTRACT_STATUS_LABELS | ADMISSION_LABELS})

@@ -1,6 +1,4 @@
 """HTML forms of contracts and Open House; they check shape only, the services check the rules."""
-import json
-
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -9,26 +7,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
 from contracts.open_house import DEFAULT_REQUIREMENTS
 from core.forms import AmountField, options
+from core.term_forms import TermRows, kpi_rows, milestone_rows
 from procurement.models import ROUTE_LABELS
 
 REQUIRED = "Dit veld is verplicht."
-
-
-class JsonListField(TextAreaField):
-    """A list of objects typed as JSON (the payment schedule, the KPI agreements)."""
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip() or "[]"
-        try:
-            self.data = json.loads(text)
-        except ValueError:
-            self.data = text
-            raise ValueError("Dit is geen geldige JSON.") from None
-        if not isinstance(self.data, list):
-            raise ValueError("Geef een lijst: [ {...}, {...} ].")
-
-    def _value(self):
-        return json.dumps(self.data or [], ensure_ascii=False, indent=1) if not isinstance(self.data, str) else self.data
 
 
 class LinesField(TextAreaField):
@@ -46,7 +28,7 @@ def _money(label, required=True):
                                                     NumberRange(min=0, message="Mag niet negatief zijn.")])
 
 
-class ContractForm(FlaskForm):
+class ContractForm(FlaskForm, TermRows):
     reference = StringField("Kenmerk", validators=[DataRequired(REQUIRED), Length(max=40)])
     provider = SelectField("Aanbieder", coerce=int, validators=[DataRequired(REQUIRED)])
     service = SelectField("Dienst", validators=[DataRequired(REQUIRED)])
@@ -62,11 +44,11 @@ class ContractForm(FlaskForm):
     extension_count = IntegerField("Aantal verlengingsopties", default=0, validators=[Optional(), NumberRange(0, 10)])
     extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
     option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
-    milestones = JsonListField("Betaalschema (mijlpalen, JSON)")
-    kpis = JsonListField("KPI-afspraken (JSON)")
+    milestones = milestone_rows()
+    kpis = kpi_rows()
 
 
-class AmendForm(FlaskForm):
+class AmendForm(FlaskForm, TermRows):
     reason = StringField("Reden van de wijziging", validators=[DataRequired("Geef de reden."), Length(max=400)])
     ends_on = DateField("Einddatum (tot en met)", validators=[DataRequired(REQUIRED)])
     ceiling = _money("Plafond (euro, leeg is geen plafond)", required=False)
@@ -74,7 +56,7 @@ class AmendForm(FlaskForm):
     extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
     option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
     status = SelectField("Status", choices=options((s.value, l) for s, l in CONTRACT_STATUS_LABELS.items()))
-    kpis = JsonListField("KPI-afspraken (JSON)")
+    kpis = kpi_rows()
 
 
 class TariffForm(FlaskForm):
@@ -89,14 +71,14 @@ class ReasonForm(FlaskForm):
     reason = StringField("Reden", validators=[DataRequired("Geef de reden."), Length(max=400)])
 
 
-class OpenHouseForm(FlaskForm):
+class OpenHouseForm(FlaskForm, TermRows):
     procurement_case = SelectField("Inkoopzaak", coerce=int, validators=[DataRequired(REQUIRED)])
     title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=200)])
     starts_on = DateField("Begin van de looptijd", validators=[DataRequired(REQUIRED)])
     ends_on = DateField("Einde van de looptijd", validators=[DataRequired(REQUIRED)])
     price_per_trajectory = _money("Uniforme prijs per traject (leeg: uit het PvE)", required=False)
-    milestones = JsonListField("Betaalschema (leeg: uit het PvE)")
-    kpis = JsonListField("KPI-afspraken (leeg: uit het PvE)")
+    milestones = milestone_rows()
+    kpis = kpi_rows()
     requirements = LinesField("Toelatingseisen, één per regel (de checklist van elke aanmelding)",
                               default=DEFAULT_REQUIREMENTS, validators=[Length(max=30, message="Hoogstens 30 eisen.")])
 

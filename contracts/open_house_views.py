@@ -1,11 +1,12 @@
 """Open House in HTML: the procedures, applications (by providers or entered by staff), decisions, public list."""
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from contracts import open_house as services
 from contracts.forms import AnnouncementForm, ApplicationForm, DecisionForm, OpenHouseForm
 from contracts.models import Admission
+from contracts.services import suggested_terms
 from core.auth import roles_required
 from core.dates import today
 from core.errors import DomainError
@@ -41,21 +42,32 @@ def index():
     return render_template("contracts/open_house_index.html", page=page_of_rows(services.public_open_houses()))
 
 
+def _open_house_form() -> OpenHouseForm:
+    """On GET prefilled from ?case= (its adopted PvE, else its service's template)."""
+    case = db.session.get(ProcurementCase, request.args.get("case", type=int) or 0) if request.method == "GET" else None
+    form = OpenHouseForm(data={"procurement_case": case.id} if case else None)
+    if request.method == "GET":
+        terms = suggested_terms(case)
+        form.price_per_trajectory.data = terms.get("price_per_trajectory")
+        form.fill_terms(terms.get("milestones"), terms.get("kpis"))
+    form.procurement_case.choices = options((c.id, f"Zaak {c.id}: {c.service.name}") for c in db.session.scalars(
+        sa.select(ProcurementCase).order_by(ProcurementCase.id.desc())))
+    return form
+
+
 @bp.route("/nieuw", methods=["GET", "POST"])
 @roles_required(Role.CONTRACTMANAGER)
 def create():
-    form = OpenHouseForm()
-    form.procurement_case.choices = options((c.id, f"Zaak {c.id}: {c.service.name}") for c in db.session.scalars(
-        sa.select(ProcurementCase).order_by(ProcurementCase.id.desc())))
-    if form.validate_on_submit():
+    form = _open_house_form()
+    if not form.change_rows(request.form) and form.validate_on_submit():
         try:
-            house = services.open_open_house(db.get_or_404(ProcurementCase, form.procurement_case.data), form.data,
-                                             by=current_user)
+            house = services.open_open_house(db.get_or_404(ProcurementCase, form.procurement_case.data),
+                                             form.data | form.term_items(), by=current_user)
             db.session.commit()
             return redirect(url_for("open_house.detail", open_house_id=house.id))
         except DomainError as exc:
             show_domain_error(form, exc)
-    return render_template("contracts/form.html", form=form, title="Open House openen")
+    return render_template("contracts/form.html", form=form, title="Open House openen", prefill="open_house.create")
 
 
 def _render_detail(house, announcement_form: AnnouncementForm | None = None, status: int = 200):

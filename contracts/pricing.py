@@ -7,6 +7,7 @@ from contracts.models import Contract, TariffChange
 from core import audit
 from core.errors import Conflict, DomainError
 from core.extensions import db
+from core.formats import format_date
 from core.models import User
 from core.money import parse_decimal, round_money
 from core.terms import amount_on, clean_sources, tariff_on
@@ -39,7 +40,7 @@ def change_tariff(contract: Contract, effective_on: date, price: Decimal, amount
     db.session.flush()
     db.session.refresh(contract, ["tariff_changes"])
     audit.record(by, "contract_tariff_changed", contract,
-                 f"Tarief {contract.reference} per {effective_on:%d-%m-%Y}: {reason.strip()}",
+                 f"Tarief {contract.reference} per {format_date(effective_on)}: {reason.strip()}",
                  {"price_per_trajectory": [before, price], "amounts": [None, cleaned]})
     return change
 

@@ -10,6 +10,7 @@ from core import audit, documents
 from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
+from core.formats import format_date, format_rate
 from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes, orderable_service
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
@@ -92,6 +93,18 @@ def _check_pve_version(version: PveVersion | None, case: ProcurementCase | None)
                           field="pve_version_id")
     if case is None or version.pve.procurement_case_id != case.id:
         raise DomainError("Deze PvE-versie hoort niet bij de inkoopzaak van het contract.", field="pve_version_id")
+
+
+def suggested_terms(case: ProcurementCase | None, service: Service | None = None) -> dict:
+    """What a new contract or Open House form starts with: the case's adopted PvE terms, else the PvE template of
+    the kind of service (the case's, or `service`); {} when neither is known."""
+    terms = terms_from_case(case)
+    service = case.service if case is not None else service
+    if terms or service is None:
+        return terms
+    template = template_content(service)
+    return {"service": service, "milestones": template["financing"]["milestones"], "kpis": template["kpis"],
+            **({"procurement_case": case, "municipalities": list(case.municipalities)} if case is not None else {})}
 
 
 def _check_municipalities(municipalities: list[Municipality], case: ProcurementCase | None, by: User | None,
@@ -246,16 +259,16 @@ def _wanted_alerts(today: date) -> dict[str, dict]:
         if c.ends_on <= today + CONTRACT_END_WARNING:
             wanted[f"contract_end:{c.id}:{c.ends_on}"] = dict(
                 kind=AlertKind.CONTRACT_END, contract=c, provider=c.provider, due_on=c.ends_on,
-                message=f"Contract {c.reference} eindigt op {c.ends_on:%d-%m-%Y}.")
+                message=f"Contract {c.reference} eindigt op {format_date(c.ends_on)}.")
         if c.option_deadline and today <= c.option_deadline <= today + OPTION_DEADLINE_WARNING:
             wanted[f"option_deadline:{c.id}:{c.option_deadline}"] = dict(
                 kind=AlertKind.OPTION_DEADLINE, contract=c, provider=c.provider, due_on=c.option_deadline,
-                message=f"Beslis uiterlijk {c.option_deadline:%d-%m-%Y} over verlenging van {c.reference}.")
+                message=f"Beslis uiterlijk {format_date(c.option_deadline)} over verlenging van {c.reference}.")
         share = ceiling_share(c)
         if share is not None and share >= CEILING_WARNING_SHARE:
             wanted[f"ceiling:{c.id}:{c.ceiling}"] = dict(
                 kind=AlertKind.CEILING, contract=c, provider=c.provider, due_on=None,
-                message=f"Plafond van {c.reference} is voor {share:.0%} verbruikt.")
+                message=f"Plafond van {c.reference} is voor {format_rate(share)} verbruikt.")
     return wanted
 
 

@@ -13,7 +13,7 @@ from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import DocumentForm, options
-from core.models import Municipality, Role
+from core.models import Municipality, Role, Service
 from core.services import orderable_services
 from core.web import flash_domain_error, form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
@@ -49,14 +49,17 @@ def _choices(form: ContractForm) -> ContractForm:
 
 
 def _prefilled() -> ContractForm:
+    """Prefilled from ?case= (its adopted PvE, else its service's template) or ?service= (that template)."""
     case = db.session.scalar(visible_cases(current_user).where(
         ProcurementCase.id == (request.args.get("case", type=int) or 0)))
-    terms = services.terms_from_case(case)
+    service = db.session.scalar(sa.select(Service).where(Service.code == request.args.get("service", "")))
+    terms = services.suggested_terms(case, service)
     form = ContractForm(data={"procurement_case": case.id if case else 0,
                               "service": terms["service"].code if terms else None,
                               "municipalities": [m.code for m in terms.get("municipalities", [])],
-                              "pve_version": terms["pve_version"].id if terms else None,
-                              **{k: terms.get(k) for k in ("price_per_trajectory", "ceiling", "milestones", "kpis")}})
+                              "pve_version": terms["pve_version"].id if terms.get("pve_version") else None,
+                              **{k: terms.get(k) for k in ("price_per_trajectory", "ceiling")}})
+    form.fill_terms(terms.get("milestones"), terms.get("kpis"))
     return _choices(form)
 
 
@@ -79,25 +82,28 @@ def detail(contract_id: int):
 @roles_required(Role.CONTRACTMANAGER)
 def create():
     form = _prefilled() if request.method == "GET" else _choices(ContractForm())
-    if form.validate_on_submit():
+    if not form.change_rows(request.form) and form.validate_on_submit():
         try:
-            contract = services.create_contract(services.form_data(form.data), by=current_user)
+            contract = services.create_contract(services.form_data(form.data | form.term_items()), by=current_user)
             db.session.commit()
             flash(f"Contract {contract.reference} is vastgelegd.", "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))
         except DomainError as exc:
             show_domain_error(form, exc)
-    return render_template("contracts/form.html", form=form, title="Contract vastleggen")
+    return render_template("contracts/form.html", form=form, title="Contract vastleggen", prefill="contracts.create")
 
 
 @bp.route("/<int:contract_id>/wijzigen", methods=["GET", "POST"])
 @roles_required(Role.CONTRACTMANAGER)
 def amend(contract_id: int):
     contract = services.get_visible_contract(current_user, contract_id)
-    form = AmendForm(obj=contract, data={"kpis": services.kpis_of(contract), "status": contract.status.value})
+    form = AmendForm(obj=contract, data={"status": contract.status.value})
+    if request.method == "GET":
+        form.fill_terms(kpis=services.kpis_of(contract))
     if form.validate_on_submit():
         try:
-            services.amend_contract(contract, services.form_data(form.data), form.reason.data, by=current_user)
+            services.amend_contract(contract, services.form_data(form.data | form.term_items()), form.reason.data,
+                                    by=current_user)
             db.session.commit()
             flash("De wijziging is vastgelegd.", "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))

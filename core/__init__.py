@@ -45,20 +45,25 @@ def create_app(config=None) -> Flask:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
 
-    from core import api, cli, demo, idempotency, leases, login_throttle, rest, views, work
+    from core import admin_views, api, cli, demo, idempotency, leases, login_throttle, rest, views, work
     from core.errors import register_error_handlers
-    from core.registry import DemoStep, register_demo
+    from core.models import Role
+    from core.registry import DemoStep, NavItem, register_demo, register_nav
     from core.scheduler import Job, register_job
     from core.security import register_security
     from core.templating import register_template_helpers
 
     rest.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     register_security(app)
     register_template_helpers(app)
     register_demo(app, DemoStep("regio", demo.load_region, order=10))
+    for order, (label, endpoint) in enumerate([("Gebruikers", "beheer.users"), ("Gemeenten", "beheer.municipalities"),
+                                               ("Regio's", "beheer.regions"), ("Auditlog", "core.audit_log")]):
+        register_nav(app, NavItem(label, endpoint, frozenset({Role.ADMIN}), order=100 + order, group="Beheer"))
     register_job(app, Job("idempotency_purge", idempotency.purge, cron={"hour": 3, "minute": 10}))
     register_job(app, Job("work_leases", leases.sweep, cron={"second": f"*/{app.config['WORK_SWEEP_SECONDS']}"},
                           period="continuous"))

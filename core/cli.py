@@ -84,11 +84,12 @@ def disable_user(email):
 
 
 @demo.command("load")
-def load_demo():
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Waar de demo straks draait.")
+def load_demo(url: str):
     """Laad de demoregio Drechtsteden met één gebruiker per rol en druk de logins af."""
     logins = demo_data.load_all()
     db.session.commit()
-    click.echo("Demoregio geladen. Inloggen op http://127.0.0.1:5000/login met:")
+    click.echo(f"Demoregio geladen. Inloggen op {url.rstrip('/')}/login met:")
     for email, role, password in logins:
         click.echo(f"  {role:16} {email:40} {password}")
 

@@ -29,14 +29,6 @@ def parse_decimal(text: str, places: int = 2) -> Decimal:
     return value
 
 
-def format_money(value: Decimal | None) -> str:
-    """Dutch notation: EUR 1.234,50."""
-    if value is None:
-        return "-"
-    text = f"{round_money(value):,.2f}"
-    return "€ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 class ScaledDecimal(sa.types.TypeDecorator):
     """A Decimal stored as an integer of its smallest unit (cents for places=2)."""
 

@@ -5,12 +5,17 @@ from typing import Callable
 from flask import Flask
 
 
+#: The menu's first row: one entry per task, in this order; a task's pages form the second row.
+NAV_GROUPS = ("Inkoop", "Contractbeheer", "Uitvoering", "Prestaties", "Financiën", "Beheer")
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
     endpoint: str
     roles: frozenset = field(default_factory=frozenset)  # empty: every logged-in user
     order: int = 50
+    group: str = "Uitvoering"  # one of NAV_GROUPS
 
 
 @dataclass(frozen=True)

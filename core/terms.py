@@ -11,12 +11,18 @@ from decimal import Decimal
 from core.errors import DomainError
 from core.money import parse_decimal, percentage_of
 
-SKILLS = ("LE", "LU", "SC", "SP")
-COMPONENTS = ("KNM", "LE", "LU", "SC", "SP")
+#: DUO's codes with the words a user reads.
+SKILL_LABELS = {"LE": "lezen", "LU": "luisteren", "SC": "schrijven", "SP": "spreken"}
+COMPONENT_LABELS = {"KNM": "KNM"} | SKILL_LABELS
+MODULE_LABELS = {"MAP": "Module Arbeidsmarkt en Participatie", "PVT": "Participatieverklaringstraject",
+                 "ZROUTE": "Z-route-module"}
+DESTINATION_LABELS = {"werk": "werk", "opleiding": "opleiding", "overig": "overig"}
+SKILLS = tuple(SKILL_LABELS)
+COMPONENTS = tuple(COMPONENT_LABELS)
 LEVELS = ("A0", "A1", "A2", "B1", "B2")
 EXAM_LEVELS = ("A2", "B1", "B2")
-MODULES = ("MAP", "PVT", "ZROUTE")
-DESTINATIONS = ("werk", "opleiding", "overig")
+MODULES = tuple(MODULE_LABELS)
+DESTINATIONS = tuple(DESTINATION_LABELS)
 MILESTONE_KINDS = {"inspanning": "Inspanning", "prestatie": "Prestatie"}
 
 TRIGGER_LABELS = {
@@ -56,6 +62,8 @@ KPI_NAMES = {
     "outflow_work_rate": "Uitstroom naar werk",
 }
 DIRECTIONS = {"min": "minimaal", "max": "maximaal"}
+#: The indicators measured in days; the others are ratios, read as percentages.
+KPIS_IN_DAYS = ("median_duration",)
 
 
 class _Param:

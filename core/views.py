@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, logout_user
 
 from core import audit, login_throttle
+from core.audit_text import OBJECT_LABELS
 from core.auth import end_sessions, roles_required, start_session, verify_password
 from core.dates import now_utc, today
 from core.extensions import db
@@ -76,4 +77,4 @@ def audit_log():
     stmt = sa.select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     if request.args.get("object_type"):
         stmt = stmt.where(AuditEntry.object_type == request.args["object_type"])
-    return render_template("core/audit_log.html", page=page_of_rows(stmt))
+    return render_template("core/audit_log.html", page=page_of_rows(stmt), object_labels=OBJECT_LABELS)

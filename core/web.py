@@ -28,6 +28,8 @@ def show_domain_error(form, exc: DomainError) -> None:
     changed: each error on its field where the form has one (also the last part of a dotted name such as
     participant.bsn), the others above the form with their row ("Regel 2") and the field's label if it has one."""
     db.session.rollback()
+    if hasattr(form, "show_term_errors") and form.show_term_errors(exc):
+        return
     items = exc.errors or [{"field": exc.field, "message": exc.message}]
     if exc.message not in {item["message"] for item in items}:
         form.form_errors.append(exc.message)

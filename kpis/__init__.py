@@ -3,7 +3,6 @@ from flask import Flask
 
 from core.dates import month_end
 from core.models import Role
-from core.terms import KPI_NAMES
 
 STAFF = frozenset({Role.ADMIN, Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE})
 
@@ -15,14 +14,10 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    register_nav(app, NavItem("Indicatoren", "indicators.index", roles=STAFF, order=45))
+    register_nav(app, NavItem("Indicatoren", "indicators.index", roles=STAFF, order=45, group="Prestaties"))
+    register_nav(app, NavItem("Signalen", "indicators.alerts", roles=STAFF, order=46, group="Prestaties"))
     register_panel(app, Panel("indicators/_panel.html", services.panel_context,
                               roles=frozenset({Role.ADMIN, Role.CONTRACTMANAGER}), order=20))
     register_job(app, Job("kpi_monthly_values", monthly.refresh_monthly_values, cron={"hour": 2, "minute": 30}))
     register_demo(app, DemoStep("indicatoren", demo.load, order=90))
-    from kpis.formatting import format_norm, format_value
-
-    app.add_template_filter(format_value, "indicator")
-    app.add_template_filter(format_norm, "norm")
-    app.add_template_filter(KPI_NAMES.get, "kpi_name")
     app.add_template_filter(month_end, "month_end")

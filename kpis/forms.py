@@ -16,6 +16,28 @@ class WindowForm(FlaskForm):
     municipality = SelectField("Gemeente", choices=[], validators=[Optional()])
 
 
+class DashboardFilterForm(FlaskForm):
+    """The dashboard's filters (GET); the choices come from kpis.filters.choices."""
+
+    class Meta:
+        csrf = False
+
+    provider = SelectField("Aanbieder", coerce=int, validators=[Optional()])
+    service = SelectField("Dienst", coerce=int, validators=[Optional()])
+    municipality = SelectField("Gemeente", coerce=int, validators=[Optional()])
+    status = SelectField("Status", validators=[Optional()])
+
+    @classmethod
+    def of(cls, formdata, offered: dict) -> "DashboardFilterForm":
+        form = cls(formdata)
+        for name, pairs in offered.items():
+            form[name].choices = options([(0 if name != "status" else "", "Alle")] + list(pairs))
+        if not form.validate():  # a value that is not offered (any more) falls back to all
+            for name in list(form.errors):
+                form[name].data, form[name].errors = form[name].default, []
+        return form
+
+
 class ScorecardForm(FlaskForm):
     class Meta:
         csrf = False

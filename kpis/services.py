@@ -290,15 +290,15 @@ def _partly_visible(user: User):
                              contract_municipality.c.municipality_id.not_in(ids or [-1]))
 
 
-def dashboard(user: User, today: date, provider: Provider | None = None) -> dict:
-    """Per visible contract (of one provider) the last complete month's values, red contracts and red values
+def dashboard(user: User, today: date, provider: Provider | None = None, where: tuple = ()) -> dict:
+    """Per visible contract (of one provider, narrowed by `where` on Contract) the last complete month's values, red contracts and red values
     first: contract-wide (with the number of red municipality values), or per municipality for users who see
     only some of its municipalities. Two queries, whatever the number of contracts."""
     month = last_complete_month(today)
     stmt = visible_contracts(user).add_columns(_partly_visible(user)).options(joinedload(Contract.provider))
     if provider is not None:
         stmt = stmt.where(Contract.provider_id == provider.id)
-    found = db.session.execute(stmt).all()
+    found = db.session.execute(stmt.where(*where)).all()
     partly = {contract.id for contract, part in found if part}
     ids = [contract.id for contract, _ in found]
     rows = db.session.scalars(sa.select(KpiValue).where(KpiValue.month == month, sa.or_(

@@ -13,8 +13,8 @@ from core.models import Role
 from core.registry import items
 from core.terms import KPI_NAMES
 from core.web import page_of_rows
-from kpis import services
-from kpis.forms import HandleAlertForm, ScorecardForm, WindowForm
+from kpis import filters, services
+from kpis.forms import DashboardFilterForm, HandleAlertForm, ScorecardForm, WindowForm
 from kpis.models import KpiAlert
 from kpis.pdf import render_scorecard_pdf
 from kpis.xlsx import render_scorecard_xlsx
@@ -27,8 +27,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
-    return render_template("indicators/index.html", computed=services.values_computed,
-                           **services.dashboard(current_user, today()))
+    form = DashboardFilterForm.of(request.args, filters.choices(current_user))
+    found = services.dashboard(current_user, today(), where=filters.contract_clauses(
+        form.provider.data, form.service.data, form.municipality.data))
+    found["cards"] = filters.with_status(found["cards"], form.status.data)
+    return render_template("indicators/index.html", computed=services.values_computed, form=form, **found)
 
 
 @bp.get("/contracten/<int:contract_id>")

@@ -4,7 +4,9 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
-from kpis.formatting import format_norm
+from core.formats import format_month
+from core.term_text import kpi_norm
+from core.terms import DIRECTIONS
 from kpis.pdf import STATUS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -28,13 +30,13 @@ def _append(sheet, values) -> None:
 def _rows(scope: str, month: str, indicators):
     for i in indicators:
         yield [scope, month, i.result.name, i.kpi, None if i.result.value is None else float(i.result.value),
-               format_norm(i.norm, i.direction, i.kpi), i.direction, STATUS[i.status],
+               kpi_norm(i.norm, i.direction, i.kpi), DIRECTIONS.get(i.direction, ""), STATUS[i.status],
                None if i.result.numerator is None else float(i.result.numerator), float(i.result.denominator)]
 
 
 def render_scorecard_xlsx(data: dict) -> bytes:
     contract = data["contract"]
-    period = f"{data['first']:%Y-%m} t/m {data['last']:%Y-%m}"
+    period = f"{format_month(data['first'])} t/m {format_month(data['last'])}"
     book = Workbook()
     sheet = book.active
     sheet.title = "Scorekaart"
@@ -44,7 +46,7 @@ def render_scorecard_xlsx(data: dict) -> bytes:
     for municipality, indicators in data["by_municipality"]:
         rows += _rows(municipality.name, period, indicators)
     for month, indicators in data["monthly"]:
-        rows += _rows("Hele contract", f"{month:%Y-%m}", indicators)
+        rows += _rows("Hele contract", format_month(month), indicators)
     for row in rows:
         _append(sheet, row)
     buffer = BytesIO()

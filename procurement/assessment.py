@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Municipality
-from core.money import format_money, round_money
+from core.formats import format_money
+from core.money import round_money
 from procurement.models import (PROCEDURE_LABELS, ROUTE_LABELS, Procedure, ProcurementCase, ProcurementRoute,
                                 RouteScore, Threshold, ThresholdKind)
 from procurement.reference import CRITERIA

@@ -49,4 +49,5 @@ def load(state: dict) -> None:
         decision = services.record_decision(case, route, motivation, by=inkoper, today=day, now=now)
         services.approve_decision(decision, by=second, today=day, now=now)
         services.plan_case(case, route, day + timedelta(days=plan_from), by=inkoper, today=day)
+        state.setdefault("cases", {})[service] = case
     services.refresh_planning_alerts(day)

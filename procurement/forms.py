@@ -109,7 +109,9 @@ def fill_case_form(form: CaseForm, case) -> None:
 
 
 class DecisionForm(FlaskForm):
-    route = SelectField("Gekozen route", choices=ROUTE_CHOICES)
+    #: Nothing chosen at first: the first route in the list may be one that the facts block.
+    route = SelectField("Gekozen route", choices=[SelectChoice("", "Kies een route")] + ROUTE_CHOICES,
+                        validators=[InputRequired("Kies een route.")])
     motivation = TextAreaField("Motivering", validators=[Length(max=20_000)])
 
 

@@ -1,7 +1,6 @@
 """The decision memo of a procurement case (Dutch)."""
-from core.money import format_money
 from core.pdf import build_pdf, table, text
-from core.templating import format_date
+from core.formats import format_date, format_money
 from procurement.models import PROCEDURE_LABELS, ROUTE_LABELS, ProcurementCase, ProcurementDecision
 
 

@@ -47,7 +47,7 @@ def _detail(case: ProcurementCase, decision_form=None, planning_form=None, statu
         assessment, error = None, exc.message
     return render_template("procurement/detail.html", case=case, assessment=assessment, assessment_error=error,
                            decision_form=decision_form or DecisionForm(),
-                           planning_form=planning_form or PlanningForm(route=(
+                           planning_form=planning_form or PlanningForm(prefix="planning", route=(
                                case.decision_in_force.route.value if case.decision_in_force else None)),
                            violations=planning.case_violations(case),
                            route_labels=ROUTE_LABELS), status
@@ -133,7 +133,7 @@ def approve(case_id: int):
 @bp.post("/<int:case_id>/planning")
 @roles_required(Role.INKOPER)
 def plan(case_id: int):
-    case, form = _case(case_id), PlanningForm()
+    case, form = _case(case_id), PlanningForm(prefix="planning")
     if not form.validate_on_submit():
         return _detail(case, planning_form=form, status=422)
     services.plan_case(case, form.route.data, form.starts_on.data, by=current_user, today=today())

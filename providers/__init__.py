@@ -20,4 +20,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.context_processor(_template_labels)
-    register_nav(app, NavItem("Aanbieders", "providers.index", STAFF, order=30))
+    register_nav(app, NavItem("Aanbieders", "providers.index", STAFF, order=42, group="Contractbeheer"))

@@ -16,5 +16,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    register_nav(app, NavItem("Raadsrapportage", "reports.index", STAFF, order=64))
-    register_nav(app, NavItem("Jaarafsluiting", "reports.year_end", FINANCE, order=65))
+    register_nav(app, NavItem("Raadsrapportage", "reports.index", STAFF, order=64, group="Prestaties"))
+    register_nav(app, NavItem("Jaarafsluiting", "reports.year_end", FINANCE, order=65, group="Financiën"))

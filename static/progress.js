@@ -10,7 +10,7 @@
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (s) {
         if (!s.busy) { window.location.reload(); return; }
-        bar.max = s.total || 1; bar.value = s.processed; bar.textContent = s.processed + " van " + s.total + " " + unit;
+        bar.max = s.total || 1; bar.value = s.processed; bar.textContent = s.processed.toLocaleString("nl-NL") + " van " + s.total.toLocaleString("nl-NL") + " " + unit;
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });

@@ -154,7 +154,7 @@ class EventBatch:
                 clean, found = {}, [(None, item["_shape"])]
             else:
                 clean, found = parse_event(item, from_csv)
-            found = found or self._rules(clean, stored)
+                found += self._rules(clean, stored, complete=not found)
             if found:
                 errors += [{"index": index, "field": name, "message": message} for name, message in found]
             elif clean.get("_duplicate"):
@@ -162,10 +162,17 @@ class EventBatch:
             else:
                 yield self._accept(clean)
 
-    def _rules(self, clean: dict, stored: dict) -> list[tuple[str, str]]:
-        known = self._trajectories.get(clean["trajectory"])
+    def _rules(self, clean: dict, stored: dict, complete: bool) -> list[tuple[str, str]]:
+        """The rules that need the database and the batch. The trajectory is checked on every item that names one,
+        so that a line reports it next to its shape errors; the other rules read the parsed date, month and type,
+        and run once the shape is `complete`."""
+        reference = clean.get("trajectory")  # none at all when the item is no object
+        known = self._trajectories.get(reference)
         if known is None:
-            return [("trajectory", f"Onbekend traject '{clean['trajectory'][:40]}' (of niet binnen uw bereik).")]
+            return [("trajectory", f"Onbekend traject '{reference[:40]}' (of niet binnen uw bereik).")] \
+                if reference else []
+        if not complete:
+            return []
         if clean["event_id"] in self._seen or clean["event_id"] in stored:
             earlier = stored.get(clean["event_id"]) or _content(self._seen[clean["event_id"]])
             if earlier != _content({**clean, "trajectory_id": known.id}):

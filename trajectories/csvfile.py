@@ -1,4 +1,5 @@
-"""Reading progress-event CSV files: UTF-8 with or without BOM, `,` or `;`, CRLF or LF, a header row of known fields.
+"""Reading progress-event CSV files: UTF-8 with or without BOM, `,` or `;`, CRLF or LF, a header row of known fields
+in Dutch (the template's) or English (the spec's), in any case and with spaces or underscores alike.
 
 Python's csv module is lenient where we must not be (security-checks.md): it keeps a BOM unless told, lets NUL
 bytes through and puts surplus cells under a None key. Each of those is refused here with a Dutch reason.
@@ -8,20 +9,30 @@ import io
 from typing import IO, Iterator
 
 from core.errors import DomainError
-from trajectories.events import ALL_FIELDS, COMMON_FIELDS
+from core.formats import format_count
+from trajectories.events import ALL_FIELDS, COMMON_FIELDS, DUTCH_COLUMNS, TYPE_FIELDS, TYPE_LABELS, TYPE_WORDS
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 1_000_000
 MAX_FIELD = 10_000
 TEMPLATE_ROWS = [
-    {"event_id": "AB-0001", "trajectory": "TRJ-2026-00042", "type": "start", "date": "2026-02-02"},
-    {"event_id": "AB-0002", "trajectory": "TRJ-2026-00042", "type": "attendance", "date": "2026-02-28",
+    {"event_id": "AB-0001", "trajectory": "TRJ-2026-00042", "type": "start", "date": "02-02-2026"},
+    {"event_id": "AB-0002", "trajectory": "TRJ-2026-00042", "type": "attendance", "date": "28-02-2026",
      "month": "2026-02", "hours_offered": "48", "hours_attended": "40,5", "hours_excused": "4"},
-    {"event_id": "AB-0003", "trajectory": "TRJ-2026-00042", "type": "progress_test", "date": "2026-03-10",
+    {"event_id": "AB-0003", "trajectory": "TRJ-2026-00042", "type": "progress_test", "date": "10-03-2026",
      "skill": "LE", "level": "A2"},
-    {"event_id": "AB-0004", "trajectory": "TRJ-2026-00042", "type": "retraction", "date": "2026-03-11",
+    {"event_id": "AB-0004", "trajectory": "TRJ-2026-00042", "type": "retraction", "date": "11-03-2026",
      "retracts": "AB-0003"},
 ]
+
+
+def _key(name: str) -> str:
+    """A header cell as it is matched: lower case, with spaces, underscores and hyphens alike."""
+    return " ".join(name.lower().replace("_", " ").replace("-", " ").split())
+
+
+#: Every header name a file may use, Dutch or English, to the field it names.
+COLUMNS = {_key(name): field for field in ALL_FIELDS for name in (field, DUTCH_COLUMNS[field])}
 
 
 class UnreadableFile(DomainError):
@@ -34,14 +45,16 @@ class FileTooLarge(DomainError):
 
 class TooManyRows(FileTooLarge):
     def __init__(self):
-        super().__init__(f"Het bestand heeft meer dan {MAX_ROWS:,} regels.".replace(",", "."))
+        super().__init__(f"Het bestand heeft meer dan {format_count(MAX_ROWS)} regels.")
 
 
 def template_csv() -> str:
+    """The template in Dutch: Dutch column names and event types, Dutch dates."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=ALL_FIELDS, delimiter=";", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(TEMPLATE_ROWS)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(DUTCH_COLUMNS[field] for field in ALL_FIELDS)
+    writer.writerows([TYPE_LABELS[row["type"]].lower() if field == "type" else row.get(field, "")
+                      for field in ALL_FIELDS] for row in TEMPLATE_ROWS)
     return out.getvalue()
 
 
@@ -86,18 +99,21 @@ def _limited(reader) -> Iterator[list[str]]:
 
 
 def _check_header(header: list[str]) -> list[str]:
+    """The fields the header's columns name, in their order."""
     if not any(header):
         raise UnreadableFile("Het bestand is leeg of heeft geen kopregel.")
-    unknown = [h for h in header if h not in ALL_FIELDS]
+    unknown = [h for h in header if _key(h) not in COLUMNS]
     if unknown:
-        raise UnreadableFile(f"Onbekende kolommen: {', '.join(u[:40] for u in unknown[:10])}. "
-                             f"Toegestaan zijn: {', '.join(ALL_FIELDS)}.")
-    if len(set(header)) != len(header):
-        raise UnreadableFile("Een kolom komt twee keer voor in de kopregel.")
-    missing = [f for f in COMMON_FIELDS if f not in header]
+        raise UnreadableFile(f"Onbekende kolommen: {', '.join(u[:40] for u in unknown[:10])}. Toegestaan zijn: "
+                             f"{', '.join(DUTCH_COLUMNS.values())} (of de Engelse namen: {', '.join(ALL_FIELDS)}).")
+    fields = [COLUMNS[_key(h)] for h in header]
+    twice = sorted({DUTCH_COLUMNS[f] for f in fields if fields.count(f) > 1})
+    if twice:
+        raise UnreadableFile(f"Deze kolom komt twee keer voor in de kopregel: {', '.join(twice)}.")
+    missing = [f for f in COMMON_FIELDS if f not in fields]
     if missing:
-        raise UnreadableFile(f"Verplichte kolommen ontbreken: {', '.join(missing)}.")
-    return header
+        raise UnreadableFile(f"Verplichte kolommen ontbreken: {', '.join(f'{DUTCH_COLUMNS[f]} ({f})' for f in missing)}.")
+    return fields
 
 
 def _row(fields: list[str], cells: list[str]) -> dict | None:
@@ -105,6 +121,8 @@ def _row(fields: list[str], cells: list[str]) -> dict | None:
 
     None for a blank line, which is skipped."""
     row = {name: text for name, value in zip(fields, cells) if (text := value.strip())}
+    if "type" in row:
+        row["type"] = TYPE_WORDS.get(row["type"].lower(), row["type"])
     if len(cells) != len(fields):
         if not any(value.strip() for value in cells):
             return None
@@ -139,3 +157,12 @@ def count_rows(stream: IO[bytes]) -> int:
     if rows > MAX_ROWS:
         raise TooManyRows()
     return rows
+
+
+def column_guide() -> list[tuple[str, str]]:
+    """Per Dutch column name, the kinds of event that fill it: ("maand", "aanwezigheid")."""
+    uses = {field: ", ".join(TYPE_LABELS[kind].lower() for kind, fields in TYPE_FIELDS.items() if field in fields)
+            for field in ALL_FIELDS}
+    uses |= {field: "elke gebeurtenis" for field in COMMON_FIELDS}
+    uses["type"] = f"elke gebeurtenis; een van: {', '.join(TYPE_WORDS)}"
+    return [(DUTCH_COLUMNS[field], uses[field]) for field in ALL_FIELDS]

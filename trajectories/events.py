@@ -38,6 +38,15 @@ TYPE_FIELDS: dict[str, dict[str, tuple[bool, tuple | None]]] = {
     "outflow": {"destination": (True, DESTINATIONS)},
     "retraction": {"retracts": (True, None)},
 }
+#: The CSV columns in Dutch, as the template has them; the spec's English names stay valid (trajectories.csvfile).
+DUTCH_COLUMNS = {
+    "event_id": "kenmerk", "trajectory": "traject", "type": "soort", "date": "datum", "month": "maand",
+    "hours_offered": "uren aangeboden", "hours_attended": "uren aanwezig", "hours_excused": "uren geoorloofd afwezig",
+    "skill": "vaardigheid", "level": "niveau", "component": "onderdeel", "result": "uitslag", "module": "module",
+    "reason": "reden", "destination": "bestemming", "retracts": "trekt in",
+}
+#: In a CSV file a type may also be written as its Dutch word: "aanwezigheid" is "attendance".
+TYPE_WORDS = {label.lower(): kind for kind, label in TYPE_LABELS.items()}
 COMMON_FIELDS = ("event_id", "trajectory", "type", "date")
 ALL_FIELDS = COMMON_FIELDS + ("month", "hours_offered", "hours_attended", "hours_excused", "skill", "level",
                               "component", "result", "module", "reason", "destination", "retracts")
@@ -146,10 +155,12 @@ def parse_event(raw: dict, from_csv: bool = False) -> tuple[dict, list[tuple[str
         except ValueError:
             errors.append(("date", "Geen geldige datum (JJJJ-MM-DD" + (" of DD-MM-JJJJ)." if from_csv else ").")))
     if kind and kind not in SHAPES:
-        errors.append(("type", f"Onbekend type '{kind[:30]}'; kies uit: {', '.join(TYPE_FIELDS)}."))
+        kinds = ", ".join(TYPE_WORDS if from_csv else TYPE_FIELDS)
+        errors.append(("type", f"Onbekende soort '{kind[:30]}'; kies uit: {kinds}."))
         return clean, errors
     if not values.keys() <= ALLOWED.get(kind, COMMON):
-        errors += [(name, f"Dit veld hoort niet bij type {kind}.") for name in ALL_FIELDS[len(COMMON_FIELDS):]
+        what = TYPE_LABELS[kind].lower() if kind else "een gebeurtenis zonder soort"
+        errors += [(name, f"Dit veld hoort niet bij {what}.") for name in ALL_FIELDS[len(COMMON_FIELDS):]
                    if name in values and name not in TYPE_FIELDS.get(kind, ())]
     for name, required, parse in SHAPES.get(kind, ()):
         if name not in values:

@@ -7,6 +7,7 @@ discarded. The file is removed once it is imported, refused or discarded.
 """
 import logging
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from celery import shared_task
@@ -19,6 +20,7 @@ from core.models import User
 from core.storage import delete_after_commit, storage
 from trajectories import services
 from trajectories.csvfile import MAX_BYTES, FileTooLarge, count_rows, read_events
+from trajectories.events import ALL_FIELDS, DUTCH_COLUMNS, TYPE_LABELS
 from trajectories.models import ImportStatus, ProgressImport
 
 log = logging.getLogger(__name__)
@@ -105,8 +107,9 @@ def _record(item: ProgressImport, outcome: services.ImportResult | DomainError |
 
 
 def _rows(stream):
+    """The file's first rows for the preview, each with its line number: {"line", "values"}."""
     try:
-        yield from (row for _, row in read_events(stream))
+        yield from ({"line": line, "values": row} for line, row in read_events(stream))
     except DomainError:
         return
 
@@ -142,3 +145,28 @@ def discard(item: ProgressImport) -> None:
         raise Conflict("Dit bestand wordt verwerkt of is al afgehandeld en kan niet worden verwijderd.")
     item.status = ImportStatus.DISCARDED
     delete_after_commit(item.stored_name)
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    cells: list[str]
+    errors: list[str]
+
+
+def preview_table(item: ProgressImport) -> tuple[list[str], list[PreviewRow]]:
+    """The preview as the page shows it: the Dutch names of the columns that hold a value, and per line its cells
+    and the errors reported on it ("kolom: melding")."""
+    rows = [row for row in item.preview or [] if isinstance(row, dict) and "line" in row]
+    fields = [f for f in ALL_FIELDS if any(f in row["values"] for row in rows)]
+    errors: dict[int, list[str]] = {}
+    for error in item.errors or []:
+        column = DUTCH_COLUMNS.get(error.get("field") or "")
+        errors.setdefault(error.get("line"), []).append(f"{column}: {error['message']}" if column else error["message"])
+    shown = [PreviewRow(row["line"], [_cell(f, row["values"].get(f, "")) for f in fields], errors.get(row["line"], []))
+             for row in rows]
+    return [DUTCH_COLUMNS[f] for f in fields], shown
+
+
+def _cell(field: str, value: str) -> str:
+    return TYPE_LABELS.get(value, value) if field == "type" else value

@@ -11,6 +11,7 @@ from core import audit
 from core.auth import scope_filter, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
+from core.formats import format_count
 from core.forms import options
 from core.models import Municipality, Role, User
 from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_bsn, normalise_bsn
@@ -18,6 +19,7 @@ from trajectories.batch import BatchRejected, EventBatch
 from trajectories.csvfile import read_events
 from trajectories.models import ProgressEvent, Trajectory
 from trajectories.referrals import check_referral
+from trajectories.senders import SOURCE_LABELS, sender_names
 
 #: A CSV file is checked and stored this many rows at a time.
 CHUNK = 10_000
@@ -133,8 +135,9 @@ def _audit_batch(batch: EventBatch, by: User | None) -> None:
     """One audit line per batch, on its first stored event."""
     if batch.first_id is not None:
         audit.record(by, "progress_events_recorded", db.session.get(ProgressEvent, batch.first_id),
-                     f"{batch.accepted} voortgangsgebeurtenissen ontvangen ({batch.source}, afzender {batch.sender}), "
-                     f"{batch.duplicates} dubbel")
+                     f"{format_count(batch.accepted)} voortgangsgebeurtenissen ontvangen "
+                     f"{SOURCE_LABELS.get(batch.source, '')}, afzender {sender_names([batch.sender])[batch.sender]}; "
+                     f"{format_count(batch.duplicates)} al eerder ontvangen")
 
 
 def _chunks(iterable: Iterable, size: int):

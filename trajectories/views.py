@@ -9,10 +9,11 @@ from core.extensions import db
 from core.models import Role
 from core.web import page_of_rows, show_domain_error
 from trajectories import imports, referrals, services
-from trajectories.csvfile import template_csv
-from trajectories.events import TYPE_LABELS
+from trajectories.csvfile import column_guide, template_csv
+from trajectories.events import DUTCH_COLUMNS, TYPE_LABELS
 from trajectories.forms import EventForm, TrajectoryForm, UploadForm
 from trajectories.models import ImportStatus, ProgressImport, Trajectory
+from trajectories.senders import SOURCE_LABELS, sender_names
 
 bp = Blueprint("trajectories", __name__)
 SENDERS = (Role.PROVIDER, Role.CONTRACTMANAGER)
@@ -34,8 +35,10 @@ def _keep_refusal(data: dict, exc: DomainError) -> None:
 
 
 def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
-    return render_template("trajectories/detail.html", trajectory=trajectory, events=services.events_of(trajectory),
-                           form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS,
+    events = services.events_of(trajectory)
+    return render_template("trajectories/detail.html", trajectory=trajectory, events=events, form=form,
+                           bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS,
+                           senders=sender_names(e.sender for e, _ in events), sources=SOURCE_LABELS,
                            alfabetisering=referrals.ALFABETISERING)
 
 
@@ -96,13 +99,16 @@ def upload():
         item = imports.save_upload(form.file.data.stream, form.file.data.filename, by=current_user)
         db.session.commit()
         return redirect(url_for("trajectories.import_detail", import_id=item.id))
-    return render_template("trajectories/upload.html", form=form)
+    return render_template("trajectories/upload.html", form=form, columns=column_guide())
 
 
 @bp.get("/progress/imports/<int:import_id>")
 @roles_required(*SENDERS)
 def import_detail(import_id: int):
-    return render_template("trajectories/import.html", item=_import_or_404(import_id), Status=ImportStatus)
+    item = _import_or_404(import_id)
+    columns, preview = imports.preview_table(item)
+    return render_template("trajectories/import.html", item=item, Status=ImportStatus,
+                           columns=columns, preview=preview, column_labels=DUTCH_COLUMNS)
 
 
 @bp.get("/progress/imports/<int:import_id>/status")

@@ -2,13 +2,14 @@
 import difflib
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import markdown
 import nh3
 from markupsafe import Markup
 
-from core.money import format_money
-from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, TRIGGER_LABELS, amount_on
+from core.formats import format_money
+from core.term_text import kpi_line, milestone_line
 
 FREE_PREFIX = "vrij-"
 MAX_BODY = 50_000
@@ -26,32 +27,17 @@ def render_markdown(text: str) -> Markup:
 
 
 def kpi_lines(kpis: list | None) -> list[str]:
-    """The prestatie-indicatoren as one readable line each (used by the diff and the PDF)."""
-    return [f"{KPI_NAMES.get(k['kpi'], k['kpi'])} {params_text(k['params'])}: {DIRECTIONS[k['direction']]} {k['norm']}"
-            for k in kpis or []]
+    """The prestatie-indicatoren as one readable line each (used by the diff)."""
+    return [kpi_line(k) for k in kpis or []]
 
 
 def milestone_lines(financing: dict | None) -> list[str]:
     if not financing:
         return []
-    lines = [f"Prijs per traject: {financing['price_per_trajectory']}", f"Plafond: {financing.get('ceiling') or '-'}"]
-    for m in financing["milestones"]:
-        lines.append(f"{m['code']} {m['label']} ({MILESTONE_KINDS.get(m['kind'], m['kind'])}, "
-                     f"{TRIGGER_LABELS.get(m['trigger'], m['trigger'])} {params_text(m['params'])}): "
-                     f"{milestone_value(m, financing['price_per_trajectory'])}")
-    return lines
-
-
-def milestone_value(milestone: dict, price_per_trajectory) -> str:
-    """What a milestone of the financing pays, as the PvE shows it: '€ 600,00' or '20% (€ 2.000,00)'."""
-    pays = format_money(amount_on(milestone, price_per_trajectory, (), None))
-    return pays if milestone.get("amount") is not None else f"{milestone['percentage']}% ({pays})"
-
-
-def params_text(params: dict) -> str:
-    if not params:
-        return ""
-    return "[" + "; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in params.items()) + "]"
+    ceiling = financing.get("ceiling")
+    return [f"Prijs per traject: {format_money(Decimal(str(financing['price_per_trajectory'])))}",
+            f"Plafond: {format_money(Decimal(str(ceiling))) if ceiling else 'geen'}",
+            *(milestone_line(m, financing["price_per_trajectory"]) for m in financing["milestones"])]
 
 
 @dataclass

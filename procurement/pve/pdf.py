@@ -6,9 +6,10 @@ from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from core.pdf import STYLES, build_pdf, table, text
-from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, TRIGGER_LABELS
-from core.templating import format_date
-from procurement.pve.content import milestone_value, params_text
+from core.formats import format_date
+from core.term_text import kpi_name, kpi_norm, milestone_condition, milestone_value
+from core.terms import MILESTONE_KINDS
+from procurement.pve.content import milestone_lines
 from procurement.pve.models import STATUS_LABELS, PveVersion
 
 _BOLD, _ITALIC = re.compile(r"\*\*(.+?)\*\*"), re.compile(r"(?<!\*)\*(?!\*)(.+?)\*")
@@ -36,18 +37,15 @@ def markdown_flowables(body: str) -> list:
 
 
 def _kpi_table(kpis: list):
-    rows = [[KPI_NAMES.get(k["kpi"], k["kpi"]), params_text(k["params"]) or "-", DIRECTIONS[k["direction"]], k["norm"]]
-            for k in kpis]
-    return table(["Indicator", "Parameters", "Richting", "Norm"], rows, [5 * cm, 5 * cm, 3 * cm, 3 * cm])
+    rows = [[kpi_name(k["kpi"], k["params"]), kpi_norm(k["norm"], k["direction"], k["kpi"])] for k in kpis]
+    return table(["Indicator", "Norm"], rows, [11 * cm, 5 * cm])
 
 
 def _milestone_table(financing: dict):
-    rows = [[m["code"], m["label"], MILESTONE_KINDS.get(m["kind"], m["kind"]),
-             f"{TRIGGER_LABELS.get(m['trigger'], m['trigger'])} {params_text(m['params'])}",
-             milestone_value(m, financing["price_per_trajectory"])]
-            for m in financing.get("milestones", [])]
-    return table(["Code", "Omschrijving", "Soort", "Trigger", "Bedrag"], rows,
-                 [2 * cm, 4.5 * cm, 2.3 * cm, 5.2 * cm, 2.5 * cm])
+    rows = [[m["code"], m["label"], MILESTONE_KINDS.get(m["kind"], m["kind"]), milestone_condition(m),
+             milestone_value(m, financing["price_per_trajectory"])] for m in financing.get("milestones", [])]
+    return table(["Code", "Omschrijving", "Soort", "Betaald bij", "Bedrag"], rows,
+                 [2 * cm, 4 * cm, 2.3 * cm, 5.2 * cm, 3 * cm])
 
 
 def render_pve_pdf(version: PveVersion) -> bytes:
@@ -70,8 +68,7 @@ def render_pve_pdf(version: PveVersion) -> bytes:
             story += [Spacer(1, 6), _kpi_table(version.kpis)]
         if section["key"] == "financiering" and version.financing:
             financing = version.financing
-            story.append(text(f"Prijs per traject: € {financing['price_per_trajectory']}; "
-                              f"plafond: {'€ ' + financing['ceiling'] if financing.get('ceiling') else 'geen'}"))
+            story.append(text("; ".join(milestone_lines(financing)[:2])))
             story += [Spacer(1, 6), _milestone_table(financing)]
     footer = f"{pve.title} - versie {version.number} - {format_date(day)}"
     return build_pdf(story, title=pve.title, footer=footer, watermark=None if version.is_adopted else "CONCEPT")

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from core import files, terms
+from core import files
 from core.auth import roles_required, scope_filter
 from core.errors import DomainError
 from core.extensions import db
@@ -14,20 +14,13 @@ from core.models import Municipality, Role, Service
 from core.web import form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from procurement.pve import services
-from procurement.pve.content import diff_versions, milestone_value, params_text, render_markdown
+from procurement.pve.content import diff_versions, render_markdown
 from procurement.pve.forms import AnswerForm, AttachmentForm, CommentForm, CreateForm, FilterForm, VersionForm
 from procurement.pve.models import STATUS_LABELS, Pve, PveAttachment, PveComment, PveStatus
 from procurement.pve.pdf import render_pve_pdf
 
 bp = Blueprint("pve", __name__, url_prefix="/pve")
 READERS = (Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE)
-
-
-@bp.context_processor
-def vocabulary():
-    return {"kpi_names": terms.KPI_NAMES, "directions": terms.DIRECTIONS, "params_text": params_text,
-            "milestone_value": milestone_value,
-            "milestone_kinds": terms.MILESTONE_KINDS, "trigger_labels": terms.TRIGGER_LABELS}
 
 
 def _pve(pve_id: int) -> Pve:
@@ -84,10 +77,10 @@ def detail(pve_id: int):
 @roles_required(Role.INKOPER)
 def edit(pve_id: int):
     pve = _pve(pve_id)
-    form = VersionForm()
+    form, preview = VersionForm(), request.form.get("action") == "preview"
     if request.method == "GET":
         form.fill(pve.latest)
-    if form.validate_on_submit() and request.form.get("action") != "preview":
+    elif not form.change_rows(request.form) and not preview and form.validate_on_submit():
         try:
             version = services.save_version(pve, form.to_data(), by=current_user)
         except DomainError as exc:
@@ -96,7 +89,6 @@ def edit(pve_id: int):
         db.session.commit()
         flash(f"Versie {version.number} is opgeslagen.", "success")
         return redirect(url_for("pve.detail", pve_id=pve.id))
-    preview = request.form.get("action") == "preview"
     return render_template("pve/edit.html", pve=pve, form=form, markdown=render_markdown, preview=preview)
 
 

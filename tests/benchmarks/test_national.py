@@ -53,3 +53,21 @@ def test_the_budget_benchmarks_produce_their_figures(file_app):
     # The data set's own schedule pays everything earned through the cut-off: what a first run pays.
     with file_app.app_context():
         assert totals["Huidig"] == national.sql_total()
+
+
+def test_the_benchmark_database_is_created_when_missing(database_url, tmp_path):
+    """`make bench` on a fresh machine: the database BENCH_DB names need not exist yet."""
+    if not database_url.startswith("postgresql"):
+        target = f"sqlite:///{tmp_path / 'bench.db'}"
+        assert national.ensure_database(target) == target and not (tmp_path / "bench.db").exists()
+        return
+    url = sa.make_url(database_url).set(database=f"{sa.make_url(database_url).database}_fresh_bench")
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    exists = sa.text("select count(*) from pg_database where datname = :n")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'drop database if exists "{url.database}"'))
+        national.ensure_database(url.render_as_string(hide_password=False))
+        national.ensure_database(url.render_as_string(hide_password=False))  # a second time: no error
+        assert conn.scalar(exists, {"n": url.database}) == 1
+        conn.execute(sa.text(f'drop database "{url.database}"'))
+    admin.dispose()

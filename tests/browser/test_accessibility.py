@@ -40,5 +40,6 @@ def test_login_page_is_accessible_and_refuses_a_wrong_password(page):
     page.get_by_label("E-mailadres").fill("niemand@example.nl")
     page.get_by_label("Wachtwoord").fill("verkeerd-wachtwoord")
     page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_text("Onjuist e-mailadres of wachtwoord.")).to_be_visible()
+    expect(page.get_by_text("Onjuist e-mailadres of wachtwoord.", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Wachtwoord: Onjuist e-mailadres of wachtwoord.")).to_be_visible()
     assert violations(page) == []

@@ -90,7 +90,7 @@ def test_html_contract_pages(ctx, login, manager, town, make_contract, make_prov
     assert "Betaalschema" in client.get(f"/contracten/{contract.id}").get_data(as_text=True)
     assert client.get("/contracten/nieuw").status_code == 200
     response = client.post(f"/contracten/{contract.id}/wijzigen", data={
-        "reason": "Verlenging", "ends_on": "2028-12-31", "status": "active", "kpis": "[]"}, follow_redirects=True)
+        "reason": "Verlenging", "ends_on": "2028-12-31", "status": "active"}, follow_redirects=True)
     assert "De wijziging is vastgelegd" in response.get_data(as_text=True)
     response = client.post(f"/contracten/{contract.id}/tarief", data={
         "effective_on": "2027-01-01", "price_per_trajectory": "12000.00", "reason": "Indexatie"}, follow_redirects=True)
@@ -103,8 +103,9 @@ def test_html_contract_pages(ctx, login, manager, town, make_contract, make_prov
         "reference": "NEW-1", "provider": provider.id, "service": "z_route", "procurement_route": "subsidie",
         "procurement_case": 0, "municipalities": [municipality.code], "starts_on": "2026-01-01",
         "ends_on": "2026-12-31", "price_per_trajectory": "900.00", "extension_count": 0,
-        "milestones": '[{"code": "S", "label": "Start", "kind": "inspanning", "trigger": "nope", "amount": "1"}]'})
-    assert "Onbekende trigger" in response.get_data(as_text=True)
+        "milestones-0-code": "S", "milestones-0-text": "Start", "milestones-0-kind": "inspanning",
+        "milestones-0-trigger": "start", "milestones-0-amount": "-1"})
+    assert "Mijlpaal 1: Mag niet negatief zijn." in response.get_data(as_text=True)
 
 
 @pytest.mark.today("2026-11-16")  # within the procedure's term, which ends in 2029

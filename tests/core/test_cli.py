@@ -38,3 +38,22 @@ def test_demo_load_creates_the_drechtsteden_region_and_prints_logins(ctx, app):
     assert "inkoper@drechtsteden.demo" in result.output and "financien@drechtsteden.demo" in result.output
     codes = db.session.scalars(sa.text("select code from municipality order by code")).all()
     assert {"GM0505", "GM0642", "GM0590", "GM0531"} <= set(codes)
+
+
+def test_demo_load_prints_the_login_url_of_the_port_it_will_run_on(ctx, app):
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--url", "http://127.0.0.1:8080"])
+    assert result.exit_code == 0, result.output
+    assert "Inloggen op http://127.0.0.1:8080/login met:" in result.output
+
+
+def test_the_demo_case_decided_as_open_house_has_its_procedure(ctx, app):
+    from contracts.models import Admission, AdmissionStatus, OpenHouse
+    from procurement.models import ProcurementRoute
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    house = db.session.scalar(sa.select(OpenHouse))
+    assert house.procurement_case.decision_in_force.route == ProcurementRoute.OPEN_HOUSE
+    statuses = {a.provider.name: a.status for a in db.session.scalars(sa.select(Admission))}
+    assert statuses == {"Taalhuis Drechtsteden B.V.": AdmissionStatus.ADMITTED,
+                        "Leerwerkplaats De Merwede": AdmissionStatus.APPLIED}
+    assert house.applications[0].contract.procurement_route == ProcurementRoute.OPEN_HOUSE

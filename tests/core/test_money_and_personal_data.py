@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DomainError
-from core.money import format_money, parse_decimal, percentage_of, round_money
+from core.money import parse_decimal, percentage_of, round_money
 from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn, mask_bsn, normalise_bsn, redact_bsns
 
 
@@ -32,10 +32,6 @@ def test_parse_decimal_accepts_comma_and_dot(text, value):
 def test_parse_decimal_refuses(text):
     with pytest.raises(ValueError):
         parse_decimal(text)
-
-
-def test_format_money_is_dutch():
-    assert format_money(Decimal("1234567.5")) == "€ 1.234.567,50"
 
 
 #: How a BSN may be written on input: nine digits, grouped by spaces, dots or hyphens.
@@ -84,12 +80,3 @@ def test_bsns_never_reach_the_log(app, caplog):
     assert redact_bsns("IBAN NL91ABNA0417164300, 2026-11-23 10:15, tel 06-12345678") == \
         "IBAN NL91ABNA0417164300, 2026-11-23 10:15, tel 06-12345678"
 
-
-@pytest.mark.parametrize("value, shown", [
-    (Decimal("10.0000"), "10"), (Decimal("0.8500"), "0,85"), (Decimal("12.5"), "12,5"), (Decimal("100"), "100"),
-    (None, "-"),
-])
-def test_numbers_are_shown_in_dutch_without_exponent_or_trailing_zeros(value, shown):
-    from core.templating import format_number
-
-    assert format_number(value) == shown

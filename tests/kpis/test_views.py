@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -43,9 +44,11 @@ def test_contract_page_has_trend_municipalities_and_drill_down_links(computed, m
     html = client.get(f"/indicatoren/contracten/{computed.id}").get_data(as_text=True)
     assert "<svg" in html and "Gemeenten naast elkaar" in html and "Dordrecht" in html and "Zwijndrecht" in html
     assert f"/indicatoren/contracten/{computed.id}/attendance_rate?" in html
+    assert f'href="/indicatoren/gemeenten/{computed.municipalities[0].code}"' in html  # the municipality's own page
     drill = client.get(f"/indicatoren/contracten/{computed.id}/attendance_rate?from=2026-03-01&to=2026-03-31"
                        f"&municipality={computed.municipalities[0].code}").get_data(as_text=True)
     assert "Trajecten in de teller (1)" in drill and "50,0 %" in drill
+    assert re.search(r'href="/trajectories/\d+">', drill)  # each trajectory of the list opens its page
 
 
 def test_pages_outside_scope_answer_404_and_providers_403(computed, make_user, make_municipality, login, client):
@@ -93,8 +96,9 @@ def test_scorecard_pdf_and_xlsx(monitored, make_user, login, make_provider):
     sheet = load_workbook(BytesIO(xlsx.data)).active
     assert sheet["D1"].value == "'=HYPERLINK(\"http://x\")" and sheet["D1"].data_type == "s"
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
-    assert ["Hele contract", "2026-02 t/m 2026-03", "Aanwezigheid", "attendance_rate", 0.875] == rows[0][:5]
-    assert ["Hele contract", "2026-03", "Aanwezigheid", "attendance_rate", 0.75] in [r[:5] for r in rows]
+    assert ["Hele contract", "02-2026 t/m 03-2026", "Aanwezigheid", "attendance_rate", 0.875] == rows[0][:5]
+    assert ["Hele contract", "03-2026", "Aanwezigheid", "attendance_rate", 0.75] in [r[:5] for r in rows]
+    assert rows[0][5:7] == ["minimaal 80,0 %", "minimaal"]
     bad = client.get(f"/indicatoren/contracten/{contract.id}/scorekaart?first=2026-3&last=2026-03&format=pdf")
     assert bad.status_code == 302
 
@@ -150,3 +154,30 @@ def test_the_provider_page_shows_only_the_municipalities_in_scope(computed, make
         f"/indicatoren/aanbieders/{computed.provider_id}").get_data(as_text=True)
     assert "Zwijndrecht" in html and "Dordrecht" not in html
     assert "100,0 %" in html and "75,0 %" not in html and "50,0 %" not in html
+
+
+@pytest.mark.parametrize(("query", "shown"), [
+    # no filter, and a value no longer offered: every contract
+    ("", True), ("?provider=999999", True), ("?status=paars", True),
+    # the contract's own provider, service and municipality
+    ("?provider={provider}", True), ("?service={service}", True), ("?municipality={municipality}", True),
+    # another provider's contracts
+    ("?provider={other}", False),
+])
+def test_the_dashboard_filters_by_provider_service_municipality_and_status(computed, make_user, make_provider,
+                                                                          make_contract, login, query, shown):
+    other = make_contract(provider=make_provider(), municipalities=computed.municipalities)
+    url = "/indicatoren/" + query.format(provider=computed.provider_id, service=computed.service_id,
+                                         municipality=computed.municipalities[0].id, other=other.provider_id)
+    page = login(make_user(Role.ADMIN)).get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Er is een probleem" not in html
+    assert (f">{computed.reference}</a>" in html) == shown
+
+
+def test_the_dashboard_status_filter_keeps_only_values_of_that_status(computed, make_user, login):
+    client = login(make_user(Role.ADMIN))
+    red, green = (client.get(f"/indicatoren/?status={s}").get_data(as_text=True) for s in ("red", "green"))
+    assert "75,0 %" in red and "app-badge--green" not in red.split("<main")[1]
+    assert "75,0 %" not in green and "app-badge--red" not in green.split("<main")[1]
+    assert "Geen contracten met deze filters." in green  # its only value this month is red

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -31,11 +32,15 @@ def test_the_whole_html_flow(client, login, people):
     assert response.status_code == 302
     case = db.session.scalar(sa.select(ProcurementCase).where(ProcurementCase.title == "B1 Drechtsteden"))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "€ 1.140.000,00" in page and "Europese procedure onder het verlicht regime" in page
+    assert "€\xa01.140.000,00" in page and "Europese procedure onder het verlicht regime" in page
     assert "capaciteit en deskundigheid" in page
 
+    assert re.search(r'<select[^>]*id="route"[^>]*>\s*<option[^>]*value="">Kies een route', page)  # no route at first
+    assert 'selected value="inbesteden"' not in page
     refused = client.post(f"/inkoop/{case.id}/besluit", data={"route": "inbesteden", "motivation": "Zelf."})
     assert refused.status_code == 422 and "Inbesteden kan niet worden gekozen" in refused.get_data(as_text=True)
+    summary = refused.get_data(as_text=True).split('class="utrecht-alert utrecht-alert--error app-error-summary"')[1]
+    assert summary.index('href="#route">Gekozen route: De route Inbesteden kan niet') < summary.index("<h1")
     empty = client.post(f"/inkoop/{case.id}/besluit", data={"route": "open_house", "motivation": ""})
     assert empty.status_code == 422 and "Schrijf een motivering" in empty.get_data(as_text=True)
     assert client.post(f"/inkoop/{case.id}/besluit", data={"route": "open_house", "motivation": "Keuze."}
@@ -49,7 +54,8 @@ def test_the_whole_html_flow(client, login, people):
     assert "van kracht" in client.get(f"/inkoop/{case.id}").get_data(as_text=True)
     matrix = client.get("/inkoop/matrix").get_data(as_text=True)
     assert f'/inkoop/{case.id}">Open House</a>' in matrix
-    assert client.post(f"/inkoop/{case.id}/planning", data={"route": "open_house", "starts_on": "2026-12-01"}
+    assert client.post(f"/inkoop/{case.id}/planning", data={"planning-route": "open_house",
+                                                                "planning-starts_on": "2026-12-01"}
                        ).status_code == 302
     assert "Openbare aankondiging" in client.get(f"/inkoop/{case.id}").get_data(as_text=True)
     memo = client.get(f"/inkoop/{case.id}/besluitnotitie.pdf")

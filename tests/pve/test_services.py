@@ -211,7 +211,7 @@ def test_diff_between_versions_per_section(make_pve):
     changed = {d.key: d for d in diff_versions(pve.version(1), pve.version(2)) if d.changed}
     assert set(changed) == {"planning", "financiering:tabel"}
     assert ("insert", "Gunning in maart.") in changed["planning"].segments
-    assert ("insert", "9500.00\n") in changed["financiering:tabel"].segments
+    assert ("insert", "9.500,00\n") in changed["financiering:tabel"].segments
 
 
 def test_markdown_is_rendered_sanitised():

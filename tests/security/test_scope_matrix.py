@@ -41,8 +41,9 @@ SHARED_WITH_STAFF = {"providers.detail", "providers.edit", "providers_api.detail
 #: Query strings that some endpoints require, filled from the samples.
 QUERIES = {"pve_api.diff": "?from={number}&to={number}",
            "payments_api.specification": "?provider_id={provider_id}"}
-#: Staff roles tried in this order: the first one the endpoint allows is used.
-STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
+#: Staff roles tried in this order: the first one the endpoint allows is used; an admin bound to a region last
+#: (for the Beheer pages, which only admins open).
+STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE, Role.ADMIN)
 
 
 def _first(stmt):
@@ -56,6 +57,10 @@ def _samples(app) -> tuple[dict, dict, dict]:
     passwords = {email: password for email, _, password in load_all()}
     region = db.session.scalar(sa.select(Region).where(Region.name == "Drechtsteden"))
     users = {user.role: user for user in db.session.scalars(sa.select(User).where(User.region_id == region.id))}
+    users[Role.ADMIN] = User(email="regiobeheer@drechtsteden.demo", name="Regiobeheer", role=Role.ADMIN, region=region,
+                             password_hash=_password_hash())
+    db.session.add(users[Role.ADMIN])
+    passwords[users[Role.ADMIN].email] = PASSWORD
     case = _first(sa.select(ProcurementCase).where(ProcurementCase.region_id == region.id))
     version = _first(sa.select(PveVersion).order_by(PveVersion.id))
     contract = _first(sa.select(Contract).join(KpiAgreement).order_by(Contract.id))
@@ -80,7 +85,7 @@ def _samples(app) -> tuple[dict, dict, dict]:
         "provider_id": provider_id, "provider_document_id": provider_document.id,
         "contract_document_id": contract_document.id,
         "trajectory_id": _first(sa.select(Trajectory.id).join(Municipality).where(Municipality.code == "GM0505")),
-        "region_id": region.id, "code": "GM0505", "claim_id": claim.id,
+        "region_id": region.id, "code": "GM0505", "claim_id": claim.id, "user_id": users[Role.INKOPER].id,
         "sample_id": _first(sa.select(SampledLine).order_by(SampledLine.id)).id,
     }
     return samples, users, passwords

@@ -123,7 +123,7 @@ def test_csv_import_with_bom_semicolons_and_dutch_numbers(world, api):
 
 @pytest.mark.parametrize("content, fragment", [
     ("event_id,trajectory,type,date,colour\n".encode(), "Onbekende kolommen: colour"),
-    ("event_id,trajectory,type\n".encode(), "Verplichte kolommen ontbreken: date"),
+    ("event_id,trajectory,type\n".encode(), "Verplichte kolommen ontbreken: datum (date)"),
     ("event_id,trajectory,type,date\nS1,TRJ-MINE,start,01-02-2026,café\n".encode("latin-1").replace(b"caf\xe9", b"\xe9"),
      "UTF-8"),
     (b"", "leeg"),

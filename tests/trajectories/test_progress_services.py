@@ -41,13 +41,13 @@ ATT = dict(type="attendance", month="2026-02", hours_offered="40", hours_attende
     (ev(event_id="bad id!"), "event_id", "1 tot 64"),
     (ev(event_id="x" * 65), "event_id", "1 tot 64"),
     ({"trajectory": "TRJ-1", "type": "start", "date": "2026-02-01"}, "event_id", "verplicht"),
-    (ev(type="party"), "type", "Onbekend type"),
+    (ev(type="party"), "type", "Onbekende soort 'party'; kies uit: start, attendance"),
     (ev(date="2026-13-01"), "date", "Geen geldige datum"),
     (ev(date="01-02-2026"), "date", "Geen geldige datum"),  # DD-MM-YYYY only in CSV
     (ev(date="2026-11-24"), "date", "toekomst"),
     (ev(date="2026-01-14"), "date", "aanmelddatum"),
     (ev(colour="blue"), "colour", "Onbekend veld"),
-    (ev(skill="LE"), "skill", "hoort niet bij type start"),
+    (ev(skill="LE"), "skill", "hoort niet bij start"),
     # codes per type
     (ev(type="progress_test", skill="XX", level="A1"), "skill", "Onbekende code"),
     (ev(type="progress_test", skill="LE", level="C1"), "level", "Onbekende code"),

@@ -19,8 +19,9 @@ def world(make_provider, make_contract, make_trajectory, make_municipality, make
     town = make_municipality()
     contract = make_contract(provider=provider, municipalities=[town])
     trajectory = make_trajectory(contract=contract, reference="TRJ-VIEW", referral_date=date(2026, 1, 10))
-    started = make_event(trajectory, "start", date(2026, 2, 1), event_id="S1")
-    make_event(trajectory, "retraction", date(2026, 2, 2), event_id="R1", retracts_id=started.id)
+    started = make_event(trajectory, "start", date(2026, 2, 1), event_id="S1", sender=f"provider:{provider.id}")
+    make_event(trajectory, "retraction", date(2026, 2, 2), event_id="R1", retracts_id=started.id,
+               sender=f"provider:{provider.id}", source="csv")
     db.session.commit()
     return {"contract": contract, "town": town, "trajectory": trajectory,
             "provider": make_user(Role.PROVIDER, provider=provider),
@@ -30,7 +31,27 @@ def world(make_provider, make_contract, make_trajectory, make_municipality, make
 
 def test_timeline_strikes_through_voided_events_and_names_the_sender(world, login):
     page = login(world["manager"]).get(f"/trajectories/{world['trajectory'].id}").get_data(as_text=True)
-    assert "<del><strong>" in page and "afzender provider:test" in page and "ingetrokken" in page
+    name = world["contract"].provider.name
+    assert "<del><strong>" in page and "ingetrokken" in page
+    assert f"S1 &middot; via de API, afzender {name}" in page and f"R1 &middot; via een CSV-bestand, afzender {name}" in page
+    assert "provider:" not in page
+
+
+@pytest.mark.parametrize("sender, source, shown", [
+    # the sender by name, the source as words
+    ("provider:{provider}", "api", "via de API, afzender {name}"),
+    ("user:{manager}", "manual", "door een medewerker, afzender {manager_label}"),
+    ("duo", "duo", "door DUO, afzender DUO"),
+    ("provider:999999", "csv", "via een CSV-bestand, afzender onbekende afzender"),
+    ("user:demo", "smoke-signal", "onbekende bron, afzender onbekende afzender"),
+])
+def test_every_sender_and_source_reads_in_dutch(world, login, make_event, sender, source, shown):
+    manager, provider = world["manager"], world["contract"].provider
+    make_event(world["trajectory"], "start", date(2026, 3, 1), event_id="X1", source=source,
+               sender=sender.format(provider=provider.id, manager=manager.id))
+    db.session.commit()
+    page = login(manager).get(f"/trajectories/{world['trajectory'].id}").get_data(as_text=True)
+    assert "X1 &middot; " + shown.format(name=provider.name, manager_label=manager.label) in page
 
 
 def test_other_provider_gets_404(world, login):
@@ -90,7 +111,7 @@ def test_upload_previews_then_imports_on_confirmation(world, login):
     assert response.status_code == 302
     item = db.session.scalar(sa.select(ProgressImport))
     assert item.status == ImportStatus.READY and item.preview == [
-        {"event_id": "P1", "trajectory": "TRJ-VIEW", "type": "start", "date": "03-02-2026"}]
+        {"line": 2, "values": {"event_id": "P1", "trajectory": "TRJ-VIEW", "type": "start", "date": "03-02-2026"}}]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent)) == 2
     page = client.get(response.location).get_data(as_text=True)
     assert "Importeren" in page and "03-02-2026" in page
@@ -110,7 +131,7 @@ def test_upload_lists_every_error_per_line_in_dutch(world, login):
 
 def test_template_download_has_every_column(world, login):
     response = login(world["provider"]).get("/progress/template.csv")
-    assert response.status_code == 200 and response.get_data(as_text=True).startswith("event_id;trajectory;type;date;")
+    assert response.status_code == 200 and response.get_data(as_text=True).startswith("kenmerk;traject;soort;datum;")
 
 
 def stored_file(app, item) -> Path:
