@@ -4,13 +4,8 @@ from flask import Flask
 
 from core.models import Role
 from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav, register_panel, register_signals
-from core.templating import MONTHS
 
 FINANCE = frozenset({Role.FINANCE, Role.ADMIN})
-
-
-def month_name(day) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 def init_app(app: Flask) -> None:
@@ -25,4 +20,3 @@ def init_app(app: Flask) -> None:
     register_panel(app, Panel("budget/_panel.html", signals.signals_context, frozenset({Role.FINANCE}), order=61))
     register_signals(app, Panel("budget/_alerts.html", signals.signals_context, FINANCE, order=10))
     register_demo(app, DemoStep("begroting", demo.load, order=95))
-    app.add_template_filter(month_name, "month_name")

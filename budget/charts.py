@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from budget.overview import Cell
 from core.charts import Band, Line, line_chart
-from core.money import format_money
+from core.formats import format_money
 
 SHORT_MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 

@@ -17,7 +17,7 @@ from budget.realised import realised
 from budget.services import budget_by_source, funding_resolver
 from core.models import Municipality
 from core.money import round_money
-from core.templating import MONTHS
+from core.formats import format_month_name
 
 ZERO = Decimal("0.00")
 
@@ -37,7 +37,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return MONTHS[self.month.month - 1]
+        return format_month_name(self.month)
 
 
 @dataclass

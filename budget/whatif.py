@@ -21,7 +21,7 @@ from core.auth import can_see_municipality, scope_filter
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Municipality, Service, User
-from core.money import format_money
+from core.formats import format_money
 from core.terms import amount_on, tariff_on, terms_to_json, validate_milestones
 from payments.calculation import hold_at_ceiling, stream_trajectories
 from payments.models import LineStatus, PaymentLine, PaymentRun, RunStatus

@@ -70,6 +70,11 @@ def format_period(value: str | date) -> str:
     return babel_dates.format_date(month, "MMMM yyyy", locale=LOCALE)
 
 
+def format_month_name(value: date) -> str:
+    """The month alone, as a row of a year's table reads it: november."""
+    return babel_dates.format_date(value, "MMMM", locale=LOCALE)
+
+
 def format_month(value: date) -> str:
     """A month in a table or axis: 11-2026."""
     return babel_dates.format_date(value, "MM-yyyy", locale=LOCALE)

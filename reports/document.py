@@ -3,9 +3,8 @@ and rows. The publishable variant suppresses small numbers (reports.suppression)
 from dataclasses import dataclass
 
 from budget.charts import SHORT_MONTHS
-from core.money import format_money
-from core.templating import format_date
-from kpis.formatting import format_norm, format_value
+from core.formats import format_date, format_money
+from core.term_text import kpi_norm, kpi_value
 from kpis.pdf import STATUS
 from reports.council import VOLUMES, CouncilTables, Trend
 from reports.models import NarrativeStatus, NarrativeVersion
@@ -89,7 +88,7 @@ def volume_section(tables: CouncilTables, publishable: bool) -> Section:
 def _value(indicator, publishable: bool) -> str:
     if publishable and is_small(int(indicator.result.denominator)):
         return SMALL
-    return format_value(indicator.result.value, indicator.kpi)
+    return kpi_value(indicator.result.value, indicator.kpi)
 
 
 def indicator_section(title: str, trends: list[Trend], tables: CouncilTables, publishable: bool,
@@ -100,7 +99,7 @@ def indicator_section(title: str, trends: list[Trend], tables: CouncilTables, pu
     rows = []
     for trend in trends:
         whole = trend.whole
-        judged = [format_norm(whole.norm, whole.direction, whole.kpi), STATUS[whole.status]] if norms else []
+        judged = [kpi_norm(whole.norm, whole.direction, whole.kpi), STATUS[whole.status]] if norms else []
         months = [_value(m.indicator, publishable) for m in trend.by_month[-TREND_COLUMNS:]]
         rows.append([whole.result.name, _value(whole, publishable), *judged, *months])
     return Section(title, header, rows)

@@ -10,10 +10,10 @@ from budget.overview import Overview
 from contracts.models import Alert, AlertKind, Contract, contract_municipality
 from core.extensions import db
 from core.models import Municipality
-from core.templating import MONTHS
+from core.formats import format_period
 from core.terms import KPI_NAMES
 from kpis.models import KpiAlert
-from kpis.formatting import format_norm, format_value
+from core.term_text import kpi_norm, kpi_value
 
 KIND_LABELS = {"budget": "Begroting", "kpi": "Prestatie-indicator", AlertKind.CONTRACT_END: "Einde contract",
                AlertKind.OPTION_DEADLINE: "Verlengingsoptie", AlertKind.CEILING: "Plafond",
@@ -37,14 +37,14 @@ def period_signals(municipalities: list[Municipality], start: date, end: date,
     ids = [m.id for m in municipalities] or [-1]
     contracts = sa.select(contract_municipality.c.contract_id).where(contract_municipality.c.municipality_id.in_(ids))
     found = [Signal("budget", cell.runs_out, f"{cell.funding_source_label} {cell.municipality.name}: naar verwachting "
-                    f"op in {MONTHS[cell.runs_out.month - 1]} {cell.runs_out.year}")
+                    f"op in {format_period(cell.runs_out)}")
              for cell in (money.cells if money else []) if cell.runs_out]
     alerts = db.session.scalars(sa.select(KpiAlert).where(
         KpiAlert.contract_id.in_(contracts), KpiAlert.month.between(start.replace(day=1), end),
         sa.or_(KpiAlert.municipality_id.is_(None), KpiAlert.municipality_id.in_(ids)))
         .order_by(KpiAlert.month, KpiAlert.id)).all()
-    found += [Signal("kpi", a.month, f"{KPI_NAMES[a.kpi]} {format_value(a.value, a.kpi)}, norm "
-                     f"{format_norm(a.norm, a.direction, a.kpi)}, contract "
+    found += [Signal("kpi", a.month, f"{KPI_NAMES[a.kpi]} {kpi_value(a.value, a.kpi)}, norm "
+                     f"{kpi_norm(a.norm, a.direction, a.kpi)}, contract "
                      f"{db.session.get(Contract, a.contract_id).reference}") for a in alerts]
     providers = sa.select(Contract.provider_id).where(Contract.id.in_(contracts))
     raised = db.session.scalars(sa.select(Alert).where(
