@@ -96,6 +96,7 @@ def test_an_open_house_application_and_admission_count_once(app, world, make_pro
     house = open_house.open_open_house(make_procurement_case(municipalities=[world["town"]]), {
         "title": "KNM", "starts_on": date(2026, 1, 1), "ends_on": date(2029, 12, 31),
         "price_per_trajectory": Decimal(650)}, by=None)
+    open_house.announce(house, date(2026, 1, 1), "https://www.tenderned.nl/1", by=None, today=date(2026, 11, 16))
     db.session.commit()
     provider, manager = _logged_in(app, world["users"][Role.PROVIDER]), _logged_in(app, world["users"][
         Role.CONTRACTMANAGER])
