@@ -31,7 +31,8 @@ from config import TestConfig  # noqa: E402
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 
-#: One hand-written query: the total that a first run for the cut-off pays for dataset.SCHEDULE (no ceilings).
+#: One hand-written query: the total that a first run for the cut-off pays for dataset.SCHEDULE (no ceilings). An
+#: afgeschaald onderdeel (issue 19) counts at A2 from its afschaling's date on.
 NATIONAL_TOTAL_SQL = """
 WITH counting0 AS (
   SELECT e.trajectory_id, e.type, e."date" AS d, e.month, e.hours_offered_e2 AS offered,
@@ -50,16 +51,26 @@ WITH counting0 AS (
 ), qualifying AS (
   SELECT trajectory_id, month, ROW_NUMBER() OVER (PARTITION BY trajectory_id ORDER BY month) AS n
   FROM months WHERE offered - excused > 0 AND attended * 100 >= 80 * (offered - excused)
+), lowered AS (
+  SELECT trajectory_id, skill, MIN(d) AS d FROM c WHERE type = 'afschaling' AND level = 'A2'
+  GROUP BY trajectory_id, skill
 ), skills AS (
-  SELECT trajectory_id, COALESCE(skill, component) AS name, MIN(d) AS d FROM c
-  WHERE level IN ('B1', 'B2') AND ((type = 'progress_test' AND skill IN ('LE', 'LU', 'SC', 'SP'))
-        OR (type = 'exam' AND result = 'geslaagd' AND component IN ('LE', 'LU', 'SC', 'SP')))
-  GROUP BY trajectory_id, COALESCE(skill, component)
+  SELECT s.trajectory_id, s.name,
+         MIN(CASE WHEN s.level IN ('B1', 'B2') THEN s.d WHEN s.d > l.d THEN s.d ELSE l.d END) AS d
+  FROM (SELECT trajectory_id, COALESCE(skill, component) AS name, level, d FROM c
+        WHERE (type = 'progress_test' AND skill IN ('LE', 'LU', 'SC', 'SP'))
+           OR (type = 'exam' AND result = 'geslaagd' AND component IN ('LE', 'LU', 'SC', 'SP'))) s
+  LEFT JOIN lowered l ON l.trajectory_id = s.trajectory_id AND l.skill = s.name
+  WHERE s.level IN ('B1', 'B2') OR (l.d IS NOT NULL AND s.level = 'A2')
+  GROUP BY s.trajectory_id, s.name
 ), exams AS (
-  SELECT trajectory_id, component, MIN(d) AS d FROM c
-  WHERE type = 'exam' AND result = 'geslaagd'
-    AND (component = 'KNM' OR (component IN ('LE', 'LU', 'SC', 'SP') AND level IN ('B1', 'B2')))
-  GROUP BY trajectory_id, component
+  SELECT e.trajectory_id, e.component,
+         MIN(CASE WHEN e.component = 'KNM' OR e.level IN ('B1', 'B2') THEN e.d WHEN e.d > l.d THEN e.d ELSE l.d END) AS d
+  FROM c e LEFT JOIN lowered l ON l.trajectory_id = e.trajectory_id AND l.skill = e.component
+  WHERE e.type = 'exam' AND e.result = 'geslaagd'
+    AND (e.component = 'KNM' OR (e.component IN ('LE', 'LU', 'SC', 'SP')
+                                 AND (e.level IN ('B1', 'B2') OR (l.d IS NOT NULL AND e.level = 'A2'))))
+  GROUP BY e.trajectory_id, e.component
 ), earned AS (
   SELECT trajectory_id, 'START' AS code FROM c WHERE type = 'start' GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
   UNION ALL

@@ -67,6 +67,13 @@ class Timeline:
         return (self.started_on is not None and self.started_on <= end
                 and (self.ended_on is None or self.ended_on >= start))
 
+    def target_level(self, skill: str, day: date, level: str) -> str:
+        """The level an onderdeel is held to on `day`: lowered by an afschaling dated on or before it (issue 19)."""
+        for event in self.by_type.get("afschaling", ()):
+            if event.skill == skill and event.occurred_on <= day and LEVELS.index(event.level) < LEVELS.index(level):
+                return event.level
+        return level
+
     def dated_in(self, start: date, end: date, *types: str) -> list:
         """The events of these types dated in [start, end], per type in date order."""
         return [e for kind in types for e in self.by_type.get(kind, ()) if start <= e.occurred_on <= end]
@@ -121,8 +128,9 @@ def dropout_rate(timelines, start, end, **_) -> Result:
 
 
 def exam_pass_rate(timelines, start, end, level="B1", **_) -> Result:
+    """An afgeschaald onderdeel's exams count at its lowered level."""
     exams = [(t.trajectory_id, e) for t in timelines for e in t.dated_in(start, end, "exam")
-             if e.level == level and e.result in ("geslaagd", "gezakt")]
+             if e.result in ("geslaagd", "gezakt") and e.level == t.target_level(e.component, e.occurred_on, level)]
     passed = [tid for tid, e in exams if e.result == "geslaagd"]
     return Result("exam_pass_rate", ratio(len(passed), len(exams)), Decimal(len(passed)), Decimal(len(exams)),
                   set(passed), {tid for tid, _ in exams})

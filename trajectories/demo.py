@@ -10,6 +10,7 @@ from core import dates, services as core_services
 from core.demo import demo_password
 from core.extensions import db
 from core.models import Role, Service, ServiceKind, User
+from trajectories.models import Trajectory, TrajectoryStatus
 from trajectories.referrals import ReferralRefused, delivery_barrier, record_refusal
 from trajectories.services import create_trajectory, record_events
 from procurement.models import ProcurementRoute
@@ -52,6 +53,19 @@ def load(state: dict) -> None:
         if staff_events:
             record_events(staff_events, sender=f"user:{staff.id}", source="manual", by=staff, today=today)
     _refused_referral(contracts, staff, today)
+    _lowered_onderdeel(staff, today)
+
+
+def _lowered_onderdeel(staff: User, today: date) -> None:
+    """A running B1-route participant afgeschaald in spreken after a new PIP: A2 is the aim for it from then on,
+    and the participant continues in the route (issue 19)."""
+    since = today - timedelta(days=30)
+    trajectories = db.session.scalars(sa.select(Trajectory).join(Trajectory.contract).join(Contract.service)
+                                      .where(Service.code == "b1_route").order_by(Trajectory.id)).all()
+    trajectory = next(t for t in trajectories if t.status == TrajectoryStatus.ACTIVE and t.events[0].occurred_on < since)
+    record_events([{"event_id": f"{trajectory.reference}-AFSCHALING", "trajectory": trajectory.reference,
+                    "type": "afschaling", "date": since.isoformat(), "skill": "SP", "pip_version": "2"}],
+                  sender=f"user:{staff.id}", source="manual", by=staff, today=today)
 
 
 def _refused_referral(contracts: list[Contract], staff: User | None, today: date) -> None:

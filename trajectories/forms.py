@@ -42,13 +42,14 @@ class EventForm(FlaskForm):
     hours_offered = AmountField("Aangeboden uren", places=2, validators=[Optional()])
     hours_attended = AmountField("Aanwezige uren", places=2, validators=[Optional()])
     hours_excused = AmountField("Geoorloofd afwezige uren", places=2, validators=[Optional()])
-    skill = _code_field("Vaardigheid (voortgangstoets)", events.SKILLS)
+    skill = _code_field("Vaardigheid (voortgangstoets, afschaling)", events.SKILLS)
     level = _code_field("Niveau", events.TEST_LEVELS)
     component = _code_field("Examenonderdeel", events.EXAM_COMPONENTS)
     result = _code_field("Examenuitslag", events.EXAM_RESULTS)
     module = _code_field("Module", events.MODULES)
-    reason = StringField("Reden (onderbreking: vrije tekst; uitval: uitval, afschaling, verhuizing, ontheffing, "
-                         "overig)", validators=[Optional(), Length(max=200)])
+    reason = StringField("Reden (onderbreking: vrije tekst; uitval: uitval, verhuizing, ontheffing, overig)",
+                         validators=[Optional(), Length(max=200)])
+    pip_version = StringField("PIP-versie waaruit de afschaling volgt", validators=[Optional(), Length(max=20)])
     destination = _code_field("Uitstroom naar", events.DESTINATIONS)
     retracts = StringField("Trekt gebeurtenis in (event_id)", validators=[Optional(), Length(max=64)])
 

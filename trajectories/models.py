@@ -110,6 +110,8 @@ class ProgressEvent(db.Model):
     module: Mapped[str | None] = mapped_column(sa.String(6))
     reason: Mapped[str | None] = mapped_column(sa.String(200))
     destination: Mapped[str | None] = mapped_column(sa.String(10))
+    #: afschaling: the version of the PIP the lowered level follows from.
+    pip_version: Mapped[str | None] = mapped_column(sa.String(20))
     #: retraction: the event it voids (same sender).
     retracts_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_event.id"), unique=True)
     #: api, csv, manual or duo.

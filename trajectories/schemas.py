@@ -57,6 +57,7 @@ class EventOutSchema(BaseSchema):
     skill, level, component = fields.String(allow_none=True), fields.String(allow_none=True), fields.String(allow_none=True)
     result, module = fields.String(allow_none=True), fields.String(allow_none=True)
     reason, destination = fields.String(allow_none=True), fields.String(allow_none=True)
+    pip_version = fields.String(allow_none=True, metadata={"description": "Afschaling: de PIP-versie waaruit zij volgt."})
     sender = fields.String()
     source = fields.String()
 

@@ -10,7 +10,7 @@ from core.models import Role
 from core.web import page_of_rows
 from trajectories import imports, referrals, services
 from trajectories.csvfile import template_csv
-from trajectories.events import TYPE_LABELS
+from trajectories.events import SKILL_NAMES, TYPE_LABELS
 from trajectories.forms import EventForm, TrajectoryForm, UploadForm
 from trajectories.models import ImportStatus, ProgressImport, Trajectory
 
@@ -45,7 +45,7 @@ def _keep_refusal(data: dict, exc: DomainError) -> None:
 def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
     return render_template("trajectories/detail.html", trajectory=trajectory, events=services.events_of(trajectory),
                            form=form, bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS,
-                           alfabetisering=referrals.ALFABETISERING)
+                           alfabetisering=referrals.ALFABETISERING, skills=SKILL_NAMES)
 
 
 @bp.get("/trajectories")

@@ -8,7 +8,7 @@ from core.extensions import db
 from core.models import Role, Service, User
 from procurement.models import ProcurementRoute
 from trajectories.flags import flagged_contracts
-from trajectories.models import ProgressEvent, Trajectory
+from trajectories.models import ProgressEvent, Trajectory, TrajectoryStatus
 
 
 def test_the_demo_follows_its_own_rules(app, ctx):
@@ -29,6 +29,10 @@ def test_the_demo_follows_its_own_rules(app, ctx):
     assert z_exams == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Trajectory)
                              .where(Trajectory.alfabetisering.is_not(None)))
+    # an afgeschaald B1-route participant goes on in the route, with A2 as the aim in spreken
+    [lowered] = db.session.scalars(sa.select(ProgressEvent).where(ProgressEvent.type == "afschaling")).all()
+    assert (lowered.skill, lowered.level, lowered.trajectory.contract.service.code) == ("SP", "A2", "b1_route")
+    assert lowered.trajectory.status == TrajectoryStatus.ACTIVE
     # the Open House was announced before anyone was admitted, and its participants chose their provider
     house = db.session.scalar(sa.select(OpenHouse))
     assert house.announced_on <= house.list_versions[0].published_on and len(house.list_versions) == 2

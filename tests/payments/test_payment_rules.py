@@ -25,6 +25,10 @@ def ev(type, day, **fields):
     return (type, day, fields)
 
 
+def low(skill, level="A2", pip_version="2"):
+    return {"skill": skill, "level": level, "pip_version": pip_version}
+
+
 @pytest.fixture
 def run_for(make_contract, make_trajectory, make_event, make_user):
     """run_for(milestones, events, period) -> [(code, month, trigger date, amount, status)] of a fresh run."""
@@ -83,6 +87,37 @@ CASES = [
       ev("exam", date(2026, 3, 1), component="LE", level="A2", result="geslaagd"),
       ev("exam", date(2026, 6, 1), component="LE", level="B2", result="geslaagd")],
      [("E", None, date(2026, 6, 1), D("100.00"), N)]),
+    # afschaling (issue 19): the afgeschaald skill's target is the lowered level from the afschaling's date on; the
+    # other skills keep the milestone's level; a level reached earlier counts on the afschaling's date
+    ([ms("L", "level", skills=["LE", "SP"], level="B1")],
+     [ev("progress_test", date(2026, 3, 1), skill="LE", level="A2"), ev("afschaling", date(2026, 4, 1), **low("LE")),
+      ev("progress_test", date(2026, 5, 1), skill="SP", level="B1")],
+     [("L", None, date(2026, 5, 1), D("100.00"), N)]),
+    ([ms("L", "level", skills=["LE", "SP"], level="B1")],
+     [ev("progress_test", date(2026, 2, 1), skill="SP", level="B1"), ev("progress_test", date(2026, 3, 1), skill="LE", level="A2"),
+      ev("afschaling", date(2026, 6, 1), **low("LE"))],
+     [("L", None, date(2026, 6, 1), D("100.00"), N)]),
+    ([ms("L", "level", skills=["LE", "SP"], level="B1")],
+     [ev("progress_test", date(2026, 3, 1), skill=s, level="A2") for s in ("LE", "SP")]
+     + [ev("afschaling", date(2026, 4, 1), **low("LE"))], []),
+    # ... B1 reached before the afschaling stands on its own date; a milestone below the lowered level keeps its own
+    ([ms("L", "level", skills=["LE"], level="B1")],
+     [ev("progress_test", date(2026, 2, 1), skill="LE", level="B1"), ev("afschaling", date(2026, 6, 1), **low("LE"))],
+     [("L", None, date(2026, 2, 1), D("100.00"), N)]),
+    ([ms("L", "level", skills=["LE"], level="A1")],
+     [ev("progress_test", date(2026, 3, 1), skill="LE", level="A1"), ev("afschaling", date(2026, 4, 1), **low("LE"))],
+     [("L", None, date(2026, 3, 1), D("100.00"), N)]),
+    # ... the exam of an afgeschaald onderdeel is passed at the lowered level; KNM is no onderdeel that is lowered
+    ([ms("E", "exam", components=["KNM", "SP"], level="B1")],
+     [ev("exam", date(2026, 3, 1), component="KNM", result="geslaagd"), ev("afschaling", date(2026, 4, 1), **low("SP")),
+      ev("exam", date(2026, 7, 1), component="SP", level="A2", result="geslaagd")],
+     [("E", None, date(2026, 7, 1), D("100.00"), N)]),
+    ([ms("E", "exam", components=["SP"], level="B1")],
+     [ev("exam", date(2026, 7, 1), component="SP", level="A2", result="geslaagd")], []),
+    # ... and the trajectory goes on: an afschaling is no dropout
+    ([ms("S", "start"), ms("C", "completed")],
+     [ev("start", date(2026, 2, 1)), ev("afschaling", date(2026, 4, 1), **low("SC")), ev("completed", date(2026, 9, 1))],
+     [("C", None, date(2026, 9, 1), D("100.00"), N), ("S", None, date(2026, 2, 1), D("100.00"), N)]),
     # module, completed, outflow: their date; outflow only to a listed destination
     ([ms("P", "module", module="PVT")], [ev("module_completed", date(2026, 4, 4), module="MAP")], []),
     ([ms("P", "module", module="PVT")], [ev("module_completed", date(2026, 4, 4), module="PVT")],
