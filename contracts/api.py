@@ -1,6 +1,6 @@
 """Contracts in the JSON API (api.md): create, read in scope, amend with a reason, change the tariff, documents;
 Open Houses with their announcement and provider lists."""
-from flask import Response, current_app
+from flask import Response
 from flask_login import current_user
 
 from contracts import open_house, services
@@ -100,8 +100,7 @@ def add_document(args, contract_id: int):
 
     Rollen: contractmanager, admin."""
     document = services.add_contract_document(services.get_visible_contract(current_user, contract_id),
-                                              *upload(args), by=current_user,
-                                              upload_dir=current_app.config["UPLOAD_DIR"])
+                                              *upload(args), by=current_user)
     db.session.commit()
     return document
 
@@ -113,7 +112,7 @@ def document(contract_id: int, contract_document_id: int):
     """Een document downloaden"""
     found = services.get_contract_document(services.get_visible_contract(current_user, contract_id),
                                            contract_document_id)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+    return files.send(found, services.DOCUMENT_FOLDER)
 
 
 @bp.delete("/contracts/<int:contract_id>/documents/<int:contract_document_id>")
@@ -125,7 +124,7 @@ def delete_document(contract_id: int, contract_document_id: int):
     Rollen: contractmanager, admin."""
     found = services.get_contract_document(services.get_visible_contract(current_user, contract_id),
                                            contract_document_id)
-    services.delete_contract_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    services.delete_contract_document(found, by=current_user)
     db.session.commit()
     return Response(status=204)
 

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
+from contracts.open_house import DEFAULT_REQUIREMENTS
 from core.forms import AmountField, options
 from procurement.models import ROUTE_LABELS
 
@@ -28,6 +29,16 @@ class JsonListField(TextAreaField):
 
     def _value(self):
         return json.dumps(self.data or [], ensure_ascii=False, indent=1) if not isinstance(self.data, str) else self.data
+
+
+class LinesField(TextAreaField):
+    """A list of texts, one per line (empty lines left out)."""
+
+    def process_formdata(self, valuelist):
+        self.data = [line.strip() for line in (valuelist[0] if valuelist else "").splitlines() if line.strip()]
+
+    def _value(self):
+        return "\n".join(self.data or [])
 
 
 def _money(label, required=True):
@@ -78,6 +89,8 @@ class OpenHouseForm(FlaskForm):
     price_per_trajectory = _money("Uniforme prijs per traject (leeg: uit het PvE)", required=False)
     milestones = JsonListField("Betaalschema (leeg: uit het PvE)")
     kpis = JsonListField("KPI-afspraken (leeg: uit het PvE)")
+    requirements = LinesField("Toelatingseisen, één per regel (de checklist van elke aanmelding)",
+                              default=DEFAULT_REQUIREMENTS, validators=[Length(max=30, message="Hoogstens 30 eisen.")])
 
 
 class ApplicationForm(FlaskForm):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.conflicts import on_conflict
 from core.dates import UTCDateTime, now_utc
 from core.documents import DocumentColumns
 from core.extensions import db, enum_type
@@ -45,7 +46,8 @@ contract_municipality = sa.Table(
 
 class Contract(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True,
+                                           info=on_conflict("reference", "Er is al een contract met dit kenmerk."))
     provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"))
     procurement_route: Mapped[ProcurementRoute] = mapped_column(
@@ -166,14 +168,16 @@ class TariffChange(db.Model):
     contract: Mapped[Contract] = relationship(back_populates="tariff_changes")
     created_by: Mapped[User | None] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("contract_id", "effective_on"),)
+    __table_args__ = (sa.UniqueConstraint("contract_id", "effective_on", info=on_conflict(
+        "effective_on", "Op deze datum gaat al een tariefwijziging in.")),)
 
 
 class OpenHouse(db.Model):
     """An Open House procedure for a procurement case: uniform terms that every admitted provider contracts on."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    procurement_case_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement_case.id"), unique=True)
+    procurement_case_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement_case.id"), unique=True, info=on_conflict(
+        "procurement_case", "Voor deze inkoopzaak bestaat al een Open House."))
     title: Mapped[str] = mapped_column(sa.String(200))
     starts_on: Mapped[date] = mapped_column(sa.Date)
     ends_on: Mapped[date] = mapped_column(sa.Date)
@@ -181,7 +185,7 @@ class OpenHouse(db.Model):
     #: The payment schedule and KPI agreements of the uniform terms (core.terms shapes, amounts as strings).
     milestones: Mapped[list] = mapped_column(sa.JSON, default=list)
     kpis: Mapped[list] = mapped_column(sa.JSON, default=list)
-    #: The admission checklist: requirements a provider must meet (from the PvE).
+    #: The admission checklist: requirements every applicant must meet, fixed when the Open House is opened.
     requirements: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: Providers may apply while this is set (throughout the term).
     is_open: Mapped[bool] = mapped_column(default=True)
@@ -266,7 +270,8 @@ class Admission(db.Model):
     decided_by: Mapped[User | None] = relationship()
     contract: Mapped[Contract | None] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("open_house_id", "provider_id"),)
+    __table_args__ = (sa.UniqueConstraint("open_house_id", "provider_id", info=on_conflict(
+        "provider", "Deze aanbieder heeft zich al aangemeld.")),)
 
 
 class AlertKind(enum.StrEnum):

@@ -7,18 +7,21 @@ from flask import abort
 
 from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, ContractStatus, OpenHouse,
                               ProviderListVersion)
-from contracts.services import adopted_pve_version, create_contract, terms_from_case
+from contracts.services import create_contract, terms_from_case
 from core import audit
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.auth import can_see_municipality
+from core.locks import lock_row
 from core.models import Role, User
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.templates import check_fits_service
 from providers.models import Provider
 
+#: The admission checklist an Open House starts with; the contract manager adapts it when opening the procedure,
+#: after which it is fixed: every applicant is checked against the same published list (equal treatment).
 DEFAULT_REQUIREMENTS = ["Geldig keurmerk Blik op Werk", "Inschrijving in het Handelsregister (KvK)",
                         "Verklaring Omtrent het Gedrag (VOG) van de docenten", "Aanbod voldoet aan het PvE",
                         "Akkoord met de uniforme voorwaarden"]
@@ -28,13 +31,6 @@ def case_route(case: ProcurementCase) -> str | None:
     """The route of the case's approved decision in force (None while nothing is decided)."""
     decision = case.decision_in_force
     return decision.route.value if decision is not None else None
-
-
-def requirements_of(case: ProcurementCase) -> list[str]:
-    """The admission checklist: the PvE's requirements when the adopted version lists them, else the standard."""
-    version = adopted_pve_version(case)
-    listed = getattr(version, "requirements", None) if version is not None else None
-    return [str(r) for r in listed] if isinstance(listed, list) and listed else list(DEFAULT_REQUIREMENTS)
 
 
 def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenHouse:
@@ -55,7 +51,7 @@ def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenH
     open_house = OpenHouse(
         procurement_case=case, title=data["title"], starts_on=data["starts_on"], ends_on=data["ends_on"],
         price_per_trajectory=price, milestones=terms_to_json(milestones), kpis=terms_to_json(kpis),
-        requirements=data.get("requirements") or requirements_of(case))
+        requirements=list(dict.fromkeys(data.get("requirements") or DEFAULT_REQUIREMENTS)))
     db.session.add(open_house)
     db.session.flush()
     audit.record(by, "open_house_opened", open_house, f"Open House {open_house.title} geopend")
@@ -112,6 +108,7 @@ def decide(admission: Admission, status: AdmissionStatus, motivation: str, by: U
     status = AdmissionStatus(status)
     if not (motivation or "").strip():
         raise DomainError("Geef een motivering.", field="motivation")
+    lock_row(admission)  # of two decisions at the same moment, the second sees the first (one contract, not two)
     if status not in ADMISSION_TRANSITIONS[admission.status]:
         raise Conflict(f"Een aanmelding met status {admission.status} kan niet naar {status}.", field="status")
     if checklist is not None:

@@ -13,7 +13,7 @@ from core.extensions import db
 from core.forms import options
 from core.models import Role
 from core.rest import public
-from core.web import page_of_rows, show_domain_error
+from core.web import flash_domain_error, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from providers.models import Provider
 
@@ -98,7 +98,7 @@ def apply(open_house_id: int):
         db.session.commit()
         flash("De aanmelding is ontvangen.", "success")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_domain_error(exc)
     return redirect(url_for("open_house.detail", open_house_id=house.id))
 
 
@@ -117,5 +117,5 @@ def decide(admission_id: int):
         db.session.commit()
         flash(f"Besluit over {admission.provider.name} vastgelegd.", "success")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_domain_error(exc)
     return redirect(url_for("open_house.detail", open_house_id=admission.open_house_id))

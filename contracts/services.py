@@ -11,7 +11,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Municipality, Role, Service, User
 from core.services import municipalities_by_codes, orderable_service
-from core.money import parse_decimal
+from core.money import parse_decimal, round_money
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ROUTE_LABELS, ProcurementCase, ProcurementRoute
 from procurement.pve.models import Pve, PveVersion
@@ -22,7 +22,7 @@ from providers.services import keurmerk_warnings
 CONTRACT_END_WARNING = timedelta(days=183)  # six months
 OPTION_DEADLINE_WARNING = timedelta(days=61)  # two months
 CEILING_WARNING_SHARE = Decimal("0.80")
-#: Contract documents live in UPLOAD_DIR/contracts.
+#: Contract documents live in the file storage under contracts.
 DOCUMENT_FOLDER = "contracts"
 AMENDABLE = ("ends_on", "ceiling", "extension_count", "extension_months", "option_deadline", "status")
 
@@ -234,7 +234,7 @@ def change_tariff(contract: Contract, effective_on: date, price: Decimal, amount
             raise DomainError(f"{code} is geen mijlpaal met een vast bedrag.", field="amounts")
         if Decimal(str(amount)) < 0:
             raise DomainError("Een bedrag mag niet negatief zijn.", field="amounts")
-        cleaned[code] = str(Decimal(str(amount)).quantize(Decimal("0.01")))
+        cleaned[code] = str(round_money(Decimal(str(amount))))
     before = contract.price_on(effective_on)
     change = TariffChange(contract=contract, effective_on=effective_on, price_per_trajectory=price,
                           amounts=cleaned, reason=reason.strip(), created_by=by)
@@ -356,13 +356,12 @@ def get_contract_document(contract: Contract, document_id: int) -> ContractDocum
     return db.first_or_404(contract_documents(contract).where(ContractDocument.id == document_id))
 
 
-def add_contract_document(contract: Contract, data: dict, filename: str, content: bytes, by: User | None,
-                          upload_dir: str) -> ContractDocument:
+def add_contract_document(contract: Contract, data: dict, filename: str, content: bytes, by: User | None) -> ContractDocument:
     """Contract managers and admins add documents (the signed contract, amendments ...)."""
     return documents.add_document(ContractDocument(contract=contract), contract, contract_documents(contract),
-                                  ContractDocumentKind, data, filename, content, by=by, upload_dir=upload_dir,
+                                  ContractDocumentKind, data, filename, content, by=by,
                                   folder=DOCUMENT_FOLDER)
 
 
-def delete_contract_document(document: ContractDocument, by: User | None, upload_dir: str) -> None:
-    documents.delete_document(document, document.contract, by=by, upload_dir=upload_dir, folder=DOCUMENT_FOLDER)
+def delete_contract_document(document: ContractDocument, by: User | None) -> None:
+    documents.delete_document(document, document.contract, by=by, folder=DOCUMENT_FOLDER)

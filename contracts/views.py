@@ -1,7 +1,7 @@
 """Contracts in HTML: list, detail with schedule, KPIs, tariffs, documents and history; create, amend, change the
 tariff, add and delete documents."""
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from contracts import services
@@ -12,9 +12,9 @@ from core.auth import roles_required, scope_filter
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import DocumentForm, options
-from core.models import Municipality, Role
+from core.models import Municipality, Role, Service
 from core.services import orderable_services
-from core.web import form_upload, page_of_rows, show_domain_error
+from core.web import flash_domain_error, form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from procurement.services import visible_cases
 from providers.models import Provider
@@ -125,12 +125,11 @@ def tariff(contract_id: int):
 def add_document(contract_id: int):
     contract = services.get_visible_contract(current_user, contract_id)
     try:
-        services.add_contract_document(contract, *form_upload(_document_form(contract)), by=current_user,
-                                       upload_dir=current_app.config["UPLOAD_DIR"])
+        services.add_contract_document(contract, *form_upload(_document_form(contract)), by=current_user)
         db.session.commit()
         flash("Het document is toegevoegd.", "success")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_domain_error(exc)
     return redirect(url_for("contracts.detail", contract_id=contract.id, _anchor="documenten"))
 
 
@@ -139,7 +138,7 @@ def add_document(contract_id: int):
 def document(contract_id: int, contract_document_id: int):
     found = services.get_contract_document(services.get_visible_contract(current_user, contract_id),
                                            contract_document_id)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+    return files.send(found, services.DOCUMENT_FOLDER)
 
 
 @bp.post("/<int:contract_id>/documenten/<int:contract_document_id>/verwijderen")
@@ -147,7 +146,7 @@ def document(contract_id: int, contract_document_id: int):
 def delete_document(contract_id: int, contract_document_id: int):
     found = services.get_contract_document(services.get_visible_contract(current_user, contract_id),
                                            contract_document_id)
-    services.delete_contract_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    services.delete_contract_document(found, by=current_user)
     db.session.commit()
     flash("Het document is verwijderd.", "success")
     return redirect(url_for("contracts.detail", contract_id=contract_id, _anchor="documenten"))

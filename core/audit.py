@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from core.dates import now_utc
 from core.extensions import db
+from core.locks import take_write_lock
 from core.models import AuditEntry, User
 
 #: The hash before the first row.
@@ -73,8 +74,8 @@ def _chain_end() -> str:
     """The last row's hash, once this transaction holds the chain's end (the earlier rows it added included)."""
     if db.session.connection().dialect.name == "postgresql":
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK)))
-    else:  # a write statement takes SQLite's database write lock; this one changes no row
-        db.session.execute(sa.update(AuditEntry).where(sa.false()).values(summary=AuditEntry.summary))
+    else:
+        take_write_lock(AuditEntry)
     return db.session.scalar(sa.select(AuditEntry.chain_hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
 
 

@@ -2,7 +2,7 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import cache, wraps
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -13,7 +13,7 @@ from flask_login import current_user, login_user
 from core.dates import now_utc
 from core.errors import DomainError
 from core.extensions import db, login_manager
-from core.models import ApiToken, AuditEntry, Municipality, Region, Role, User
+from core.models import ApiToken, Municipality, Region, Role, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -34,11 +34,19 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(user: User, password: str) -> bool:
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether the password is the user's; for no user it is checked against a stand-in hash and refused, so that
+    an unknown e-mail address takes as long to answer as a known one."""
     try:
-        return _hasher.verify(user.password_hash, password)
+        matches = _hasher.verify(user.password_hash if user is not None else _stand_in_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and user is not None
+
+
+@cache
+def _stand_in_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 @login_manager.user_loader
@@ -54,14 +62,6 @@ def load_user(session_id: str) -> User | None:
     if started is None or now_utc() - datetime.fromisoformat(started) > max_age:
         return None
     return user
-
-
-def recent_login_failures(email: str, now: datetime) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "login_failed", AuditEntry.summary == email.lower(),
-            AuditEntry.created_at >= now - window))
 
 
 def start_session(user: User) -> None:

@@ -95,10 +95,10 @@ def load_demo():
 
 @scheduler.command("run")
 def run_scheduler():
-    """Draai de planner (blokkerend); gebruik één of meer van deze processen naast de webserver."""
+    """Draai de planner (blokkerend): hij stuurt elke geplande taak op haar tijd naar een Celery-worker."""
     jobs = current_app.extensions.get("jobs", {})
     click.echo(f"Planner gestart met {len(jobs)} taken: {', '.join(sorted(jobs)) or '-'}")
-    build_scheduler(current_app._get_current_object(), blocking=True).start()
+    build_scheduler(current_app._get_current_object()).start()
 
 
 @scheduler.command("once")

@@ -45,7 +45,7 @@ def _replaced(documents, model, document_id: int | None):
 
 
 def add_document(document, owner, documents, kinds, data: dict, filename: str, content: bytes, by: User | None,
-                 upload_dir: str, folder: str):
+                 folder: str):
     """Check and store the file, then keep the document on `owner` (`documents`: a select of the owner's
     documents). A named earlier document (`supersedes_id`) stays listed, marked superseded. Audited on the owner."""
     title = (data.get("title") or "").strip()
@@ -56,7 +56,7 @@ def add_document(document, owner, documents, kinds, data: dict, filename: str, c
     except ValueError:
         raise DomainError("Kies een soort document.", field="kind") from None
     replaced = _replaced(documents, type(document), data.get("supersedes_id"))
-    stored = files.store(filename, content, upload_dir, folder)
+    stored = files.store(filename, content, folder)
     for name, value in stored.columns.items():
         setattr(document, name, value)
     document.title, document.valid_until, document.created_by = title, data.get("valid_until"), by
@@ -73,7 +73,7 @@ def add_document(document, owner, documents, kinds, data: dict, filename: str, c
     return document
 
 
-def delete_document(document, owner, by: User | None, upload_dir: str, folder: str) -> None:
+def delete_document(document, owner, by: User | None, folder: str) -> None:
     """Remove the document and, once the deletion is committed, its file; a document it replaced is current
     again. The audit line keeps its name and checksum."""
     for older in document.replaces:
@@ -81,6 +81,5 @@ def delete_document(document, owner, by: User | None, upload_dir: str, folder: s
     audit.record(by, f"{type(owner).__name__.lower()}_document_deleted", owner,
                  f"Document {document.title} ({document.filename}) verwijderd",
                  {"document": [document.id, None], "sha256": [document.sha256, None]})
-    path = files.path_of(upload_dir, folder, document.stored_name)
-    sa.event.listen(db.session(), "after_commit", lambda session: path.unlink(missing_ok=True), once=True)
+    files.remove(folder, document.stored_name)
     db.session.delete(document)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.conflicts import on_conflict
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
 from core.money import Money
@@ -29,7 +30,8 @@ user_municipality = sa.Table(
 class Municipality(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: CBS code, e.g. GM0505.
-    code: Mapped[str] = mapped_column(sa.String(6), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(6), unique=True,
+                                      info=on_conflict("code", "Er is al een gemeente met deze CBS-code."))
     name: Mapped[str] = mapped_column(sa.String(120))
     cost_centre: Mapped[str | None] = mapped_column(sa.String(40))
     #: Own purchasing policy: below this value a single quote suffices (enkelvoudig onderhands).
@@ -48,7 +50,8 @@ class Region(db.Model):
     """A samenwerkingsverband of municipalities, carried out by an executing organisation such as SDD."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True,
+                                      info=on_conflict("name", "Er is al een regio met deze naam."))
     executing_organisation: Mapped[str | None] = mapped_column(sa.String(160))
 
     municipalities: Mapped[list[Municipality]] = relationship(
@@ -110,7 +113,8 @@ ROLE_LABELS = {
 
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True,
+                                       info=on_conflict("email", "Er bestaat al een gebruiker met dit e-mailadres."))
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role, 20))
@@ -210,6 +214,17 @@ APPEND_ONLY_DDL = {
 for _dialect, _statements in APPEND_ONLY_DDL.items():
     for _statement in _statements:
         sa.event.listen(AuditEntry.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
+
+
+class LoginThrottle(db.Model):
+    """Failed logins counted per key (core.login_throttle): an account and client, an account, or a client."""
+
+    #: HMAC-SHA256 of the kind and the e-mail and/or IP address: the table holds no address.
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the client last logged in to the account (keys of an account and client only): the account knows it.
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class JobRun(db.Model):

@@ -6,18 +6,23 @@ import re
 
 from cryptography.fernet import Fernet
 from flask import current_app
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 
 from core.errors import DomainError
 
 
+#: What is accepted as a BSN, here and in the logs' redaction: nine digits, which may be grouped by spaces, dots or
+#: hyphens (1112.22.333, 111 222 333, 111-222-333). stdnum would also pad a shorter number with zeros; that is
+#: refused, so that the redaction can recognise every accepted form.
+_BSN = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){8}(?!\d)")
+
+
 def normalise_bsn(value: str, field: str = "bsn") -> str:
     """The 9-digit BSN, or a DomainError naming the field."""
-    try:
-        return stdnum_bsn.validate(str(value))
-    except StdnumError as exc:
-        raise DomainError("Ongeldig BSN: het nummer voldoet niet aan de elfproef.", field=field) from exc
+    text = str(value).strip()
+    if not _BSN.fullmatch(text) or not stdnum_bsn.is_valid(text):
+        raise DomainError("Ongeldig BSN: een BSN heeft negen cijfers en voldoet aan de elfproef.", field=field)
+    return stdnum_bsn.compact(text)
 
 
 def _key() -> bytes:
@@ -41,12 +46,10 @@ def mask_bsn(bsn: str | None) -> str:
     return "" if not bsn else "*****" + bsn[-4:]
 
 
-_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
-
-
 def redact_bsns(text: str) -> str:
-    """Replace every nine-digit number that passes the elfproef; log lines must never carry a BSN."""
-    return _NINE_DIGITS.sub(lambda m: "[BSN]" if stdnum_bsn.is_valid(m.group()) else m.group(), text)
+    """Replace every number written as normalise_bsn accepts it that passes the elfproef; log lines must never carry
+    a BSN."""
+    return _BSN.sub(lambda m: "[BSN]" if stdnum_bsn.is_valid(m.group()) else m.group(), text)
 
 
 def install_log_redaction() -> None:

@@ -7,20 +7,25 @@ import threading
 import flask_smorest
 from flask import Flask, abort, current_app, request
 from flask_smorest.utils import prepare_response
-from marshmallow import ValidationError, missing
-from webargs.flaskparser import FlaskParser
+from flask_smorest.spec.plugins import unicodeconverter2paramschema
+from marshmallow import ValidationError, fields, missing
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.routing import UnicodeConverter
 
 from core import idempotency
 from core.auth import authenticate_bearer
 from core.errors import TITLES
 from core.extensions import MAX_ID, csrf, db
+from core.json_bodies import MAX_DEPTH, TooDeep
 from core.schemas import DecimalString, ProblemSchema
 
 API_PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
 BINARY = {"type": "string", "format": "binary"}
 BODY_NOT_JSON = "De body is geen geldige JSON."
+#: Text never holds a NUL character: core.security refuses it in a URL or query (400), BaseSchema in a body (422).
+NO_NUL = r"^[^\x00]*$"
 #: What any operation may answer besides its success: malformed input, no token, role or scope, unknown object;
 #: a write also a conflict (also a retried Idempotency-Key still running), too large, or invalid content.
 READ_ERRORS = (400, 401, 403, 404)
@@ -36,13 +41,19 @@ class Parser(FlaskParser):
     __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
 
     def load_json(self, req, schema):
-        try:
-            data = super().load_json(req, schema)
-        except RecursionError:
-            abort(400, "De body is te diep genest.")
+        data = super().load_json(req, schema)
         if data is missing:
             abort(400, BODY_NOT_JSON)
         return data
+
+    def _raw_load_json(self, req):
+        """The body read by the app's JSON provider (core.json_bodies), which bounds how deeply it nests."""
+        if not is_json_request(req):
+            return missing
+        try:
+            return current_app.json.loads(req.get_data(cache=True))
+        except TooDeep:
+            abort(400, f"De body is te diep genest (meer dan {MAX_DEPTH} niveaus).")
 
     def load_multipart(self, req, schema):
         """The form fields (empty ones left out) and the file of an upload, which must be sent as `file`."""
@@ -146,6 +157,8 @@ class Api(flask_smorest.Api):
         self._lock = threading.Lock()
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.register_field(DecimalString, "string", None)
+        self.ma_plugin.converter.add_attribute_function(_text_without_nul)
+        self.register_converter(UnicodeConverter, lambda c: {**unicodeconverter2paramschema(c), "pattern": NO_NUL})
         self.register_converter(app.url_map.converters["int"],  # core.IdConverter: ids within the database's keys
                                 lambda converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
 
@@ -175,6 +188,12 @@ class Api(flask_smorest.Api):
                     self.spec.tag({"name": name, "description": blueprint.description})
                     self._documented.add(name)
             return self.spec.to_dict()
+
+
+def _text_without_nul(converter, field, ret: dict, **kwargs) -> dict:
+    if isinstance(field, fields.String) and not {"pattern", "enum", "format"} & ret.keys():
+        return {"pattern": NO_NUL}
+    return {}
 
 
 def init_app(app: Flask) -> None:

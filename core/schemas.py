@@ -18,20 +18,29 @@ class BaseSchema(Schema):
 
     @pre_load
     def refuse_nul_characters(self, data, **kwargs):
-        """No text field holds a NUL character (PostgreSQL refuses them), wherever it sits in the body."""
-        if _holds_nul(data):
-            raise ValidationError("De invoer bevat een ongeldig teken (NUL).")
+        """No text field holds a NUL character (PostgreSQL refuses them), wherever it sits in the body: the error
+        names the first field that does, as {field: {index: {field: [message]}}} down to it."""
+        path = _nul_path(data)
+        if path is not None:
+            message: dict | list = ["De invoer bevat een ongeldig teken (NUL)."]
+            for step in reversed(path or ["_schema"]):
+                message = {step: message}
+            raise ValidationError(message)
         return data
 
 
-def _holds_nul(value) -> bool:
+def _nul_path(value, path=()) -> list | None:
+    """The keys and indexes down to the first string with a NUL character (a key with one counts as its value)."""
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+        return list(path) if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return [*path, key.replace("\x00", "?")]
+        found = _nul_path(item, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 class DecimalString(fields.Decimal):

@@ -20,7 +20,8 @@ def register_security(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         """No text field holds a NUL character (PostgreSQL refuses them): refuse such input up front."""
-        if any("\x00" in value for values in (request.args, request.form) for value in values.values()):
+        if "\x00" in request.path or any("\x00" in value for values in (request.args, request.form)
+                                         for value in values.values()):
             abort(400, "De invoer bevat een ongeldig teken (NUL).")
 
     @app.after_request

@@ -1,9 +1,7 @@
-"""Small helpers of the HTML views: pagination and safe redirects."""
-from dataclasses import dataclass
+"""Small helpers of the HTML views: pagination, safe redirects, business errors on forms, uploads."""
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import request
+from flask import flash
 
 from core.errors import DomainError
 from core.extensions import db
@@ -11,45 +9,49 @@ from core.extensions import db
 PER_PAGE = 50
 
 
-@dataclass
-class Page:
-    rows: list
-    number: int
-    total: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def page_of_rows(stmt, per_page: int = PER_PAGE) -> Page:
-    number = request.args.get("page", "1")
-    number = max(1, int(number)) if number.isdigit() else 1
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).all()
-    return Page(rows, number, total, per_page)
+def page_of_rows(stmt):
+    """One page of `stmt` for a list page, per ?page= (a wrong one shows the first); db.paginate, as the API's."""
+    return db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths; an absolute or scheme-relative URL would be an open redirect."""
-    if not target:
+    """Only plain same-site paths: an absolute or scheme-relative URL would be an open redirect, and a line break
+    (a header of its own, or a 500), a tab or a backslash (which browsers drop or read as "/") could make one."""
+    if not target or not target.isprintable() or "\\" in target:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") else None
 
 
-def show_domain_error(form, exc) -> None:
-    """Put a DomainError on the form: on its field when the form has one, else as a form error; list items too."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    messages = [exc.message] + [
-        (f"Regel {e['index'] + 1}: " if e.get("index") is not None else "")
-        + (f"{e['field']}: " if e.get("field") and e.get("field") != exc.field else "") + e["message"]
-        for e in (exc.errors or []) if e.get("message") != exc.message]
-    if target is not None and hasattr(target, "errors"):
-        target.errors = list(target.errors) + messages
-    else:
-        form.form_errors.extend(messages)
+def show_domain_error(form, exc: DomainError) -> None:
+    """Show a broken business rule on the form that is rendered again, after rolling back what the request had
+    changed: each error on its field where the form has one (also the last part of a dotted name such as
+    participant.bsn), the others above the form with their row ("Regel 2") and the field's label if it has one."""
+    db.session.rollback()
+    items = exc.errors or [{"field": exc.field, "message": exc.message}]
+    if exc.message not in {item["message"] for item in items}:
+        form.form_errors.append(exc.message)
+    for item in items:
+        target = _form_field(form, item.get("field"))
+        if target is not None and item.get("index") is None:
+            target.errors = [*target.errors, item["message"]]
+            continue
+        row = f"Regel {item['index'] + 1}: " if item.get("index") is not None else ""
+        label = f"{target.label.text}: " if target is not None else ""  # never a JSON name on a page
+        form.form_errors.append(row + label + item["message"])
+
+
+def _form_field(form, name: str | None):
+    for candidate in (name, (name or "").rpartition(".")[2]):
+        if candidate and candidate in form and hasattr(form[candidate], "errors"):
+            return form[candidate]
+    return None
+
+
+def flash_domain_error(exc) -> None:
+    """A DomainError as a flash message on the page redirected to, the request's changes rolled back."""
+    db.session.rollback()
+    flash(exc.message, "error")
 
 
 def form_upload(form) -> tuple[dict, str, bytes]:

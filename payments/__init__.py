@@ -6,7 +6,9 @@ from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav,
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
-    from payments import api, demo, jobs, views
+    from core.leases import LeasedWork, register
+    from payments import api, demo, jobs, tasks, views
+    from payments.models import PaymentRun
     from payments.services import start_panel
 
     app.register_blueprint(views.bp)
@@ -18,3 +20,4 @@ def init_app(app: Flask) -> None:
     register_panel(app, Panel("payments/_panel.html", start_panel, frozenset({Role.FINANCE}), order=60))
     register_demo(app, DemoStep("betaalruns", demo.load, order=90))
     jobs.register_jobs(app)
+    register(app, LeasedWork(PaymentRun, tasks.calculate, tasks.waiting, tasks.give_up))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 from contracts.models import Contract
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
+from core.leases import LeaseColumns
 from core.models import Municipality, Region, Service, User
 from core.money import Money
 from core.references import Reference, check_per_statement
@@ -54,7 +55,7 @@ payment_run_municipality = sa.Table(
 )
 
 
-class PaymentRun(db.Model):
+class PaymentRun(LeaseColumns, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: YYYY-MM; the cut-off is the last day of this month.
     period: Mapped[str] = mapped_column(sa.String(7), index=True)

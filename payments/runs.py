@@ -1,6 +1,9 @@
 """The life of a payment run: make, calculate, recalculate, approve and cancel it (payments.md, "A run"), and the
 monthly job. Approval books what a run pays in paid_instance and contract_ledger, whose keys and check refuse a
-second payment or a passed ceiling in the database itself."""
+second payment or a passed ceiling in the database itself.
+
+Every transition first takes the run's row lock and reads the run again (core.locks), so that of two transitions
+at the same moment the second sees what the first did and is refused with a 409 instead of overwriting it."""
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -14,6 +17,7 @@ from core import audit
 from core.dates import month_end, now_utc, parse_period
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
+from core.locks import lock_row, locked
 from core.models import Municipality, Region, Role, User
 from payments.calculation import ZERO, calculate
 from payments.models import (RUN_TRANSITIONS, Calculation, LineStatus, PaidInstance, PaymentLine, PaymentRun,
@@ -23,6 +27,7 @@ from payments.services import resolve_scope
 from trajectories.models import Trajectory
 
 CALCULATION_FAILED = "De berekening is mislukt; er zijn geen regels opgeslagen. Probeer het opnieuw met Herberekenen."
+NOT_WAITING = "Deze betaalrun wacht niet (meer) op een berekening."
 
 
 def create_run(period: str, *, region: Region | None = None, municipality: Municipality | None = None,
@@ -36,7 +41,7 @@ def create_run(period: str, *, region: Region | None = None, municipality: Munic
     if (region is None) == (municipality is None):
         raise DomainError("Kies een regio of één gemeente.", field="scope")
     members = list(region.municipalities) if region is not None else [municipality]
-    _lock(members)
+    _lock_scope(members)
     _refuse_overlap(period, {m.id for m in members})
     run = PaymentRun(period=period, region=region, municipality=municipality, municipalities=members,
                      created_by=by, status=RunStatus.DRAFT)
@@ -54,6 +59,7 @@ def create_run(period: str, *, region: Region | None = None, municipality: Munic
 
 def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> PaymentRun:
     """Throw a draft's lines away and calculate them again against what is paid now (later, when background)."""
+    lock_row(run)
     _require_transition(run, RunStatus.DRAFT)
     if run.calculation == Calculation.CALCULATING:
         raise Conflict("Deze betaalrun wordt nog berekend; wacht tot de berekening klaar is.")
@@ -78,11 +84,20 @@ def calculate_run(run: PaymentRun, *, by: User | None, on_progress: Callable[[in
 
 def calculate_runs(runs: list[PaymentRun], *, by: User | None,
                    on_progress: Callable[[int], None] | None = None) -> list[PaymentRun]:
-    """calculate_run for CALCULATING runs of one period with disjoint scopes, in one pass over their events."""
+    """calculate_run for CALCULATING runs of one period with disjoint scopes, in one pass over their events.
+
+    The runs are locked only once their lines are in, because the progress reports write the run's row through a
+    connection of their own (core.background); a run cancelled or calculated by another delivery meanwhile refuses.
+    """
     if any(run.calculation != Calculation.CALCULATING for run in runs):
-        raise Conflict("Deze betaalrun wacht niet op een berekening.")
+        raise Conflict(NOT_WAITING)
     if runs:
         calculate(runs, on_progress)
+    for run in sorted(runs, key=lambda r: r.id):
+        lock_row(run)
+        _require_transition(run, RunStatus.DRAFT)
+        if run.calculation != Calculation.CALCULATING:
+            raise Conflict(NOT_WAITING)
     for run in runs:
         run.calculation, run.processed = Calculation.DONE, run.to_process
         audit.record(by, "payment_run_calculated", run, f"{run}: {run.total} te betalen, {run.held_total} aangehouden",
@@ -91,7 +106,12 @@ def calculate_runs(runs: list[PaymentRun], *, by: User | None,
 
 
 def calculation_failed(run: PaymentRun, message: str = CALCULATION_FAILED) -> PaymentRun:
-    """Record why a calculation failed; the caller rolled its lines back, so the run has none (retry: recalculate)."""
+    """Record why a calculation failed; the caller rolled its lines back, so the run has none (retry: recalculate).
+
+    Nothing changes when the run no longer waits for this calculation (another delivery of it finished first)."""
+    lock_row(run)
+    if run.calculation != Calculation.CALCULATING:
+        return run
     run.calculation, run.calculation_error, run.processed = Calculation.FAILED, message[:300], 0
     run.total = run.held_total = ZERO
     return run
@@ -103,9 +123,13 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
         raise Forbidden("Alleen een financieel medewerker keurt een betaalrun goed.")
     if run.created_by_id == by.id:
         raise Forbidden("U heeft deze betaalrun zelf gemaakt; een andere financieel medewerker keurt hem goed.")
+    seen = run.calculated_at
+    lock_row(run)
     _require_transition(run, RunStatus.APPROVED)
     if run.calculation != Calculation.DONE:
         raise Conflict("Deze betaalrun is nog niet (goed) berekend; wacht op de berekening of herbereken hem.")
+    if run.calculated_at != seen:
+        raise Conflict("Deze betaalrun is zojuist herberekend; bekijk de nieuwe regels en keur hem daarna goed.")
     try:
         with db.session.begin_nested():
             _book(run)
@@ -118,6 +142,7 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
 
 
 def cancel_run(run: PaymentRun, *, by: User) -> PaymentRun:
+    lock_row(run)
     _require_transition(run, RunStatus.CANCELLED)
     run.status = RunStatus.CANCELLED
     audit.record(by, "payment_run_cancelled", run, str(run), {"status": [RunStatus.DRAFT, RunStatus.CANCELLED]})
@@ -159,11 +184,11 @@ def _cutoff(period: str) -> date:
         raise DomainError("Geef de periode als JJJJ-MM.", field="period") from None
 
 
-def _lock(municipalities: list[Municipality]) -> None:
-    """Serialise run creation per municipality (PostgreSQL row locks; SQLite writes one at a time anyway)."""
+def _lock_scope(municipalities: list[Municipality]) -> None:
+    """Serialise run creation per municipality, in id order so that overlapping scopes wait instead of deadlocking."""
     ids = sorted(m.id for m in municipalities)
-    db.session.execute(sa.select(Municipality.id).where(Municipality.id.in_(ids)).order_by(Municipality.id)
-                       .with_for_update())
+    db.session.execute(locked(sa.select(Municipality.id).where(Municipality.id.in_(ids)).order_by(Municipality.id),
+                              Municipality))
 
 
 def _refuse_overlap(period: str, member_ids: set[int]) -> None:

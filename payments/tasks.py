@@ -1,40 +1,62 @@
-"""Runs made or recalculated in the UI are calculated in the background (core.background): the request commits
-the run as CALCULATING, then calculate() fills in its lines and commits, or rolls every line back and records
-why, leaving a draft without lines that a recalculation retries."""
+"""Runs made or recalculated in the UI are calculated by a Celery worker: the request commits the run as
+CALCULATING and queues it (with a lease, core.leases); the worker replaces the run's lines in one transaction and
+commits them with the run DONE, or rolls every line back and records why, leaving a draft without lines that a
+recalculation retries. A run whose workers kept dying is failed by the lease sweep."""
 import logging
 
-from core import background
+import sqlalchemy as sa
+from celery import shared_task
+
+from core import leases
 from core.errors import DomainError
 from core.extensions import db
-from core.models import User
 from payments import runs, services
-from payments.models import Calculation, PaymentRun
+from payments.models import Calculation, PaymentLine, PaymentRun, RunStatus
 
 log = logging.getLogger(__name__)
+LOST = ("De berekening is {attempts} keer afgebroken doordat de server die hem uitvoerde wegviel; er zijn geen "
+        "regels opgeslagen. Probeer het opnieuw met Herberekenen.")
 
 
-def start(run: PaymentRun, by: User) -> None:
-    background.start(calculate, run.id, by.id)
+def queue(run: PaymentRun) -> None:
+    """Have a worker calculate the CALCULATING run once the caller commits."""
+    leases.queue(run)
 
 
 def status(run: PaymentRun) -> dict:
-    return services.calculation_status(run, background.processed(run))
+    return services.calculation_status(run, run.processed)
 
 
-def calculate(run_id: int, by_id: int | None) -> None:
-    run = db.session.get(PaymentRun, run_id)
-    if run is None or run.calculation != Calculation.CALCULATING:
-        return
-    progress = background.Progress(run)
+def waiting():
+    return sa.and_(PaymentRun.calculation == Calculation.CALCULATING, PaymentRun.status == RunStatus.DRAFT)
+
+
+def give_up(run: PaymentRun, attempts: int) -> None:
+    runs.calculation_failed(run, LOST.format(attempts=attempts))
+
+
+@shared_task(name="payments.calculate_run")
+def calculate(run_id: int) -> None:
+    """Calculate the run if this worker gets its lease; a second delivery finds it taken or done."""
+    leases.run(PaymentRun, run_id, _calculate)
+
+
+def _calculate(run_id: int, lease: leases.Lease) -> None:
+    failure = None
     try:
-        runs.calculate_run(run, by=db.session.get(User, by_id) if by_id else None, on_progress=progress)
-        db.session.commit()
-    except Exception as exc:
+        lines = sa.select(PaymentLine.id).where(PaymentLine.run_id == run_id)
+        if db.session.scalar(lines.exists().select()):  # replaced, never doubled (and SQLite not locked for nothing)
+            db.session.execute(sa.delete(PaymentLine).where(PaymentLine.run_id == run_id))
+        runs.calculate_run(db.session.get(PaymentRun, run_id), by=None, on_progress=lease.progress)
+    except DomainError as exc:
+        failure = exc.message
+    except Exception:
+        log.exception("payment run %s: calculation failed", run_id)
+        failure = runs.CALCULATION_FAILED
+    if failure:
         db.session.rollback()
-        if not isinstance(exc, DomainError):
-            log.exception("payment run %s: calculation failed", run_id)
-        runs.calculation_failed(db.session.get(PaymentRun, run_id),
-                                    *([exc.message] if isinstance(exc, DomainError) else []))
-        db.session.commit()
-    finally:
-        progress.done()
+    if not lease.release():
+        return
+    if failure:
+        runs.calculation_failed(db.session.get(PaymentRun, run_id), failure)
+    db.session.commit()

@@ -11,7 +11,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Role, Service
-from core.web import page_of_rows
+from core.web import page_of_rows, show_domain_error
 from payments import exports, runs, services, tasks
 from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm
 from payments.models import LINE_STATUS_LABELS, Calculation, PaymentLine, PaymentRun
@@ -30,12 +30,11 @@ def index():
         try:
             run = runs.create_run_from(services.scope_data(form.period.data, form.scope.data),
                                            by=current_user, today=today(), background=True)
+            tasks.queue(run)
             db.session.commit()
-            tasks.start(run, current_user)
             return redirect(url_for("payments.detail", run_id=run.id))
         except DomainError as exc:
-            db.session.rollback()
-            form.period.errors.append(exc.message)
+            show_domain_error(form, exc)
     page = page_of_rows(services.visible_runs(current_user).order_by(PaymentRun.id.desc()))
     return render_template("payments/index.html", form=form, page=page)
 
@@ -49,7 +48,7 @@ def detail(run_id: int):
     filters = LineFilters().load({name: value for name, value in request.args.items() if value})
     page = page_of_rows(services.filter_lines(sa.select(PaymentLine).where(PaymentLine.run_id == run.id)
                                               .order_by(PaymentLine.trigger_date, PaymentLine.id), filters))
-    return render_template("payments/detail.html", run=services.RunView(run, page.rows), page=page,
+    return render_template("payments/detail.html", run=services.RunView(run, page.items), page=page,
                            filters=filters, statuses=LINE_STATUS_LABELS)
 
 
@@ -62,9 +61,8 @@ def status(run_id: int):
 @bp.post("/<int:run_id>/recalculate")
 @roles_required(Role.FINANCE)
 def recalculate(run_id: int):
-    run = runs.recalculate_run(services.get_run(run_id, current_user), by=current_user, background=True)
+    tasks.queue(runs.recalculate_run(services.get_run(run_id, current_user), by=current_user, background=True))
     db.session.commit()
-    tasks.start(run, current_user)
     return redirect(url_for("payments.detail", run_id=run_id))
 
 
@@ -139,6 +137,5 @@ def _saved(payer: PayingOrganisationForm, ledger: LedgerAccountForm) -> bool:
                                         ledger.account.data, by=current_user)
             return True
     except DomainError as exc:
-        db.session.rollback()
-        payer.iban.errors.append(exc.message)
+        show_domain_error(ledger if "ledger-account" in request.form else payer, exc)
     return False

@@ -10,9 +10,9 @@ from core.auth import roles_required, scope_filter, visible_regions
 from core.dates import now_utc, today
 from core.errors import DomainError
 from core.extensions import db
-from core.models import Municipality, Role
+from core.models import Municipality, Role, Service
 from core.services import orderable_services
-from core.web import page_of_rows
+from core.web import page_of_rows, show_domain_error
 from procurement import planning, services
 from procurement.assessment import assess
 from procurement.forms import (CaseForm, DecisionForm, MilestoneForm, PlanningForm, PolicyForm, ScoreForm,
@@ -60,8 +60,7 @@ def _save_case(form: CaseForm, case: ProcurementCase | None):
         else:
             services.update_case(case, case_data(form), by=current_user)
     except DomainError as exc:
-        db.session.rollback()
-        (form[exc.field].errors.append(exc.message) if exc.field in form else flash(exc.message, "error"))
+        show_domain_error(form, exc)
         return None
     db.session.commit()
     return case
@@ -118,8 +117,7 @@ def decide(case_id: int):
         services.record_decision(case, form.route.data, form.motivation.data, by=current_user, today=today(),
                                  now=now_utc())
     except DomainError as exc:
-        db.session.rollback()
-        form[exc.field or "route"].errors.append(exc.message)
+        show_domain_error(form, exc)
         return _detail(_case(case_id), decision_form=form, status=422)
     return _done(case_id, "Het besluit is vastgelegd en wacht op goedkeuring door een tweede inkoper of beheerder.")
 

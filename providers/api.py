@@ -1,6 +1,6 @@
 """Providers in the JSON API: staff read and register; a provider token sees its own provider only (and its
 documents)."""
-from flask import Response, current_app
+from flask import Response
 from flask_login import current_user
 
 from core import files
@@ -82,8 +82,7 @@ def add_document(args, provider_id: int):
     """Document toevoegen (PDF, DOCX, XLSX, ODT tot 20 MB; supersedes_id vervangt een eerder document)
 
     Rollen: contractmanager, admin, de eigen aanbieder."""
-    document = services.add_provider_document(_visible(provider_id), *upload(args), by=current_user,
-                                              upload_dir=current_app.config["UPLOAD_DIR"])
+    document = services.add_provider_document(_visible(provider_id), *upload(args), by=current_user)
     db.session.commit()
     return document
 
@@ -94,7 +93,7 @@ def add_document(args, provider_id: int):
 def document(provider_id: int, provider_document_id: int):
     """Een document downloaden"""
     found = services.get_provider_document(_visible(provider_id), provider_document_id)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+    return files.send(found, services.DOCUMENT_FOLDER)
 
 
 @bp.delete("/providers/<int:provider_id>/documents/<int:provider_document_id>")
@@ -105,6 +104,6 @@ def delete_document(provider_id: int, provider_document_id: int):
 
     Rollen: contractmanager, admin."""
     found = services.get_provider_document(_visible(provider_id), provider_document_id)
-    services.delete_provider_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    services.delete_provider_document(found, by=current_user)
     db.session.commit()
     return Response(status=204)

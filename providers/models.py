@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.conflicts import on_conflict
 from core.dates import UTCDateTime, now_utc
 from core.documents import DocumentColumns
 from core.extensions import db, enum_type
@@ -34,7 +35,8 @@ def _dated_keurmerk(context) -> str:
 class Provider(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    kvk_number: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    kvk_number: Mapped[str] = mapped_column(sa.String(8), unique=True,
+                                            info=on_conflict("kvk_number", "Er is al een aanbieder met dit KvK-nummer."))
     #: Normalised IBAN (upper case, no spaces).
     iban: Mapped[str] = mapped_column(sa.String(34))
     bic: Mapped[str | None] = mapped_column(sa.String(11))

@@ -17,7 +17,7 @@ from core.models import Role, User
 from providers.models import KEURMERK_LABELS, KeurmerkStatus, Provider, ProviderDocument, ProviderDocumentKind
 
 KEURMERK_WARNING_DAYS = 60
-#: Provider documents live in UPLOAD_DIR/providers.
+#: Provider documents live in the file storage under providers.
 DOCUMENT_FOLDER = "providers"
 FIELDS = ("name", "kvk_number", "iban", "bic", "street", "postcode", "city", "contact_name", "contact_email",
           "contact_phone", "keurmerk_status", "keurmerk_valid_until", "keurmerk_status_since")
@@ -195,13 +195,12 @@ def get_provider_document(provider: Provider, document_id: int) -> ProviderDocum
     return db.first_or_404(provider_documents(provider).where(ProviderDocument.id == document_id))
 
 
-def add_provider_document(provider: Provider, data: dict, filename: str, content: bytes, by: User | None,
-                          upload_dir: str) -> ProviderDocument:
+def add_provider_document(provider: Provider, data: dict, filename: str, content: bytes, by: User | None) -> ProviderDocument:
     """Contract managers, admins and the provider's own users add documents (keurmerk, VOG, insurance ...)."""
     return documents.add_document(ProviderDocument(provider=provider), provider, provider_documents(provider),
-                                  ProviderDocumentKind, data, filename, content, by=by, upload_dir=upload_dir,
+                                  ProviderDocumentKind, data, filename, content, by=by,
                                   folder=DOCUMENT_FOLDER)
 
 
-def delete_provider_document(document: ProviderDocument, by: User | None, upload_dir: str) -> None:
-    documents.delete_document(document, document.provider, by=by, upload_dir=upload_dir, folder=DOCUMENT_FOLDER)
+def delete_provider_document(document: ProviderDocument, by: User | None) -> None:
+    documents.delete_document(document, document.provider, by=by, folder=DOCUMENT_FOLDER)

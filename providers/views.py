@@ -1,5 +1,5 @@
 """The provider registry: list and search, detail, register, edit, the provider's user accounts and documents."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core import files
@@ -8,7 +8,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
 from core.forms import DocumentForm
-from core.web import form_upload, page_of_rows, show_domain_error
+from core.web import flash_domain_error, form_upload, page_of_rows, show_domain_error
 from providers import services
 from providers.forms import ProviderForm, ProviderUserForm
 from providers.models import PROVIDER_DOCUMENT_LABELS, Provider
@@ -85,7 +85,7 @@ def add_user(provider_id: int):
             db.session.commit()
             flash(f"Gebruiker {user.email} aangemaakt. Eenmalig wachtwoord: {password}", "success")
         except DomainError as exc:
-            flash(exc.message, "error")
+            flash_domain_error(exc)
     for errors in form.errors.values():
         flash(" ".join(errors), "error")
     return redirect(url_for("providers.detail", provider_id=provider.id))
@@ -96,12 +96,11 @@ def add_user(provider_id: int):
 def add_document(provider_id: int):
     provider = _visible(provider_id)
     try:
-        services.add_provider_document(provider, *form_upload(_document_form(provider)), by=current_user,
-                                       upload_dir=current_app.config["UPLOAD_DIR"])
+        services.add_provider_document(provider, *form_upload(_document_form(provider)), by=current_user)
         db.session.commit()
         flash("Het document is toegevoegd.", "success")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_domain_error(exc)
     return redirect(url_for("providers.detail", provider_id=provider.id, _anchor="documenten"))
 
 
@@ -109,14 +108,14 @@ def add_document(provider_id: int):
 @roles_required(*Role)
 def document(provider_id: int, provider_document_id: int):
     found = services.get_provider_document(_visible(provider_id), provider_document_id)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER)
+    return files.send(found, services.DOCUMENT_FOLDER)
 
 
 @bp.post("/<int:provider_id>/documenten/<int:provider_document_id>/verwijderen")
 @roles_required(Role.CONTRACTMANAGER)
 def delete_document(provider_id: int, provider_document_id: int):
     found = services.get_provider_document(_visible(provider_id), provider_document_id)
-    services.delete_provider_document(found, by=current_user, upload_dir=current_app.config["UPLOAD_DIR"])
+    services.delete_provider_document(found, by=current_user)
     db.session.commit()
     flash("Het document is verwijderd.", "success")
     return redirect(url_for("providers.detail", provider_id=provider_id, _anchor="documenten"))

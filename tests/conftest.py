@@ -5,7 +5,7 @@ The clock: `TEST_TODAY=2028-02-29` runs the whole suite as if it were that day (
 `@pytest.mark.today("2026-11-16")` pins the day for one test whose dates are fixed.
 """
 import os
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -75,9 +75,9 @@ def _config(database_url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url}
 
 
-def _fresh(database_url: str):
+def _fresh(database_url: str, settings: dict | None = None):
     """An app on an empty schema holding only the service catalogue."""
-    app = create_app(_config(database_url))
+    app = create_app(_config(database_url) | (settings or {}))
     with app.app_context():
         if database_url.startswith("postgresql"):
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
@@ -102,6 +102,19 @@ def file_app(tmp_path, database_url, _schema):
     """Like `app`, but on SQLite a database file, so that threads get connections of their own."""
     on_disk = database_url if database_url.startswith("postgresql") else f"sqlite:///{tmp_path / 'test.db'}"
     yield from _fresh(on_disk)
+
+
+@pytest.fixture
+def clock():
+    """A stopped clock that the test moves on: clock(seconds)."""
+    now = [dates.now_utc()]
+    previous = dates.set_clock(lambda: now[0])
+
+    def advance(seconds: float) -> None:
+        now[0] += timedelta(seconds=seconds)
+
+    yield advance
+    dates.set_clock(previous)
 
 
 @pytest.fixture

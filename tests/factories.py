@@ -1,4 +1,5 @@
 """Factory fixtures: each returns a callable that fills sensible defaults with setdefault."""
+import io
 import itertools
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,21 @@ from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
 
 PASSWORD = "Correct-Horse-Battery-9"
+
+
+def _one_page_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, invariant=1)
+    page.drawString(72, 720, "Bijlage")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+#: A real PDF for uploads (they are checked from header to trailer).
+PDF = _one_page_pdf()
 _seq = itertools.count(1)
 _PASSWORD_HASH = None
 

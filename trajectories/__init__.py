@@ -12,7 +12,9 @@ def _flags_context(user, today) -> dict:
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, navigation, start-page panels, jobs and demo data."""
-    from trajectories import api, demo, views
+    from core.leases import LeasedWork, register
+    from trajectories import api, demo, imports, views
+    from trajectories.models import ProgressImport
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -22,3 +24,4 @@ def init_app(app: Flask) -> None:
     register_panel(app, Panel("trajectories/_flags_panel.html", _flags_context,
                               frozenset({Role.ADMIN, Role.CONTRACTMANAGER}), order=25))
     register_demo(app, DemoStep("trajecten en voortgang", demo.load, order=70))
+    register(app, LeasedWork(ProgressImport, imports.run_import, imports.waiting, imports.give_up))

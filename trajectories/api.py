@@ -1,4 +1,5 @@
 """The progress API: trajectories, progress events (JSON) and progress imports (CSV)."""
+from flask import current_app, jsonify, url_for
 from flask_login import current_user
 
 from core.auth import roles_required
@@ -7,13 +8,13 @@ from core.extensions import db
 from core.models import Role
 from core.rest import make_api_blueprint, paginate
 from core.schemas import PageQuery, page_of
-from trajectories import referrals, services
-from trajectories.csvfile import MAX_BYTES, FileTooLarge
-from trajectories.models import Trajectory
-from trajectories.schemas import (EventsInSchema, EventsResultSchema, ImportInSchema, ImportResultSchema,
-                                  TrajectoryDetailSchema, TrajectoryInSchema, TrajectoryOutSchema)
+from trajectories import imports, referrals, services
+from trajectories.models import ProgressImport, Trajectory
+from trajectories.schemas import (EventsInSchema, EventsResultSchema, ImportInSchema, ImportJobSchema,
+                                  ImportResultSchema, TrajectoryDetailSchema, TrajectoryInSchema, TrajectoryOutSchema)
 
 bp = make_api_blueprint("trajectories_api", __name__)
+import_job = ImportJobSchema()
 SENDERS = (Role.PROVIDER, Role.CONTRACTMANAGER)
 DRY_RUN = "Proefrun (dry_run): gecontroleerd, niets opgeslagen"
 
@@ -75,17 +76,34 @@ def progress_events(data):
 @bp.arguments(ImportInSchema(), location="multipart")
 @bp.response(201, ImportResultSchema)
 @bp.alt_response(200, schema=ImportResultSchema, description=DRY_RUN, success=True)
+@bp.alt_response(202, schema=ImportJobSchema, description="Een groot bestand wordt een taak: volg Location",
+                 success=True)
 def progress_import(args):
-    """CSV-bestand met voortgangsgebeurtenissen importeren
+    """CSV-bestand met voortgangsgebeurtenissen importeren; een groot bestand wordt een taak (202, Location)
 
     Rollen: provider, contractmanager, admin."""
     upload = args["file"]
-    if upload.stream.seek(0, 2) > MAX_BYTES:
-        raise FileTooLarge("Het bestand is groter dan 50 MB.")
-    upload.stream.seek(0)
+    if imports.measure(upload.stream) > current_app.config["SYNC_IMPORT_MAX_ROWS"]:
+        item = imports.save_upload(upload.stream, upload.filename, by=current_user, confirmed=not args["dry_run"])
+        db.session.commit()
+        answer = jsonify(import_job.dump(item))
+        answer.status_code = 202
+        answer.headers.update({"Location": url_for(".import_job_status", import_id=item.id), "Retry-After": "5"})
+        return answer
     result = services.import_csv(upload.stream, sender=services.sender_for(current_user), source="csv",
                                  by=current_user, today=today())
     return _finish(args["dry_run"], result.__dict__)
+
+
+@bp.get("/progress-imports/<int:import_id>")
+@roles_required(*SENDERS)
+@bp.response(200, ImportJobSchema)
+def import_job_status(import_id: int):
+    """De stand van een groot CSV-bestand (202 van POST /progress-imports)
+
+    Rollen: provider, contractmanager, admin."""
+    item = db.first_or_404(imports.visible_imports(current_user).where(ProgressImport.id == import_id))
+    return item, 200, {"Retry-After": "5"} if item.status in imports.BUSY else {}
 
 
 def _finish(dry_run: bool, body: dict):

@@ -1,21 +1,28 @@
 """One batch of progress events (an API call or a CSV file) checked against the rules of progress-events.md, the
-database and its own earlier events, and stored whole."""
+database and its own earlier events, and stored whole.
+
+The rules hold under concurrency because each trajectory a batch names is locked (core.locks, in id order) before
+its state is read: batches for one trajectory take turns, and the second checks its events against what the first
+stored. A file locks the trajectories of each chunk as it reaches them; two files that name the same trajectories
+in opposite order deadlock, which PostgreSQL breaks by refusing one of them (409, nothing stored)."""
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import aliased
 
 from core.bulk import insert_rows, matching
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
+from core.locks import is_deadlock, locked
 from core.models import User
 from trajectories.events import AFTER_END, CONTENT, ENDS, as_text, parse_event
 from trajectories.models import ProgressEvent, Trajectory
 
+BUSY = "Een deel van deze gebeurtenissen wordt tegelijk door een ander verzoek opgeslagen; probeer het opnieuw."
 #: The columns an accepted row may fill (the others it leaves NULL).
 INSERT_KEYS = ("event_id", "type", "occurred_on", "retracts_id", *CONTENT[2:], "trajectory_id", "sender", "source",
                "created_by_id", "created_at")
@@ -245,8 +252,7 @@ class EventBatch:
                     row["retracts_id"] = self._targets[row.pop("retracts")].id
                 stored += self._insert(retractions, as_objects)
         except IntegrityError as exc:
-            raise Conflict("Een deel van deze gebeurtenissen wordt tegelijk door een ander verzoek opgeslagen; "
-                           "probeer het opnieuw.") from exc
+            raise Conflict(BUSY) from exc
         return stored
 
     def _insert(self, rows: Iterable[dict], as_objects: bool) -> list:
@@ -282,9 +288,15 @@ class EventBatch:
         new = [r for r in references if r not in self._trajectories]
         if not new:
             return
-        rows = db.session.execute(
-            sa.select(Trajectory.reference, Trajectory.id, Trajectory.referral_date)
-            .join(Trajectory.contract).where(matching(Trajectory.reference, new), self.scope)).all()
+        try:
+            rows = db.session.execute(locked(
+                sa.select(Trajectory.reference, Trajectory.id, Trajectory.referral_date)
+                .join(Trajectory.contract).where(matching(Trajectory.reference, new), self.scope)
+                .order_by(Trajectory.id), Trajectory)).all()
+        except OperationalError as exc:
+            if not is_deadlock(exc):
+                raise
+            raise Conflict(BUSY) from exc
         self._trajectories.update({ref: None for ref in new})
         found = {row.id: _Known(row.id, row.referral_date) for row in rows}
         self._trajectories.update({row.reference: found[row.id] for row in rows})

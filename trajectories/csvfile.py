@@ -32,6 +32,11 @@ class FileTooLarge(DomainError):
     status_code = 413
 
 
+class TooManyRows(FileTooLarge):
+    def __init__(self):
+        super().__init__(f"Het bestand heeft meer dan {MAX_ROWS:,} regels.".replace(",", "."))
+
+
 def template_csv() -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ALL_FIELDS, delimiter=";", lineterminator="\r\n")
@@ -45,7 +50,9 @@ def read_events(stream: IO[bytes]) -> Iterator[tuple[int, dict]]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
     try:
         header_line = text.readline()
-        delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+        if "\x00" in header_line:  # valid UTF-8, but every other byte zero: UTF-16 without its byte order mark
+            raise UnreadableFile("Het bestand is niet in UTF-8 gecodeerd (het lijkt UTF-16); sla het op als 'CSV UTF-8'.")
+        delimiter = _delimiter(header_line)
         header = next(csv.reader([header_line], delimiter=delimiter), [])
         fields = _check_header([h.strip() for h in header])
         reader = csv.reader(text, delimiter=delimiter, strict=True)
@@ -54,7 +61,7 @@ def read_events(stream: IO[bytes]) -> Iterator[tuple[int, dict]]:
             line = reader_line + 1
             reader_line = reader.line_num + 1
             if count > MAX_ROWS:
-                raise FileTooLarge(f"Het bestand heeft meer dan {MAX_ROWS:,} regels.".replace(",", "."))
+                raise TooManyRows()
             row = _row(fields, cells)
             if row is not None:
                 yield line, row
@@ -64,6 +71,10 @@ def read_events(stream: IO[bytes]) -> Iterator[tuple[int, dict]]:
         raise UnreadableFile(f"Het bestand is geen geldige CSV (na regel {reader_line}): {exc}.") from exc
     finally:
         text.detach()
+
+
+def _delimiter(header_line: str) -> str:
+    return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
 def _limited(reader) -> Iterator[list[str]]:
@@ -105,9 +116,26 @@ def _row(fields: list[str], cells: list[str]) -> dict | None:
     return row
 
 
-def count_lines(stream: IO[bytes]) -> int:
-    """A quick estimate of the number of rows, for the progress bar."""
-    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
-    stream.seek(0)
-    return max(0, lines - 1)
+def count_rows(stream: IO[bytes]) -> int:
+    """The number of data rows, known before any row is parsed; FileTooLarge for more than MAX_ROWS.
 
+    Lines are counted (a 50 MB file in a few milliseconds); only a file with more lines than that is counted again
+    as CSV records, since a quoted field may span lines.
+    """
+    lines, last = 0, b"\n"
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        lines, last = lines + chunk.count(b"\n"), chunk[-1:]
+    rows = max(0, lines + (last != b"\n") - 1)
+    stream.seek(0)
+    if rows > MAX_ROWS:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        try:
+            rows = sum(1 for _ in _limited(csv.reader(text, delimiter=_delimiter(text.readline()))))
+        except csv.Error:
+            pass  # not a valid CSV, but more lines than allowed all the same
+        finally:
+            text.detach()
+            stream.seek(0)
+    if rows > MAX_ROWS:
+        raise TooManyRows()
+    return rows

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from contracts.models import Contract, ProviderListVersion
+from core.conflicts import on_conflict
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
+from core.leases import LeaseColumns
 from core.models import Municipality, User
 from core.money import ScaledDecimal
 from core.references import Reference, check_per_statement
@@ -41,7 +43,8 @@ def derive_status(events) -> TrajectoryStatus:
 class Trajectory(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The municipality's reference, e.g. TRJ-2026-00042; providers report against it.
-    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True,
+                                           info=on_conflict("reference", "Deze trajectreferentie bestaat al."))
     contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     referral_date: Mapped[date] = mapped_column(sa.Date)
@@ -143,14 +146,18 @@ class ImportStatus(enum.StrEnum):
     READY = "ready"
     IMPORTING = "importing"
     DONE = "done"
+    #: The work broke off (a worker lost too often, or an unexpected error): retry or discard it.
+    FAILED = "failed"
+    DISCARDED = "discarded"
 
 
-class ProgressImport(db.Model):
-    """A CSV file uploaded in the UI: validated in the background, previewed, then imported on confirmation."""
+class ProgressImport(LeaseColumns, db.Model):
+    """A CSV file uploaded in the UI (validated by a worker, previewed, then imported on confirmation) or a large
+    one sent to the API (imported by a worker at once)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sender: Mapped[str] = mapped_column(sa.String(40))
-    #: A generated file name under UPLOAD_DIR; the user's file name is only shown, never used as a path.
+    #: Its key in the file storage (core/storage.py), generated; the user's file name is only shown.
     stored_name: Mapped[str] = mapped_column(sa.String(64))
     original_name: Mapped[str] = mapped_column(sa.String(200), default="")
     size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
@@ -164,6 +171,10 @@ class ProgressImport(db.Model):
     errors: Mapped[list] = mapped_column(sa.JSON, default=list)
     error_count: Mapped[int] = mapped_column(default=0)
     preview: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: Confirmed for import (in the UI, or an API upload that is no dry run): a retry imports rather than checks.
+    confirmed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Why the work failed (Dutch, for the user) when the status is FAILED.
+    failure: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
 

@@ -140,3 +140,24 @@ class ImportResultSchema(BaseSchema):
     rows = fields.Integer()
     accepted = fields.Integer()
     duplicates = fields.Integer()
+
+
+class ImportErrorSchema(BaseSchema):
+    line = fields.Integer(allow_none=True)
+    field = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class ImportJobSchema(ImportResultSchema):
+    """A large file's import, polled at its Location: once `status` is done (or ready, for a dry run), rows,
+    accepted and duplicates are the result the synchronous call gives."""
+
+    id = fields.Integer()
+    status = fields.String(metadata={"enum": ["validating", "importing", "ready", "done", "invalid", "failed",
+                                              "discarded"]})
+    dry_run = fields.Function(lambda item: not item.confirmed)
+    processed = fields.Integer(metadata={"description": "Regels verwerkt tot nu toe."})
+    detail = fields.Function(lambda item: item.failure, allow_none=True,
+                             metadata={"description": "Waarom het verwerken mislukte (status failed)."})
+    error_count = fields.Integer()
+    errors = fields.List(fields.Nested(ImportErrorSchema), metadata={"description": "Fouten per regel (invalid)."})

@@ -7,7 +7,7 @@ from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
-from core.web import page_of_rows
+from core.web import page_of_rows, show_domain_error
 from trajectories import imports, referrals, services
 from trajectories.csvfile import template_csv
 from trajectories.events import SKILL_NAMES, TYPE_LABELS
@@ -24,15 +24,6 @@ def _trajectory_or_404(trajectory_id: int) -> Trajectory:
 
 def _import_or_404(import_id: int) -> ProgressImport:
     return db.first_or_404(imports.visible_imports(current_user).where(ProgressImport.id == import_id))
-
-
-def _show_errors(form, exc: DomainError) -> None:
-    """Put each error on its field, or above the form when no field matches."""
-    db.session.rollback()
-    for error in exc.errors or [{"field": exc.field, "message": exc.message}]:
-        name = (error.get("field") or "").removeprefix("participant.")
-        target = form[name].errors if name in form and name != "trajectory" else form.form_errors
-        target.append(error["message"])
 
 
 def _keep_refusal(data: dict, exc: DomainError) -> None:
@@ -66,7 +57,7 @@ def create():
         try:
             trajectory = services.create_trajectory(data, by=current_user, today=today())
         except DomainError as exc:
-            _show_errors(form, exc)
+            show_domain_error(form, exc)
             _keep_refusal(data, exc)
         else:
             db.session.commit()
@@ -89,7 +80,7 @@ def add_event(trajectory_id: int):
         try:
             services.record_manual_event(trajectory, form.as_item(), by=current_user, today=today())
         except DomainError as exc:
-            _show_errors(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash("De gebeurtenis is vastgelegd.", "success")
@@ -102,9 +93,8 @@ def add_event(trajectory_id: int):
 def upload():
     form = UploadForm()
     if form.validate_on_submit():
-        item = imports.save_upload(form.file.data, by=current_user)
+        item = imports.save_upload(form.file.data.stream, form.file.data.filename, by=current_user)
         db.session.commit()
-        imports.start(item.id, confirm=False)
         return redirect(url_for("trajectories.import_detail", import_id=item.id))
     return render_template("trajectories/upload.html", form=form)
 
@@ -112,25 +102,24 @@ def upload():
 @bp.get("/progress/imports/<int:import_id>")
 @roles_required(*SENDERS)
 def import_detail(import_id: int):
-    item = _import_or_404(import_id)
-    return render_template("trajectories/import.html", item=item, processed=imports.processed(item), Status=ImportStatus)
+    return render_template("trajectories/import.html", item=_import_or_404(import_id), Status=ImportStatus)
 
 
 @bp.get("/progress/imports/<int:import_id>/status")
 @roles_required(*SENDERS)
 def import_status(import_id: int):
     item = _import_or_404(import_id)
-    return {"status": item.status.value, "busy": item.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING),
-            "rows": item.rows, "total": item.rows, "processed": imports.processed(item)}
+    return {"status": item.status.value, "busy": item.status in imports.BUSY, "rows": item.rows, "total": item.rows,
+            "processed": item.processed}
 
 
-@bp.post("/progress/imports/<int:import_id>/confirm")
+@bp.post("/progress/imports/<int:import_id>/<any(confirm, retry, discard):action>")
 @roles_required(*SENDERS)
-def import_confirm(import_id: int):
+def import_action(import_id: int, action: str):
+    """Import a checked file, do a failed one's work again, or discard it."""
     item = _import_or_404(import_id)
-    imports.confirm(item)
+    getattr(imports, action)(item)
     db.session.commit()
-    imports.start(item.id, confirm=True)
     return redirect(url_for("trajectories.import_detail", import_id=item.id))
 
 

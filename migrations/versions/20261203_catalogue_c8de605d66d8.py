@@ -2,7 +2,7 @@
 flag alfabetiseringsonderwijs, a leerroute combined with work)
 
 Revision ID: c8de605d66d8
-Revises: 2102496ad879
+Revises: c89096a6d160
 Create Date: 2026-12-03 15:58:03.294990
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c8de605d66d8'
-down_revision = '2102496ad879'
+down_revision = 'c89096a6d160'
 branch_labels = None
 depends_on = None
 

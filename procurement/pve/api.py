@@ -2,7 +2,7 @@
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import abort, current_app, send_file
+from flask import abort, send_file
 from flask_login import current_user
 
 from core.auth import roles_required
@@ -214,7 +214,6 @@ def add_attachment(args, pve_id: int):
 
     Rollen: inkoper."""
     _, filename, content = upload(args)
-    attachment = services.add_attachment(_pve(pve_id), filename, content, by=current_user,
-                                         upload_dir=current_app.config["UPLOAD_DIR"])
+    attachment = services.add_attachment(_pve(pve_id), filename, content, by=current_user)
     db.session.commit()
     return attachment

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.conflicts import on_conflict
 from core.dates import UTCDateTime, now_utc
 from core.extensions import db, enum_type
 from core.files import StoredFileColumns
@@ -29,7 +30,8 @@ TRANSITIONS = {
 
 class Pve(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    procurement_case_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement_case.id"), index=True)
+    procurement_case_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement_case.id"), unique=True, info=on_conflict(
+        "procurement_case_id", "Voor deze inkoopzaak bestaat al een PvE."))
     title: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -80,7 +82,8 @@ class PveVersion(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     adopted_by: Mapped[User | None] = relationship(foreign_keys=[adopted_by_id])
 
-    __table_args__ = (sa.UniqueConstraint("pve_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("pve_id", "number", info=on_conflict(
+        None, "Deze PvE is tegelijk door een ander opgeslagen; laad hem opnieuw en probeer het nog eens.")),)
 
     @property
     def is_adopted(self) -> bool:

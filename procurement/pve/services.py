@@ -1,6 +1,5 @@
 """PvE verbs: create from a template, save versions, review, adopt with four eyes, comments and attachments."""
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -16,7 +15,7 @@ from procurement.models import ProcurementCase, procurement_case_municipality
 from procurement.pve import content, templates
 from procurement.pve.models import TRANSITIONS, Pve, PveAttachment, PveComment, PveStatus, PveVersion
 
-#: Attachments live in UPLOAD_DIR/pve.
+#: Attachments live in the file storage under pve/.
 FOLDER = "pve"
 
 
@@ -227,15 +226,11 @@ def resolve_comment(comment: PveComment, by: User) -> PveComment:
     return comment
 
 
-def add_attachment(pve: Pve, filename: str, data: bytes, by: User, upload_dir: str) -> PveAttachment:
+def add_attachment(pve: Pve, filename: str, data: bytes, by: User) -> PveAttachment:
     """Store a checked file under a generated name with its SHA-256."""
-    attachment = PveAttachment(pve=pve, created_by=by, **files.store(filename, data, upload_dir, FOLDER).columns)
+    attachment = PveAttachment(pve=pve, created_by=by, **files.store(filename, data, FOLDER).columns)
     db.session.add(attachment)
     db.session.flush()
     audit.record(by, "pve_attachment_added", pve, f"Bijlage {attachment.filename} ({attachment.file_type})",
                  {"sha256": [None, attachment.sha256]})
     return attachment
-
-
-def attachment_path(attachment: PveAttachment, upload_dir: str) -> Path:
-    return files.path_of(upload_dir, FOLDER, attachment.stored_name)

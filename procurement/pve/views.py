@@ -2,7 +2,7 @@
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from core import files, terms
@@ -11,7 +11,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Municipality, Role, Service
-from core.web import page_of_rows
+from core.web import form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from procurement.pve import services
 from procurement.pve.content import diff_versions, params_text, render_markdown
@@ -90,12 +90,13 @@ def edit(pve_id: int):
         try:
             version = services.save_version(pve, form.to_data(), by=current_user)
         except DomainError as exc:
-            return render_template("pve/edit.html", pve=pve, form=form, error=exc, markdown=render_markdown), 422
+            show_domain_error(form, exc)
+            return render_template("pve/edit.html", pve=pve, form=form, markdown=render_markdown), 422
         db.session.commit()
         flash(f"Versie {version.number} is opgeslagen.", "success")
         return redirect(url_for("pve.detail", pve_id=pve.id))
     preview = request.form.get("action") == "preview"
-    return render_template("pve/edit.html", pve=pve, form=form, error=None, markdown=render_markdown, preview=preview)
+    return render_template("pve/edit.html", pve=pve, form=form, markdown=render_markdown, preview=preview)
 
 
 @bp.post("/<int:pve_id>/status/<any(concept,in_review,vastgesteld):to>")
@@ -177,10 +178,8 @@ def resolve_comment(pve_id: int, comment_id: int):
 def add_attachment(pve_id: int):
     pve, form = _pve(pve_id), AttachmentForm()
     try:
-        if not form.validate_on_submit():
-            raise DomainError("Kies een bestand.", field="file")
-        services.add_attachment(pve, form.file.data.filename or "", form.file.data.read(), by=current_user,
-                                upload_dir=current_app.config["UPLOAD_DIR"])
+        _, filename, content = form_upload(form)
+        services.add_attachment(pve, filename, content, by=current_user)
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("pve.detail", pve_id=pve_id, _anchor="bijlagen"))
@@ -195,4 +194,4 @@ def attachment(pve_id: int, attachment_id: int):
     found = db.session.get(PveAttachment, attachment_id)
     if found is None or found.pve is not _pve(pve_id):
         abort(404)
-    return files.send(found, current_app.config["UPLOAD_DIR"], services.FOLDER)
+    return files.send(found, services.FOLDER)

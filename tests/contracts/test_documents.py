@@ -10,14 +10,14 @@ from contracts.models import ContractDocument
 from core.errors import DomainError
 from core.extensions import db
 from core.models import AuditEntry, Role
+from tests.factories import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SIGNED = {"title": "Getekende overeenkomst", "kind": "getekend"}
 
 
 @pytest.fixture
 def upload_dir(app, tmp_path):
-    app.config["UPLOAD_DIR"] = str(tmp_path)
+    app.config["STORAGE_URL"] = tmp_path.as_uri()
     return tmp_path
 
 
@@ -35,11 +35,10 @@ def world(make_user, make_municipality, make_contract, make_provider):
 
 def test_an_amendment_supersedes_the_signed_contract_in_the_audit_log(ctx, upload_dir, world):
     contract, users = world
-    signed = services.add_contract_document(contract, SIGNED, "overeenkomst.pdf", PDF, by=users["manager"],
-                                            upload_dir=str(upload_dir))
+    signed = services.add_contract_document(contract, SIGNED, "overeenkomst.pdf", PDF, by=users["manager"])
     amended = services.add_contract_document(contract, {"title": "Addendum 1", "kind": "wijziging",
                                                         "supersedes_id": signed.id}, "addendum.pdf", PDF,
-                                             by=users["manager"], upload_dir=str(upload_dir))
+                                             by=users["manager"])
     assert (upload_dir / "contracts" / amended.stored_name).read_bytes() == PDF
     assert signed.superseded_by is amended
     actions = db.session.scalars(sa.select(AuditEntry.action).where(
@@ -50,8 +49,7 @@ def test_an_amendment_supersedes_the_signed_contract_in_the_audit_log(ctx, uploa
 def test_a_renamed_executable_is_refused(ctx, upload_dir, world):
     contract, users = world
     with pytest.raises(DomainError, match="Alleen PDF, DOCX, XLSX en ODT tot 20 MB zijn toegestaan"):
-        services.add_contract_document(contract, SIGNED, "contract.pdf", b"MZ\x90\x00", by=users["manager"],
-                                       upload_dir=str(upload_dir))
+        services.add_contract_document(contract, SIGNED, "contract.pdf", b"MZ\x90\x00", by=users["manager"])
 
 
 @pytest.mark.parametrize("who, listed, posted", [
@@ -64,8 +62,7 @@ def test_a_renamed_executable_is_refused(ctx, upload_dir, world):
 ])
 def test_api_documents_follow_the_contracts_scope(ctx, api, upload_dir, world, who, listed, posted):
     contract, users = world
-    document = services.add_contract_document(contract, SIGNED, "overeenkomst.pdf", PDF, by=users["manager"],
-                                              upload_dir=str(upload_dir))
+    document = services.add_contract_document(contract, SIGNED, "overeenkomst.pdf", PDF, by=users["manager"])
     db.session.commit()
     client = api(users[who])
     base = f"/api/v1/contracts/{contract.id}/documents"
@@ -77,8 +74,7 @@ def test_api_documents_follow_the_contracts_scope(ctx, api, upload_dir, world, w
 def test_a_document_is_only_reached_through_its_own_contract(ctx, api, upload_dir, world, make_contract):
     contract, users = world
     sibling = make_contract(municipalities=list(contract.municipalities))
-    document = services.add_contract_document(contract, SIGNED, "overeenkomst.pdf", PDF, by=users["manager"],
-                                              upload_dir=str(upload_dir))
+    document = services.add_contract_document(contract, SIGNED, "overeenkomst.pdf", PDF, by=users["manager"])
     db.session.commit()
     client = api(users["manager"])
     assert client.get(f"/api/v1/contracts/{sibling.id}/documents/{document.id}").status_code == 404

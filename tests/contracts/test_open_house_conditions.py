@@ -70,6 +70,7 @@ def test_an_application_entered_before_the_announcement_is_not_admitted(house, m
     admission = Admission(open_house=house, provider=make_provider(), status=S.APPLIED,
                           checklist={r: True for r in house.requirements})
     db.session.add(admission)
+    db.session.flush()
     with pytest.raises(Conflict, match="nog niet openbaar aangekondigd"):
         open_house.decide(admission, S.ADMITTED, "Voldoet", by=None, today=DAY)
     assert admission.contract is None and not house.list_versions

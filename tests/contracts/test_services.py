@@ -182,6 +182,20 @@ def test_open_house_admission_gives_a_contract_on_uniform_terms(ctx, make_procur
     assert contract.status == ContractStatus.TERMINATED and open_house.admitted(house) == []
 
 
+@pytest.mark.parametrize("entered, checklist", [
+    (None, open_house.DEFAULT_REQUIREMENTS),  # nothing entered: the standard list
+    (["VOG docenten", "Keurmerk", "VOG docenten"], ["VOG docenten", "Keurmerk"]),  # as entered, once each
+])
+def test_each_admission_is_checked_against_the_list_the_open_house_was_opened_with(
+        ctx, make_procurement_case, make_provider, entered, checklist):
+    house = open_house.open_open_house(make_procurement_case("knm"), {
+        "title": "KNM", "starts_on": date(2026, 1, 1), "ends_on": date(2029, 12, 31),
+        "price_per_trajectory": Decimal(1), "requirements": entered}, by=None)
+    open_house.announce(house, date(2026, 1, 1), "https://www.tenderned.nl/1", by=None, today=date(2026, 2, 1))
+    admission = open_house.apply(house, make_provider(), by=None, today=date(2026, 2, 1))
+    assert house.requirements == list(checklist) and list(admission.checklist) == list(checklist)
+
+
 @pytest.mark.parametrize("status, motivation", [
     (AdmissionStatus.REFUSED, ""),  # motivation required
     (AdmissionStatus.SUSPENDED, "Geschorst"),  # not admitted yet

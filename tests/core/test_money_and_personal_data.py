@@ -38,20 +38,31 @@ def test_format_money_is_dutch():
     assert format_money(Decimal("1234567.5")) == "€ 1.234.567,50"
 
 
+#: How a BSN may be written on input: nine digits, grouped by spaces, dots or hyphens.
+ACCEPTED_FORMS = ["111222333", "1112.22.333", "111 222 333", "111-222-333", " 111.222.333 "]
+
+
 @pytest.mark.parametrize("value, ok", [
-    ("111222333", True),
-    ("1112.22.333", True),
+    *((form, True) for form in ACCEPTED_FORMS),
+    # refused: the elfproef, a digit too many or too few (stdnum would pad 11122233 with a zero), letters, gaps
     ("123456789", False),
     ("000000000", False),
     ("1112223334", False),
+    ("11122233", False),
     ("11122233a", False),
+    ("111  222 333", False),
 ])
 def test_bsn_elfproef(value, ok):
     if ok:
         assert normalise_bsn(value) == "111222333"
     else:
-        with pytest.raises(DomainError, match="elfproef"):
+        with pytest.raises(DomainError, match="negen cijfers en voldoet aan de elfproef"):
             normalise_bsn(value)
+
+
+@pytest.mark.parametrize("form", ACCEPTED_FORMS)
+def test_every_accepted_form_of_a_bsn_is_redacted(form):
+    assert redact_bsns(f"participant ({form}) moved") == f"participant ({form.replace(form.strip(), '[BSN]')}) moved"
 
 
 def test_bsn_is_encrypted_hashed_and_masked(ctx):
@@ -70,6 +81,8 @@ def test_bsns_never_reach_the_log(app, caplog):
         logging.getLogger("any").exception("failed")
     assert "111222333" not in caplog.text and "[BSN]" in caplog.text
     assert redact_bsns("order 123456789 stays") == "order 123456789 stays"
+    assert redact_bsns("IBAN NL91ABNA0417164300, 2026-11-23 10:15, tel 06-12345678") == \
+        "IBAN NL91ABNA0417164300, 2026-11-23 10:15, tel 06-12345678"
 
 
 @pytest.mark.parametrize("value, shown", [

@@ -1,13 +1,14 @@
-"""Runs made in the UI are calculated in the background: the calculating state, progress, the status JSON,
-the inline path under TESTING, and a failed calculation that leaves no line behind and can be retried."""
+"""Runs made in the UI are calculated by a worker: the calculating state, progress, the status JSON, the eager
+path under TESTING, a lost worker's lease, and a failed calculation that leaves no line behind and can be
+retried."""
 from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
 import sqlalchemy as sa
 
-from core import background
-from core.dates import today
+from core import leases
+from core.dates import now_utc, today
 from core.errors import Conflict
 from core.extensions import db
 from core.models import AuditEntry, Role
@@ -39,6 +40,7 @@ def line_count(run_id: int) -> int:
 
 
 def queued(region, maker) -> PaymentRun:
+    """A run waiting for a worker that never comes (its task is not sent)."""
     run = create_run("2026-10", region=region, by=maker, today=TODAY, background=True)
     db.session.commit()
     return run
@@ -83,32 +85,53 @@ def test_what_a_run_allows_before_its_calculation_is_done(world, state, action, 
         assert run.calculation == state if action == "cancel" else run.calculation == Calculation.DONE
 
 
-def test_progress_is_seen_from_memory_and_from_the_row(world):
+def test_the_status_poll_reads_the_progress_the_worker_wrote_to_the_row(world, login, client):
     region, maker, _ = world
     run = queued(region, maker)
-    progress = background.Progress(run)
-    progress(2)
-    assert tasks.status(run) == {"id": run.id, "status": "draft", "calculation": "calculating", "busy": True,
-                                       "processed": 2, "total": 3, "error": None}
-    progress.done()
-    db.session.refresh(run)
-    # On PostgreSQL the row was updated through a connection of its own (polls from other workers see it).
-    assert background.processed(run) == (2 if db.engine.dialect.name == "postgresql" else 0)
-
-
-def test_the_run_page_shows_progress_while_calculating(world, login, client):
-    region, maker, _ = world
-    run = queued(region, maker)
-    background.Progress(run)(1)
+    db.session.execute(sa.update(PaymentRun).where(PaymentRun.id == run.id).values(processed=1))
+    db.session.commit()
     login(maker)
     page = client.get(f"/betalingen/{run.id}").get_data(as_text=True)
     assert 'role="status">De betaalrun wordt berekend' in page
     assert '<progress id="background-progress" max="3" value="1">' in page and 'for="background-progress"' in page
     assert f'data-progress-url="/betalingen/{run.id}/status"' in page and "/static/progress.js" in page
     assert "<script>" not in page and "Goedkeuren" not in page
-    assert client.get(f"/betalingen/{run.id}/status").json == tasks.status(run)
+    assert client.get(f"/betalingen/{run.id}/status").json == {
+        "id": run.id, "status": "draft", "calculation": "calculating", "busy": True, "processed": 1, "total": 3,
+        "error": None}
     assert client.post(f"/betalingen/{run.id}/recalculate").status_code == 409
-    background.Progress(run).done()
+
+
+@pytest.mark.parametrize("attempts, outcome", [
+    (1, Calculation.DONE),  # taken over: queued again and calculated
+    (3, Calculation.FAILED),  # the third lost worker: given up, with the reason
+])
+def test_a_run_whose_lease_ran_out_is_taken_over_or_failed(world, app, attempts, outcome):
+    region, maker, _ = world
+    run = queued(region, maker)
+    db.session.execute(sa.update(PaymentRun).where(PaymentRun.id == run.id).values(
+        lease_owner="dead-worker", attempts=attempts, lease_expires_at=now_utc() - timedelta(seconds=1)))
+    db.session.commit()
+    assert leases.sweep(TODAY) == ("1 opnieuw in de wachtrij, 0 opgegeven" if outcome == Calculation.DONE
+                                   else "0 opnieuw in de wachtrij, 1 opgegeven")
+    db.session.commit()  # the task is sent once the sweep commits; eager under TESTING
+    db.session.refresh(run)
+    assert (run.calculation, run.lease_owner, line_count(run.id)) == (outcome, None, 3 if outcome == "done" else 0)
+    if outcome == Calculation.FAILED:
+        assert run.calculation_error == tasks.LOST.format(attempts=3)
+
+
+def test_a_second_delivery_of_a_calculated_run_changes_nothing(world):
+    region, maker, _ = world
+    run = queued(region, maker)
+    tasks.queue(run)
+    db.session.commit()
+    db.session.refresh(run)
+    before = (run.calculation, run.attempts, line_count(run.id), run.total)
+    tasks.calculate.delay(run.id)
+    db.session.refresh(run)
+    assert before == (Calculation.DONE, 1, 3, D("300.00")) == (run.calculation, run.attempts, line_count(run.id),
+                                                               run.total)
 
 
 def test_making_a_run_in_the_ui_calculates_it_inline_under_testing(world, login, client, api):
@@ -155,3 +178,16 @@ def test_the_api_still_answers_a_calculated_run(world, api):
     made = api(maker).post("/api/v1/payment-runs", json={"period": last_month(), "region_id": region.id})
     assert made.status_code == 201
     assert (made.json["calculation"], made.json["total"], len(made.json["lines"])) == ("done", "300.00", 3)
+
+
+def test_a_calculation_that_ends_after_the_run_was_cancelled_keeps_nothing(world):
+    region, maker, _ = world
+    run = queued(region, maker)
+    cancel_run(run, by=maker)
+    db.session.commit()
+    tasks.calculate(run.id, maker.id)
+    db.session.refresh(run)
+    assert (run.status, run.calculation, line_count(run.id)) == (RunStatus.CANCELLED, Calculation.FAILED, 0)
+    assert run.calculation_error == "Deze betaalrun is geannuleerd en kan niet meer worden gewijzigd."
+    runs.calculation_failed(run, "later")  # a late failure report changes nothing either
+    assert run.calculation_error == "Deze betaalrun is geannuleerd en kan niet meer worden gewijzigd."

@@ -20,6 +20,7 @@ from payments.models import PaidInstance, PaymentRun, RunStatus
 from payments.runs import approve_run, create_run
 from procurement.models import ProcurementRoute
 from providers.models import Provider
+from tests.races import assert_books_balance
 
 TODAY = date(2026, 11, 23)
 ROUNDS = 5
@@ -82,6 +83,7 @@ def test_concurrent_approvals_never_pass_a_ceiling(file_app, round_):
     assert _approve_at_once(file_app, ids, user_ids) == ["approved", "conflict"]
     with file_app.app_context():
         assert db.session.get(ContractLedger, contract_id).paid_total == D("100.00")
+        assert_books_balance()
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
@@ -100,3 +102,4 @@ def test_concurrent_approvals_never_pay_an_instance_twice(file_app, round_):
         paid = db.session.scalars(sa.select(PaidInstance).where(PaidInstance.contract_id == contract_id)).all()
         assert [(p.milestone_code, p.amount) for p in paid] == [("S", D("100.00"))]
         assert db.session.get(ContractLedger, contract_id).paid_total == D("100.00")
+        assert_books_balance()

@@ -11,8 +11,8 @@ from core.extensions import db
 from core.models import AuditEntry, Role
 from providers import services
 from providers.models import ProviderDocument, ProviderDocumentKind
+from tests.factories import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 VOG = {"title": "VOG rechtspersoon 2026", "kind": "vog"}
 
 
@@ -28,7 +28,7 @@ def _zip(entries: int) -> bytes:
 
 @pytest.fixture
 def upload_dir(app, tmp_path):
-    app.config["UPLOAD_DIR"] = str(tmp_path)
+    app.config["STORAGE_URL"] = tmp_path.as_uri()
     return tmp_path
 
 
@@ -45,7 +45,7 @@ def _actions(provider) -> list[str]:
 def test_a_document_is_stored_under_a_generated_name_with_its_checksum(ctx, upload_dir, make_provider, manager):
     provider = make_provider()
     document = services.add_provider_document(provider, {**VOG, "valid_until": None}, "C:\\Users\\jan\\../vog.pdf",
-                                              PDF, by=manager, upload_dir=str(upload_dir))
+                                              PDF, by=manager)
     stored = upload_dir / "providers" / document.stored_name
     assert (document.filename, document.kind, document.file_type) == ("vog.pdf", ProviderDocumentKind.VOG, "pdf")
     assert stored.read_bytes() == PDF and "vog" not in document.stored_name and len(document.sha256) == 64
@@ -64,7 +64,7 @@ def test_a_bad_file_is_refused_in_dutch_and_nothing_is_kept(ctx, upload_dir, mak
                                                             message):
     provider = make_provider()
     with pytest.raises(DomainError) as refused:
-        services.add_provider_document(provider, VOG, name, data, by=manager, upload_dir=str(upload_dir))
+        services.add_provider_document(provider, VOG, name, data, by=manager)
     assert refused.value.field == "file" and message in refused.value.message
     assert refused.value.message.startswith("Alleen PDF, DOCX, XLSX en ODT tot 20 MB zijn toegestaan")
     assert not list(upload_dir.rglob("*.*")) and not (upload_dir / "providers").exists()
@@ -78,30 +78,28 @@ def test_a_bad_file_is_refused_in_dutch_and_nothing_is_kept(ctx, upload_dir, mak
 ])
 def test_title_kind_and_the_replaced_document_are_checked(ctx, upload_dir, make_provider, manager, data, field):
     with pytest.raises(DomainError) as refused:
-        services.add_provider_document(make_provider(), data, "polis.pdf", PDF, by=manager, upload_dir=str(upload_dir))
+        services.add_provider_document(make_provider(), data, "polis.pdf", PDF, by=manager)
     assert refused.value.field == field
 
 
 def test_another_providers_document_cannot_be_superseded(ctx, upload_dir, make_provider, manager):
-    other = services.add_provider_document(make_provider(), VOG, "vog.pdf", PDF, by=manager, upload_dir=str(upload_dir))
+    other = services.add_provider_document(make_provider(), VOG, "vog.pdf", PDF, by=manager)
     with pytest.raises(DomainError, match="bestaat niet of is al vervangen"):
         services.add_provider_document(make_provider(), {**VOG, "supersedes_id": other.id}, "vog.pdf", PDF,
-                                       by=manager, upload_dir=str(upload_dir))
+                                       by=manager)
 
 
 def test_a_superseded_document_stays_listed_and_deleting_the_new_one_restores_it(ctx, app, upload_dir, make_provider,
                                                                                  manager):
-    provider, folder = make_provider(), str(upload_dir)
-    old = services.add_provider_document(provider, VOG, "vog.pdf", PDF, by=manager, upload_dir=folder)
-    new = services.add_provider_document(provider, {**VOG, "supersedes_id": old.id}, "vog-2027.pdf", PDF, by=manager,
-                                         upload_dir=folder)
+    provider = make_provider()
+    old = services.add_provider_document(provider, VOG, "vog.pdf", PDF, by=manager)
+    new = services.add_provider_document(provider, {**VOG, "supersedes_id": old.id}, "vog-2027.pdf", PDF, by=manager)
     assert (old.superseded_by, old.is_current, new.is_current) == (new, False, True)
     assert db.session.scalars(services.provider_documents(provider)).all() == [new, old]
     with pytest.raises(DomainError, match="al vervangen"):
-        services.add_provider_document(provider, {**VOG, "supersedes_id": old.id}, "x.pdf", PDF, by=manager,
-                                       upload_dir=folder)
+        services.add_provider_document(provider, {**VOG, "supersedes_id": old.id}, "x.pdf", PDF, by=manager)
     stored = upload_dir / "providers" / new.stored_name
-    services.delete_provider_document(new, by=manager, upload_dir=folder)
+    services.delete_provider_document(new, by=manager)
     assert stored.exists(), "the file goes only once the deletion is committed"
     db.session.commit()
     assert not stored.exists() and old.is_current and old.superseded_by is None
@@ -130,7 +128,7 @@ def test_provider_users_upload_to_their_own_provider_only(ctx, api, upload_dir, 
 def test_another_providers_user_and_a_wrong_owner_in_the_url_get_404(ctx, api, upload_dir, make_user, make_provider,
                                                                      manager):
     own, other = make_provider(), make_provider()
-    document = services.add_provider_document(own, VOG, "vog.pdf", PDF, by=manager, upload_dir=str(upload_dir))
+    document = services.add_provider_document(own, VOG, "vog.pdf", PDF, by=manager)
     db.session.commit()
     outsider = api(make_user(Role.PROVIDER, provider=other))
     assert outsider.get(f"/api/v1/providers/{own.id}/documents").status_code == 404
@@ -175,7 +173,7 @@ def test_html_upload_list_and_delete(ctx, login, upload_dir, make_user, make_pro
 
 def test_html_roles_upload_and_delete(ctx, login, upload_dir, make_user, make_provider, make_region, manager):
     provider = make_provider()
-    document = services.add_provider_document(provider, VOG, "vog.pdf", PDF, by=manager, upload_dir=str(upload_dir))
+    document = services.add_provider_document(provider, VOG, "vog.pdf", PDF, by=manager)
     db.session.commit()
     inkoper = login(make_user(Role.INKOPER, region=make_region()))
     assert inkoper.get(f"/aanbieders/{provider.id}/documenten/{document.id}").status_code == 200

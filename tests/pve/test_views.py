@@ -5,6 +5,7 @@ import pytest
 from core.models import Role
 from procurement.pve import services
 from procurement.pve.models import PveStatus
+from tests.factories import PDF
 
 
 @pytest.fixture
@@ -94,9 +95,9 @@ def test_attachments_upload_and_download(login, author_pve):
     refused = client.post(f"/pve/{pve.id}/attachments", data={"file": (io.BytesIO(b"MZ\x90"), "tool.exe")},
                           follow_redirects=True)
     assert "Alleen PDF, DOCX, XLSX en ODT" in refused.get_data(as_text=True) and not pve.attachments
-    client.post(f"/pve/{pve.id}/attachments", data={"file": (io.BytesIO(b"%PDF-1.4 bijlage"), "eisen.pdf")})
+    client.post(f"/pve/{pve.id}/attachments", data={"file": (io.BytesIO(PDF), "eisen.pdf")})
     download = client.get(f"/pve/{pve.id}/attachments/{pve.attachments[0].id}")
-    assert download.data == b"%PDF-1.4 bijlage" and "attachment" in download.headers["Content-Disposition"]
+    assert download.data == PDF and "attachment" in download.headers["Content-Disposition"]
 
 
 def test_diff_page_highlights_words(login, author_pve):

@@ -10,7 +10,6 @@ import os
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
 
 from benchmarks.dataset import rebuild_schema
 from contracts import services as contract_services
@@ -30,7 +29,7 @@ from procurement.pve.models import PveVersion
 from providers.models import Provider
 from providers import services as provider_services
 from tests.conftest import _config, _database_url
-from tests.factories import PASSWORD, _password_hash
+from tests.factories import PASSWORD, PDF, _password_hash
 from tests.security.test_authorization_matrix import _rules
 
 #: The provider registry is shared by all staff (a provider works for many regions; registering one must find it
@@ -42,7 +41,6 @@ QUERIES = {"pve_api.diff": "?from={number}&to={number}",
            "payments_api.specification": "?provider_id={provider_id}"}
 #: Staff roles tried in this order: the first one the endpoint allows is used.
 STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _first(stmt):
@@ -61,17 +59,14 @@ def _samples(app) -> tuple[dict, dict, dict]:
     contract = _first(sa.select(Contract).join(KpiAgreement).order_by(Contract.id))
     run = _first(sa.select(PaymentRun).order_by(PaymentRun.id))
     house = _first(sa.select(OpenHouse).join(OpenHouse.procurement_case).where(ProcurementCase.region_id == region.id))
-    attachment = pve_services.add_attachment(version.pve, "bijlage.pdf", PDF, by=users[Role.INKOPER],
-                                             upload_dir=app.config["UPLOAD_DIR"])
+    attachment = pve_services.add_attachment(version.pve, "bijlage.pdf", PDF, by=users[Role.INKOPER])
     provider_id = _first(sa.select(PaymentLine.provider_id).where(PaymentLine.run_id == run.id))
     document = {"title": "Getekend", "kind": "getekend"}, "contract.pdf", PDF
-    contract_document = contract_services.add_contract_document(contract, *document, by=users[Role.CONTRACTMANAGER],
-                                                                upload_dir=app.config["UPLOAD_DIR"])
+    contract_document = contract_services.add_contract_document(contract, *document, by=users[Role.CONTRACTMANAGER])
     provider_document = provider_services.add_provider_document(
         db.session.get(Provider, provider_id), {"title": "VOG", "kind": "vog"}, "vog.pdf", PDF,
-        by=users[Role.CONTRACTMANAGER], upload_dir=app.config["UPLOAD_DIR"])
-    upload = save_upload(FileStorage(io.BytesIO(b"trajectory,event_id\n"), filename="voortgang.csv"),
-                         by=users[Role.CONTRACTMANAGER])
+        by=users[Role.CONTRACTMANAGER])
+    upload = save_upload(io.BytesIO(b"trajectory,event_id\n"), "voortgang.csv", by=users[Role.CONTRACTMANAGER])
     samples = {
         "case_id": case.id, "milestone_id": _first(sa.select(PlanningMilestone).where(
             PlanningMilestone.procurement_case_id == case.id)).id,

@@ -156,12 +156,42 @@ def test_one_bad_row_in_ten_thousand_stores_nothing(world, api):
 
 
 def test_file_over_the_limit_answers_413(world, api, monkeypatch):
-    monkeypatch.setattr("trajectories.api.MAX_BYTES", 100)
+    monkeypatch.setattr("trajectories.imports.MAX_BYTES", 100)
     response = upload(api(world["provider"]), b"event_id,trajectory,type,date\n" + b"S1,TRJ-MINE,start,2026-02-01\n" * 5)
     assert response.status_code == 413
 
 
-def test_too_many_rows_answer_413(world, api, monkeypatch):
+@pytest.mark.parametrize("line_end", [b"\n", b"\r\n"])
+def test_too_many_rows_answer_413_before_any_row_is_parsed(world, api, monkeypatch, line_end):
     monkeypatch.setattr("trajectories.csvfile.MAX_ROWS", 3)
-    response = upload(api(world["provider"]), b"event_id,trajectory,type,date\n" + b"S1,TRJ-MINE,start,2026-02-01\n" * 4)
-    assert response.status_code == 413 and count_events() == 0
+    monkeypatch.setattr("trajectories.services.read_events", lambda stream: pytest.fail("a row was parsed"))
+    rows = [b"event_id,trajectory,type,date", *[b"S1,TRJ-MINE,start,2026-02-01"] * 4]
+    response = upload(api(world["provider"]), line_end.join(rows))  # no line end after the last row
+    assert response.status_code == 413 and "meer dan 3 regels" in response.json["detail"] and count_events() == 0
+
+
+def test_as_many_rows_as_allowed_are_imported_also_when_a_field_spans_lines(world, api, monkeypatch):
+    monkeypatch.setattr("trajectories.csvfile.MAX_ROWS", 2)
+    content = b'event_id,trajectory,type,date,reason\nS1,TRJ-MINE,start,2026-02-01,\n' \
+              b'S2,TRJ-MINE,interruption,2026-02-03,"ziek,\ntwee weken"\n'
+    response = upload(api(world["provider"]), content)
+    assert response.status_code == 201, response.json
+    assert count_events() == 2
+
+
+def test_a_large_file_answers_202_and_its_location_gives_the_result(world, api, app):
+    app.config["SYNC_IMPORT_MAX_ROWS"] = 1
+    client = api(world["provider"])
+    content = b"event_id,trajectory,type,date,reason\nS1,TRJ-MINE,start,2026-02-01,\nS2,TRJ-MINE,interruption,2026-02-03,ziek\n"
+    accepted = upload(client, content)
+    assert accepted.status_code == 202 and accepted.headers["Retry-After"]
+    status = client.get(accepted.headers["Location"])  # a worker imported it (eagerly, under TESTING)
+    assert status.status_code == 200 and "Retry-After" not in status.headers
+    assert {key: status.json[key] for key in ("status", "dry_run", "rows", "accepted", "duplicates", "processed")} == {
+        "status": "done", "dry_run": False, "rows": 2, "accepted": 2, "duplicates": 0, "processed": 2}
+    assert count_events() == 2
+    again = client.get(upload(client, content, dry_run=True).headers["Location"]).json
+    assert (again["status"], again["dry_run"], again["accepted"], again["duplicates"]) == ("ready", True, 0, 2)
+    refused = client.get(upload(client, content.replace(b"2026-02-03", b"2026-02-30")).headers["Location"]).json
+    assert (refused["status"], refused["error_count"], refused["errors"][0]["line"]) == ("invalid", 1, 3)
+    assert api(world["other_provider"]).get(accepted.headers["Location"]).status_code == 404

@@ -2,12 +2,14 @@
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import Role
+from trajectories import imports
 from trajectories.models import ImportStatus, ProgressEvent, ProgressImport, Trajectory
 
 
@@ -121,3 +123,56 @@ def test_upload_lists_every_error_per_line_in_dutch(world, login):
 def test_template_download_has_every_column(world, login):
     response = login(world["provider"]).get("/progress/template.csv")
     assert response.status_code == 200 and response.get_data(as_text=True).startswith("event_id;trajectory;type;date;")
+
+
+def stored_file(app, item) -> Path:
+    return Path(app.config["STORAGE_URL"].removeprefix("file://")) / item.stored_name
+
+
+@pytest.mark.parametrize("confirmed, after_retry", [
+    (False, ImportStatus.READY),  # the check broke off: checked again
+    (True, ImportStatus.DONE),  # the import broke off: imported
+])
+def test_a_failed_import_is_retried_from_its_page(world, login, app, confirmed, after_retry):
+    client = login(world["provider"])
+    item = imports.save_upload(io.BytesIO(b"event_id,trajectory,type,date\nP1,TRJ-VIEW,start,2026-02-03\n"), "v.csv",
+                               by=world["provider"], confirmed=confirmed)
+    db.session.flush()
+    imports.give_up(item, 3)  # what the lease sweep does after the third lost worker
+    db.session.commit()  # the eager task finds the import failed and leaves it
+    page = client.get(f"/progress/imports/{item.id}").get_data(as_text=True)
+    assert 'role="alert"' in page and "3 keer afgebroken" in page
+    assert "Opnieuw proberen" in page and "Bestand verwijderen" in page and "<progress" not in page
+    assert client.post(f"/progress/imports/{item.id}/retry").status_code == 302
+    db.session.expire_all()
+    assert (item.status, item.failure, item.attempts) == (after_retry, None, 1)
+    assert stored_file(app, item).exists() == (after_retry == ImportStatus.READY)
+    assert client.post(f"/progress/imports/{item.id}/retry").status_code == 409
+
+
+@pytest.mark.parametrize("status", [ImportStatus.FAILED, ImportStatus.READY])
+def test_a_failed_or_unconfirmed_import_is_discarded_with_its_file(world, login, app, status):
+    client = login(world["provider"])
+    response = post_file(client, b"event_id,trajectory,type,date\nP1,TRJ-VIEW,start,2026-02-03\n")
+    item = db.session.scalar(sa.select(ProgressImport))
+    if status == ImportStatus.FAILED:
+        imports.give_up(item, 3)
+        db.session.commit()
+    assert stored_file(app, item).exists()
+    assert client.post(f"/progress/imports/{item.id}/discard").status_code == 302
+    db.session.expire_all()
+    assert item.status == ImportStatus.DISCARDED and not stored_file(app, item).exists()
+    assert "Dit bestand is verwijderd" in client.get(response.location).get_data(as_text=True)
+    assert client.post(f"/progress/imports/{item.id}/confirm").status_code == 409
+    assert login(world["stranger"]).post(f"/progress/imports/{item.id}/discard").status_code == 404
+
+
+def test_a_second_delivery_of_an_import_stores_nothing_twice(world, login):
+    item = imports.save_upload(io.BytesIO(b"event_id,trajectory,type,date\nP1,TRJ-VIEW,start,2026-02-03\n"), "v.csv",
+                               by=world["provider"], confirmed=True)
+    db.session.commit()
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent))
+    imports.run_import.delay(item.id)
+    db.session.expire_all()
+    assert (item.status, item.attempts) == (ImportStatus.DONE, 1)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent)) == before == 3
