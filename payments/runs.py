@@ -27,6 +27,7 @@ from payments.services import resolve_scope
 from trajectories.models import Trajectory
 
 CALCULATION_FAILED = "De berekening is mislukt; er zijn geen regels opgeslagen. Probeer het opnieuw met Herberekenen."
+CANCELLED_WHILE_CALCULATING = "De betaalrun is geannuleerd voordat de berekening klaar was; er zijn geen regels opgeslagen."
 NOT_WAITING = "Deze betaalrun wacht niet (meer) op een berekening."
 
 
@@ -145,6 +146,7 @@ def cancel_run(run: PaymentRun, *, by: User) -> PaymentRun:
     lock_row(run)
     _require_transition(run, RunStatus.CANCELLED)
     run.status = RunStatus.CANCELLED
+    calculation_failed(run, CANCELLED_WHILE_CALCULATING)  # no worker takes it now (tasks.waiting); nothing if done
     audit.record(by, "payment_run_cancelled", run, str(run), {"status": [RunStatus.DRAFT, RunStatus.CANCELLED]})
     return run
 
