@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.terms import KPI_NAMES, LEVELS
+from trajectories.events import SWITCH_REASON
 
 RATIO_PLACES = Decimal("0.0001")
 ENDING_TYPES = ("completed", "dropout")
@@ -170,9 +171,11 @@ def _median(samples) -> Decimal | None:
 
 
 def outflow_work_rate(timelines, start, end, **_) -> Result:
+    """A trajectory closed for a route switch did not end the participant's route: it is left out."""
     numerator = {t.trajectory_id for t in timelines
                  if any(e.destination == "werk" for e in t.dated_in(start, end, "outflow"))}
-    denominator = {t.trajectory_id for t in timelines if t.dated_in(start, end, *ENDING_TYPES)}
+    denominator = {t.trajectory_id for t in timelines
+                   if any(e.reason != SWITCH_REASON for e in t.dated_in(start, end, *ENDING_TYPES))}
     return _counted("outflow_work_rate", numerator, denominator)
 
 

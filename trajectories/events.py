@@ -17,7 +17,9 @@ from core.terms import LEVELS as TEST_LEVELS
 
 EXAM_RESULTS = ("geslaagd", "gezakt", "geen")
 #: afschaling is no dropout reason (issue 19): it is an event of its own, and the participant continues in the route.
-DROPOUT_REASONS = ("uitval", "verhuizing", "ontheffing", "overig")
+#: schakelen closes a trajectory for a route switch (trajectories.switches), never sent as such by a feed.
+SWITCH_REASON = "schakelen"
+DROPOUT_REASONS = ("uitval", "verhuizing", "ontheffing", "overig", SWITCH_REASON)
 SKILL_NAMES = {"LE": "lezen", "LU": "luisteren", "SC": "schrijven", "SP": "spreken"}
 #: The levels an onderdeel may be lowered to (Besluit inburgering 2021: afschalen from B1 to A2).
 LOWERED_LEVELS = ("A2",)

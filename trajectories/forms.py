@@ -61,3 +61,16 @@ class EventForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField("CSV-bestand", validators=[FileRequired("Kies een bestand.")])
+
+
+class SwitchForm(FlaskForm):
+    """A route switch after a new PIP: the old trajectory closes, a new one starts on the new route's contract."""
+
+    contract_id = SelectField("Contract van de nieuwe leerroute", coerce=int, validators=[REQUIRED])
+    reference = StringField("Nieuwe trajectreferentie", validators=[REQUIRED, Regexp(
+        r"^[A-Za-z0-9._:/-]{1,40}$", message="Een referentie is 1 tot 40 tekens uit A-Z, a-z, 0-9 en . _ : / -.")])
+    switched_on = DateField("Datum van de schakeling", validators=[REQUIRED])
+    pip_date = DateField("Datum van het nieuwe PIP", validators=[REQUIRED])
+    chosen_by_participant = BooleanField("Open House: de deelnemer heeft deze aanbieder zelf gekozen")
+    provider_list_version = IntegerField("Open House: versie van de lijst van toegelaten aanbieders die de deelnemer "
+                                         "zag", validators=[Optional(), NumberRange(min=1)])

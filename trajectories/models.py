@@ -58,6 +58,9 @@ class Trajectory(db.Model):
     #: municipality choosing for the participant would turn Open House into a public contract).
     chosen_by_participant: Mapped[bool | None] = mapped_column()
     provider_list_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider_list_version.id"))
+    #: A route switch (schakelen): the trajectory this one continues, closed with reason "schakelen" on the
+    #: referral date of this one.
+    switched_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("trajectory.id"))
     #: Pseudonymous participant id shown to providers and on statements instead of any personal data.
     participant_pseudonym: Mapped[str] = mapped_column(sa.String(40), unique=True)
     participant_name: Mapped[str | None] = mapped_column(sa.String(200))
@@ -72,6 +75,9 @@ class Trajectory(db.Model):
     municipality: Mapped[Municipality] = relationship()
     created_by: Mapped[User | None] = relationship()
     provider_list_version: Mapped[ProviderListVersion | None] = relationship()
+    switched_from: Mapped["Trajectory | None"] = relationship(remote_side=lambda: Trajectory.id,
+                                                             back_populates="switched_to")
+    switched_to: Mapped["Trajectory | None"] = relationship(back_populates="switched_from", uselist=False)
     events: Mapped[list["ProgressEvent"]] = relationship(
         primaryjoin=lambda: Trajectory.id == foreign(ProgressEvent.trajectory_id), back_populates="trajectory",
         order_by=lambda: [ProgressEvent.occurred_on, ProgressEvent.id], viewonly=True)
@@ -79,7 +85,8 @@ class Trajectory(db.Model):
     #: A payment line names (trajectory, contract, municipality) (core.references). The unique index makes the three
     #: a key: changing one then waits for the check of a line not yet committed, and that check for the change.
     __table_args__ = (
-        sa.Index("uq_trajectory_contract_municipality", "id", "contract_id", "municipality_id", unique=True),)
+        sa.Index("uq_trajectory_contract_municipality", "id", "contract_id", "municipality_id", unique=True),
+        sa.Index("uq_trajectory_switched_from_id", "switched_from_id", unique=True),)
 
     @property
     def status(self) -> TrajectoryStatus:

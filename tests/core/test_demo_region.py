@@ -33,6 +33,12 @@ def test_the_demo_follows_its_own_rules(app, ctx):
     [lowered] = db.session.scalars(sa.select(ProgressEvent).where(ProgressEvent.type == "afschaling")).all()
     assert (lowered.skill, lowered.level, lowered.trajectory.contract.service.code) == ("SP", "A2", "b1_route")
     assert lowered.trajectory.status == TrajectoryStatus.ACTIVE
+    # a B1-route participant switched to the onderwijsroute: the old trajectory closed with schakelen, no uitval
+    [switched] = db.session.scalars(sa.select(Trajectory).where(Trajectory.switched_from_id.is_not(None))).all()
+    closed = [e for e in switched.switched_from.events if e.type == "dropout"]
+    assert (switched.contract.service.code, switched.switched_from.contract.service.code) == ("onderwijsroute",
+                                                                                             "b1_route")
+    assert [e.reason for e in closed] == ["schakelen"] and switched.referral_date == closed[0].occurred_on
     # the Open House was announced before anyone was admitted, and its participants chose their provider
     house = db.session.scalar(sa.select(OpenHouse))
     assert house.announced_on <= house.list_versions[0].published_on and len(house.list_versions) == 2

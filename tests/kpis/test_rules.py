@@ -93,7 +93,8 @@ S = date(2025, 12, 1)  # start
     # active: started on or before the end; ended trajectories count when they end in or after the window
     ([(R, [ev("start", S)]), (R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="uitval")])], JAN,
      ("0.5000", 1, 2)),
-    # other dropout reasons do not count as uitval
+    # other dropout reasons do not count as uitval, a route switch (schakelen, issue 19) neither
+    ([(R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="schakelen")])], JAN, ("0.0000", 0, 1)),
     ([(R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="verhuizing")])], JAN, ("0.0000", 0, 1)),
     # ended before the window: not active; started after it: not active; never started: not active
     ([(R, [ev("start", S), ev("completed", date(2025, 12, 20))]), (R, [ev("start", date(2026, 2, 1))]), (R, [])],
@@ -197,6 +198,9 @@ def test_median_duration(indicator, trajectories, window, expected):
     ([(R, [ev("start", S), ev("completed", date(2026, 1, 10)), ev("outflow", date(2026, 1, 20), destination="opleiding")]),
       (R, [ev("start", S), ev("completed", date(2026, 1, 10)),
            ev("outflow", date(2026, 1, 20), destination="werk", void=True)])], JAN, ("0.0000", 0, 2)),
+    # a trajectory closed for a route switch (issue 19) did not end the participant's route: left out
+    ([(R, [ev("start", S), ev("completed", date(2026, 1, 10)), ev("outflow", date(2026, 1, 20), destination="werk")]),
+      (R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="schakelen")])], JAN, ("1.0000", 1, 1)),
     # nothing ended in the window: empty even with an outflow in it (the ending was earlier)
     ([(R, [ev("start", S), ev("completed", date(2025, 12, 20)), ev("outflow", date(2026, 1, 5), destination="werk")])],
      JAN, (None, 1, 0)),

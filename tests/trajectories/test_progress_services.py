@@ -62,6 +62,8 @@ ATT = dict(type="attendance", month="2026-02", hours_offered="40", hours_attende
     (ev(type="outflow"), "destination", "verplicht"),
     # afschaling (issue 19): its own event per language onderdeel, to A2, with the PIP version; no dropout reason
     (ev(type="dropout", reason="afschaling"), "reason", "Onbekende code"),
+    # a route switch closes a trajectory only through Route schakelen, which starts the new one
+    (ev(type="dropout", reason="schakelen"), "reason", "Route schakelen"),
     (ev(type="afschaling", skill="LE"), "pip_version", "verplicht"),
     (ev(type="afschaling", skill="KNM", pip_version="2"), "skill", "Onbekende code"),
     (ev(type="afschaling", skill="LE", level="B1", pip_version="2"), "level", "Onbekende code"),
