@@ -114,8 +114,7 @@ def _organisations(rng: random.Random):
                                 iban="NL91ABNA0417164300")
             contract = Contract(reference=f"BENCH-{r:02d}-{c}", provider=provider, service=services[c % len(services)],
                                 procurement_route=ProcurementRoute.OPEN_HOUSE, starts_on=date(2022, 1, 1),
-                                ends_on=date(2028, 12, 31), price_per_trajectory=Decimal("3000.00"),
-                                municipalities=towns)
+                                price_per_trajectory=Decimal("3000.00"), municipalities=towns, **_term(c))
             contract.milestones = [Milestone(position=i, code=code, label=code.title(), kind=kind, trigger=trigger,
                                              params=params, amount=Decimal(amount))
                                    for i, (code, kind, trigger, params, amount) in enumerate(SCHEDULE)]
@@ -125,6 +124,15 @@ def _organisations(rng: random.Random):
             contracts.append((contract, towns))
     db.session.flush()
     return [(contract.id, contract.provider_id, [t.id for t in towns]) for contract, towns in contracts]
+
+
+def _term(c: int) -> dict:
+    """Every fourth contract ended in June and pays its running trajectories until the end of August only."""
+    from contracts.models import RunOff
+
+    if c == CONTRACTS_PER_REGION - 1:
+        return {"ends_on": date(2026, 6, 30), "run_off": RunOff.UNTIL_DATE, "run_off_until": date(2026, 8, 31)}
+    return {"ends_on": date(2028, 12, 31), "run_off": RunOff.UNTIL_TRAJECTORY_END}
 
 
 def _course(rng: random.Random, trajectory_id: int, first: date, length: int, next_id, sender: str):

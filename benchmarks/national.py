@@ -32,7 +32,9 @@ from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 
 #: One hand-written query: the total that a first run for the cut-off pays for dataset.SCHEDULE (no ceilings). An
-#: afgeschaald onderdeel (issue 19) counts at A2 from its afschaling's date on.
+#: afgeschaald onderdeel (issue 19) counts at A2 from its afschaling's date on. A contract's run-off until a date
+#: stops what is earned after it; the data set's run-off dates are month ends, so an attendance month counts when
+#: its first day is on or before the date.
 NATIONAL_TOTAL_SQL = """
 WITH counting0 AS (
   SELECT e.trajectory_id, e.type, e."date" AS d, e.month, e.hours_offered_e2 AS offered,
@@ -72,25 +74,26 @@ WITH counting0 AS (
                                  AND (e.level IN ('B1', 'B2') OR (l.d IS NOT NULL AND e.level = 'A2'))))
   GROUP BY e.trajectory_id, e.component
 ), earned AS (
-  SELECT trajectory_id, 'START' AS code FROM c WHERE type = 'start' GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  SELECT trajectory_id, 'START' AS code, MIN(d) AS d FROM c WHERE type = 'start' GROUP BY trajectory_id
   UNION ALL
-  SELECT trajectory_id, 'AANW' FROM qualifying WHERE n <= 12 AND month <= :cutoff_month
+  SELECT trajectory_id, 'AANW', month FROM qualifying WHERE n <= 12 AND month <= :cutoff_month
   UNION ALL
-  SELECT trajectory_id, 'B1' FROM skills GROUP BY trajectory_id HAVING COUNT(*) = 4 AND MAX(d) <= :cutoff
+  SELECT trajectory_id, 'B1', MAX(d) FROM skills GROUP BY trajectory_id HAVING COUNT(*) = 4
   UNION ALL
-  SELECT trajectory_id, 'EXAMEN' FROM exams GROUP BY trajectory_id HAVING COUNT(*) = 5 AND MAX(d) <= :cutoff
+  SELECT trajectory_id, 'EXAMEN', MAX(d) FROM exams GROUP BY trajectory_id HAVING COUNT(*) = 5
   UNION ALL
-  SELECT trajectory_id, 'MAP' FROM c WHERE type = 'module_completed' AND module = 'MAP'
-  GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  SELECT trajectory_id, 'MAP', MIN(d) FROM c WHERE type = 'module_completed' AND module = 'MAP' GROUP BY trajectory_id
   UNION ALL
-  SELECT trajectory_id, 'AF' FROM c WHERE type = 'completed' GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  SELECT trajectory_id, 'AF', MIN(d) FROM c WHERE type = 'completed' GROUP BY trajectory_id
   UNION ALL
-  SELECT trajectory_id, 'WERK' FROM c WHERE type = 'outflow' AND destination = 'werk'
-  GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  SELECT trajectory_id, 'WERK', MIN(d) FROM c WHERE type = 'outflow' AND destination = 'werk' GROUP BY trajectory_id
 )
 SELECT COALESCE(SUM(m.amount_cents), 0) FROM earned
 JOIN trajectory t ON t.id = earned.trajectory_id
+JOIN contract ct ON ct.id = t.contract_id
 JOIN milestone m ON m.contract_id = t.contract_id AND m.code = earned.code
+WHERE (earned.code = 'AANW' OR earned.d <= :cutoff)
+  AND (ct.run_off <> 'tot_datum' OR earned.d <= ct.run_off_until)
 """
 
 

@@ -6,7 +6,7 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
+from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS, RUN_OFF_LABELS
 from contracts.open_house import DEFAULT_REQUIREMENTS
 from core.forms import AmountField, options
 from procurement.models import ROUTE_LABELS
@@ -46,6 +46,13 @@ def _money(label, required=True):
                                                     NumberRange(min=0, message="Mag niet negatief zijn.")])
 
 
+def _run_off_field() -> SelectField:
+    """Chosen, never assumed: the first choice is empty."""
+    return SelectField("Uitloop: trajecten die na het einde van het contract doorlopen, worden betaald",
+                       choices=options([("", "Kies ..."), *((r.value, l) for r, l in RUN_OFF_LABELS.items())]),
+                       validators=[DataRequired(REQUIRED)])
+
+
 class ContractForm(FlaskForm):
     reference = StringField("Kenmerk", validators=[DataRequired(REQUIRED), Length(max=40)])
     provider = SelectField("Aanbieder", coerce=int, validators=[DataRequired(REQUIRED)])
@@ -60,6 +67,8 @@ class ContractForm(FlaskForm):
     extension_count = IntegerField("Aantal verlengingsopties", default=0, validators=[Optional(), NumberRange(0, 10)])
     extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
     option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
+    run_off = _run_off_field()
+    run_off_until = DateField("Laatste betaaldag van de uitloop (bij tot en met een datum)", validators=[Optional()])
     milestones = JsonListField("Betaalschema (mijlpalen, JSON)")
     kpis = JsonListField("KPI-afspraken (JSON)")
 
@@ -72,6 +81,8 @@ class AmendForm(FlaskForm):
     extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
     option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
     status = SelectField("Status", choices=options((s.value, l) for s, l in CONTRACT_STATUS_LABELS.items()))
+    run_off = _run_off_field()
+    run_off_until = DateField("Laatste betaaldag van de uitloop (bij tot en met een datum)", validators=[Optional()])
     kpis = JsonListField("KPI-afspraken (JSON)")
 
 

@@ -10,7 +10,7 @@ from operator import itemgetter
 
 import sqlalchemy as sa
 
-from contracts.models import Contract, Milestone
+from contracts.models import Contract, Milestone, RunOff
 from contracts.services import paid_total
 from core.bulk import copy_rows, plain_rows, stored
 from core.dates import month_end, now_utc, parse_period
@@ -40,6 +40,10 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
     terms, cents = _terms(list(run_of))
     ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(
         Contract.id.in_(terms), Contract.ceiling.is_not(None))).all())
+    # The run-off of a contract paying only until a date: nothing earned after it counts.
+    cutoffs = {cid: min(cutoff, until) for cid, until in db.session.execute(
+        sa.select(Contract.id, Contract.run_off_until).where(Contract.id.in_(terms),
+                                                             Contract.run_off == RunOff.UNTIL_DATE))}
     new, correction = LineStatus.NEW.value, LineStatus.CORRECTION.value
     block, totals = [], defaultdict(lambda: ZERO)
     waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
@@ -49,7 +53,8 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
                 on_progress(done)
             trajectory_id, reference, contract_id, municipality_id, provider_id = trajectory
             run_id = run_of[municipality_id]
-            earned = {e.key: e for e in earned_instances(terms.get(contract_id, []), facts_of(events), cutoff)}
+            earned = {e.key: e for e in earned_instances(terms.get(contract_id, []), facts_of(events),
+                                                         cutoffs.get(contract_id, cutoff))}
             owed = set()
             for _, code, key, amount, *paid_line in paid:
                 owed.add((code, key))

@@ -18,6 +18,8 @@ def test_the_demo_follows_its_own_rules(app, ctx):
     # the Z-route contract on its own schedule: hours to 1,600, A1, the municipality's closing interview, no exam
     assert [m.trigger for m in z_route.milestones] == ["start", "hours", "hours", "hours", "hours", "level", "module"]
     assert "exam_pass_rate" not in {k.kpi for k in z_route.kpi_agreements}
+    # every contract says how it pays trajectories that outlive it: the leerroutes to their end, KNM for six months
+    assert z_route.pays_until is None and contracts["DS-KNM-2026-01"].pays_until > contracts["DS-KNM-2026-01"].ends_on
     # no subsidy pays on results; the KNM contract, paying on the exam, was tendered
     assert contracts["DS-KNM-2026-01"].procurement_route == ProcurementRoute.AANBESTEDING
     assert not [c for c in contracts.values() if c.procurement_route == ProcurementRoute.SUBSIDIE

@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from contracts.models import RunOff
 from core.models import Role
 from payments.models import LineStatus
 from payments.runs import create_run
@@ -131,6 +132,28 @@ CASES = [
                                                 ev("completed", date(2026, 6, 1))],
      [("S", None, date(2026, 2, 1), D("100.00"), N)]),
 ]
+
+
+ENDED = {"ends_on": date(2026, 6, 30)}
+MONTHLY = [ms("M", "attendance_month", "50.00"), ms("C", "completed")]
+RUN_ON = [att(date(2026, m, 1), "10", "10") for m in (5, 6, 7, 8, 9)] + [ev("completed", date(2026, 9, 30))]
+
+
+@pytest.mark.parametrize("contract, expected", [
+    # run-off until the trajectory ends: a trajectory that outlives its contract is paid on
+    ({**ENDED, "run_off": RunOff.UNTIL_TRAJECTORY_END},
+     ["M 2026-05", "M 2026-06", "M 2026-07", "M 2026-08", "M 2026-09", "C -"]),
+    # run-off until a date: only what is earned on or before it (an attendance month by its last day)
+    ({**ENDED, "run_off": RunOff.UNTIL_DATE, "run_off_until": date(2026, 8, 31)},
+     ["M 2026-05", "M 2026-06", "M 2026-07", "M 2026-08"]),
+    ({**ENDED, "run_off": RunOff.UNTIL_DATE, "run_off_until": date(2026, 8, 30)}, ["M 2026-05", "M 2026-06",
+                                                                                  "M 2026-07"]),
+    ({**ENDED, "run_off": RunOff.UNTIL_DATE, "run_off_until": date(2026, 9, 30)},
+     ["M 2026-05", "M 2026-06", "M 2026-07", "M 2026-08", "M 2026-09", "C -"]),
+])
+def test_a_trajectory_that_outlives_its_contract_is_paid_by_the_run_off(run_for, contract, expected):
+    lines = run_for(MONTHLY, RUN_ON, **contract)
+    assert sorted(f"{code} {month.strftime('%Y-%m') if month else '-'}" for code, month, *_ in lines) == sorted(expected)
 
 
 @pytest.mark.parametrize("milestones, events, expected", CASES)
