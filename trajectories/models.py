@@ -14,6 +14,7 @@ from core.leases import LeaseColumns
 from core.models import Municipality, User
 from core.money import ScaledDecimal
 from core.references import Reference, check_per_statement
+from trajectories.events import SWITCH_REASON
 
 
 class TrajectoryStatus(enum.StrEnum):
@@ -21,6 +22,8 @@ class TrajectoryStatus(enum.StrEnum):
     ACTIVE = "actief"
     INTERRUPTED = "onderbroken"
     DROPPED_OUT = "uitgevallen"
+    #: Closed for a route switch (dropout with reason schakelen): no uitval, the participant goes on elsewhere.
+    SWITCHED = "geschakeld"
     COMPLETED = "afgerond"
 
 
@@ -36,7 +39,7 @@ def derive_status(events) -> TrajectoryStatus:
     status = TrajectoryStatus.REFERRED
     for event in sorted(events, key=lambda e: (e.occurred_on, e.id or 0)):
         if event.id not in voided and event.type in STATUS_AFTER:
-            status = STATUS_AFTER[event.type]
+            status = TrajectoryStatus.SWITCHED if event.reason == SWITCH_REASON else STATUS_AFTER[event.type]
     return status
 
 

@@ -52,7 +52,7 @@ def test_a_switch_closes_the_old_trajectory_with_schakelen_and_starts_a_linked_o
     db.session.refresh(old)
     [closed] = [e for e in old.events if e.type == "dropout"]
     assert (old.status, closed.reason, closed.occurred_on, closed.source) == (
-        TrajectoryStatus.DROPPED_OUT, "schakelen", SWITCHED_ON, "manual")
+        TrajectoryStatus.SWITCHED, "schakelen", SWITCHED_ON, "manual")
     assert (new.contract.service.code, new.referral_date, new.pip_date, new.municipality) == (
         "z_route", SWITCHED_ON, SWITCHED_ON, world["town"])
     assert new.switched_from is old and old.switched_to is new and new.participant_name == "Amina Haddad"
