@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from contracts.models import Contract, ContractStatus
 from core import audit
 from core.auth import scope_filter, visible_municipality_ids
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Municipality, Role, User
@@ -46,7 +46,7 @@ def visible_trajectories(user: User):
 def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory:
     """Refer a participant to a contract in the user's scope, on the conditions of trajectories.referrals."""
     if db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == data["reference"])):
-        raise DomainError("Deze trajectreferentie bestaat al.", field="reference")
+        raise Conflict("Deze trajectreferentie bestaat al.", field="reference")
     contract = db.session.get(Contract, data["contract_id"])
     municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == data["municipality"]))
     visible = visible_municipality_ids(by) if by is not None else None

@@ -30,6 +30,8 @@ class VersionInSchema(BaseSchema):
     #: {"price_per_trajectory", "ceiling"?, "milestones": [...]} as in payments.md.
     financing = fields.Dict()
     note = fields.String(load_default="", validate=validate.Length(max=500))
+    #: The version number the client edited; a save on any other latest version answers 409 (no lost update).
+    based_on = fields.Integer(validate=validate.Range(min=1))
 
 
 class StatusInSchema(BaseSchema):

@@ -151,8 +151,11 @@ def create_pve(case: ProcurementCase, title: str, by: User) -> Pve:
 
 def save_version(pve: Pve, data: dict, by: User) -> PveVersion:
     """Every save is a new version; saving on an adopted version starts a new concept from it. The schedule and
-    indicators must fit the service (no exam in the Z-route)."""
+    indicators must fit the service (no exam in the Z-route). With `based_on`, a save made on an older version than
+    the latest is refused: someone else saved in between."""
     latest = pve.latest
+    if data.get("based_on") not in (None, latest.number):
+        raise Conflict(f"Intussen is versie {latest.number} opgeslagen; open die en breng uw wijziging daarin aan.")
     version = PveVersion(
         number=latest.number + 1,
         status=PveStatus.CONCEPT if latest.is_adopted else latest.status,

@@ -59,7 +59,7 @@ CREATIONS = [
         "name": f"Raceregio {n}", "municipalities": [w["town"].code]}, "name"),
     ("one PvE per case", Role.INKOPER, "/api/v1/pves", lambda w, n: {"procurement_case_id": w["new_case"]()},
      "procurement_case_id"),
-    ("PvE version number", Role.INKOPER, "/api/v1/pves/{pve}/versions", lambda w, n: {"note": f"Ronde {n}"}, None),
+    ("PvE version number", Role.INKOPER, "/api/v1/pves/{pve}/versions", lambda w, n: {"note": f"Ronde {n}", "based_on": n + 1}, None),
 ]
 
 
