@@ -40,7 +40,7 @@ SCHEDULE = (
 KPIS = ("timely_start", "attendance_rate", "dropout_rate")
 EVENT_COLUMNS = ("id", "trajectory_id", "sender", "event_id", "type", "date", "month", "hours_offered_e2",
                  "hours_attended_e2", "hours_excused_e2", "skill", "level", "component", "result", "module",
-                 "reason", "destination", "retracts_id", "source", "created_at")
+                 "reason", "destination", "retracts_id", "source", "created_at", "pip_version")
 TRAJECTORY_COLUMNS = ("id", "reference", "contract_id", "municipality_id", "referral_date", "participant_pseudonym",
                       "created_at")
 
@@ -116,8 +116,7 @@ def _organisations(rng: random.Random):
                                 iban="NL91ABNA0417164300")
             contract = Contract(reference=f"BENCH-{r:02d}-{c}", provider=provider, service=services[c % len(services)],
                                 procurement_route=ProcurementRoute.OPEN_HOUSE, starts_on=date(2022, 1, 1),
-                                ends_on=date(2028, 12, 31), price_per_trajectory=Decimal("3000.00"),
-                                municipalities=towns)
+                                price_per_trajectory=Decimal("3000.00"), municipalities=towns, **_term(c))
             contract.milestones = [Milestone(position=i, code=code, label=code.title(), kind=kind, trigger=trigger,
                                              params=params, amount=Decimal(amount),
                                              sources=sources or default_sources(trigger, kind))
@@ -133,21 +132,31 @@ def _organisations(rng: random.Random):
             for contract, towns in contracts]
 
 
+def _term(c: int) -> dict:
+    """Every fourth contract ended in June and pays its running trajectories until the end of August only."""
+    from contracts.models import RunOff
+
+    if c == CONTRACTS_PER_REGION - 1:
+        return {"ends_on": date(2026, 6, 30), "run_off": RunOff.UNTIL_DATE, "run_off_until": date(2026, 8, 31)}
+    return {"ends_on": date(2028, 12, 31), "run_off": RunOff.UNTIL_TRAJECTORY_END}
+
+
 def _course(rng: random.Random, trajectory_id: int, first: date, length: int, next_id, sender: str, staff: str):
     """The events of one trajectory, in date order (tuples in EVENT_COLUMNS order): the provider reports, DUO sends
     the exams, the municipality's contract manager (`staff`) enters the MAP final interview."""
     rows, attendance_ids = [], []
 
     def event(kind, day, *, month=None, hours=(None, None, None), skill=None, level=None, component=None,
-              result=None, module=None, reason=None, destination=None, retracts=None, by=sender):
+              result=None, module=None, reason=None, destination=None, retracts=None, by=sender, pip_version=None):
         event_id = next_id()
         source = {"duo": "duo", staff: "manual"}.get(by, "csv")
         rows.append((event_id, trajectory_id, by, f"E{event_id}", kind, day, month, *hours, skill, level, component,
-                     result, module, reason, destination, retracts, source, "2026-11-01 00:00:00"))
+                     result, module, reason, destination, retracts, source, "2026-11-01 00:00:00", pip_version))
         return event_id
 
     event("start", first + timedelta(days=4))
     reaches_b1 = rng.random() < 0.7
+    lowered = "SP" if rng.random() < 0.05 else None  # afgeschaald to A2 in spreken halfway (issue 19)
     dropout_at = length - rng.randint(0, 6) if rng.random() < 0.1 else None
     months = dropout_at or length
     for n in range(months):
@@ -162,6 +171,8 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
                 event("progress_test", month + timedelta(days=10), skill=skill, level="A2")
         if n == months // 2:
             event("module_completed", month + timedelta(days=12), module="MAP", by=staff)
+            if lowered:  # a decision on a new PIP: entered by the municipality
+                event("afschaling", month + timedelta(days=13), skill=lowered, level="A2", pip_version="2", by=staff)
             if rng.random() < 0.1:
                 event("interruption", month + timedelta(days=14), reason="ziekte")
                 event("resumption", month + timedelta(days=20))
@@ -172,8 +183,8 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
             event("exam", month + timedelta(days=15), component="KNM",
                   result="geslaagd" if rng.random() < 0.85 else "gezakt", by="duo")
             for skill in SKILLS:
-                passed = reaches_b1 and rng.random() < 0.9
-                event("exam", month + timedelta(days=16), component=skill, level="B1",
+                passed = (reaches_b1 or skill == lowered) and rng.random() < 0.9
+                event("exam", month + timedelta(days=16), component=skill, level="A2" if skill == lowered else "B1",
                       result="geslaagd" if passed else "gezakt", by="duo")
     end = add_months(first, months) + timedelta(days=5)
     if dropout_at is not None:

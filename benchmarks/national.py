@@ -36,7 +36,9 @@ from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 
 #: One hand-written query: the total that a first run for the cut-off pays for dataset.SCHEDULE (no ceilings), with
-#: its evidence rules: exams only from DUO or staff, the MAP only from staff.
+#: its evidence rules: exams only from DUO or staff, the MAP only from staff. An afgeschaald onderdeel (issue 19)
+#: counts at A2 from its afschaling's date on. A contract's run-off until a date stops what is earned after it; the
+#: data set's run-off dates are month ends, so an attendance month counts when its first day is on or before the date.
 NATIONAL_TOTAL_SQL = """
 WITH counting0 AS (
   SELECT e.trajectory_id, e.type, e."date" AS d, e.month, e.hours_offered_e2 AS offered,
@@ -56,36 +58,48 @@ WITH counting0 AS (
 ), qualifying AS (
   SELECT trajectory_id, month, ROW_NUMBER() OVER (PARTITION BY trajectory_id ORDER BY month) AS n
   FROM months WHERE offered - excused > 0 AND attended * 100 >= 80 * (offered - excused)
+), lowered AS (
+  SELECT trajectory_id, skill, MIN(d) AS d FROM c WHERE type = 'afschaling' AND level = 'A2'
+  GROUP BY trajectory_id, skill
 ), skills AS (
-  SELECT trajectory_id, COALESCE(skill, component) AS name, MIN(d) AS d FROM c
-  WHERE level IN ('B1', 'B2') AND ((type = 'progress_test' AND skill IN ('LE', 'LU', 'SC', 'SP'))
-        OR (type = 'exam' AND result = 'geslaagd' AND component IN ('LE', 'LU', 'SC', 'SP')))
-  GROUP BY trajectory_id, COALESCE(skill, component)
+  SELECT s.trajectory_id, s.name,
+         MIN(CASE WHEN s.level IN ('B1', 'B2') THEN s.d WHEN s.d > l.d THEN s.d ELSE l.d END) AS d
+  FROM (SELECT trajectory_id, COALESCE(skill, component) AS name, level, d FROM c
+        WHERE (type = 'progress_test' AND skill IN ('LE', 'LU', 'SC', 'SP'))
+           OR (type = 'exam' AND result = 'geslaagd' AND component IN ('LE', 'LU', 'SC', 'SP'))) s
+  LEFT JOIN lowered l ON l.trajectory_id = s.trajectory_id AND l.skill = s.name
+  WHERE s.level IN ('B1', 'B2') OR (l.d IS NOT NULL AND s.level = 'A2')
+  GROUP BY s.trajectory_id, s.name
 ), exams AS (
-  SELECT trajectory_id, component, MIN(d) AS d FROM c
-  WHERE type = 'exam' AND result = 'geslaagd' AND official
-    AND (component = 'KNM' OR (component IN ('LE', 'LU', 'SC', 'SP') AND level IN ('B1', 'B2')))
-  GROUP BY trajectory_id, component
+  SELECT e.trajectory_id, e.component,
+         MIN(CASE WHEN e.component = 'KNM' OR e.level IN ('B1', 'B2') THEN e.d WHEN e.d > l.d THEN e.d ELSE l.d END) AS d
+  FROM c e LEFT JOIN lowered l ON l.trajectory_id = e.trajectory_id AND l.skill = e.component
+  WHERE e.type = 'exam' AND e.result = 'geslaagd' AND e.official
+    AND (e.component = 'KNM' OR (e.component IN ('LE', 'LU', 'SC', 'SP')
+                                 AND (e.level IN ('B1', 'B2') OR (l.d IS NOT NULL AND e.level = 'A2'))))
+  GROUP BY e.trajectory_id, e.component
 ), earned AS (
-  SELECT trajectory_id, 'START' AS code FROM c WHERE type = 'start' GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  SELECT trajectory_id, 'START' AS code, MIN(d) AS d FROM c WHERE type = 'start' GROUP BY trajectory_id
   UNION ALL
-  SELECT trajectory_id, 'AANW' FROM qualifying WHERE n <= 12 AND month <= :cutoff_month
+  SELECT trajectory_id, 'AANW', month FROM qualifying WHERE n <= 12 AND month <= :cutoff_month
   UNION ALL
-  SELECT trajectory_id, 'B1' FROM skills GROUP BY trajectory_id HAVING COUNT(*) = 4 AND MAX(d) <= :cutoff
+  SELECT trajectory_id, 'B1', MAX(d) FROM skills GROUP BY trajectory_id HAVING COUNT(*) = 4
   UNION ALL
-  SELECT trajectory_id, 'EXAMEN' FROM exams GROUP BY trajectory_id HAVING COUNT(*) = 5 AND MAX(d) <= :cutoff
+  SELECT trajectory_id, 'EXAMEN', MAX(d) FROM exams GROUP BY trajectory_id HAVING COUNT(*) = 5
   UNION ALL
-  SELECT trajectory_id, 'MAP' FROM c WHERE type = 'module_completed' AND module = 'MAP' AND by_staff
-  GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  SELECT trajectory_id, 'MAP', MIN(d) FROM c WHERE type = 'module_completed' AND module = 'MAP' AND by_staff
+  GROUP BY trajectory_id
   UNION ALL
-  SELECT trajectory_id, 'AF' FROM c WHERE type = 'completed' GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  SELECT trajectory_id, 'AF', MIN(d) FROM c WHERE type = 'completed' GROUP BY trajectory_id
   UNION ALL
-  SELECT trajectory_id, 'WERK' FROM c WHERE type = 'outflow' AND destination = 'werk'
-  GROUP BY trajectory_id HAVING MIN(d) <= :cutoff
+  SELECT trajectory_id, 'WERK', MIN(d) FROM c WHERE type = 'outflow' AND destination = 'werk' GROUP BY trajectory_id
 )
 SELECT COALESCE(SUM(m.amount_cents), 0) FROM earned
 JOIN trajectory t ON t.id = earned.trajectory_id
+JOIN contract ct ON ct.id = t.contract_id
 JOIN milestone m ON m.contract_id = t.contract_id AND m.code = earned.code
+WHERE (earned.code = 'AANW' OR earned.d <= :cutoff)
+  AND (ct.run_off <> 'tot_datum' OR earned.d <= ct.run_off_until)
 """
 
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from contracts import open_house, services
-from contracts.models import AdmissionStatus, ContractStatus
+from contracts.models import AdmissionStatus, ContractStatus, RunOff
 from core.dates import today
 from core.demo import demo_password
 from core.extensions import db
-from core.models import Service
+from core.models import Service, ServiceKind
 from core.services import orderable_service
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.templates import Z_ROUTE
@@ -102,10 +102,18 @@ def load(state: dict) -> None:
             "municipalities": municipalities, "starts_on": date(2026, 1, 1), "ends_on": ends_on,
             "price_per_trajectory": Decimal(price), "ceiling": Decimal(ceiling), "extension_count": 2,
             "extension_months": 12, "option_deadline": min(ends_on, day + timedelta(days=50)) if months_left else
-            date(2027, 6, 30), "status": ContractStatus.ACTIVE, "milestones": schedule, "kpis": kpis}, by=None)
+            date(2027, 6, 30), "status": ContractStatus.ACTIVE, "milestones": schedule, "kpis": kpis,
+            **_run_off(service, ends_on)}, by=None)
     state["providers"] = {p.kvk_number: p for p in providers}
     _open_house(state, providers, day)
     services.refresh_alerts(day)
+
+
+def _run_off(service: str, ends_on: date) -> dict:
+    """The leerroutes pay a running trajectory to its end; the other services for six months after the contract."""
+    if orderable_service(service).kind == ServiceKind.LEERROUTE:
+        return {"run_off": RunOff.UNTIL_TRAJECTORY_END}
+    return {"run_off": RunOff.UNTIL_DATE, "run_off_until": ends_on + timedelta(days=183)}
 
 
 def _open_house(state: dict, providers: list, day: date) -> None:

@@ -4,7 +4,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMul
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS
+from contracts.models import ADMISSION_LABELS, CONTRACT_STATUS_LABELS, RUN_OFF_LABELS
 from contracts.open_house import DEFAULT_REQUIREMENTS
 from core.forms import AmountField, options
 from core.term_forms import TermRows, kpi_rows, milestone_rows
@@ -28,6 +28,13 @@ def _money(label, required=True):
                                                     NumberRange(min=0, message="Mag niet negatief zijn.")])
 
 
+def _run_off_field() -> SelectField:
+    """Chosen, never assumed: the first choice is empty."""
+    return SelectField("Uitloop: trajecten die na het einde van het contract doorlopen, worden betaald",
+                       choices=options([("", "Kies ..."), *((r.value, l) for r, l in RUN_OFF_LABELS.items())]),
+                       validators=[DataRequired(REQUIRED)])
+
+
 class ContractForm(FlaskForm, TermRows):
     reference = StringField("Kenmerk", validators=[DataRequired(REQUIRED), Length(max=40)])
     provider = SelectField("Aanbieder", coerce=int, validators=[DataRequired(REQUIRED)])
@@ -44,6 +51,8 @@ class ContractForm(FlaskForm, TermRows):
     extension_count = IntegerField("Aantal verlengingsopties", default=0, validators=[Optional(), NumberRange(0, 10)])
     extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
     option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
+    run_off = _run_off_field()
+    run_off_until = DateField("Laatste betaaldag van de uitloop (bij tot en met een datum)", validators=[Optional()])
     milestones = milestone_rows()
     kpis = kpi_rows()
 
@@ -56,6 +65,8 @@ class AmendForm(FlaskForm, TermRows):
     extension_months = IntegerField("Duur per verlenging (maanden)", validators=[Optional(), NumberRange(1, 120)])
     option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
     status = SelectField("Status", choices=options((s.value, l) for s, l in CONTRACT_STATUS_LABELS.items()))
+    run_off = _run_off_field()
+    run_off_until = DateField("Laatste betaaldag van de uitloop (bij tot en met een datum)", validators=[Optional()])
     kpis = kpi_rows()
 
 

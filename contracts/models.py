@@ -37,6 +37,17 @@ CONTRACT_TRANSITIONS = {
 }
 
 
+class RunOff(enum.StrEnum):
+    """What a trajectory that outlives its contract is paid (issue 19): on until it ends, or until a date."""
+
+    UNTIL_TRAJECTORY_END = "tot_einde_traject"
+    UNTIL_DATE = "tot_datum"
+
+
+RUN_OFF_LABELS = {RunOff.UNTIL_TRAJECTORY_END: "Tot het einde van het traject",
+                  RunOff.UNTIL_DATE: "Tot en met een datum"}
+
+
 contract_municipality = sa.Table(
     "contract_municipality",
     db.metadata,
@@ -67,6 +78,10 @@ class Contract(db.Model):
     extension_count: Mapped[int] = mapped_column(default=0)
     extension_months: Mapped[int | None] = mapped_column()
     option_deadline: Mapped[date | None] = mapped_column(sa.Date)
+    #: Uitloop: milestones of a trajectory that outlives the contract are paid until the trajectory ends, or only
+    #: when earned on or before run_off_until (never before ends_on).
+    run_off: Mapped[RunOff] = mapped_column(enum_type(RunOff, 20), server_default=RunOff.UNTIL_TRAJECTORY_END.value)
+    run_off_until: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     provider: Mapped[Provider] = relationship()
@@ -96,6 +111,11 @@ class Contract(db.Model):
     def is_in_force_on(self, day: date) -> bool:
         """Takes participants on `day`: within its term, and neither a concept nor dissolved."""
         return self.status in (ContractStatus.ACTIVE, ContractStatus.ENDED) and self.is_active_on(day)
+
+    @property
+    def pays_until(self) -> date | None:
+        """The last day on which a milestone is still paid, or None: until the trajectory ends."""
+        return self.run_off_until if self.run_off == RunOff.UNTIL_DATE else None
 
     def __str__(self) -> str:
         return self.reference

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from contracts.models import (ADMISSION_TRANSITIONS, Admission, AdmissionStatus, ContractStatus, OpenHouse,
-                              ProviderListVersion)
+                              ProviderListVersion, RunOff)
 from contracts.services import create_contract, terms_from_case
 from core import audit
 from core.dates import now_utc
@@ -140,7 +140,9 @@ def _uniform_contract(admission: Admission, by: User | None, today: date):
         "service": case.service, "procurement_route": ProcurementRoute.OPEN_HOUSE, "procurement_case": case,
         "municipalities": list(case.municipalities), "starts_on": max(today, house.starts_on),
         "ends_on": house.ends_on, "price_per_trajectory": house.price_per_trajectory,
-        "milestones": house.milestones, "kpis": house.kpis, "pve_version": house.pve_version}, by=by, scoped=False)
+        "milestones": house.milestones, "kpis": house.kpis, "pve_version": house.pve_version,
+        "run_off": RunOff.UNTIL_TRAJECTORY_END},  # the uniform terms: a participant's choice is paid to its end
+        by=by, scoped=False)
 
 
 def admitted(open_house: OpenHouse) -> list[Admission]:

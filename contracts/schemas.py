@@ -1,13 +1,14 @@
 """JSON shapes of contracts (api.md): milestones and KPIs are checked by core.terms, not here."""
 from marshmallow import fields, validate
 
-from contracts.models import ContractDocumentKind
+from contracts.models import ContractDocumentKind, RunOff
 from contracts.services import kpis_of, paid_total, schedule_of
 from core.schemas import BaseSchema, DocumentInSchema, Id, Money, PageQuery
 from procurement.models import ProcurementRoute
 
 ROUTES = [r.value for r in ProcurementRoute]
 STATUSES = ["concept", "active", "ended", "terminated"]
+RUN_OFFS = [r.value for r in RunOff]
 
 
 class MilestoneSchema(BaseSchema):
@@ -45,6 +46,12 @@ class ContractInSchema(BaseSchema):
     extension_months = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
     option_deadline = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES[:2]))
+    run_off = fields.String(required=True, validate=validate.OneOf(RUN_OFFS), metadata={
+        "description": "Uitloop van trajecten die na het einde van het contract doorlopen: tot_einde_traject "
+                       "(betaald tot het traject eindigt) of tot_datum (alleen wat uiterlijk op run_off_until "
+                       "verdiend is)."})
+    run_off_until = fields.Date(allow_none=True, metadata={
+        "description": "Bij tot_datum: de laatste betaaldag, niet vóór end_date."})
     #: Validated item by item by core.terms.validate_milestones, so errors carry their index.
     milestones = fields.List(fields.Raw(), required=True)
     kpis = fields.List(fields.Raw(), load_default=list)
@@ -60,6 +67,8 @@ class ContractAmendSchema(BaseSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     municipalities = fields.List(fields.String(), validate=validate.Length(min=1))
     kpis = fields.List(fields.Raw())
+    run_off = fields.String(validate=validate.OneOf(RUN_OFFS))
+    run_off_until = fields.Date(allow_none=True)
 
 
 class TariffChangeInSchema(BaseSchema):
@@ -102,6 +111,8 @@ class ContractOutSchema(ContractListItemSchema):
     extension_count = fields.Integer()
     extension_months = fields.Integer(allow_none=True)
     option_deadline = fields.Date(allow_none=True)
+    run_off = fields.Function(lambda c: c.run_off.value)
+    run_off_until = fields.Date(allow_none=True)
     milestones = fields.Method("schedule")
     kpis = fields.Method("agreements")
     tariff_changes = fields.List(fields.Nested(TariffChangeOutSchema))

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from contracts.models import (CONTRACT_TRANSITIONS, Alert, AlertKind, Contract, ContractDocument, ContractDocumentKind,
-                              ContractLedger, ContractStatus, KpiAgreement, Milestone, contract_municipality)
+                              ContractLedger, ContractStatus, KpiAgreement, Milestone, RunOff,
+                              contract_municipality)
 from core import audit, documents
 from core.auth import can_see_municipality, visible_municipality_ids
 from core.errors import Conflict, DomainError
@@ -25,7 +26,8 @@ OPTION_DEADLINE_WARNING = timedelta(days=61)  # two months
 CEILING_WARNING_SHARE = Decimal("0.80")
 #: Contract documents live in the file storage under contracts.
 DOCUMENT_FOLDER = "contracts"
-AMENDABLE = ("ends_on", "ceiling", "extension_count", "extension_months", "option_deadline", "status")
+AMENDABLE = ("ends_on", "ceiling", "extension_count", "extension_months", "option_deadline", "status", "run_off",
+             "run_off_until")
 
 
 def visible_contracts(user: User):
@@ -135,6 +137,20 @@ def _check_options(count: int, months: int | None, deadline: date | None, ends_o
                           field="option_deadline")
 
 
+def _check_run_off(run_off, until: date | None, ends_on: date) -> RunOff:
+    """The run-off is chosen, never assumed; a date, when chosen, lies on or after the contract's end."""
+    if not run_off:
+        raise DomainError("Kies tot wanneer trajecten die na het einde van het contract doorlopen, worden betaald.",
+                          field="run_off")
+    run_off = RunOff(run_off)
+    if run_off == RunOff.UNTIL_DATE and (until is None or until < ends_on):
+        raise DomainError(f"Geef de laatste betaaldag van de uitloop; die ligt niet vóór de einddatum van het "
+                          f"contract ({ends_on:%d-%m-%Y}).", field="run_off_until")
+    if run_off == RunOff.UNTIL_TRAJECTORY_END and until is not None:
+        raise DomainError("Een laatste betaaldag hoort alleen bij uitloop tot en met een datum.", field="run_off_until")
+    return run_off
+
+
 def _milestone_rows(service: Service, items: list[dict]) -> list[Milestone]:
     milestones = validate_milestones(items)
     check_fits_service(service, milestones, [])
@@ -173,6 +189,7 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
     _check_period_and_money(data["starts_on"], data["ends_on"], data["price_per_trajectory"], data.get("ceiling"))
     _check_options(data.get("extension_count") or 0, data.get("extension_months"), data.get("option_deadline"),
                    data["ends_on"])
+    run_off = _check_run_off(data.get("run_off"), data.get("run_off_until"), data["ends_on"])
     if case is not None and case.service_id != data["service"].id:
         raise DomainError("De dienst wijkt af van die van de inkoopzaak.", field="service")
     _check_pve_version(data.get("pve_version"), case)
@@ -186,6 +203,7 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
         price_per_trajectory=data["price_per_trajectory"], ceiling=data.get("ceiling"),
         extension_count=data.get("extension_count") or 0, extension_months=data.get("extension_months"),
         option_deadline=data.get("option_deadline"), status=ContractStatus(data.get("status") or "active"),
+        run_off=run_off, run_off_until=data.get("run_off_until"),
         milestones=milestones, kpi_agreements=_kpi_rows(data["service"], data.get("kpis") or []))
     db.session.add(contract)
     db.session.flush()
@@ -230,6 +248,7 @@ def amend_contract(contract: Contract, data: dict, reason: str, by: User | None)
     _check_period_and_money(contract.starts_on, contract.ends_on, contract.price_per_trajectory, contract.ceiling)
     _check_options(contract.extension_count or 0, contract.extension_months, contract.option_deadline,
                    contract.ends_on)
+    contract.run_off = _check_run_off(contract.run_off, contract.run_off_until, contract.ends_on)
     if "kpis" in data:
         contract.kpi_agreements = _kpi_rows(contract.service, data["kpis"])
         db.session.flush()

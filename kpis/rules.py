@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.terms import KPI_NAMES, LEVELS
+from trajectories.events import SWITCH_REASON
 
 RATIO_PLACES = Decimal("0.0001")
 ENDING_TYPES = ("completed", "dropout")
@@ -67,6 +68,13 @@ class Timeline:
         return (self.started_on is not None and self.started_on <= end
                 and (self.ended_on is None or self.ended_on >= start))
 
+    def target_level(self, skill: str, day: date, level: str) -> str:
+        """The level an onderdeel is held to on `day`: lowered by an afschaling dated on or before it (issue 19)."""
+        for event in self.by_type.get("afschaling", ()):
+            if event.skill == skill and event.occurred_on <= day and LEVELS.index(event.level) < LEVELS.index(level):
+                return event.level
+        return level
+
     def dated_in(self, start: date, end: date, *types: str) -> list:
         """The events of these types dated in [start, end], per type in date order."""
         return [e for kind in types for e in self.by_type.get(kind, ()) if start <= e.occurred_on <= end]
@@ -121,8 +129,9 @@ def dropout_rate(timelines, start, end, **_) -> Result:
 
 
 def exam_pass_rate(timelines, start, end, level="B1", **_) -> Result:
+    """An afgeschaald onderdeel's exams count at its lowered level."""
     exams = [(t.trajectory_id, e) for t in timelines for e in t.dated_in(start, end, "exam")
-             if e.level == level and e.result in ("geslaagd", "gezakt")]
+             if e.result in ("geslaagd", "gezakt") and e.level == t.target_level(e.component, e.occurred_on, level)]
     passed = [tid for tid, e in exams if e.result == "geslaagd"]
     return Result("exam_pass_rate", ratio(len(passed), len(exams)), Decimal(len(passed)), Decimal(len(exams)),
                   set(passed), {tid for tid, _ in exams})
@@ -162,9 +171,11 @@ def _median(samples) -> Decimal | None:
 
 
 def outflow_work_rate(timelines, start, end, **_) -> Result:
+    """A trajectory closed for a route switch did not end the participant's route: it is left out."""
     numerator = {t.trajectory_id for t in timelines
                  if any(e.destination == "werk" for e in t.dated_in(start, end, "outflow"))}
-    denominator = {t.trajectory_id for t in timelines if t.dated_in(start, end, *ENDING_TYPES)}
+    denominator = {t.trajectory_id for t in timelines
+                   if any(e.reason != SWITCH_REASON for e in t.dated_in(start, end, *ENDING_TYPES))}
     return _counted("outflow_work_rate", numerator, denominator)
 
 

@@ -114,7 +114,8 @@ def contract_municipality_for(user: User, contract: Contract, code: str | None) 
 #: The columns the rules read: timelines are built from plain rows, not ORM objects.
 EVENT_COLUMNS = (ProgressEvent.id, ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on,
                  ProgressEvent.month, ProgressEvent.hours_offered, ProgressEvent.hours_attended,
-                 ProgressEvent.hours_excused, ProgressEvent.skill, ProgressEvent.level, ProgressEvent.result,
+                 ProgressEvent.hours_excused, ProgressEvent.skill, ProgressEvent.level, ProgressEvent.component,
+                 ProgressEvent.result,
                  ProgressEvent.reason, ProgressEvent.destination, ProgressEvent.retracts_id)
 
 

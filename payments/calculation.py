@@ -10,7 +10,7 @@ from operator import itemgetter
 
 import sqlalchemy as sa
 
-from contracts.models import Contract, Milestone, TariffChange
+from contracts.models import Contract, Milestone, RunOff, TariffChange
 from contracts.services import paid_total
 from core.bulk import copy_rows, plain_rows, stored
 from core.dates import month_end, now_utc, parse_period
@@ -47,6 +47,10 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
     ceilings = dict(db.session.execute(sa.select(Contract.id, Contract.ceiling).where(
         Contract.id.in_(terms), Contract.ceiling.is_not(None))).all())
     verdicts = Verdicts(list(run_of))
+    # The run-off of a contract paying only until a date: nothing earned after it counts.
+    cutoffs = {cid: min(cutoff, until) for cid, until in db.session.execute(
+        sa.select(Contract.id, Contract.run_off_until).where(Contract.id.in_(terms),
+                                                             Contract.run_off == RunOff.UNTIL_DATE))}
     new, correction, held_line = LineStatus.NEW.value, LineStatus.CORRECTION.value, LineStatus.HELD.value
     block, totals, unverified = [], defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     waiting, corrected = defaultdict(list), defaultdict(lambda: defaultdict(lambda: ZERO))  # per run
@@ -57,7 +61,7 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
             trajectory_id, reference, contract_id, municipality_id, provider_id = trajectory
             run_id = run_of[municipality_id]
             earned, claimed = verdicts.settle(trajectory, run_id, *earned_instances(
-                terms.get(contract_id, []), Evidence(events), cutoff))
+                terms.get(contract_id, []), Evidence(events), cutoffs.get(contract_id, cutoff)))
             owed = set()
             for _, code, key, amount, *paid_line in paid:
                 owed.add((code, key))

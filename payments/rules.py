@@ -35,6 +35,7 @@ class Facts:
     passed: dict = field(default_factory=dict)  # component of a passed exam, whatever its level -> earliest date
     modules: dict = field(default_factory=dict)  # module completed -> earliest date
     outflows: dict = field(default_factory=dict)  # destination -> earliest date
+    lowered: dict = field(default_factory=dict)  # skill afgeschaald -> (date, level) of its earliest afschaling
     months: dict = field(default_factory=dict)  # attendance month -> [offered, attended, excused] in hundredths
 
 
@@ -62,6 +63,8 @@ def facts_of(events) -> Facts:
             facts.modules.setdefault(module, day)
         elif kind == "outflow":
             facts.outflows.setdefault(destination, day)
+        elif kind == "afschaling":
+            facts.lowered.setdefault(skill, (day, level))
         elif kind == "dropout" and dropout is None:
             dropout = day
     return facts
@@ -132,8 +135,22 @@ def _latest_of_earliest(earliest: list) -> date | None:
     return None if not earliest or None in earliest else max(earliest)
 
 
-def _levels_from(wanted: str) -> list[str]:
-    return [level for level in LEVELS if _RANK[level] >= _RANK[wanted]]
+@cache
+def _levels_from(wanted: str) -> tuple[str, ...]:
+    return tuple(level for level in LEVELS if _RANK[level] >= _RANK[wanted])
+
+
+def _reached(facts: Facts, skill: str, wanted: str, date_at) -> date | None:
+    """The earliest day `skill` reached its target level, `date_at(level)` giving the earliest qualifying date at a
+    level. After an afschaling of the skill below `wanted` the target is the lowered level, from the afschaling's
+    date on: reaching it earlier counts on that date."""
+    at_target = _earliest([date_at(level) for level in _levels_from(wanted)])
+    lowered = facts.lowered.get(skill)
+    if lowered is None or _RANK[lowered[1]] >= _RANK[wanted]:
+        return at_target
+    since, level = lowered
+    at_lowered = _earliest([date_at(level) for level in _levels_from(level)])
+    return _earliest([at_target, max(at_lowered, since) if at_lowered is not None else None])
 
 
 def _attendance(params):
@@ -161,21 +178,21 @@ def _hours(params):
 
 
 def _level(params):
-    levels = _levels_from(params["level"])
-    skills = params["skills"]
-    return lambda facts: _latest_of_earliest([_earliest(
-        [facts.tests.get((skill, level)) for level in levels] + [facts.passes.get((skill, level)) for level in levels])
-        for skill in skills])
+    wanted, skills = params["level"], params["skills"]
+
+    def reached(facts: Facts, skill: str) -> date | None:
+        return _reached(facts, skill, wanted, lambda level: _earliest(
+            [facts.tests.get((skill, level)), facts.passes.get((skill, level))]))
+    return lambda facts: _latest_of_earliest([reached(facts, skill) for skill in skills])
 
 
 def _exam(params):
-    levels = _levels_from(params.get("level", "B1"))
-    components = params["components"]
+    wanted, components = params.get("level", "B1"), params["components"]
 
     def passed(facts: Facts, component: str) -> date | None:
         if component == "KNM":  # any passed KNM exam, whatever its level
             return facts.passed.get("KNM")
-        return _earliest([facts.passes.get((component, level)) for level in levels])
+        return _reached(facts, component, wanted, lambda level: facts.passes.get((component, level)))
     return lambda facts: _latest_of_earliest([passed(facts, component) for component in components])
 
 

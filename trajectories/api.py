@@ -8,10 +8,11 @@ from core.extensions import db
 from core.models import Role
 from core.rest import make_api_blueprint, paginate
 from core.schemas import PageQuery, page_of
-from trajectories import imports, referrals, services
+from trajectories import imports, referrals, services, switches
 from trajectories.models import ProgressImport, Trajectory
 from trajectories.schemas import (EventsInSchema, EventsResultSchema, ImportInSchema, ImportJobSchema,
-                                  ImportResultSchema, TrajectoryDetailSchema, TrajectoryInSchema, TrajectoryOutSchema)
+                                  ImportResultSchema, SwitchInSchema, TrajectoryDetailSchema, TrajectoryInSchema,
+                                  TrajectoryOutSchema)
 
 bp = make_api_blueprint("trajectories_api", __name__)
 import_job = ImportJobSchema()
@@ -38,9 +39,14 @@ def create_trajectory(data):
     422 met het veld bij een contract dat op de aanmelddatum niet actief is, een gemeente die niet deelneemt, een
     aanbieder zonder geldig keurmerk of met een geschorste of beëindigde Open House-toelating; de weigering komt
     in het auditlog van het contract. Rollen: admin, contractmanager."""
+    return _committed(lambda: services.create_trajectory(data, by=current_user, today=today()), data)
+
+
+def _committed(refer, data: dict) -> Trajectory:
+    """The request's commit of a referral; one refused on its conditions stays in the contract's audit log."""
     try:
-        trajectory = services.create_trajectory(data, by=current_user, today=today())
-    except referrals.ReferralRefused as refusal:  # the refusal stays in the contract's audit log
+        trajectory = refer()
+    except referrals.ReferralRefused as refusal:
         db.session.rollback()
         referrals.record_refusal(data, refusal, by=current_user)
         db.session.commit()
@@ -55,6 +61,20 @@ def create_trajectory(data):
 def trajectory(trajectory_id: int):
     """Eén traject met zijn voortgangsgebeurtenissen"""
     return db.first_or_404(services.visible_trajectories(current_user).where(Trajectory.id == trajectory_id))
+
+
+@bp.post("/trajectories/<int:trajectory_id>/switch")
+@roles_required(Role.CONTRACTMANAGER)
+@bp.arguments(SwitchInSchema())
+@bp.response(201, TrajectoryOutSchema)
+def switch_trajectory(data, trajectory_id: int):
+    """Route schakelen: het traject sluit met reden schakelen, een nieuw traject start op het nieuwe contract
+
+    422 met het veld bij een contract dat geen andere leerroute is, een datum na de laatste gebeurtenis of in de
+    toekomst, of een aanmelding die het nieuwe contract weigert (die weigering komt in het auditlog van het
+    contract). Rollen: admin, contractmanager."""
+    old = db.first_or_404(services.visible_trajectories(current_user).where(Trajectory.id == trajectory_id))
+    return _committed(lambda: switches.switch_route(old, data, by=current_user, today=today()), data)
 
 
 @bp.post("/progress-events")

@@ -19,7 +19,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.locks import is_deadlock, locked
 from core.models import User
-from trajectories.events import AFTER_END, CONTENT, ENDS, as_text, parse_event
+from trajectories.events import AFTER_END, CONTENT, ENDS, SWITCH_REASON, as_text, parse_event
 from trajectories.models import ProgressEvent, Trajectory
 
 BUSY = "Een deel van deze gebeurtenissen wordt tegelijk door een ander verzoek opgeslagen; probeer het opnieuw."
@@ -122,9 +122,11 @@ def _content(row: dict) -> dict:
 class EventBatch:
     """Checks events against the database and against the earlier events of the same batch."""
 
-    def __init__(self, *, sender: str, source: str, by: User | None, today: date, scope):
-        """`scope`: the WHERE clause on Trajectory (joined to its Contract) of the trajectories `by` may report on."""
+    def __init__(self, *, sender: str, source: str, by: User | None, today: date, scope, switching: bool = False):
+        """`scope`: the WHERE clause on Trajectory (joined to its Contract) of the trajectories `by` may report on;
+        `switching`: the batch closes a trajectory for a route switch (the only way to a dropout "schakelen")."""
         self.sender, self.source, self.by, self.today, self.scope = sender, source, by, today, scope
+        self.switching = switching
         self.this_month = today.replace(day=1)
         self.accepted = self.duplicates = 0
         self.now = now_utc()
@@ -187,6 +189,9 @@ class EventBatch:
                 errors.append(("month", "Voor deze maand is al aanwezigheid gemeld; trek die eerst in."))
         if clean["type"] == "retraction":
             errors += self._retraction_rules(clean, known)
+        if clean["type"] == "dropout" and clean.get("reason") == SWITCH_REASON and not self.switching:
+            errors.append(("reason", "Een routeschakeling legt de gemeente vast met Route schakelen op het traject; "
+                                     "daarbij start het nieuwe traject."))
         return errors
 
     def _date_rules(self, clean: dict, known: _Known) -> list[tuple[str, str]]:

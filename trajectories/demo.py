@@ -10,8 +10,10 @@ from core import dates, services as core_services
 from core.demo import demo_password
 from core.extensions import db
 from core.models import Role, Service, ServiceKind, User
+from trajectories.models import Trajectory, TrajectoryStatus
 from trajectories.referrals import ReferralRefused, delivery_barrier, record_refusal
 from trajectories.services import create_trajectory, record_events
+from trajectories.switches import switch_route
 from procurement.models import ProcurementRoute
 from providers.models import Provider
 
@@ -52,6 +54,35 @@ def load(state: dict) -> None:
         if staff_events:
             record_events(staff_events, sender=f"user:{staff.id}", source="manual", by=staff, today=today)
     _refused_referral(contracts, staff, today)
+    _switch(staff, today)
+    _lowered_onderdeel(staff, today)
+
+
+def _running(service: str, started_before: date) -> list[Trajectory]:
+    trajectories = db.session.scalars(sa.select(Trajectory).join(Trajectory.contract).join(Contract.service)
+                                      .where(Service.code == service, ~Trajectory.switched_to.has())
+                                      .order_by(Trajectory.id)).all()
+    return [t for t in trajectories if t.status == TrajectoryStatus.ACTIVE and t.events[0].occurred_on < started_before]
+
+
+def _switch(staff: User, today: date) -> None:
+    """A B1-route participant who switched to the onderwijsroute after a new PIP today: the B1-route trajectory
+    closes with reason schakelen, the new one starts on the onderwijsroute contract (issue 19)."""
+    target = db.session.scalar(sa.select(Contract).join(Contract.service).where(
+        Service.code == "onderwijsroute", Contract.status == ContractStatus.ACTIVE).order_by(Contract.id))
+    old = next(t for t in _running("b1_route", today) if t.municipality in target.municipalities)
+    switch_route(old, {"reference": f"{old.reference}-OR", "contract_id": target.id, "switched_on": today,
+                       "pip_date": today, **_participant_choice(target, today)}, by=staff, today=today)
+
+
+def _lowered_onderdeel(staff: User, today: date) -> None:
+    """A running B1-route participant afgeschaald in spreken after a new PIP: A2 is the aim for it from then on,
+    and the participant continues in the route (issue 19)."""
+    since = today - timedelta(days=30)
+    trajectory = _running("b1_route", since)[0]
+    record_events([{"event_id": f"{trajectory.reference}-AFSCHALING", "trajectory": trajectory.reference,
+                    "type": "afschaling", "date": since.isoformat(), "skill": "SP", "pip_version": "2"}],
+                  sender=f"user:{staff.id}", source="manual", by=staff, today=today)
 
 
 def _refused_referral(contracts: list[Contract], staff: User | None, today: date) -> None:

@@ -16,12 +16,18 @@ from core.terms import DESTINATIONS, EXAM_LEVELS, MODULES, SKILLS
 from core.terms import LEVELS as TEST_LEVELS
 
 EXAM_RESULTS = ("geslaagd", "gezakt", "geen")
-DROPOUT_REASONS = ("uitval", "afschaling", "verhuizing", "ontheffing", "overig")
+#: afschaling is no dropout reason (issue 19): it is an event of its own, and the participant continues in the route.
+#: schakelen closes a trajectory for a route switch (trajectories.switches), never sent as such by a feed.
+SWITCH_REASON = "schakelen"
+DROPOUT_REASONS = ("uitval", "verhuizing", "ontheffing", "overig", SWITCH_REASON)
+SKILL_NAMES = {"LE": "lezen", "LU": "luisteren", "SC": "schrijven", "SP": "spreken"}
+#: The levels an onderdeel may be lowered to (Besluit inburgering 2021: afschalen from B1 to A2).
+LOWERED_LEVELS = ("A2",)
 
 TYPE_LABELS = {
     "start": "Start", "attendance": "Aanwezigheid", "progress_test": "Voortgangstoets", "exam": "Examen",
     "module_completed": "Module afgerond", "interruption": "Onderbreking", "resumption": "Hervatting",
-    "dropout": "Uitval", "completed": "Afgerond", "outflow": "Uitstroom", "retraction": "Intrekking",
+    "afschaling": "Afschaling", "dropout": "Uitval", "completed": "Afgerond", "outflow": "Uitstroom", "retraction": "Intrekking",
 }
 #: Per type its extra fields: name -> (required, allowed codes or None for free/typed values).
 TYPE_FIELDS: dict[str, dict[str, tuple[bool, tuple | None]]] = {
@@ -33,6 +39,7 @@ TYPE_FIELDS: dict[str, dict[str, tuple[bool, tuple | None]]] = {
     "module_completed": {"module": (True, MODULES)},
     "interruption": {"reason": (True, None)},
     "resumption": {},
+    "afschaling": {"skill": (True, SKILLS), "level": (False, LOWERED_LEVELS), "pip_version": (True, None)},
     "dropout": {"reason": (True, DROPOUT_REASONS)},
     "completed": {},
     "outflow": {"destination": (True, DESTINATIONS)},
@@ -43,16 +50,16 @@ DUTCH_COLUMNS = {
     "event_id": "kenmerk", "trajectory": "traject", "type": "soort", "date": "datum", "month": "maand",
     "hours_offered": "uren aangeboden", "hours_attended": "uren aanwezig", "hours_excused": "uren geoorloofd afwezig",
     "skill": "vaardigheid", "level": "niveau", "component": "onderdeel", "result": "uitslag", "module": "module",
-    "reason": "reden", "destination": "bestemming", "retracts": "trekt in",
+    "reason": "reden", "destination": "bestemming", "retracts": "trekt in", "pip_version": "PIP-versie",
 }
 #: In a CSV file a type may also be written as its Dutch word: "aanwezigheid" is "attendance".
 TYPE_WORDS = {label.lower(): kind for kind, label in TYPE_LABELS.items()}
 COMMON_FIELDS = ("event_id", "trajectory", "type", "date")
 ALL_FIELDS = COMMON_FIELDS + ("month", "hours_offered", "hours_attended", "hours_excused", "skill", "level",
-                              "component", "result", "module", "reason", "destination", "retracts")
+                              "component", "result", "module", "reason", "destination", "retracts", "pip_version")
 #: The columns an event is compared on to tell a duplicate from a conflict.
 CONTENT = ("type", "occurred_on", "month", "hours_offered", "hours_attended", "hours_excused", "skill", "level",
-           "component", "result", "module", "reason", "destination")
+           "component", "result", "module", "reason", "destination", "pip_version")
 #: Events that may still come after the trajectory ended (dropout or completed).
 AFTER_END = ("outflow", "retraction")
 ENDS = ("dropout", "completed")
@@ -100,6 +107,12 @@ def _reason(value: str) -> str:
     return value
 
 
+def _pip_version(value: str) -> str:
+    if len(value) > 20 or "\x00" in value:
+        raise ValueError("De PIP-versie is hoogstens 20 tekens lang.")
+    return value
+
+
 def _event_id(value: str) -> str:
     if not EVENT_ID.fullmatch(value):
         raise ValueError(BAD_EVENT_ID)
@@ -116,7 +129,7 @@ def _code(codes: tuple) -> Callable[[str], str]:
 
 #: The parsers of the fields that are no code list.
 _TYPED = {"month": _month, "hours_offered": _hours, "hours_attended": _hours, "hours_excused": _hours,
-          "reason": _reason, "retracts": _event_id}
+          "reason": _reason, "retracts": _event_id, "pip_version": _pip_version}
 #: Per type its extra fields as (name, required, parser), built once from TYPE_FIELDS.
 SHAPES = {kind: tuple((name, required, _code(codes) if codes else _TYPED[name])
                       for name, (required, codes) in fields.items())
@@ -175,6 +188,8 @@ def parse_event(raw: dict, from_csv: bool = False) -> tuple[dict, list[tuple[str
         _check_hours(clean, errors)
     elif kind == "exam":
         _check_exam_level(clean, values, errors)
+    elif kind == "afschaling":
+        clean.setdefault("level", LOWERED_LEVELS[0])
     return clean, errors
 
 

@@ -42,13 +42,14 @@ class EventForm(FlaskForm):
     hours_offered = AmountField("Aangeboden uren", places=2, validators=[Optional()])
     hours_attended = AmountField("Aanwezige uren", places=2, validators=[Optional()])
     hours_excused = AmountField("Geoorloofd afwezige uren", places=2, validators=[Optional()])
-    skill = _code_field("Vaardigheid (voortgangstoets)", events.SKILLS)
+    skill = _code_field("Vaardigheid (voortgangstoets, afschaling)", events.SKILLS)
     level = _code_field("Niveau", events.TEST_LEVELS)
     component = _code_field("Examenonderdeel", events.EXAM_COMPONENTS)
     result = _code_field("Examenuitslag", events.EXAM_RESULTS)
     module = _code_field("Module", events.MODULES)
-    reason = StringField("Reden (onderbreking: vrije tekst; uitval: uitval, afschaling, verhuizing, ontheffing, "
-                         "overig)", validators=[Optional(), Length(max=200)])
+    reason = StringField("Reden (onderbreking: vrije tekst; uitval: uitval, verhuizing, ontheffing, overig)",
+                         validators=[Optional(), Length(max=200)])
+    pip_version = StringField("PIP-versie waaruit de afschaling volgt", validators=[Optional(), Length(max=20)])
     destination = _code_field("Uitstroom naar", events.DESTINATIONS)
     retracts = StringField("Trekt gebeurtenis in (event_id)", validators=[Optional(), Length(max=64)])
 
@@ -60,3 +61,16 @@ class EventForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField("CSV-bestand", validators=[FileRequired("Kies een bestand.")])
+
+
+class SwitchForm(FlaskForm):
+    """A route switch after a new PIP: the old trajectory closes, a new one starts on the new route's contract."""
+
+    contract_id = SelectField("Contract van de nieuwe leerroute", coerce=int, validators=[REQUIRED])
+    reference = StringField("Nieuwe trajectreferentie", validators=[REQUIRED, Regexp(
+        r"^[A-Za-z0-9._:/-]{1,40}$", message="Een referentie is 1 tot 40 tekens uit A-Z, a-z, 0-9 en . _ : / -.")])
+    switched_on = DateField("Datum van de schakeling", validators=[REQUIRED])
+    pip_date = DateField("Datum van het nieuwe PIP", validators=[REQUIRED])
+    chosen_by_participant = BooleanField("Open House: de deelnemer heeft deze aanbieder zelf gekozen")
+    provider_list_version = IntegerField("Open House: versie van de lijst van toegelaten aanbieders die de deelnemer "
+                                         "zag", validators=[Optional(), NumberRange(min=1)])

@@ -14,6 +14,7 @@ from core.leases import LeaseColumns
 from core.models import Municipality, User
 from core.money import ScaledDecimal
 from core.references import Reference, check_per_statement
+from trajectories.events import SWITCH_REASON
 
 
 class TrajectoryStatus(enum.StrEnum):
@@ -21,6 +22,8 @@ class TrajectoryStatus(enum.StrEnum):
     ACTIVE = "actief"
     INTERRUPTED = "onderbroken"
     DROPPED_OUT = "uitgevallen"
+    #: Closed for a route switch (dropout with reason schakelen): no uitval, the participant goes on elsewhere.
+    SWITCHED = "geschakeld"
     COMPLETED = "afgerond"
 
 
@@ -36,7 +39,7 @@ def derive_status(events) -> TrajectoryStatus:
     status = TrajectoryStatus.REFERRED
     for event in sorted(events, key=lambda e: (e.occurred_on, e.id or 0)):
         if event.id not in voided and event.type in STATUS_AFTER:
-            status = STATUS_AFTER[event.type]
+            status = TrajectoryStatus.SWITCHED if event.reason == SWITCH_REASON else STATUS_AFTER[event.type]
     return status
 
 
@@ -58,6 +61,9 @@ class Trajectory(db.Model):
     #: municipality choosing for the participant would turn Open House into a public contract).
     chosen_by_participant: Mapped[bool | None] = mapped_column()
     provider_list_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider_list_version.id"))
+    #: A route switch (schakelen): the trajectory this one continues, closed with reason "schakelen" on the
+    #: referral date of this one.
+    switched_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("trajectory.id"))
     #: Pseudonymous participant id shown to providers and on statements instead of any personal data.
     participant_pseudonym: Mapped[str] = mapped_column(sa.String(40), unique=True)
     participant_name: Mapped[str | None] = mapped_column(sa.String(200))
@@ -72,6 +78,9 @@ class Trajectory(db.Model):
     municipality: Mapped[Municipality] = relationship()
     created_by: Mapped[User | None] = relationship()
     provider_list_version: Mapped[ProviderListVersion | None] = relationship()
+    switched_from: Mapped["Trajectory | None"] = relationship(remote_side=lambda: Trajectory.id,
+                                                             back_populates="switched_to")
+    switched_to: Mapped["Trajectory | None"] = relationship(back_populates="switched_from", uselist=False)
     events: Mapped[list["ProgressEvent"]] = relationship(
         primaryjoin=lambda: Trajectory.id == foreign(ProgressEvent.trajectory_id), back_populates="trajectory",
         order_by=lambda: [ProgressEvent.occurred_on, ProgressEvent.id], viewonly=True)
@@ -79,7 +88,8 @@ class Trajectory(db.Model):
     #: A payment line names (trajectory, contract, municipality) (core.references). The unique index makes the three
     #: a key: changing one then waits for the check of a line not yet committed, and that check for the change.
     __table_args__ = (
-        sa.Index("uq_trajectory_contract_municipality", "id", "contract_id", "municipality_id", unique=True),)
+        sa.Index("uq_trajectory_contract_municipality", "id", "contract_id", "municipality_id", unique=True),
+        sa.Index("uq_trajectory_switched_from_id", "switched_from_id", unique=True),)
 
     @property
     def status(self) -> TrajectoryStatus:
@@ -113,6 +123,8 @@ class ProgressEvent(db.Model):
     module: Mapped[str | None] = mapped_column(sa.String(6))
     reason: Mapped[str | None] = mapped_column(sa.String(200))
     destination: Mapped[str | None] = mapped_column(sa.String(10))
+    #: afschaling: the version of the PIP the lowered level follows from.
+    pip_version: Mapped[str | None] = mapped_column(sa.String(20))
     #: retraction: the event it voids (same sender).
     retracts_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_event.id"), unique=True)
     #: api, csv, manual or duo.

@@ -18,12 +18,9 @@ class ParticipantInSchema(BaseSchema):
     name = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 
-class TrajectoryInSchema(BaseSchema):
-    reference = fields.String(required=True, validate=REFERENCE)
-    contract_id = Id(required=True)
-    municipality = fields.String(required=True, validate=validate.Length(max=6))
-    referral_date = fields.Date(required=True)
-    pip_date = fields.Date(allow_none=True)
+class ReferralChoicesSchema(BaseSchema):
+    """What a referral records about the leerroute and, under Open House, the participant's choice."""
+
     alfabetisering = fields.String(allow_none=True, validate=validate.OneOf(
         ["A", "AA", "NVT"], error="Kies A, AA of NVT (DUO's indicatie alfabetiseringsonderwijs)."), metadata={
         "description": "DUO's PIP-indicatie alfabetiseringsonderwijs binnen de leerroute: A (analfabeet), "
@@ -36,7 +33,23 @@ class TrajectoryInSchema(BaseSchema):
     provider_list_version = fields.Integer(allow_none=True, validate=validate.Range(min=1), metadata={
         "description": "Open House: het nummer van de versie van de lijst van toegelaten aanbieders die de "
                        "deelnemer zag; die versie moet de aanbieder noemen."})
+
+
+class TrajectoryInSchema(ReferralChoicesSchema):
+    reference = fields.String(required=True, validate=REFERENCE)
+    contract_id = Id(required=True)
+    municipality = fields.String(required=True, validate=validate.Length(max=6))
+    referral_date = fields.Date(required=True)
+    pip_date = fields.Date(allow_none=True)
     participant = fields.Nested(ParticipantInSchema, load_default=dict)
+
+
+class SwitchInSchema(ReferralChoicesSchema):
+    reference = fields.String(required=True, validate=REFERENCE, metadata={"description": "Het nieuwe traject."})
+    contract_id = Id(required=True, metadata={"description": "Het contract van de nieuwe leerroute."})
+    switched_on = fields.Date(required=True, metadata={
+        "description": "Het oude traject sluit op deze dag met reden schakelen; het nieuwe is dan aangemeld."})
+    pip_date = fields.Date(required=True, metadata={"description": "De datum van het nieuwe PIP."})
 
 
 class ParticipantOutSchema(BaseSchema):
@@ -57,6 +70,7 @@ class EventOutSchema(BaseSchema):
     skill, level, component = fields.String(allow_none=True), fields.String(allow_none=True), fields.String(allow_none=True)
     result, module = fields.String(allow_none=True), fields.String(allow_none=True)
     reason, destination = fields.String(allow_none=True), fields.String(allow_none=True)
+    pip_version = fields.String(allow_none=True, metadata={"description": "Afschaling: de PIP-versie waaruit zij volgt."})
     sender = fields.String()
     source = fields.String()
 
@@ -110,6 +124,10 @@ class TrajectoryOutSchema(BaseSchema):
     provider_list_version = fields.Function(lambda t: t.provider_list_version.number if t.provider_list_version
                                             else None)
     status = fields.String()
+    switched_from = fields.Function(lambda t: t.switched_from.reference if t.switched_from else None, metadata={
+        "description": "Routeschakeling: het traject dat dit traject voortzet."})
+    switched_to = fields.Function(lambda t: t.switched_to.reference if t.switched_to else None, metadata={
+        "description": "Routeschakeling: het traject dat dit traject voortzet; dit is gesloten met reden schakelen."})
     participant = Participant()
 
 

@@ -81,13 +81,15 @@ def _contract_visible(contract: Contract, visible: set[int] | None) -> bool:
     return visible is None or any(m.id in visible for m in contract.municipalities)
 
 
-def record_events(items: list[dict], *, sender: str, source: str, by: User | None, today: date) -> list[ProgressEvent]:
+def record_events(items: list[dict], *, sender: str, source: str, by: User | None, today: date,
+                  switching: bool = False) -> list[ProgressEvent]:
     """Validate every event, then store all of them or none (DomainError with one error per failing item).
 
     An event_id the sender used before with identical content is a duplicate and stored once; with other content
     it is an error. `by` is None for system feeds (DUO), which see every trajectory.
     """
-    batch = EventBatch(sender=sender, source=source, by=by, today=today, scope=trajectory_scope(by))
+    batch = EventBatch(sender=sender, source=source, by=by, today=today, scope=trajectory_scope(by),
+                       switching=switching)
     rows, errors = batch.check(items)
     rows = list(rows)
     if errors:

@@ -7,11 +7,12 @@ from core.dates import today
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
+from core.forms import options
 from core.web import page_of_rows, show_domain_error
-from trajectories import imports, referrals, services
+from trajectories import imports, referrals, services, switches
 from trajectories.csvfile import column_guide, template_csv
-from trajectories.events import DUTCH_COLUMNS, TYPE_LABELS
-from trajectories.forms import EventForm, TrajectoryForm, UploadForm
+from trajectories.events import DUTCH_COLUMNS, SKILL_NAMES, TYPE_LABELS
+from trajectories.forms import EventForm, SwitchForm, TrajectoryForm, UploadForm
 from trajectories.models import ImportStatus, ProgressImport, Trajectory
 from trajectories.senders import SOURCE_LABELS, sender_names
 
@@ -34,12 +35,19 @@ def _keep_refusal(data: dict, exc: DomainError) -> None:
         db.session.commit()
 
 
-def _render_detail(trajectory: Trajectory, form: EventForm) -> str:
+def _switch_form(trajectory: Trajectory) -> SwitchForm:
+    form = SwitchForm(prefix="schakelen")  # beside the event form on the trajectory page
+    form.contract_id.choices = options(switches.switch_choices(trajectory))
+    return form
+
+
+def _render_detail(trajectory: Trajectory, form: EventForm, switch_form: SwitchForm | None = None) -> str:
     events = services.events_of(trajectory)
     return render_template("trajectories/detail.html", trajectory=trajectory, events=events, form=form,
                            bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS,
                            senders=sender_names(e.sender for e, _ in events), sources=SOURCE_LABELS,
-                           alfabetisering=referrals.ALFABETISERING)
+                           alfabetisering=referrals.ALFABETISERING, skills=SKILL_NAMES,
+                           switch_form=switch_form or _switch_form(trajectory))
 
 
 @bp.get("/trajectories")
@@ -89,6 +97,25 @@ def add_event(trajectory_id: int):
             flash("De gebeurtenis is vastgelegd.", "success")
             return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
     return _render_detail(trajectory, form), 422
+
+
+@bp.post("/trajectories/<int:trajectory_id>/schakelen")
+@roles_required(Role.CONTRACTMANAGER)
+def switch(trajectory_id: int):
+    trajectory = _trajectory_or_404(trajectory_id)
+    form = _switch_form(trajectory)
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k != "csrf_token"}
+        try:
+            new = switches.switch_route(trajectory, data, by=current_user, today=today())
+        except DomainError as exc:
+            show_domain_error(form, exc)
+            _keep_refusal(data, exc)
+        else:
+            db.session.commit()
+            flash(f"Traject {trajectory.reference} is geschakeld naar {new.reference}.", "success")
+            return redirect(url_for("trajectories.detail", trajectory_id=new.id))
+    return _render_detail(trajectory, EventForm(), form), 422
 
 
 @bp.route("/progress/imports/new", methods=["GET", "POST"])

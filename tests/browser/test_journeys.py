@@ -156,6 +156,8 @@ def test_contract_manager_journey_from_provider_to_kpi_dashboard(file_app, sign_
     field(page, "Einddatum (tot en met)").fill("2027-12-31")
     field(page, "Prijs per traject (euro)").fill("3200.00")
     field(page, "Plafond (euro, leeg is geen plafond)").fill("160000.00")
+    field(page, "Uitloop: trajecten die na het einde van het contract doorlopen, worden betaald").select_option(
+        label="Tot het einde van het traject")
     fill_milestone(page, 1, "START", "Start alfabetisering", "Inspanning", "Start van het traject", "40")
     expect(page.get_by_label("Minimaal aanwezig (% van de aangeboden uren)").first).to_be_hidden()
     follow(page, page.get_by_role("button", name="Mijlpaal toevoegen"))

@@ -24,7 +24,7 @@ def manager(make_user, town):
 def body(make_provider, town):
     provider = make_provider()
     db.session.commit()
-    return {"reference": "DS-B1-1", "provider_id": provider.id, "service": "b1_route",
+    return {"run_off": "tot_einde_traject", "reference": "DS-B1-1", "provider_id": provider.id, "service": "b1_route",
             "procurement_route": "aanbesteding", "municipalities": [town.code], "start_date": "2026-01-01",
             "end_date": "2027-12-31", "price_per_trajectory": "1000.42", "ceiling": "50000.00",
             "milestones": [START], "kpis": [{"kpi": "attendance_rate", "norm": "0.8", "direction": "min"}]}
@@ -38,7 +38,12 @@ def test_api_create_and_read_a_contract(ctx, api, manager, body):
     assert got["milestones"] == [{**START, "params": {}, "percentage": "25.0000",
                                   "sources": ["duo", "staff", "provider"]}]  # the template's default for start
     assert (got["paid_total"], got["price_per_trajectory"], got["municipalities"]) == ("0.00", "1000.42", ["GM0505"])
+    assert (got["run_off"], got["run_off_until"]) == ("tot_einde_traject", None)
     assert client.post("/api/v1/contracts", json=body).status_code == 409
+    # the run-off is chosen, never assumed (issue 19)
+    unchosen = client.post("/api/v1/contracts", json={k: v for k, v in body.items() if k != "run_off"} | {
+        "reference": "DS-B1-2"})
+    assert unchosen.status_code == 422 and "run_off" in str(unchosen.json["errors"])
 
 
 @pytest.mark.parametrize("milestone, field", [
@@ -100,6 +105,7 @@ def test_html_contract_pages(ctx, login, manager, town, make_contract, make_prov
     provider, municipality = make_provider(), contract.municipalities[0]
     db.session.commit()
     response = client.post("/contracten/nieuw", data={
+        "run_off": "tot_einde_traject",
         "reference": "NEW-1", "provider": provider.id, "service": "z_route", "procurement_route": "subsidie",
         "procurement_case": 0, "municipalities": [municipality.code], "starts_on": "2026-01-01",
         "ends_on": "2026-12-31", "price_per_trajectory": "900.00", "extension_count": 0,

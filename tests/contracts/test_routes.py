@@ -43,7 +43,7 @@ def decided(make_procurement_case, make_user):
 ])
 def test_the_route_of_a_contract(ctx, decided, make_provider, decided_route, route, milestones, field):
     case = decided(decided_route)
-    data = {"reference": "KNM-1", "provider": make_provider(), "service": service("knm"), "procurement_route": route,
+    data = {"run_off": "tot_einde_traject", "reference": "KNM-1", "provider": make_provider(), "service": service("knm"), "procurement_route": route,
             "procurement_case": case, "municipalities": list(case.municipalities), "starts_on": date(2026, 1, 1),
             "ends_on": date(2027, 12, 31), "price_per_trajectory": Decimal("650.00"), "milestones": milestones}
     if field is None:
@@ -60,6 +60,7 @@ def test_the_route_of_a_contract(ctx, decided, make_provider, decided_route, rou
 def test_the_api_refuses_a_subsidy_paying_on_the_exam(api, make_user, make_provider, make_municipality):
     town = make_municipality()
     response = api(make_user(Role.CONTRACTMANAGER, municipalities=[town])).post("/api/v1/contracts", json={
+        "run_off": "tot_einde_traject",
         "reference": "KNM-SUB", "provider_id": make_provider().id, "service": "knm", "procurement_route": "subsidie",
         "municipalities": [town.code], "start_date": "2026-01-01", "end_date": "2026-12-31",
         "price_per_trajectory": "650.00", "milestones": [START, KNM]})

@@ -22,7 +22,7 @@ EXAM = {"code": "B1", "label": "B1", "kind": "prestatie", "trigger": "exam", "pa
 def data(make_provider, make_municipality):
     def make(**kw):
         return {"reference": "CTR-1", "provider": make_provider(), "service": service("b1_route"),
-                "procurement_route": "aanbesteding", "municipalities": [make_municipality()],
+                "run_off": "tot_einde_traject", "procurement_route": "aanbesteding", "municipalities": [make_municipality()],
                 "starts_on": date(2026, 1, 1), "ends_on": date(2027, 12, 31), "price_per_trajectory": Decimal("1000.42"),
                 "ceiling": Decimal("50000.00"), "milestones": [START, EXAM], "kpis": []} | kw
     return make
@@ -47,6 +47,11 @@ def test_create_contract_stores_schedule_in_order_and_audits(ctx, data):
     ({"extension_count": 2}, "extension_months"),
     ({"option_deadline": date(2027, 6, 1)}, "option_deadline"),
     ({"municipalities": []}, "municipalities"),
+    # the run-off (issue 19) is chosen, and a date only with "until a date", on or after the contract's end
+    ({"run_off": None}, "run_off"),
+    ({"run_off": "tot_datum"}, "run_off_until"),
+    ({"run_off": "tot_datum", "run_off_until": date(2027, 12, 30)}, "run_off_until"),
+    ({"run_off": "tot_einde_traject", "run_off_until": date(2028, 6, 30)}, "run_off_until"),
 ])
 def test_invalid_contracts_are_refused(ctx, data, change, field):
     with pytest.raises(DomainError) as error:
@@ -216,3 +221,16 @@ def test_applying_after_the_term_is_refused(ctx, make_procurement_case, make_pro
                                        by=None)
     with pytest.raises(Conflict):
         open_house.apply(house, make_provider(), by=None, today=date(2027, 1, 1))
+
+
+def test_the_run_off_is_shown_and_amended_with_a_reason(ctx, data):
+    contract = services.create_contract(data(run_off="tot_datum", run_off_until=date(2028, 6, 30)), by=None)
+    assert (contract.run_off, contract.pays_until) == ("tot_datum", date(2028, 6, 30))
+    services.amend_contract(contract, {"run_off": "tot_einde_traject", "run_off_until": None}, "Uitloop verruimd",
+                            by=None)
+    assert contract.pays_until is None
+    with pytest.raises(DomainError) as error:  # an extension past the last day of the run-off needs a new one
+        services.amend_contract(services.create_contract(data(reference="CTR-2", run_off="tot_datum",
+                                                              run_off_until=date(2027, 12, 31)), by=None),
+                                {"ends_on": date(2028, 12, 31)}, "Verlengd", by=None)
+    assert error.value.field == "run_off_until"

@@ -37,7 +37,7 @@ def test_the_catalogue_keeps_every_code_of_the_api_and_says_which_are_parts(api,
     # neither a procurement case nor a contract can be for a part of a leerroute
     ("/api/v1/procurement-cases", {"expected_participants_per_year": 10, "price_per_trajectory": "900.00",
                                    "term_years": 2, "facts": ALL_CONDITIONS_MET}),
-    ("/api/v1/contracts", {"reference": "ALFA-1", "procurement_route": "aanbesteding", "start_date": "2026-01-01",
+    ("/api/v1/contracts", {"run_off": "tot_einde_traject", "reference": "ALFA-1", "procurement_route": "aanbesteding", "start_date": "2026-01-01",
                            "end_date": "2026-12-31", "price_per_trajectory": "900.00", "milestones": []}),
 ])
 def test_the_api_refuses_a_case_or_contract_for_alfabetisering(api, make_user, make_municipality, make_provider,

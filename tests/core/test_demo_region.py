@@ -8,7 +8,7 @@ from core.extensions import db
 from core.models import Role, Service, User
 from procurement.models import ProcurementRoute
 from trajectories.flags import flagged_contracts
-from trajectories.models import ProgressEvent, Trajectory
+from trajectories.models import ProgressEvent, Trajectory, TrajectoryStatus
 
 
 def test_the_demo_follows_its_own_rules(app, ctx):
@@ -18,6 +18,8 @@ def test_the_demo_follows_its_own_rules(app, ctx):
     # the Z-route contract on its own schedule: hours to 1,600, A1, the municipality's closing interview, no exam
     assert [m.trigger for m in z_route.milestones] == ["start", "hours", "hours", "hours", "hours", "level", "module"]
     assert "exam_pass_rate" not in {k.kpi for k in z_route.kpi_agreements}
+    # every contract says how it pays trajectories that outlive it: the leerroutes to their end, KNM for six months
+    assert z_route.pays_until is None and contracts["DS-KNM-2026-01"].pays_until > contracts["DS-KNM-2026-01"].ends_on
     # no subsidy pays on results; the KNM contract, paying on the exam, was tendered
     assert contracts["DS-KNM-2026-01"].procurement_route == ProcurementRoute.AANBESTEDING
     assert not [c for c in contracts.values() if c.procurement_route == ProcurementRoute.SUBSIDIE
@@ -29,6 +31,16 @@ def test_the_demo_follows_its_own_rules(app, ctx):
     assert z_exams == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Trajectory)
                              .where(Trajectory.alfabetisering.is_not(None)))
+    # an afgeschaald B1-route participant goes on in the route, with A2 as the aim in spreken
+    [lowered] = db.session.scalars(sa.select(ProgressEvent).where(ProgressEvent.type == "afschaling")).all()
+    assert (lowered.skill, lowered.level, lowered.trajectory.contract.service.code) == ("SP", "A2", "b1_route")
+    assert lowered.trajectory.status == TrajectoryStatus.ACTIVE
+    # a B1-route participant switched to the onderwijsroute: the old trajectory closed with schakelen, no uitval
+    [switched] = db.session.scalars(sa.select(Trajectory).where(Trajectory.switched_from_id.is_not(None))).all()
+    closed = [e for e in switched.switched_from.events if e.type == "dropout"]
+    assert (switched.contract.service.code, switched.switched_from.contract.service.code) == ("onderwijsroute",
+                                                                                             "b1_route")
+    assert [e.reason for e in closed] == ["schakelen"] and switched.referral_date == closed[0].occurred_on
     # the Open House was announced before anyone was admitted, and its participants chose their provider
     house = db.session.scalar(sa.select(OpenHouse))
     assert house.announced_on <= house.list_versions[0].published_on and len(house.list_versions) == 2

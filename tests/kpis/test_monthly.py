@@ -52,6 +52,14 @@ CASES = {
         ("q", "B", date(2026, 1, 5), [ev("exam", date(2026, 3, 9), component="SP", level="B1", result="gezakt"),
                                       ev("exam", date(2026, 3, 9), component="SP", level="A2", result="geslaagd")]),
     ],
+    "an afschaling: no uitval, and the onderdeel's exams at its lowered level (issue 19)": [
+        ("q", "B", date(2025, 11, 1), [START, ev("afschaling", date(2026, 2, 20), skill="SP", level="A2",
+                                                 pip_version="2"),
+                                       ev("exam", date(2026, 3, 9), component="SP", level="A2", result="geslaagd"),
+                                       ev("exam", date(2026, 3, 9), component="LE", level="A2", result="gezakt")]),
+        ("p1", "A", date(2025, 11, 1), [START, ev("afschaling", date(2026, 3, 3), skill="LE", level="A2",
+                                                  pip_version="3"), hours(MAR, 40, 36)]),
+    ],
 }
 
 

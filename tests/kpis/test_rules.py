@@ -40,6 +40,10 @@ def hours(offered, attended, excused="0", month=date(2026, 1, 1), **kw):
               hours_excused=Decimal(excused), **kw)
 
 
+def afschaling(day, skill="LE", level="A2"):
+    return ev("afschaling", day, skill=skill, level=level, pip_version="2")
+
+
 R = date(2025, 11, 10)  # referral; + 10 weeks = 2026-01-19
 
 
@@ -89,11 +93,15 @@ S = date(2025, 12, 1)  # start
     # active: started on or before the end; ended trajectories count when they end in or after the window
     ([(R, [ev("start", S)]), (R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="uitval")])], JAN,
      ("0.5000", 1, 2)),
-    # other dropout reasons do not count as uitval
+    # other dropout reasons do not count as uitval, a route switch (schakelen, issue 19) neither
+    ([(R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="schakelen")])], JAN, ("0.0000", 0, 1)),
     ([(R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="verhuizing")])], JAN, ("0.0000", 0, 1)),
     # ended before the window: not active; started after it: not active; never started: not active
     ([(R, [ev("start", S), ev("completed", date(2025, 12, 20))]), (R, [ev("start", date(2026, 2, 1))]), (R, [])],
      JAN, (None, 0, 0)),
+    # an afschaling (issue 19) is no uitval and no end: the trajectory stays active, in this window and the next
+    ([(R, [ev("start", S), afschaling(date(2026, 1, 10))])], JAN, ("0.0000", 0, 1)),
+    ([(R, [ev("start", S), afschaling(date(2026, 1, 10))])], FEB, ("0.0000", 0, 1)),
     # a retracted dropout leaves the trajectory active without uitval
     ([(R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="uitval", void=True)])], JAN, ("0.0000", 0, 1)),
     # the window cuts through: dropout on 14 February lies in the mid window
@@ -118,6 +126,14 @@ def exam(day, result, level="B1", component="LE", **kw):
            exam(date(2026, 2, 5), "gezakt")])], JAN, {}, (None, 0, 0)),
     # the level comes from the agreement
     ([(R, [exam(date(2026, 1, 5), "gezakt", level="A2")])], JAN, {"level": "A2"}, ("0.0000", 0, 1)),
+    # an afgeschaald onderdeel (issue 19) counts at its lowered level from the afschaling's date; the others at B1
+    ([(R, [afschaling(date(2026, 1, 3)), exam(date(2026, 1, 5), "geslaagd", level="A2"),
+           exam(date(2026, 1, 5), "gezakt", level="B1"), exam(date(2026, 1, 6), "gezakt", component="SP")])], JAN, {},
+     ("0.5000", 1, 2)),
+    ([(R, [exam(date(2026, 1, 5), "gezakt", level="A2"), afschaling(date(2026, 1, 6))])], JAN, {}, (None, 0, 0)),
+    # ... and an agreement below the lowered level keeps its own
+    ([(R, [afschaling(date(2026, 1, 3)), exam(date(2026, 1, 5), "gezakt", level="A2")])], JAN, {"level": "A2"},
+     ("0.0000", 0, 1)),
     # a retracted result is left out
     ([(R, [exam(date(2026, 1, 5), "gezakt", void=True), exam(date(2026, 1, 9), "geslaagd")])], JAN, {},
      ("1.0000", 1, 1)),
@@ -182,6 +198,9 @@ def test_median_duration(indicator, trajectories, window, expected):
     ([(R, [ev("start", S), ev("completed", date(2026, 1, 10)), ev("outflow", date(2026, 1, 20), destination="opleiding")]),
       (R, [ev("start", S), ev("completed", date(2026, 1, 10)),
            ev("outflow", date(2026, 1, 20), destination="werk", void=True)])], JAN, ("0.0000", 0, 2)),
+    # a trajectory closed for a route switch (issue 19) did not end the participant's route: left out
+    ([(R, [ev("start", S), ev("completed", date(2026, 1, 10)), ev("outflow", date(2026, 1, 20), destination="werk")]),
+      (R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="schakelen")])], JAN, ("1.0000", 1, 1)),
     # nothing ended in the window: empty even with an outflow in it (the ending was earlier)
     ([(R, [ev("start", S), ev("completed", date(2025, 12, 20)), ev("outflow", date(2026, 1, 5), destination="werk")])],
      JAN, (None, 1, 0)),

@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from contracts.models import RunOff
 from core.models import Role
 from core.terms import SOURCES
 from payments.models import LineStatus
@@ -26,6 +27,10 @@ def att(month, offered, attended, excused="0"):
 
 def ev(type, day, **fields):
     return (type, day, fields)
+
+
+def low(skill, level="A2", pip_version="2"):
+    return {"skill": skill, "level": level, "pip_version": pip_version}
 
 
 @pytest.fixture
@@ -86,6 +91,37 @@ CASES = [
       ev("exam", date(2026, 3, 1), component="LE", level="A2", result="geslaagd"),
       ev("exam", date(2026, 6, 1), component="LE", level="B2", result="geslaagd")],
      [("E", None, date(2026, 6, 1), D("100.00"), N)]),
+    # afschaling (issue 19): the afgeschaald skill's target is the lowered level from the afschaling's date on; the
+    # other skills keep the milestone's level; a level reached earlier counts on the afschaling's date
+    ([ms("L", "level", skills=["LE", "SP"], level="B1")],
+     [ev("progress_test", date(2026, 3, 1), skill="LE", level="A2"), ev("afschaling", date(2026, 4, 1), **low("LE")),
+      ev("progress_test", date(2026, 5, 1), skill="SP", level="B1")],
+     [("L", None, date(2026, 5, 1), D("100.00"), N)]),
+    ([ms("L", "level", skills=["LE", "SP"], level="B1")],
+     [ev("progress_test", date(2026, 2, 1), skill="SP", level="B1"), ev("progress_test", date(2026, 3, 1), skill="LE", level="A2"),
+      ev("afschaling", date(2026, 6, 1), **low("LE"))],
+     [("L", None, date(2026, 6, 1), D("100.00"), N)]),
+    ([ms("L", "level", skills=["LE", "SP"], level="B1")],
+     [ev("progress_test", date(2026, 3, 1), skill=s, level="A2") for s in ("LE", "SP")]
+     + [ev("afschaling", date(2026, 4, 1), **low("LE"))], []),
+    # ... B1 reached before the afschaling stands on its own date; a milestone below the lowered level keeps its own
+    ([ms("L", "level", skills=["LE"], level="B1")],
+     [ev("progress_test", date(2026, 2, 1), skill="LE", level="B1"), ev("afschaling", date(2026, 6, 1), **low("LE"))],
+     [("L", None, date(2026, 2, 1), D("100.00"), N)]),
+    ([ms("L", "level", skills=["LE"], level="A1")],
+     [ev("progress_test", date(2026, 3, 1), skill="LE", level="A1"), ev("afschaling", date(2026, 4, 1), **low("LE"))],
+     [("L", None, date(2026, 3, 1), D("100.00"), N)]),
+    # ... the exam of an afgeschaald onderdeel is passed at the lowered level; KNM is no onderdeel that is lowered
+    ([ms("E", "exam", components=["KNM", "SP"], level="B1")],
+     [ev("exam", date(2026, 3, 1), component="KNM", result="geslaagd"), ev("afschaling", date(2026, 4, 1), **low("SP")),
+      ev("exam", date(2026, 7, 1), component="SP", level="A2", result="geslaagd")],
+     [("E", None, date(2026, 7, 1), D("100.00"), N)]),
+    ([ms("E", "exam", components=["SP"], level="B1")],
+     [ev("exam", date(2026, 7, 1), component="SP", level="A2", result="geslaagd")], []),
+    # ... and the trajectory goes on: an afschaling is no dropout
+    ([ms("S", "start"), ms("C", "completed")],
+     [ev("start", date(2026, 2, 1)), ev("afschaling", date(2026, 4, 1), **low("SC")), ev("completed", date(2026, 9, 1))],
+     [("C", None, date(2026, 9, 1), D("100.00"), N), ("S", None, date(2026, 2, 1), D("100.00"), N)]),
     # module, completed, outflow: their date; outflow only to a listed destination
     ([ms("P", "module", module="PVT")], [ev("module_completed", date(2026, 4, 4), module="MAP")], []),
     ([ms("P", "module", module="PVT")], [ev("module_completed", date(2026, 4, 4), module="PVT")],
@@ -99,6 +135,28 @@ CASES = [
                                                 ev("completed", date(2026, 6, 1))],
      [("S", None, date(2026, 2, 1), D("100.00"), N)]),
 ]
+
+
+ENDED = {"ends_on": date(2026, 6, 30)}
+MONTHLY = [ms("M", "attendance_month", "50.00"), ms("C", "completed")]
+RUN_ON = [att(date(2026, m, 1), "10", "10") for m in (5, 6, 7, 8, 9)] + [ev("completed", date(2026, 9, 30))]
+
+
+@pytest.mark.parametrize("contract, expected", [
+    # run-off until the trajectory ends: a trajectory that outlives its contract is paid on
+    ({**ENDED, "run_off": RunOff.UNTIL_TRAJECTORY_END},
+     ["M 2026-05", "M 2026-06", "M 2026-07", "M 2026-08", "M 2026-09", "C -"]),
+    # run-off until a date: only what is earned on or before it (an attendance month by its last day)
+    ({**ENDED, "run_off": RunOff.UNTIL_DATE, "run_off_until": date(2026, 8, 31)},
+     ["M 2026-05", "M 2026-06", "M 2026-07", "M 2026-08"]),
+    ({**ENDED, "run_off": RunOff.UNTIL_DATE, "run_off_until": date(2026, 8, 30)}, ["M 2026-05", "M 2026-06",
+                                                                                  "M 2026-07"]),
+    ({**ENDED, "run_off": RunOff.UNTIL_DATE, "run_off_until": date(2026, 9, 30)},
+     ["M 2026-05", "M 2026-06", "M 2026-07", "M 2026-08", "M 2026-09", "C -"]),
+])
+def test_a_trajectory_that_outlives_its_contract_is_paid_by_the_run_off(run_for, contract, expected):
+    lines = run_for(MONTHLY, RUN_ON, **contract)
+    assert sorted(f"{code} {month.strftime('%Y-%m') if month else '-'}" for code, month, *_ in lines) == sorted(expected)
 
 
 @pytest.mark.parametrize("milestones, events, expected", CASES)

@@ -102,7 +102,7 @@ def test_a_pve_keeps_the_sections_of_the_template_it_started_from(make_pve, make
 ])
 def test_a_z_route_contract_refuses_what_its_template_rules_out(ctx, make_provider, make_municipality, change,
                                                                  field):
-    data = {"reference": "Z-1", "provider": make_provider(), "service": service("z_route"),
+    data = {"run_off": "tot_einde_traject", "reference": "Z-1", "provider": make_provider(), "service": service("z_route"),
             "procurement_route": "aanbesteding", "municipalities": [make_municipality()],
             "starts_on": date(2026, 1, 1), "ends_on": date(2027, 12, 31), "price_per_trajectory": Decimal("8900.00"),
             "milestones": [], "kpis": []} | change
@@ -125,6 +125,7 @@ def test_the_api_refuses_a_z_route_contract_paying_on_an_exam(api, make_user, ma
     municipality = make_municipality()
     user = make_user(Role.CONTRACTMANAGER, municipalities=[municipality])
     response = api(user).post("/api/v1/contracts", json={
+        "run_off": "tot_einde_traject",
         "reference": "Z-API", "provider_id": make_provider().id, "service": "z_route",
         "procurement_route": "aanbesteding", "municipalities": [municipality.code], "start_date": "2026-01-01",
         "end_date": "2027-12-31", "price_per_trajectory": "8900.00", "milestones": [EXAM]})

@@ -35,7 +35,7 @@ def world(make_municipality, make_user, make_provider, make_contract, make_procu
 
 
 def _contract_body(w, n):
-    return {"reference": f"RACE-{n}", "provider_id": w["provider"].id, "service": "b1_route",
+    return {"run_off": "tot_einde_traject", "reference": f"RACE-{n}", "provider_id": w["provider"].id, "service": "b1_route",
             "procurement_route": "aanbesteding", "municipalities": [w["town"].code], "start_date": "2026-01-01",
             "end_date": "2027-12-31", "price_per_trajectory": "1000.00",
             "milestones": [{"code": "S", "label": "Start", "kind": "inspanning", "trigger": "start",

@@ -60,6 +60,15 @@ ATT = dict(type="attendance", month="2026-02", hours_offered="40", hours_attende
     (ev(type="outflow", destination="strand"), "destination", "Onbekende code"),
     (ev(type="interruption", reason="x" * 201), "reason", "200 tekens"),
     (ev(type="outflow"), "destination", "verplicht"),
+    # afschaling (issue 19): its own event per language onderdeel, to A2, with the PIP version; no dropout reason
+    (ev(type="dropout", reason="afschaling"), "reason", "Onbekende code"),
+    # a route switch closes a trajectory only through Route schakelen, which starts the new one
+    (ev(type="dropout", reason="schakelen"), "reason", "Route schakelen"),
+    (ev(type="afschaling", skill="LE"), "pip_version", "verplicht"),
+    (ev(type="afschaling", skill="KNM", pip_version="2"), "skill", "Onbekende code"),
+    (ev(type="afschaling", skill="LE", level="B1", pip_version="2"), "level", "Onbekende code"),
+    (ev(type="afschaling", skill="LE", pip_version="x" * 21), "pip_version", "20 tekens"),
+    (ev(type="afschaling", pip_version="2"), "skill", "verplicht"),
     # attendance
     (ev(**{**ATT, "hours_attended": "41"}), "hours_attended", "aangeboden"),
     (ev(**{**ATT, "hours_excused": "40,01"}), "hours_excused", "aangeboden"),
@@ -106,6 +115,9 @@ def test_rules_that_look_at_earlier_events(setup, earlier, event, field, fragmen
     [ev("A1", **ATT), ev("R", "retraction", "2026-03-01", retracts="A1"), ev("A2", **ATT)],
     [ev("X", "exam", component="KNM", result="geslaagd"), ev("M", "module_completed", module="MAP")],
     [ev("A", **{**ATT, "hours_offered": "12,5", "hours_attended": "12.50", "hours_excused": "0"})],
+    # after an afschaling the participant continues in the route
+    [ev("L", "afschaling", "2026-02-01", skill="SP", pip_version="2"), ev("T", "progress_test", "2026-03-01",
+                                                                          skill="SP", level="A2")],
 ])
 def test_valid_histories_are_accepted(setup, events):
     trajectory, user = setup
@@ -224,3 +236,11 @@ def test_api_values_with_a_nul_are_refused_per_field(setup):
         send(user, ev("S\x001"), ev("S2", trajectory="TRJ\x00"), ev("R", "retraction", retracts="S\x00"))
     assert [(e["index"], e["field"]) for e in raised.value.errors] == [(0, "event_id"), (1, "trajectory"),
                                                                       (2, "retracts")]
+
+
+def test_an_afschaling_lowers_one_onderdeel_to_a2_and_the_trajectory_goes_on(setup):
+    trajectory, user = setup
+    send(user, ev("S"), ev("L", "afschaling", "2026-03-01", skill="SC", pip_version="PIP-2"))
+    [event] = [e for e in trajectory.events if e.type == "afschaling"]
+    assert (event.skill, event.level, event.pip_version) == ("SC", "A2", "PIP-2")
+    assert trajectory.status == TrajectoryStatus.ACTIVE

@@ -95,6 +95,18 @@ def test_staff_enter_one_event_by_hand(world, login):
     assert (attendance.hours_offered, attendance.hours_attended) == (Decimal("12.50"), Decimal("10.25"))
 
 
+def test_staff_record_an_afschaling_and_the_page_shows_the_lowered_onderdeel(world, login, api):
+    client = login(world["manager"])
+    trajectory_id = world["trajectory"].id
+    assert client.post(f"/trajectories/{trajectory_id}/events", data={
+        "type": "afschaling", "date": "2026-03-02", "skill": "SP", "pip_version": "2"}).status_code == 302
+    page = client.get(f"/trajectories/{trajectory_id}").get_data(as_text=True)
+    assert "Spreken naar A2 vanaf 02-03-2026 (PIP-versie 2); de deelnemer blijft in de route" in page
+    [event] = [e for e in api(world["manager"]).get(f"/api/v1/trajectories/{trajectory_id}").json["events"]
+               if e["type"] == "afschaling"]
+    assert (event["skill"], event["level"], event["pip_version"]) == ("SP", "A2", "2")
+
+
 def test_providers_cannot_use_the_manual_form(world, login):
     assert login(world["provider"]).post(f"/trajectories/{world['trajectory'].id}/events",
                                          data={"type": "start", "date": "2026-02-03"}).status_code == 403

@@ -24,7 +24,7 @@ from trajectories.services import record_events
 from trajectories.models import Trajectory, TrajectoryStatus
 
 CLAIM_FOR = timedelta(minutes=10)
-ENDED = (TrajectoryStatus.DROPPED_OUT, TrajectoryStatus.COMPLETED)
+ENDED = (TrajectoryStatus.DROPPED_OUT, TrajectoryStatus.SWITCHED, TrajectoryStatus.COMPLETED)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
