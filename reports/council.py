@@ -25,11 +25,12 @@ from reports.signals import Signal, period_signals
 from trajectories.models import Trajectory
 
 #: The volume columns, in order, with their Dutch headings. A trajectory ends by completion or by a dropout, whose
-#: reason tells uitval and afschaling from the other endings (verhuizing, ontheffing, overig). Switches between
-#: routes are not in the model.
+#: reason tells uitval and a route switch (schakelen) from the other endings (verhuizing, ontheffing, overig).
+#: Afgeschaald counts the trajectories with an afschaling in the period: they go on in their route (issue 19).
 VOLUMES = {"referred": "Aangemeld", "running": "Lopend op de einddatum", "completed": "Afgerond",
-           "uitval": "Uitval", "afgeschaald": "Afgeschaald", "ended_otherwise": "Anders beëindigd"}
-DROPOUT_COLUMNS = {"uitval": "uitval", "afschaling": "afgeschaald"}
+           "uitval": "Uitval", "switched": "Geschakeld", "afgeschaald": "Afgeschaald",
+           "ended_otherwise": "Anders beëindigd"}
+DROPOUT_COLUMNS = {"uitval": "uitval", "schakelen": "switched"}
 #: The longest period a report covers.
 MAX_MONTHS = 24
 
@@ -141,6 +142,7 @@ def volumes(municipality_ids: list[int], start: date, end: date) -> tuple[list[V
         counts["referred"] += start <= timeline.referral_date
         ended = timeline.ended_on
         counts["running"] += ended is None or ended > end
+        counts["afgeschaald"] += any(start <= e.occurred_on <= end for e in timeline.by_type.get("afschaling", []))
         if ended is not None and start <= ended <= end:
             last = timeline.first("completed", "dropout")
             column = "completed" if last.type == "completed" else DROPOUT_COLUMNS.get(last.reason, "ended_otherwise")

@@ -64,6 +64,7 @@ class VolumeSchema(BaseSchema):
     running = fields.Function(lambda row: row.counts["running"])
     completed = fields.Function(lambda row: row.counts["completed"])
     uitval = fields.Function(lambda row: row.counts["uitval"])
+    switched = fields.Function(lambda row: row.counts["switched"])
     afgeschaald = fields.Function(lambda row: row.counts["afgeschaald"])
     ended_otherwise = fields.Function(lambda row: row.counts["ended_otherwise"])
 

@@ -21,20 +21,25 @@ H2 = (date(2026, 7, 1), date(2026, 12, 31))
 
 @pytest.fixture
 def endings(world, make_trajectory, make_event):
-    """Dropouts of each kind in the second half of 2026, one before it, and a referral after it."""
+    """Dropouts of each kind in the second half of 2026 (a switch among them), one before it, an afschaling (the
+    trajectory goes on), and a referral after it."""
     made = {}
-    for name, reason, day in (("uitval", "uitval", date(2026, 8, 3)), ("afgeschaald", "afschaling", date(2026, 9, 1)),
+    for name, reason, day in (("uitval", "uitval", date(2026, 8, 3)), ("switched", "schakelen", date(2026, 9, 1)),
                               ("moved", "verhuizing", date(2026, 10, 1)), ("early", "uitval", date(2026, 5, 1))):
         made[name] = make_trajectory(world.b1, municipality=world.dordrecht, referral_date=date(2026, 1, 15))
         make_event(made[name], "start", date(2026, 2, 1))
         make_event(made[name], "dropout", day, reason=reason)
+    made["afgeschaald"] = make_trajectory(world.b1, municipality=world.dordrecht, referral_date=date(2026, 1, 15))
+    make_event(made["afgeschaald"], "start", date(2026, 2, 1))
+    make_event(made["afgeschaald"], "afschaling", date(2026, 9, 1), skill="SP", level="A2", pip_version="2")
     made["later"] = make_trajectory(world.b1, municipality=world.dordrecht, referral_date=date(2027, 1, 5))
     return made
 
 
 def counted(trajectories, start: date, end: date) -> dict:
     """Each trajectory's own events, one by one."""
-    found = dict.fromkeys(("referred", "running", "completed", "uitval", "afgeschaald", "ended_otherwise"), 0)
+    found = dict.fromkeys(("referred", "running", "completed", "uitval", "switched", "afgeschaald", "ended_otherwise"),
+                          0)
     for t in trajectories:
         if t.referral_date > end:
             continue
@@ -42,9 +47,11 @@ def counted(trajectories, start: date, end: date) -> dict:
         ends = [e for e in t.events if e.type in ("completed", "dropout") and e.id not in voided]
         found["referred"] += start <= t.referral_date
         found["running"] += not ends or ends[0].occurred_on > end
+        found["afgeschaald"] += any(e.type == "afschaling" and e.id not in voided and start <= e.occurred_on <= end
+                                    for e in t.events)
         if ends and start <= ends[0].occurred_on <= end:
             e = ends[0]
-            found[{"uitval": "uitval", "afschaling": "afgeschaald"}.get(e.reason, "ended_otherwise")
+            found[{"uitval": "uitval", "schakelen": "switched"}.get(e.reason, "ended_otherwise")
                   if e.type == "dropout" else "completed"] += 1
     return found
 
@@ -56,7 +63,8 @@ def test_volumes_per_service_equal_the_trajectories_own_events(world, endings):
         own = [t for t in [*world.trajectories.values(), *endings.values()]
                if t.contract_id == contract.id and t.municipality_id == world.dordrecht.id]
         assert by_service[code] == counted(own, *H2)
-    assert by_service["b1_route"]["uitval"] == 1 and by_service["b1_route"]["afgeschaald"] == 1
+    assert (by_service["b1_route"]["uitval"], by_service["b1_route"]["switched"],
+            by_service["b1_route"]["afgeschaald"]) == (1, 1, 1)
     assert tables.total.counts == {k: sum(c[k] for c in by_service.values()) for k in tables.total.counts}
 
 
@@ -86,7 +94,7 @@ def test_council_api_answers_the_tables_and_keeps_money_for_finance(world, endin
     finance = api(world.maker).get(query)
     assert finance.status_code == 200, finance.json
     b1 = next(v for v in finance.json["volumes"] if v["service"] == "b1_route")
-    assert (b1["uitval"], b1["afgeschaald"], b1["ended_otherwise"]) == (1, 1, 1)
+    assert (b1["uitval"], b1["switched"], b1["afgeschaald"], b1["ended_otherwise"]) == (1, 1, 1, 1)
     assert finance.json["money"][0]["year"]["funding_source"] == "spuk"
     assert len(finance.json["indicators"][0]["by_month"]) == 6
     manager = api(make_user(Role.CONTRACTMANAGER, region=world.region)).get(query)
