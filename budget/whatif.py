@@ -21,7 +21,7 @@ from core.auth import can_see_municipality, scope_filter
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Municipality, Service, User
-from core.formats import format_money
+from core.formats import format_decimal
 from core.terms import amount_on, tariff_on, terms_to_json, validate_milestones
 from payments.calculation import hold_at_ceiling, stream_trajectories
 from payments.models import LineStatus, PaymentLine, PaymentRun, RunStatus
@@ -174,11 +174,12 @@ def _run_contract(contract: Contract, member_ids: list[int], start: date, end: d
     """One pass over the contract's trajectories for every model; a model with a ceiling holds its lines at it
     in the runs' order (payments.calculation.hold_at_ceiling), contract by contract so memory stays small."""
     waiting = [[] for _ in models]
+    cutoff = min(end, contract.pays_until or end)  # the contract's run-off holds under every model (issue 19)
     with closing(stream_trajectories(member_ids, contract_id=contract.id)) as stream:
         for (_, reference, contract_id, municipality_id, provider_id), events, _ in stream:
             evidence = Evidence(events)
             for n, model in enumerate(models):
-                for e in earned_instances(terms[n], evidence, end)[0]:
+                for e in earned_instances(terms[n], evidence, cutoff)[0]:
                     line = (e.trigger_date >= start, municipality_id, contract_id, provider_id, e.term.code,
                             e.term.amount_on(e.trigger_date), NEW, None)
                     if model.ceiling is not None:
@@ -264,7 +265,7 @@ def basis_from_choice(choice: str, user: User, *, today: date) -> Basis:
 
 def _cell(milestone: dict) -> str:
     if milestone.get("amount") is not None:
-        return format_money(Decimal(milestone["amount"])).removeprefix("€ ")
+        return format_decimal(Decimal(milestone["amount"]), 2)
     return f"{Decimal(milestone['percentage']).normalize():f}".replace(".", ",") + "%"
 
 

@@ -4,12 +4,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import violations
+from tests.browser.steps import menu
 
 
 @pytest.mark.today("2026-11-23")
 def test_a_council_report_is_written_approved_and_read(sign_in):
     page = sign_in("finance")
-    page.get_by_role("link", name="Raadsrapportage", exact=True).click()
+    menu(page, "Prestaties", "Raadsrapportage")
     expect(page.get_by_role("heading", name="Raadsrapportage", level=1)).to_be_visible()
     expect(page.get_by_role("table", name="Aantallen per leerroute en participatietraject")).to_be_visible()
     assert page.get_by_role("img", name="SPUK Wi2021").count() >= 1
@@ -34,7 +35,7 @@ def test_a_council_report_is_written_approved_and_read(sign_in):
 @pytest.mark.today("2026-11-23")
 def test_the_year_end_page_reads_with_its_grant_annex(sign_in):
     page = sign_in("finance")
-    page.get_by_role("link", name="Jaarafsluiting", exact=True).click()
+    menu(page, "Financiën", "Jaarafsluiting")
     page.get_by_label("Gemeente", exact=True).select_option(label="Dordrecht")
     page.get_by_label("Jaar").fill("2026")
     page.get_by_role("button", name="Tonen").click()

@@ -101,7 +101,7 @@ def test_html_contract_pages(ctx, login, manager, town, make_contract, make_prov
         "effective_on": "2027-01-01", "price_per_trajectory": "12000.00", "reason": "Indexatie"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "12.000,00" in page and "Vanaf 01-01-2027" in page
-    assert "€ 2.500,00" in page and "€ 3.000,00" in page  # START, 25% of the price before and after the change
+    assert "€\xa02.500,00" in page and "€\xa03.000,00" in page  # START, 25% of the price before and after the change
     provider, municipality = make_provider(), contract.municipalities[0]
     db.session.commit()
     response = client.post("/contracten/nieuw", data={

@@ -39,7 +39,7 @@ def body(make_provider):
         db.session.commit()
         case = version.pve.procurement_case
         return {"reference": "PVE-1", "provider_id": provider.id, "service": "b1_route",
-                "procurement_route": "aanbesteding", "procurement_case_id": case.id,
+                "procurement_route": "aanbesteding", "procurement_case_id": case.id, "run_off": "tot_einde_traject",
                 "municipalities": [m.code for m in case.municipalities], "start_date": "2026-01-01",
                 "end_date": "2027-12-31", "price_per_trajectory": "9500.00", "milestones": [START],
                 "pve_version_id": version.id} | kw
@@ -88,6 +88,7 @@ def test_the_contract_form_prefilled_from_the_case_records_the_version(ctx, logi
     assert f'name="pve_version" type="hidden" value="{version.id}"' in form
     answer = browser.post("/contracten/nieuw", data={
         "reference": "FORM-1", "provider": provider.id, "service": "b1_route", "procurement_route": "aanbesteding",
+        "run_off": "tot_einde_traject",
         "procurement_case": case.id, "pve_version": version.id, "municipalities": [case.municipalities[0].code],
         "starts_on": "2026-01-01", "ends_on": "2027-12-31", "price_per_trajectory": "9500.00", "extension_count": 0,
         "milestones": '[{"code": "S", "label": "Start", "kind": "inspanning", "trigger": "start", "amount": "1"}]'})

@@ -22,6 +22,7 @@ def contract_form(make_provider, manager):
     provider = make_provider()
     db.session.commit()
     return {"reference": "DS-ALF-1", "provider": provider.id, "service": "b1_route", "procurement_route": "subsidie",
+            "run_off": "tot_einde_traject",
             "procurement_case": 0, "municipalities": ["GM0505"], "starts_on": "2026-01-01", "ends_on": "2026-12-31",
             "price_per_trajectory": "3.200,00", "extension_count": 0}
 
