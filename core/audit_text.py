@@ -47,6 +47,13 @@ ACTION_LABELS = {
     "payment_run_recalculated": "opnieuw berekend", "payment_run_approved": "goedgekeurd",
     "payment_run_cancelled": "geannuleerd", "payment_run_exported": "geëxporteerd",
     "paying_organisation_set": "vastgelegd", "ledger_account_set": "vastgelegd",
+    "contract_evidence_rules_changed": "bewijsregels gewijzigd", "contract_funding_set": "financiering vastgelegd",
+    "open_house_announced": "openbaar aangekondigd", "referral_refused": "aanmelding geweigerd",
+    "trajectory_switched": "naar een andere route geschakeld", "duo_correction_resolved": "correctie bij DUO afgehandeld",
+    "evidence_claim_accepted": "claim geaccepteerd", "evidence_claim_rejected": "claim afgewezen",
+    "sampled_line_checked": "steekproefregel gecontroleerd", "sampling_rule_set": "steekproef vastgelegd",
+    "budget_line_set": "begrotingsregel vastgelegd", "grant_indicator_code_set": "indicatorcode vastgelegd",
+    "council_narrative_saved": "toelichting opgeslagen", "council_narrative_approved": "toelichting goedgekeurd",
 }
 #: What the line is about, per model class (AuditEntry.object_type).
 OBJECT_LABELS = {

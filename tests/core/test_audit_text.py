@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from contracts.models import AdmissionStatus
-from contracts.services import amend_contract, create_contract, service_by_code
+from contracts.services import amend_contract, create_contract
+from core.services import orderable_service
 from core.audit_text import ACTION_LABELS, OBJECT_LABELS, changes, describe
 from core.extensions import db
 from core.models import AuditEntry, Role
@@ -99,8 +100,8 @@ def test_a_change_reads_as_dutch_label_and_formatted_values(ctx, make_municipali
 def test_contract_history_and_audit_log_show_no_codes(ctx, login, make_user, make_municipality, make_provider):
     town = make_municipality(code="GM0505", name="Dordrecht")
     manager = make_user(Role.CONTRACTMANAGER, municipalities=[town])
-    contract = create_contract({"reference": "DS-1", "provider": make_provider(), "service": service_by_code("b1_route"),
-                                "procurement_route": "aanbesteding", "municipalities": [town],
+    contract = create_contract({"reference": "DS-1", "provider": make_provider(), "service": orderable_service("b1_route"),
+                                "procurement_route": "aanbesteding", "municipalities": [town], "run_off": "tot_einde_traject",
                                 "starts_on": date(2026, 1, 1), "ends_on": date(2026, 12, 31),
                                 "price_per_trajectory": Decimal("10500.00"), "milestones": [MILESTONE]}, by=manager)
     amend_contract(contract, {"ceiling": Decimal("90000.00"), "status": "terminated"}, "Afgerond", by=manager)
