@@ -101,7 +101,8 @@ def test_contract_history_and_audit_log_show_no_codes(ctx, login, make_user, mak
     town = make_municipality(code="GM0505", name="Dordrecht")
     manager = make_user(Role.CONTRACTMANAGER, municipalities=[town])
     contract = create_contract({"reference": "DS-1", "provider": make_provider(), "service": orderable_service("b1_route"),
-                                "procurement_route": "aanbesteding", "municipalities": [town], "run_off": "tot_einde_traject",
+                                "procurement_route": "aanbesteding", "municipalities": [town],
+                                "run_off": "tot_einde_traject",
                                 "starts_on": date(2026, 1, 1), "ends_on": date(2026, 12, 31),
                                 "price_per_trajectory": Decimal("10500.00"), "milestones": [MILESTONE]}, by=manager)
     amend_contract(contract, {"ceiling": Decimal("90000.00"), "status": "terminated"}, "Afgerond", by=manager)
