@@ -43,7 +43,7 @@ def test_timeline_strikes_through_voided_events_and_names_the_sender(world, logi
     ("user:{manager}", "manual", "door een medewerker, afzender {manager_label}"),
     ("duo", "duo", "door DUO, afzender DUO"),
     ("provider:999999", "csv", "via een CSV-bestand, afzender onbekende afzender"),
-    ("user:demo", "smoke-signal", "onbekende bron, afzender onbekende afzender"),
+    ("user:demo", "rooksein", "onbekende bron, afzender onbekende afzender"),
 ])
 def test_every_sender_and_source_reads_in_dutch(world, login, make_event, sender, source, shown):
     manager, provider = world["manager"], world["contract"].provider
