@@ -95,7 +95,9 @@ def load(state: dict) -> None:
         state["logins"].append((email, "provider", password))
     municipalities = list(state["municipalities"].values())
     for reference, index, service, schedule, kpis, price, ceiling, months_left in CONTRACTS:
-        ends_on = day + timedelta(days=30 * months_left) if months_left else date(2027, 12, 31)
+        # the end of next year at the latest: a demo loaded in a later year still has contracts in force
+        ends_on = day + timedelta(days=30 * months_left) if months_left else max(date(2027, 12, 31),
+                                                                                 date(day.year + 1, 12, 31))
         state.setdefault("contracts", {})[reference] = services.create_contract({
             "reference": reference, "provider": providers[index], "service": orderable_service(service),
             "procurement_route": ProcurementRoute.AANBESTEDING,
