@@ -103,8 +103,9 @@ def authenticate_bearer(header: str | None) -> User | None:
 
 
 def roles_required(*roles: Role):
-    """Allow only these roles (admin always); others get 403. Login itself is enforced app-wide."""
-    allowed = {Role.ADMIN, *roles}
+    """Allow only these roles (the admins always); others get 403. Login itself is enforced app-wide. What the user
+    may write within the view is decided by core.scope."""
+    allowed = {Role.ADMIN, Role.NATIONAL_ADMIN, *roles}
 
     def decorator(view):
         @wraps(view)
@@ -122,8 +123,9 @@ def roles_required(*roles: Role):
 
 
 def visible_municipality_ids(user: User) -> set[int] | None:
-    """The municipalities whose objects the user may see; None means all (admin)."""
-    if user.role == Role.ADMIN:
+    """The municipalities whose objects the user may see; None means all (the national admin). A region's admin
+    sees its region."""
+    if user.role == Role.NATIONAL_ADMIN:
         return None
     ids = {m.id for m in user.municipalities}
     if user.region is not None:
@@ -143,7 +145,7 @@ def can_see_municipality(user: User, municipality: Municipality) -> bool:
 
 
 def visible_regions(user: User):
-    if user.role == Role.ADMIN:
+    if user.role == Role.NATIONAL_ADMIN:
         return sa.select(Region).order_by(Region.name)
     ids = visible_municipality_ids(user) or {-1}
     return (sa.select(Region).join(Region.municipalities).where(Municipality.id.in_(ids))

@@ -37,7 +37,7 @@ def load_region(state: dict) -> None:
     for email, role, name in STAFF:
         password = demo_password()
         user = services.create_user(email, role, password, by=None, name=name,
-                                    region=None if role == Role.ADMIN else region)
+                                    region=region)
         state.setdefault("users", {})[email] = user
         state["logins"].append((email, role.value, password))
 

@@ -19,6 +19,15 @@ region_municipality = sa.Table(
     sa.Column("municipality_id", sa.ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
 )
 
+#: The regions that work with a provider (registered it, contracted it, received its Open House application): their
+#: region-wide staff maintain its shared master data (core.scope).
+provider_region = sa.Table(
+    "provider_region",
+    db.metadata,
+    sa.Column("provider_id", sa.ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("region_id", sa.ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
+)
+
 user_municipality = sa.Table(
     "user_municipality",
     db.metadata,
@@ -95,7 +104,9 @@ class Service(db.Model):
 
 
 class Role(enum.StrEnum):
+    #: The admin of one region (User.region); a national admin is its own role.
     ADMIN = "admin"
+    NATIONAL_ADMIN = "national_admin"
     INKOPER = "inkoper"
     CONTRACTMANAGER = "contractmanager"
     FINANCE = "finance"
@@ -104,6 +115,7 @@ class Role(enum.StrEnum):
 
 ROLE_LABELS = {
     Role.ADMIN: "Beheerder",
+    Role.NATIONAL_ADMIN: "Landelijk beheerder",
     Role.INKOPER: "Inkoper",
     Role.CONTRACTMANAGER: "Contractmanager",
     Role.FINANCE: "Financieel medewerker",

@@ -1,8 +1,10 @@
 """What domain packages plug into the shell: navigation, start-page panels and demo loaders."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from flask import Flask
+
+from core.models import Role
 
 
 #: The menu's first row: one entry per task, in this order; a task's pages form the second row.
@@ -38,6 +40,9 @@ class DemoStep:
 
 
 def _add(app: Flask, key: str, item) -> None:
+    """What a region's admin sees, the national admin sees too."""
+    if Role.ADMIN in getattr(item, "roles", ()):
+        item = replace(item, roles=item.roles | {Role.NATIONAL_ADMIN})
     app.extensions.setdefault(key, []).append(item)
 
 

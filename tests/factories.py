@@ -72,9 +72,12 @@ def make_region(ctx, make_municipality):
 
 @pytest.fixture
 def make_user(ctx):
-    """make_user(role, municipalities=[...] | region=... | provider=...); password is tests.factories.PASSWORD."""
+    """make_user(role, municipalities=[...] | region=... | provider=...); password is tests.factories.PASSWORD.
+    An admin without a region is the national admin (Role.NATIONAL_ADMIN), a region's admin has its region."""
 
     def make(role=Role.ADMIN, municipalities=(), region=None, provider=None, **kw):
+        if Role(role) == Role.ADMIN and region is None and not municipalities:
+            role = Role.NATIONAL_ADMIN
         kw.setdefault("email", f"user{next(_seq)}@example.nl")
         kw.setdefault("name", kw["email"].split("@")[0])
         user = User(role=Role(role), password_hash=_password_hash(), municipalities=list(municipalities),
