@@ -132,8 +132,8 @@ def _history(rng: random.Random, reference: str, service: str, referral: date, t
             add("progress_test", month_end - timedelta(days=3), skill=rng.choice(["LE", "LU", "SC", "SP"]),
                 level=(["A0", "A1"] if service == "z_route" else ["A1", "A2"])[i // 7])
         month = month_end + timedelta(days=1)
-    last = month - timedelta(days=1)
-    if fate < 0.12 and last < today:
+    last = month - timedelta(days=1)  # before the start when it started this month: no end then
+    if fate < 0.12 and start < last < today:
         add("dropout", last, reason=rng.choice(["uitval", "verhuizing", "ontheffing"]))
     elif fate < 0.45 and last < today and months >= 6:
         if service == "z_route":  # no central exam: the municipality's closing interview ends the route
