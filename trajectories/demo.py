@@ -56,6 +56,7 @@ def load(state: dict) -> None:
     _refused_referral(contracts, staff, today)
     _switch(staff, today)
     _lowered_onderdeel(staff, today)
+    _provider_reported_level(today)
 
 
 def _running(service: str, started_before: date) -> list[Trajectory]:
@@ -83,6 +84,18 @@ def _lowered_onderdeel(staff: User, today: date) -> None:
     record_events([{"event_id": f"{trajectory.reference}-AFSCHALING", "trajectory": trajectory.reference,
                     "type": "afschaling", "date": since.isoformat(), "skill": "SP", "pip_version": "2"}],
                   sender=f"user:{staff.id}", source="manual", by=staff, today=today)
+
+
+def _provider_reported_level(today: date) -> None:
+    """A provider's own progress tests at A2 on reading and listening, ten weeks ago: the A2 result milestone pays
+    only on DUO's or the municipality's evidence, so the approved demo run finds a claim for staff to verify, whatever
+    the random history drew (payments.md, evidence rules)."""
+    day = today - timedelta(days=70)
+    trajectory = _running("b1_route", day - timedelta(days=30))[-1]
+    record_events([{"event_id": f"{trajectory.reference}-A2-{skill}", "trajectory": trajectory.reference,
+                    "type": "progress_test", "date": day.isoformat(), "skill": skill, "level": "A2"}
+                   for skill in ("LE", "LU")],
+                  sender=f"provider:{trajectory.contract.provider_id}", source="api", by=None, today=today)
 
 
 def _refused_referral(contracts: list[Contract], staff: User | None, today: date) -> None:
