@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Municipality, Region, Service, User
+from core.scope import Action, require
 
 ZERO = Decimal("0.00")
 
@@ -60,6 +61,7 @@ def set_budget_line(municipality: Municipality, year: int, funding_source: Fundi
     """Set the amount of one line of a version (a new line, or a changed amount); audited. Returns (line, created)."""
     if not can_see_municipality(by, municipality):
         raise DomainError("Onbekende gemeente.", field="municipality")
+    require(by, Action.BUDGET, [municipality])
     if amount < 0:
         raise DomainError("Een begrotingsbedrag is niet negatief.", field="amount")
     version = version or default_version(municipality, year)
@@ -125,6 +127,7 @@ def budget_by_source(municipality_ids: list[int], year: int) -> dict[tuple[int, 
 def set_contract_funding(contract: Contract, funding_source: FundingSource, *, by: User,
                          municipality: Municipality | None = None) -> ContractFunding:
     """Say which source pays a contract (for one of its municipalities, or for all); audited."""
+    require(by, Action.BUDGET, [municipality] if municipality is not None else contract.municipalities)
     if municipality is not None and municipality not in contract.municipalities:
         raise DomainError("Deze gemeente neemt niet deel aan het contract.", field="municipality")
     row = db.session.scalar(sa.select(ContractFunding).where(

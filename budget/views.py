@@ -81,7 +81,6 @@ def _saved(form, save, message: str) -> bool:
     try:
         save(form.data)
     except DomainError as exc:
-        db.session.rollback()
         show_domain_error(form, exc)
         return False
     db.session.commit()

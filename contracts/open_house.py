@@ -15,6 +15,7 @@ from core.extensions import db
 from core.auth import can_see_municipality
 from core.locks import lock_row
 from core.models import Role, User
+from core.scope import Action, OutOfScope, regions_of, relate_provider, require
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.templates import check_fits_service
@@ -35,6 +36,7 @@ def case_route(case: ProcurementCase) -> str | None:
 
 def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenHouse:
     """Only for a case whose route is open_house; the terms default to the adopted PvE's."""
+    require(by, Action.OPEN_HOUSE, case.municipalities)
     if case_route(case) not in (None, ProcurementRoute.OPEN_HOUSE.value):
         raise DomainError("Deze inkoopzaak volgt niet de route Open House.", field="procurement_case")
     if db.session.scalar(sa.select(OpenHouse.id).where(OpenHouse.procurement_case_id == case.id)):
@@ -63,6 +65,7 @@ def open_open_house(case: ProcurementCase, data: dict, by: User | None) -> OpenH
 def announce(open_house: OpenHouse, announced_on: date, url: str, by: User | None, today: date) -> OpenHouse:
     """Record the public announcement (date and URL) once it is published; admissions open only after it, and it
     no longer changes once a provider has been admitted."""
+    require(by, Action.OPEN_HOUSE, open_house.procurement_case.municipalities)
     if announced_on > today:
         raise DomainError("Deze datum ligt in de toekomst; leg de aankondiging vast als zij gepubliceerd is.",
                           field="announced_on")
@@ -87,7 +90,13 @@ def _require_announcement(open_house: OpenHouse, today: date) -> None:
 
 
 def apply(open_house: OpenHouse, provider: Provider, by: User | None, today: date) -> Admission:
-    """Providers may apply throughout the term, once per Open House, after its public announcement."""
+    """Providers may apply throughout the term, once per Open House, after its public announcement: a provider
+    user for its own provider, staff of the case's municipalities for any. The case's regions then work with the
+    provider (core.scope)."""
+    if by is not None and by.role == Role.PROVIDER and by.provider_id != provider.id:
+        raise OutOfScope("U meldt alleen uw eigen organisatie aan.")
+    if by is not None and by.role != Role.PROVIDER:
+        require(by, Action.OPEN_HOUSE_APPLICATION, open_house.procurement_case.municipalities)
     if not open_house.is_open or today > open_house.ends_on:
         raise Conflict("Aanmelden voor dit Open House is niet (meer) mogelijk.")
     _require_announcement(open_house, today)
@@ -98,6 +107,7 @@ def apply(open_house: OpenHouse, provider: Provider, by: User | None, today: dat
                           checklist={r: False for r in open_house.requirements})
     db.session.add(admission)
     db.session.flush()
+    relate_provider(provider.id, regions_of(open_house.procurement_case.municipalities))
     audit.record(by, "open_house_applied", admission, f"{provider.name} meldt zich aan voor {open_house.title}")
     return admission
 
@@ -107,6 +117,7 @@ def decide(admission: Admission, status: AdmissionStatus, motivation: str, by: U
     """Admit (every requirement met), refuse, suspend or exclude, always with a motivation.
 
     The first admission gives the provider a contract on the uniform terms; exclusion terminates it."""
+    require(by, Action.OPEN_HOUSE, admission.open_house.procurement_case.municipalities)
     status = AdmissionStatus(status)
     if not (motivation or "").strip():
         raise DomainError("Geef een motivering.", field="motivation")

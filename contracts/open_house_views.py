@@ -14,8 +14,10 @@ from core.extensions import db
 from core.forms import options
 from core.models import Role
 from core.rest import public
+from core.scope import Action, permits, require
 from core.web import flash_domain_error, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
+from procurement.services import visible_cases
 from providers.models import Provider
 
 bp = Blueprint("open_house", __name__, url_prefix="/open-house")
@@ -50,9 +52,14 @@ def _open_house_form() -> OpenHouseForm:
         terms = suggested_terms(case)
         form.price_per_trajectory.data = terms.get("price_per_trajectory")
         form.fill_terms(terms.get("milestones"), terms.get("kpis"))
-    form.procurement_case.choices = options((c.id, f"Zaak {c.id}: {c.service.name}") for c in db.session.scalars(
-        sa.select(ProcurementCase).order_by(ProcurementCase.id.desc())))
+    form.procurement_case.choices = options((c.id, f"Zaak {c.id}: {c.service.name}") for c in _cases_to_open())
     return form
+
+
+def _cases_to_open() -> list[ProcurementCase]:
+    """The cases within the user's write scope: never another region's."""
+    return [case for case in db.session.scalars(visible_cases(current_user))
+            if permits(current_user, Action.OPEN_HOUSE, case.municipalities)]
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -61,7 +68,8 @@ def create():
     form = _open_house_form()
     if not form.change_rows(request.form) and form.validate_on_submit():
         try:
-            house = services.open_open_house(db.get_or_404(ProcurementCase, form.procurement_case.data),
+            house = services.open_open_house(db.first_or_404(visible_cases(current_user).where(
+                ProcurementCase.id == form.procurement_case.data)),
                                              form.data | form.term_items(), by=current_user)
             db.session.commit()
             return redirect(url_for("open_house.detail", open_house_id=house.id))
@@ -118,7 +126,8 @@ def apply(open_house_id: int):
 @roles_required(Role.CONTRACTMANAGER)
 def decide(admission_id: int):
     admission = db.get_or_404(Admission, admission_id)
-    services.visible_open_house(current_user, admission.open_house_id)
+    house = services.visible_open_house(current_user, admission.open_house_id)
+    require(current_user, Action.OPEN_HOUSE, house.procurement_case.municipalities)  # before the form says anything
     form = _decision_form(admission)
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")

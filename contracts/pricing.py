@@ -10,12 +10,14 @@ from core.extensions import db
 from core.formats import format_date
 from core.models import User
 from core.money import parse_decimal, round_money
+from core.scope import Action, require
 from core.terms import amount_on, clean_sources, tariff_on
 
 
 def change_tariff(contract: Contract, effective_on: date, price: Decimal, amounts: dict, reason: str,
                   by: User | None) -> TariffChange:
     """A new tariff from `effective_on`: milestones earned before that day keep their amounts."""
+    require(by, Action.CONTRACTS, contract.municipalities)
     if not (reason or "").strip():
         raise DomainError("Geef de reden van de tariefwijziging.", field="reason")
     if not contract.starts_on < effective_on <= contract.ends_on:
@@ -59,6 +61,7 @@ def tariff_periods(contract: Contract, today: date) -> dict:
 def set_evidence_sources(contract: Contract, sources: dict, reason: str, by: User | None) -> Contract:
     """The contract's evidence rules: per milestone code, the sources whose reports earn it (core.terms.SOURCES);
     a milestone left out keeps its rule. Needs a reason; the audit log keeps before and after."""
+    require(by, Action.CONTRACTS, contract.municipalities)
     if not (reason or "").strip():
         raise DomainError("Geef de reden van de wijziging.", field="reason")
     by_code = {m.code: m for m in contract.milestones}

@@ -13,6 +13,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.formats import format_date, format_rate
 from core.models import Municipality, Role, Service, User
+from core.scope import Action, regions_of, relate_provider, require
 from core.services import municipalities_by_codes, orderable_service
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ROUTE_LABELS, ProcurementCase, ProcurementRoute
@@ -181,7 +182,10 @@ def _check_route(route: ProcurementRoute, case: ProcurementCase | None, mileston
 def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contract:
     """A contract needs a unique reference, a valid schedule and KPIs, and municipalities within the case's.
 
-    `scoped=False` for an Open House admission: the uniform terms cover every municipality of the case."""
+    `scoped=False` for an Open House admission: the uniform terms cover every municipality of the case (the
+    admission's decision checked the scope)."""
+    if scoped:
+        require(by, Action.CONTRACTS, data["municipalities"])
     if db.session.scalar(sa.select(Contract.id).where(Contract.reference == data["reference"])):
         raise Conflict(f"Er is al een contract met kenmerk {data['reference']}.", field="reference")
     case = data.get("procurement_case")
@@ -207,6 +211,7 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
         milestones=milestones, kpi_agreements=_kpi_rows(data["service"], data.get("kpis") or []))
     db.session.add(contract)
     db.session.flush()
+    relate_provider(contract.provider.id, regions_of(contract.municipalities))
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
                  {"price_per_trajectory": [None, contract.price_per_trajectory], "ceiling": [None, contract.ceiling],
                   "milestones": [None, schedule_of(contract)],
@@ -232,6 +237,7 @@ def _snapshot(contract: Contract) -> dict:
 
 def amend_contract(contract: Contract, data: dict, reason: str, by: User | None) -> Contract:
     """An amendment needs a reason; the audit log keeps every changed field before and after."""
+    require(by, Action.CONTRACTS, [*contract.municipalities, *data.get("municipalities", [])])
     if not (reason or "").strip():
         raise DomainError("Geef de reden van de wijziging.", field="reason")
     before = _snapshot(contract)
@@ -367,10 +373,12 @@ def get_contract_document(contract: Contract, document_id: int) -> ContractDocum
 
 def add_contract_document(contract: Contract, data: dict, filename: str, content: bytes, by: User | None) -> ContractDocument:
     """Contract managers and admins add documents (the signed contract, amendments ...)."""
+    require(by, Action.CONTRACTS, contract.municipalities)
     return documents.add_document(ContractDocument(contract=contract), contract, contract_documents(contract),
                                   ContractDocumentKind, data, filename, content, by=by,
                                   folder=DOCUMENT_FOLDER)
 
 
 def delete_contract_document(document: ContractDocument, by: User | None) -> None:
+    require(by, Action.CONTRACTS, document.contract.municipalities)
     documents.delete_document(document, document.contract, by=by, folder=DOCUMENT_FOLDER)

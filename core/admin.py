@@ -1,7 +1,7 @@
 """Beheer: the users of a region, their roles and scopes, their API tokens, the region's municipalities.
 
-What an admin may manage is decided in one place, `manageable_regions`: an admin bound to a region manages that
-region, its municipalities and the staff scoped to them; an admin without a region manages every region."""
+What an admin may manage is decided in one place, `manageable_regions`: a region's admin manages that region, its
+municipalities and the staff scoped to them; the national admin (its own role) manages every region (core.scope)."""
 import secrets
 
 import sqlalchemy as sa
@@ -15,14 +15,23 @@ from core.extensions import db
 from core.models import ApiToken, Municipality, Region, Role, User, region_municipality, user_municipality
 from core.services import create_municipality, create_region, create_user
 
-#: The roles an admin gives on the Beheer screens; provider users are made on their provider's page.
+#: The roles an admin gives on the Beheer screens; provider users are made on their provider's page. Only the
+#: national admin makes national admins.
 STAFF_ROLES = (Role.ADMIN, Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE)
 
 
+def is_national(admin: User) -> bool:
+    return admin.role == Role.NATIONAL_ADMIN
+
+
+def staff_roles(admin: User) -> tuple[Role, ...]:
+    return (*STAFF_ROLES, Role.NATIONAL_ADMIN) if is_national(admin) else STAFF_ROLES
+
+
 def manageable_regions(admin: User):
-    """The regions this admin manages: its own, or all for an admin bound to none."""
+    """The regions this admin manages: its own region, or all for the national admin."""
     stmt = sa.select(Region).order_by(Region.name)
-    return stmt if admin.region_id is None else stmt.where(Region.id == admin.region_id)
+    return stmt if is_national(admin) else stmt.where(Region.id == (admin.region_id or -1))
 
 
 def _region_ids(admin: User) -> sa.Select:
@@ -31,7 +40,7 @@ def _region_ids(admin: User) -> sa.Select:
 
 def manageable_municipalities(admin: User):
     stmt = sa.select(Municipality).order_by(Municipality.name)
-    if admin.region_id is None:
+    if is_national(admin):
         return stmt
     return stmt.where(Municipality.id.in_(sa.select(region_municipality.c.municipality_id).where(
         region_municipality.c.region_id.in_(_region_ids(admin)))))
@@ -40,7 +49,7 @@ def manageable_municipalities(admin: User):
 def manageable_users(admin: User):
     """Staff scoped to a managed region or to one of its municipalities; provider users are not staff."""
     stmt = sa.select(User).where(User.role != Role.PROVIDER).order_by(User.name, User.email)
-    if admin.region_id is None:
+    if is_national(admin):
         return stmt
     in_municipality = sa.select(user_municipality.c.user_id).where(user_municipality.c.municipality_id.in_(
         manageable_municipalities(admin).with_only_columns(Municipality.id)))
@@ -69,8 +78,7 @@ def _check_scope(admin: User, region: Region | None, municipalities: list[Munici
 def add_staff_user(admin: User, data: dict) -> tuple[User, str]:
     """A staff user within the admin's regions, with a one-time password to hand over; returns both."""
     _check_scope(admin, data["region"], data["municipalities"])
-    if data["role"] == Role.ADMIN and data["region"] is None and admin.region_id is not None:
-        raise DomainError("Een beheerder hoort bij uw regio.", field="region")
+    _check_role(admin, data)
     password = secrets.token_urlsafe(15)
     user = create_user(data["email"], data["role"], password, by=admin, name=data["name"], region=data["region"],
                        municipalities=data["municipalities"])
@@ -80,9 +88,10 @@ def add_staff_user(admin: User, data: dict) -> tuple[User, str]:
 def update_staff_user(admin: User, user: User, data: dict) -> User:
     """Change name, role and scope; a changed role or scope ends the user's sessions."""
     _check_scope(admin, data["region"], data["municipalities"])
-    if data["role"] not in (Role.ADMIN,) and data["region"] is None and not data["municipalities"]:
+    _check_role(admin, data)
+    if data["role"] != Role.NATIONAL_ADMIN and data["region"] is None and not data["municipalities"]:
         raise DomainError("Geef een regio of minstens één gemeente op.", field="municipalities")
-    if user.id == admin.id and data["role"] != Role.ADMIN:
+    if user.id == admin.id and data["role"] != admin.role:
         raise DomainError("U kunt uw eigen beheerrol niet afnemen.", field="role")
     before = _scope_of(user)
     user.name, user.role, user.region = data["name"], data["role"], data["region"]
@@ -94,6 +103,14 @@ def update_staff_user(admin: User, user: User, data: dict) -> User:
     if changes:
         audit.record(admin, "user_updated", user, f"Gebruiker {user.email} gewijzigd", changes)
     return user
+
+
+def _check_role(admin: User, data: dict) -> None:
+    """A region's admin belongs to a region; only the national admin makes another national admin."""
+    if data["role"] not in staff_roles(admin):
+        raise DomainError("Deze rol kunt u niet geven.", field="role")
+    if data["role"] == Role.ADMIN and data["region"] is None:
+        raise DomainError("Een beheerder hoort bij een regio; kies die regio.", field="region")
 
 
 def _scope_of(user: User) -> dict:
@@ -126,7 +143,7 @@ def revoke_token(admin: User, user: User, token_id: int) -> ApiToken:
 
 def add_municipality(admin: User, data: dict, region: Region | None) -> Municipality:
     """A municipality, at once part of one of the admin's regions (an admin bound to a region must name it)."""
-    if region is None and admin.region_id is not None:
+    if region is None and not is_national(admin):
         raise DomainError("Kies de regio waartoe de gemeente hoort.", field="region")
     _check_scope(admin, region, [])
     municipality = create_municipality(data, by=admin)
@@ -138,7 +155,7 @@ def add_municipality(admin: User, data: dict, region: Region | None) -> Municipa
 
 
 def add_region(admin: User, data: dict) -> Region:
-    """Only an admin bound to no region makes new regions."""
-    if admin.region_id is not None:
+    """Only the national admin makes new regions."""
+    if not is_national(admin):
         raise DomainError("Alleen een landelijk beheerder maakt nieuwe regio's.", field="name")
     return create_region(data, by=admin)

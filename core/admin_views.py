@@ -21,7 +21,7 @@ def _user_form(user: User | None = None) -> UserForm:
     data = {} if user is None else {"email": user.email, "name": user.name, "role": user.role.value,
                                     "region_id": user.region_id or 0,
                                     "municipality_ids": [m.id for m in user.municipalities]}
-    return UserForm.of(admin.STAFF_ROLES, regions, municipalities, data=data or None)
+    return UserForm.of(admin.staff_roles(current_user), regions, municipalities, data=data or None)
 
 
 def _user_data(form: UserForm) -> dict:

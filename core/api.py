@@ -7,6 +7,7 @@ from core import services
 from core.auth import roles_required, scope_filter, visible_regions
 from core.extensions import db
 from core.models import Municipality, Region, Service
+from core.scope import Action, require
 from core.rest import make_api_blueprint, openapi_document, paginate, public
 from core.schemas import MunicipalitySchema, PageQuery, RegionInSchema, RegionOutSchema, ServiceSchema, page_of
 
@@ -39,7 +40,8 @@ def municipalities(args):
 def create_municipality(data):
     """Gemeente toevoegen
 
-    Rollen: admin."""
+    Rollen: landelijk beheerder (de beheerder van een regio voegt gemeenten toe onder Beheer)."""
+    require(current_user, Action.REFERENCE_DATA)
     municipality = services.create_municipality(data, by=current_user)
     db.session.commit()
     return municipality
@@ -60,7 +62,8 @@ def regions(args):
 def create_region(data):
     """Regio toevoegen
 
-    Rollen: admin."""
+    Rollen: landelijk beheerder."""
+    require(current_user, Action.REFERENCE_DATA)
     region = services.create_region(data, by=current_user)
     db.session.commit()
     return region

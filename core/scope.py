@@ -121,6 +121,15 @@ def require(user: User | None, action: Action, municipalities=(), *, region: Reg
         raise OutOfScope(f"Dit betreft ook gemeenten buiten uw bereik: {', '.join(outside)}.")
 
 
+def permits(user: User, action: Action, municipalities=(), *, region: Region | None = None) -> bool:
+    """Whether `require` would let this write pass: for the choices a form offers."""
+    try:
+        require(user, action, municipalities, region=region)
+    except OutOfScope:
+        return False
+    return True
+
+
 def require_one_of(user: User | None, action: Action, regions) -> None:
     """Refuse unless the user holds one of these regions whole (the national admin always passes)."""
     if user is None:

@@ -5,6 +5,7 @@ from flask import flash
 
 from core.errors import DomainError
 from core.extensions import db
+from core.scope import OutOfScope
 
 PER_PAGE = 50
 
@@ -26,7 +27,10 @@ def safe_next(target: str | None) -> str | None:
 def show_domain_error(form, exc: DomainError) -> None:
     """Show a broken business rule on the form that is rendered again, after rolling back what the request had
     changed: each error on its field where the form has one (also the last part of a dotted name such as
-    participant.bsn), the others above the form with their row ("Regel 2") and the field's label if it has one."""
+    participant.bsn), the others above the form with their row ("Regel 2") and the field's label if it has one.
+    A write outside the user's scope is no form error: it answers 403 (core.errors)."""
+    if isinstance(exc, OutOfScope):
+        raise exc
     db.session.rollback()
     if hasattr(form, "show_term_errors") and form.show_term_errors(exc):
         return
@@ -51,7 +55,10 @@ def _form_field(form, name: str | None):
 
 
 def flash_domain_error(exc) -> None:
-    """A DomainError as a flash message on the page redirected to, the request's changes rolled back."""
+    """A DomainError as a flash message on the page redirected to, the request's changes rolled back; a write
+    outside the user's scope answers 403 instead."""
+    if isinstance(exc, OutOfScope):
+        raise exc
     db.session.rollback()
     flash(exc.message, "error")
 

@@ -15,6 +15,7 @@ from core.auth import scope_filter, visible_municipality_ids
 from core.dates import month_end, now_utc
 from core.errors import DomainError
 from core.extensions import db
+from core.scope import Action, require
 from core.models import Municipality, User
 from core.terms import KPI_NAMES, KPI_PARAMS
 from kpis.models import KpiAggregateValue, KpiAlert, KpiValue
@@ -241,6 +242,7 @@ def visible_alerts(user: User, only_open: bool = True):
 
 def handle_alert(alert: KpiAlert, note: str, *, by: User) -> KpiAlert:
     """Mark an alert as handled, with what was done about it."""
+    require(by, Action.ALERTS, [alert.municipality] if alert.municipality else alert.contract.municipalities)
     if not alert.is_open:
         raise DomainError("Dit signaal is al afgehandeld.", field="note")
     alert.handled_at, alert.handled_by, alert.note = now_utc(), by, note.strip()[:500]

@@ -12,7 +12,7 @@ from core.forms import options
 from core.models import Role
 from core.registry import items
 from core.terms import KPI_NAMES
-from core.web import page_of_rows
+from core.web import flash_domain_error, page_of_rows
 from kpis import filters, services
 from kpis.forms import DashboardFilterForm, HandleAlertForm, ScorecardForm, WindowForm
 from kpis.models import KpiAlert
@@ -117,7 +117,7 @@ def handle_alert(alert_id: int):
     try:
         services.handle_alert(alert, form.note.data, by=current_user)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_domain_error(exc)
         return redirect(url_for("indicators.alerts"))
     db.session.commit()
     flash(f"Signaal over {KPI_NAMES[alert.kpi].lower()} is afgehandeld.", "success")

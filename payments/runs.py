@@ -18,7 +18,8 @@ from core.dates import month_end, now_utc, parse_period
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.locks import lock_row, locked
-from core.models import Municipality, Region, Role, User
+from core.models import Municipality, Region, User
+from core.scope import Action, require
 from payments.calculation import ZERO, calculate
 from payments.models import (RUN_TRANSITIONS, Calculation, LineStatus, PaidInstance, PaymentLine, PaymentRun,
                              RunStatus, payment_run_municipality)
@@ -43,6 +44,7 @@ def create_run(period: str, *, region: Region | None = None, municipality: Munic
     if (region is None) == (municipality is None):
         raise DomainError("Kies een regio of één gemeente.", field="scope")
     members = list(region.municipalities) if region is not None else [municipality]
+    require(by, Action.RUNS, members, region=region)
     _lock_scope(members)
     _refuse_overlap(period, {m.id for m in members})
     run = PaymentRun(period=period, region=region, municipality=municipality, municipalities=members,
@@ -61,6 +63,7 @@ def create_run(period: str, *, region: Region | None = None, municipality: Munic
 
 def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> PaymentRun:
     """Throw a draft's lines away and calculate them again against what is paid now (later, when background)."""
+    _require_scope(run, by)
     lock_row(run)
     _require_transition(run, RunStatus.DRAFT)
     if run.calculation == Calculation.CALCULATING:
@@ -77,6 +80,11 @@ def recalculate_run(run: PaymentRun, *, by: User, background: bool = False) -> P
     audit.record(by, "payment_run_recalculated", run, str(run),
                  audit.diff(before, {"total": run.total, "held_total": run.held_total}))
     return run
+
+
+def _require_scope(run: PaymentRun, by: User | None) -> None:
+    """A region's run is changed by who holds the whole region, a municipality's by who holds that municipality."""
+    require(by, Action.RUNS, run.municipalities, region=run.region)
 
 
 def calculate_run(run: PaymentRun, *, by: User | None, on_progress: Callable[[int], None] | None = None) -> PaymentRun:
@@ -121,8 +129,7 @@ def calculation_failed(run: PaymentRun, message: str = CALCULATION_FAILED) -> Pa
 
 def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
     """Four eyes: a finance user other than the creator approves; the database refuses double pay and ceilings."""
-    if by.role not in (Role.FINANCE, Role.ADMIN):
-        raise Forbidden("Alleen een financieel medewerker keurt een betaalrun goed.")
+    _require_scope(run, by)
     if run.created_by_id == by.id:
         raise Forbidden("U heeft deze betaalrun zelf gemaakt; een andere financieel medewerker keurt hem goed.")
     seen = run.calculated_at
@@ -145,6 +152,7 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
 
 
 def cancel_run(run: PaymentRun, *, by: User) -> PaymentRun:
+    _require_scope(run, by)
     lock_row(run)
     _require_transition(run, RunStatus.CANCELLED)
     run.status = RunStatus.CANCELLED

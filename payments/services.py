@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from core import audit
 from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.errors import Conflict, DomainError
+from core.scope import held_regions
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
 from payments.models import (Calculation, LedgerAccount, LineStatus, PayingOrganisation, PaymentLine, PaymentRun,
@@ -172,8 +173,8 @@ def provider_runs(provider_id: int):
 
 
 def scope_choices(user: User) -> list[tuple[str, str]]:
-    """Regions and municipalities the user may make runs for, as form choices r:<id> and m:<code>."""
-    regions = [(f"r:{r.id}", f"Regio {r.name}") for r in db.session.scalars(visible_regions(user))]
+    """Regions (held whole) and municipalities the user may make runs for, as form choices r:<id> and m:<code>."""
+    regions = [(f"r:{r.id}", f"Regio {r.name}") for r in db.session.scalars(held_regions(user))]
     municipalities = db.session.scalars(sa.select(Municipality).where(scope_filter(user, Municipality.id))
                                         .order_by(Municipality.name))
     return regions + [(f"m:{m.code}", f"Gemeente {m.name}") for m in municipalities]

@@ -12,9 +12,10 @@ from core import audit, files
 from core.auth import scope_filter
 from core.bulk import insert_rows
 from core.dates import now_utc
-from core.errors import Conflict, DomainError, Forbidden
+from core.errors import Conflict, DomainError
 from core.extensions import db
-from core.models import Role, User
+from core.scope import Action, require
+from core.models import Municipality, Role, User
 from payments.models import (ClaimAttachment, ClaimStatus, EvidenceClaim, LineStatus, PaymentLine, PaymentRun,
                              SampledLine, SampleStatus, SamplingRule)
 from trajectories.models import Trajectory
@@ -133,14 +134,9 @@ def reject_claim(claim: EvidenceClaim, reason: str, *, by: User) -> EvidenceClai
     return claim
 
 
-def _require_verifier(by: User) -> None:
-    if by.role not in (Role.CONTRACTMANAGER, Role.ADMIN):
-        raise Forbidden("Alleen een contractmanager van de gemeente verifieert claims en de steekproef.")
-
-
 def _decide(claim: EvidenceClaim, status: ClaimStatus, text: str, by: User, missing: str) -> None:
     """Settle an open claim once: the conditional UPDATE makes a second, simultaneous decision find it decided."""
-    _require_verifier(by)
+    require(by, Action.VERIFICATION, [claim.municipality])
     if not (text or "").strip():
         raise DomainError(missing, field="note")
     _settle_once(claim, EvidenceClaim.status == ClaimStatus.OPEN, "Over deze claim is al besloten.",
@@ -202,7 +198,7 @@ def get_sample(sample_id: int, user: User) -> SampledLine:
 def check_sample(sample: SampledLine, justified: bool, reason: str, *, by: User) -> SampledLine:
     """Staff record whether a sampled line was paid rightly; unjustified (with the reason) is clawed back by the
     next run, with the reason in its journal."""
-    _require_verifier(by)
+    require(by, Action.VERIFICATION, [db.session.get(Municipality, sample.municipality_id)])
     if not justified and not (reason or "").strip():
         raise DomainError("Geef de reden waarom deze betaling onterecht is.", field="reason")
     status = SampleStatus.JUSTIFIED if justified else SampleStatus.UNJUSTIFIED

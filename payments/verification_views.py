@@ -71,7 +71,6 @@ def _decided(found: EvidenceClaim, form, decide, **forms):
             flash(f"Claim {found.milestone_code} van {found.trajectory}: {found.status_label.lower()}.", "success")
             return redirect(url_for("verification.index"))
         except DomainError as exc:
-            db.session.rollback()
             show_domain_error(form, exc)
     return _claim_page(found, **forms)
 
@@ -96,7 +95,6 @@ def sample(sample_id: int):
             flash(f"Regel {found.line_id} is gecontroleerd: {found.status_label.lower()}.", "success")
             return redirect(url_for("verification.index"))
         except DomainError as exc:
-            db.session.rollback()
             show_domain_error(form, exc)
     return render_template("payments/sample.html", sample=found, form=form)
 

@@ -7,7 +7,8 @@ from core import audit
 from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
-from core.models import Municipality, Region, Role, Service, User
+from core.models import Municipality, Region, Service, User
+from core.scope import Action, require
 from core.services import municipalities_by_codes, orderable_service, orderable_services
 from procurement import planning
 from procurement.assessment import assess
@@ -63,6 +64,7 @@ def _apply(case: ProcurementCase, data: dict, municipalities: list[Municipality]
 def create_case(data: dict, by: User) -> ProcurementCase:
     """A case for one service, for a region or some municipalities, all within the inkoper's scope."""
     region, municipalities = _scope(data, by)
+    require(by, Action.PROCUREMENT, municipalities)
     case = ProcurementCase(service=orderable_service(data["service"]), region=region, municipalities=municipalities,
                            created_by=by, facts={}, weights={})
     _apply(case, data, municipalities)
@@ -74,9 +76,11 @@ def create_case(data: dict, by: User) -> ProcurementCase:
 
 def update_case(case: ProcurementCase, data: dict, by: User) -> ProcurementCase:
     """Facts and volumes may change; a decision already taken keeps the assessment it was based on."""
+    require(by, Action.PROCUREMENT, case.municipalities)
     before = _snapshot(case)
     region, municipalities = _scope(data, by) if "municipalities" in data or "region_id" in data else (
         case.region, case.municipalities)
+    require(by, Action.PROCUREMENT, municipalities)
     case.region, case.municipalities = region, municipalities
     if data.get("service", case.service.code) != case.service.code:
         case.service = orderable_service(data["service"])
@@ -94,6 +98,7 @@ def _snapshot(case: ProcurementCase) -> dict:
 def record_decision(case: ProcurementCase, route: ProcurementRoute, motivation: str, by: User,
                     today: date, now: datetime) -> ProcurementDecision:
     """The inkoper chooses an allowed route with a written motivation; it awaits a second person's approval."""
+    require(by, Action.PROCUREMENT, case.municipalities)
     motivation = (motivation or "").strip()
     if not motivation:
         raise DomainError("Schrijf een motivering bij het besluit.", field="motivation")
@@ -125,10 +130,9 @@ def pending_decision(case: ProcurementCase) -> ProcurementDecision:
 
 def approve_decision(decision: ProcurementDecision, by: User, today: date, now: datetime) -> ProcurementDecision:
     """A second inkoper or an admin approves; the decision then supersedes the one in force."""
+    require(by, Action.PROCUREMENT, decision.case.municipalities)
     if decision.status != "pending":
         raise Conflict("Dit besluit is al goedgekeurd of vervangen.")
-    if by.role not in (Role.INKOPER, Role.ADMIN):
-        raise Forbidden("Alleen een inkoper of een beheerder keurt een inkoopbesluit goed.")
     if by.id == decision.decided_by_id:
         raise Forbidden("Een tweede inkoper of een beheerder keurt het besluit goed, niet wie het nam.")
     current = assess(decision.case, today).route(decision.route)
@@ -148,6 +152,7 @@ def plan_case(case: ProcurementCase, route: ProcurementRoute, starts_on: date, b
               today: date) -> list[PlanningMilestone]:
     """Replace the planning with the template of the route (and, for a tender, of its procedure). A tender planned
     without an announcement date is announced on the day its plan starts, and the threshold of that day applies."""
+    require(by, Action.PROCUREMENT, case.municipalities)
     if route == ProcurementRoute.AANBESTEDING and case.announcement_planned_on is None:
         case.announcement_planned_on = starts_on
     procedure = assess(case, today).procedure if route == ProcurementRoute.AANBESTEDING else None
@@ -159,6 +164,7 @@ def plan_case(case: ProcurementCase, route: ProcurementRoute, starts_on: date, b
 
 
 def update_milestone(milestone: PlanningMilestone, due_on: date, done_on: date | None, by: User) -> PlanningMilestone:
+    require(by, Action.PROCUREMENT, milestone.case.municipalities)
     before = {"due_on": milestone.due_on, "done_on": milestone.done_on}
     milestone.due_on, milestone.done_on = due_on, done_on
     if done_on is not None:
@@ -214,7 +220,8 @@ def regional_matrix(region: Region) -> tuple[list[Service], list[Municipality], 
 
 
 def set_route_score(score: RouteScore, value, explanation: str, by: User) -> RouteScore:
-    """Admins keep the score table the ranking uses."""
+    """The national admin keeps the score table every region's ranking uses."""
+    require(by, Action.REFERENCE_DATA)
     before = {"score": score.score, "explanation": score.explanation}
     score.score, score.explanation = value, explanation
     audit.record(by, "route_score_updated", score, f"Score {score.route}/{score.criterion} gewijzigd",
@@ -224,6 +231,7 @@ def set_route_score(score: RouteScore, value, explanation: str, by: User) -> Rou
 
 def set_purchasing_policy(municipality: Municipality, single_source, multiple_quote, by: User) -> Municipality:
     """A municipality's own thresholds below the EU threshold."""
+    require(by, Action.PROCUREMENT, [municipality])
     if multiple_quote is not None and multiple_quote < single_source:
         raise DomainError("De grens voor meervoudig onderhands ligt niet onder die voor enkelvoudig onderhands.",
                           field="multiple_quote_threshold")

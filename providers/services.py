@@ -14,6 +14,7 @@ from core.auth import check_password_policy
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import Role, User
+from core.scope import Action, OutOfScope, relate_provider, require, require_provider
 from providers.models import KEURMERK_LABELS, KeurmerkStatus, Provider, ProviderDocument, ProviderDocumentKind
 
 KEURMERK_WARNING_DAYS = 60
@@ -102,13 +103,19 @@ def _refuse_duplicate_kvk(kvk: str, provider_id: int | None = None) -> None:
 
 
 def register_provider(data: dict, by: User | None) -> Provider:
-    """KvK (eight digits, unique), IBAN and BIC are validated and normalised."""
+    """KvK (eight digits, unique), IBAN and BIC are validated and normalised. The registering user's region works
+    with the provider from then on (core.scope): its region-wide staff maintain the provider's master data."""
+    require(by, Action.PROVIDER_DATA)
+    if by is not None and by.role != Role.NATIONAL_ADMIN and by.region_id is None:
+        raise OutOfScope("Alleen wie een hele regio in zijn bereik heeft, registreert een aanbieder.")
     cleaned = _cleaned({"name": None, "kvk_number": None, "iban": None, **data})
     cleaned |= _keurmerk(cleaned, None)
     _refuse_duplicate_kvk(cleaned["kvk_number"])
     provider = Provider(**cleaned)
     db.session.add(provider)
     db.session.flush()
+    if by is not None and by.region is not None:
+        relate_provider(provider.id, [by.region])
     audit.record(by, "provider_created", provider, f"Aanbieder {provider.name} ({provider.kvk_number}) geregistreerd",
                  {k: [None, v] for k, v in cleaned.items() if v is not None})
     return provider
@@ -116,6 +123,7 @@ def register_provider(data: dict, by: User | None) -> Provider:
 
 def update_provider(provider: Provider, data: dict, by: User | None) -> Provider:
     """Same rules as registering; the audit line keeps every field before and after (bank details included)."""
+    require_provider(by, Action.PROVIDER_DATA, provider)
     cleaned = _cleaned(data)
     cleaned |= _keurmerk(cleaned, provider)
     if "kvk_number" in cleaned:
@@ -151,7 +159,9 @@ def provider_users(provider: Provider) -> list[User]:
 
 
 def create_provider_user(provider: Provider, email: str, name: str, password: str, by: User | None) -> User:
-    """A provider user sees only this provider's contracts, trajectories and statements."""
+    """A provider user sees only this provider's contracts, trajectories and statements; made by the staff of a
+    region that works with the provider."""
+    require_provider(by, Action.PROVIDER_USERS, provider)
     return core_services.create_user(email, Role.PROVIDER, password, by=by, name=name, provider_id=provider.id)
 
 
@@ -197,10 +207,12 @@ def get_provider_document(provider: Provider, document_id: int) -> ProviderDocum
 
 def add_provider_document(provider: Provider, data: dict, filename: str, content: bytes, by: User | None) -> ProviderDocument:
     """Contract managers, admins and the provider's own users add documents (keurmerk, VOG, insurance ...)."""
+    require_provider(by, Action.PROVIDER_DOCUMENTS, provider)
     return documents.add_document(ProviderDocument(provider=provider), provider, provider_documents(provider),
                                   ProviderDocumentKind, data, filename, content, by=by,
                                   folder=DOCUMENT_FOLDER)
 
 
 def delete_provider_document(document: ProviderDocument, by: User | None) -> None:
+    require_provider(by, Action.PROVIDER_DATA, document.provider)
     documents.delete_document(document, document.provider, by=by, folder=DOCUMENT_FOLDER)

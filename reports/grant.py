@@ -10,6 +10,7 @@ from core import audit
 from core.errors import DomainError
 from core.extensions import db
 from core.models import Municipality, User
+from core.scope import Action, require
 from payments.models import PaymentLine, PaymentRun, RunStatus
 from reports.models import MEASURE_LABELS, GrantIndicatorCode, GrantMeasure
 from reports.yearend import ZERO, year_rows
@@ -53,6 +54,7 @@ def indicator_codes(municipality: Municipality) -> dict[GrantMeasure, str]:
 
 def set_indicator_code(municipality: Municipality, measure: GrantMeasure, code: str, *, by: User) -> None:
     """Give one figure of the annex the municipality's own code (empty: none); audited."""
+    require(by, Action.GRANT_CODES, [municipality])
     code = (code or "").strip()
     if len(code) > 40:
         raise DomainError("Een indicatorcode is hoogstens 40 tekens.", field="code")

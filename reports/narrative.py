@@ -10,6 +10,7 @@ from core.dates import now_utc
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from core.models import Municipality, Region, User
+from core.scope import Action, require
 from reports.models import SECTIONS, CouncilReport, NarrativeStatus, NarrativeVersion
 
 MAX_SECTION = 20_000
@@ -33,9 +34,15 @@ def draft_authors(report: CouncilReport) -> set[int]:
     return authors
 
 
+def _require_scope(by: User, region: Region | None, municipality: Municipality | None) -> None:
+    """A region's report is written by who holds the whole region, a municipality's by who holds it."""
+    require(by, Action.REPORTS, list(region.municipalities) if region is not None else [municipality], region=region)
+
+
 def save_narrative(start: date, end: date, sections: dict, *, by: User, region: Region | None = None,
                    municipality: Municipality | None = None) -> NarrativeVersion:
     """A new concept version of the report's narrative (the report made on its first save); audited."""
+    _require_scope(by, region, municipality)
     for key, text in sections.items():
         if len(text or "") > MAX_SECTION:
             raise DomainError(f"{SECTIONS[key]} is langer dan {MAX_SECTION} tekens.", field=key)
@@ -55,6 +62,7 @@ def save_narrative(start: date, end: date, sections: dict, *, by: User, region: 
 
 def approve_narrative(report: CouncilReport, number: int, *, by: User) -> NarrativeVersion:
     """Approve the latest version, by a second person; it is read-only from then on. Audited."""
+    _require_scope(by, report.region, report.municipality)
     version = report.latest
     if version is None or version.number != number:
         raise Conflict("Alleen de laatste versie kan worden vastgesteld.")

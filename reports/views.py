@@ -2,7 +2,7 @@
 the downloads), and the year-end of a municipality with its grant annex."""
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from budget.models import FUNDING_SOURCE_LABELS
@@ -13,7 +13,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Role
-from core.web import show_domain_error
+from core.web import flash_domain_error, show_domain_error
 from payments.services import scope_choices
 from reports import grant, services
 from reports.forms import CouncilForm, IndicatorCodeForm, NarrativeForm, YearEndForm
@@ -29,6 +29,8 @@ def _council_form() -> CouncilForm:
     form, choices = CouncilForm(request.args), scope_choices(current_user)
     form.scope.choices = options(choices)
     if form.scope.data not in {value for value, _ in choices}:
+        if request.method == "POST":  # a write names its scope: another's is refused, never swapped for one's own
+            abort(404)
         form.scope.data = choices[0][0] if choices else ""
     if not (request.args.get("start") and form.validate()):
         form.start.data, form.end.data = today().replace(month=1, day=1), today()
@@ -90,8 +92,7 @@ def approve(number: int):
         db.session.commit()
         flash(f"Versie {number} is vastgesteld.", "success")
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_domain_error(exc)
     return redirect(url_for("reports.index", **_args(chosen)))
 
 
@@ -99,6 +100,8 @@ def _year_end_form() -> YearEndForm:
     form, municipalities = YearEndForm(request.args), visible_municipalities(current_user)
     form.municipality.choices = options((m.code, m.name) for m in municipalities)
     if form.municipality.data not in {m.code for m in municipalities}:
+        if request.method == "POST":  # a write names its municipality: another's is refused, never swapped
+            abort(404)
         form.municipality.data = municipalities[0].code if municipalities else ""
     closing = today().year - (today().month <= 3)  # in the first quarter the year being closed is the last one
     form.year.data = form.year.data if request.args.get("year") and form.validate() else closing

@@ -91,9 +91,11 @@ def make_user(ctx):
 
 @pytest.fixture
 def make_provider(ctx):
+    from core.scope import relate_provider
     from providers.models import Provider
 
-    def make(**kw):
+    def make(regions=(), **kw):
+        """`regions`: the regions that work with the provider (core.scope), besides those its contracts give."""
         n = next(_seq)
         kw.setdefault("name", f"Taalschool {n}")
         kw.setdefault("kvk_number", f"{10000000 + n}")
@@ -103,6 +105,7 @@ def make_provider(ctx):
         provider = Provider(**kw)
         db.session.add(provider)
         db.session.flush()
+        relate_provider(provider.id, regions)
         return provider
 
     return make
@@ -112,6 +115,7 @@ def make_provider(ctx):
 def make_contract(ctx, make_provider, make_municipality):
     """make_contract(provider=None, municipalities=None, milestones=[dicts], kpis=[dicts], **columns)."""
     from contracts.models import Contract, KpiAgreement, Milestone
+    from core.scope import regions_of, relate_provider
     from procurement.models import ProcurementRoute
 
     def make(provider=None, municipalities=None, milestones=(), kpis=(), **kw):
@@ -129,6 +133,7 @@ def make_contract(ctx, make_provider, make_municipality):
         contract.kpi_agreements = [KpiAgreement(**k) for k in kpis]
         db.session.add(contract)
         db.session.flush()
+        relate_provider(contract.provider_id, regions_of(contract.municipalities))  # as contracts.services does
         return contract
 
     return make

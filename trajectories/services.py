@@ -11,6 +11,7 @@ from core import audit
 from core.auth import scope_filter, visible_municipality_ids
 from core.errors import Conflict, DomainError
 from core.extensions import db
+from core.scope import Action, require
 from core.formats import format_count
 from core.forms import options
 from core.models import Municipality, Role, User
@@ -46,9 +47,8 @@ def visible_trajectories(user: User):
 
 
 def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory:
-    """Refer a participant to a contract in the user's scope, on the conditions of trajectories.referrals."""
-    if db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == data["reference"])):
-        raise Conflict("Deze trajectreferentie bestaat al.", field="reference")
+    """Refer a participant to a contract in the user's scope, on the conditions of trajectories.referrals. The
+    scope is checked before the reference: nobody learns whether a reference exists outside their scope."""
     contract = db.session.get(Contract, data["contract_id"])
     municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == data["municipality"]))
     visible = visible_municipality_ids(by) if by is not None else None
@@ -56,6 +56,9 @@ def create_trajectory(data: dict, *, by: User | None, today: date) -> Trajectory
         raise DomainError("Onbekend contract.", field="contract_id")
     if municipality is None or (visible is not None and municipality.id not in visible):
         raise DomainError("Onbekende gemeente.", field="municipality")
+    require(by, Action.TRAJECTORIES, [municipality])
+    if db.session.scalar(sa.select(Trajectory.id).where(Trajectory.reference == data["reference"])):
+        raise Conflict("Deze trajectreferentie bestaat al.", field="reference")
     for name in ("referral_date", "pip_date"):
         if data.get(name) and data[name] > today:
             raise DomainError("Deze datum ligt in de toekomst.", field=name)
@@ -161,6 +164,7 @@ def events_of(trajectory: Trajectory) -> list[tuple[ProgressEvent, bool]]:
 
 def record_manual_event(trajectory: Trajectory, item: dict, *, by: User, today: date) -> ProgressEvent:
     """Staff enter one event by hand; it gets a generated event_id in the staff member's namespace."""
+    require(by, Action.PROGRESS, [trajectory.municipality])
     item = {**item, "trajectory": trajectory.reference, "event_id": "M-" + secrets.token_hex(8)}
     [event] = record_events([item], sender=sender_for(by), source="manual", by=by, today=today)
     return event

@@ -10,6 +10,7 @@ from contracts.models import Contract, ContractStatus
 from core import audit
 from core.errors import DomainError
 from core.extensions import db
+from core.scope import Action, require
 from core.models import Service, ServiceKind, User
 from core.personal_data import decrypt_bsn
 from trajectories.batch import BatchRejected
@@ -23,6 +24,7 @@ RUNNING = (TrajectoryStatus.REFERRED, TrajectoryStatus.ACTIVE, TrajectoryStatus.
 def switch_route(old: Trajectory, data: dict, *, by: User, today: date) -> Trajectory:
     """Close `old` on data["switched_on"] with reason schakelen and refer the participant to the new route's contract
     on that day (the referral's conditions apply); the new trajectory names the old one."""
+    require(by, Action.TRAJECTORIES, [old.municipality])
     if old.status not in RUNNING:
         raise DomainError(f"Traject {old.reference} is al beëindigd; alleen een lopend traject kan schakelen.",
                           field="switched_on")

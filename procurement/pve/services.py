@@ -8,6 +8,7 @@ from core.auth import scope_filter
 from core.dates import now_utc
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
+from core.scope import Action, require
 from core.models import Municipality, Service, User
 from core.money import parse_decimal
 from core.terms import amount_on, validate_kpi_agreements, validate_milestones
@@ -136,6 +137,7 @@ def clean_kpis(kpis) -> list[dict]:
 
 def create_pve(case: ProcurementCase, title: str, by: User) -> Pve:
     """One PvE per procurement case, started from the template of its service."""
+    require(by, Action.PVE, case.municipalities)
     if db.session.scalar(sa.select(Pve.id).where(Pve.procurement_case_id == case.id)):
         raise Conflict("Voor deze inkoopzaak bestaat al een PvE.", field="procurement_case_id")
     pve = Pve(procurement_case=case, title=title.strip() or f"Programma van Eisen {case.service.name}")
@@ -155,6 +157,7 @@ def save_version(pve: Pve, data: dict, by: User) -> PveVersion:
     """Every save is a new version; saving on an adopted version starts a new concept from it. The schedule and
     indicators must fit the service (no exam in the Z-route). With `based_on`, a save made on an older version
     than the latest is refused: someone else saved in between."""
+    require(by, Action.PVE, pve.procurement_case.municipalities)
     latest = pve.latest
     if data.get("based_on") not in (None, latest.number):
         raise Conflict(f"Intussen is versie {latest.number} opgeslagen; open die en breng uw wijziging daarin aan.")
@@ -175,6 +178,7 @@ def save_version(pve: Pve, data: dict, by: User) -> PveVersion:
 
 def start_new_draft(pve: Pve, by: User) -> PveVersion:
     """A new concept, a copy of the adopted version; the adopted version itself stays read-only."""
+    require(by, Action.PVE, pve.procurement_case.municipalities)
     if not pve.latest.is_adopted:
         raise Conflict("Er is al een concept of een versie in review.")
     latest = pve.latest
@@ -184,6 +188,7 @@ def start_new_draft(pve: Pve, by: User) -> PveVersion:
 
 def change_status(pve: Pve, to: PveStatus, by: User) -> PveVersion:
     """concept -> in review -> vastgesteld (or back to concept); adoption needs someone who wrote none of it."""
+    require(by, Action.PVE, pve.procurement_case.municipalities)
     version = pve.latest
     if to not in TRANSITIONS[version.status]:
         raise Conflict(f"Een versie met status {version.status} kan niet naar {to}.")
@@ -204,6 +209,7 @@ def change_status(pve: Pve, to: PveStatus, by: User) -> PveVersion:
 
 def add_comment(pve: Pve, section_key: str, body: str, by: User) -> PveComment:
     """A review remark on one section of the current version."""
+    require(by, Action.PVE_COMMENTS, pve.procurement_case.municipalities)
     if not pve.latest.section(section_key):
         raise DomainError("Kies een paragraaf van het PvE.", field="section_key")
     if not body.strip():
@@ -216,6 +222,7 @@ def add_comment(pve: Pve, section_key: str, body: str, by: User) -> PveComment:
 
 
 def answer_comment(comment: PveComment, answer: str, by: User) -> PveComment:
+    require(by, Action.PVE, comment.pve.procurement_case.municipalities)
     if not answer.strip():
         raise DomainError("Schrijf een antwoord.", field="answer")
     comment.answer, comment.answered_at, comment.answered_by = answer.strip(), now_utc(), by
@@ -224,6 +231,7 @@ def answer_comment(comment: PveComment, answer: str, by: User) -> PveComment:
 
 
 def resolve_comment(comment: PveComment, by: User) -> PveComment:
+    require(by, Action.PVE_COMMENTS, comment.pve.procurement_case.municipalities)
     if comment.is_resolved:
         raise Conflict("Deze opmerking is al afgehandeld.")
     comment.resolved_at, comment.resolved_by = now_utc(), by
@@ -233,6 +241,7 @@ def resolve_comment(comment: PveComment, by: User) -> PveComment:
 
 def add_attachment(pve: Pve, filename: str, data: bytes, by: User) -> PveAttachment:
     """Store a checked file under a generated name with its SHA-256."""
+    require(by, Action.PVE, pve.procurement_case.municipalities)
     attachment = PveAttachment(pve=pve, created_by=by, **files.store(filename, data, FOLDER).columns)
     db.session.add(attachment)
     db.session.flush()

@@ -11,7 +11,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Municipality, Role, Service
-from core.web import form_upload, page_of_rows, show_domain_error
+from core.web import flash_domain_error, form_upload, page_of_rows, show_domain_error
 from procurement.models import ProcurementCase
 from procurement.pve import services
 from procurement.pve.content import diff_versions, render_markdown
@@ -174,7 +174,7 @@ def add_attachment(pve_id: int):
         _, filename, content = form_upload(form)
         services.add_attachment(pve, filename, content, by=current_user)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash_domain_error(exc)
         return redirect(url_for("pve.detail", pve_id=pve_id, _anchor="bijlagen"))
     db.session.commit()
     flash("De bijlage is toegevoegd.", "success")

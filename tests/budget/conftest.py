@@ -86,5 +86,6 @@ def world(make_region, make_municipality, make_contract, make_trajectory, make_e
                result="geslaagd")
     make_event(t["completed"], "completed", date(2026, 10, 5))
     # From October the price rises and the start pays less: the cap of paid + committed bites.
-    change_tariff(b1, date(2026, 10, 1), D("12000.00"), {"START": "800.00"}, "Indexatie", by=maker)
+    change_tariff(b1, date(2026, 10, 1), D("12000.00"), {"START": "800.00"}, "Indexatie",
+                  by=make_user(Role.CONTRACTMANAGER, region=region))
     return world

@@ -10,6 +10,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.models import AuditEntry, Role
 from core.terms import amount_on
+from core.scope import OutOfScope
 from procurement.pve.models import Pve, PveVersion
 from tests.factories import service
 
@@ -73,7 +74,7 @@ def test_municipalities_must_lie_within_the_case(ctx, data, make_procurement_cas
 
 def test_staff_cannot_contract_outside_their_scope(ctx, data, make_user, make_municipality):
     user = make_user(Role.CONTRACTMANAGER, municipalities=[make_municipality()])
-    with pytest.raises(DomainError, match="Onbekende gemeente"):
+    with pytest.raises(OutOfScope, match="buiten uw bereik"):
         services.create_contract(data(), by=user)
 
 

@@ -67,7 +67,7 @@ def test_handling_an_alert_is_audited_and_happens_once(monitored, make_user):
     monitored()
     monthly.refresh_monthly_values(TODAY)
     alert = db.session.scalars(sa.select(KpiAlert)).first()
-    manager = make_user(Role.CONTRACTMANAGER)
+    manager = make_user(Role.CONTRACTMANAGER, municipalities=alert.contract.municipalities)
     services.handle_alert(alert, "Gesprek met de aanbieder gepland", by=manager)
     assert not alert.is_open and alert.handled_by == manager
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "kpi_alert_handled"))

@@ -78,7 +78,8 @@ def run_for(make_contract, make_trajectory, make_event, make_user):
         trajectory = make_trajectory(contract=contract)
         for kind, day, fields in events:
             make_event(trajectory, kind, day, **{"sender": sender, **fields})
-        made = create_run(period, municipality=contract.municipalities[0], by=make_user(Role.FINANCE), today=TODAY)
+        made = create_run(period, municipality=contract.municipalities[0],
+                          by=make_user(Role.FINANCE, municipalities=contract.municipalities), today=TODAY)
         return [(line.status.value, line.reason) for line in lines(made)]
 
     return run

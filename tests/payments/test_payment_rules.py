@@ -190,7 +190,8 @@ def test_hold_order_at_the_ceiling(make_contract, make_trajectory, make_event, m
         t = make_trajectory(contract=c, reference=ref)
         make_event(t, "start", date(2026, 2, 1))
         make_event(t, "completed", date(2026, 6, 1))
-    run = create_run("2026-10", municipality=c.municipalities[0], by=make_user(Role.FINANCE), today=TODAY)
+    run = create_run("2026-10", municipality=c.municipalities[0], by=make_user(Role.FINANCE, municipalities=[
+        c.municipalities[0]]), today=TODAY)
     lines = sorted(_lines(run), key=lambda l: (l.trigger_date, l.trajectory.reference))
     assert [f"{l.trajectory.reference}/{l.milestone_code} {l.status}" for l in lines] == expected
     assert run.total + run.held_total == D("400.00")

@@ -23,6 +23,15 @@ def inkopers(make_user, make_region):
     return region, make_user(Role.INKOPER, region=region), make_user(Role.INKOPER, region=region)
 
 
+@pytest.fixture
+def make_procurement_case(make_procurement_case, inkopers):
+    """Cases of the inkopers' region (core.scope) unless a test names other municipalities."""
+    def make(municipalities=None, **kw):
+        return make_procurement_case(municipalities=municipalities or list(inkopers[0].municipalities), **kw)
+
+    return make
+
+
 def decide(case, user, route=R.OPEN_HOUSE, motivation="Keuzevrijheid weegt het zwaarst."):
     return services.record_decision(case, route, motivation, by=user, today=DAY, now=NOW)
 

@@ -37,6 +37,12 @@ def manager(make_user, make_region):
     return make_user(Role.CONTRACTMANAGER, region=make_region())
 
 
+@pytest.fixture
+def make_provider(make_provider, manager):
+    """Providers the manager's region works with (core.scope)."""
+    return lambda **kw: make_provider(regions=[manager.region], **kw)
+
+
 def _actions(provider) -> list[str]:
     return db.session.scalars(sa.select(AuditEntry.action).where(
         AuditEntry.object_type == "Provider", AuditEntry.object_id == provider.id).order_by(AuditEntry.id)).all()

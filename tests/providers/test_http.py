@@ -3,8 +3,8 @@ from core.models import Role
 BODY = {"name": "Taalschool Zuid", "kvk_number": "23456789", "iban": "NL44RABO0123456789"}
 
 
-def test_api_registers_a_provider_and_refuses_a_bad_iban(ctx, api, make_user):
-    client = api(make_user(Role.CONTRACTMANAGER))
+def test_api_registers_a_provider_and_refuses_a_bad_iban(ctx, api, make_user, make_region):
+    client = api(make_user(Role.CONTRACTMANAGER, region=make_region()))
     created = client.post("/api/v1/providers", json=BODY)
     assert created.status_code == 201 and created.json["iban"] == "NL44RABO0123456789"
     bad = client.post("/api/v1/providers", json={**BODY, "kvk_number": "23456780", "iban": "NL45RABO0123456789"})
@@ -20,8 +20,8 @@ def test_provider_token_sees_only_its_own_provider(ctx, api, make_user, make_pro
     assert client.post("/api/v1/providers", json=BODY).status_code == 403
 
 
-def test_html_register_search_and_add_user(ctx, login, make_user):
-    client = login(make_user(Role.CONTRACTMANAGER))
+def test_html_register_search_and_add_user(ctx, login, make_user, make_region):
+    client = login(make_user(Role.CONTRACTMANAGER, region=make_region()))
     response = client.post("/aanbieders/nieuw", data={**BODY, "iban": "NL00RABO0123456789"})
     assert "Dit IBAN is niet geldig" in response.get_data(as_text=True)
     response = client.post("/aanbieders/nieuw", data=BODY, follow_redirects=True)
@@ -32,8 +32,8 @@ def test_html_register_search_and_add_user(ctx, login, make_user):
     assert "Eenmalig wachtwoord" in page.get_data(as_text=True)
 
 
-def test_the_keurmerk_status_through_the_api_and_the_form(ctx, api, login, make_user):
-    manager = make_user(Role.CONTRACTMANAGER)
+def test_the_keurmerk_status_through_the_api_and_the_form(ctx, api, login, make_user, make_region):
+    manager = make_user(Role.CONTRACTMANAGER, region=make_region())
     client = api(manager)
     dated = client.post("/api/v1/providers", json={**BODY, "keurmerk_valid_until": "2027-06-30"})
     assert dated.status_code == 201 and dated.json["keurmerk_status"] == "geldig_tot"

@@ -41,8 +41,9 @@ def test_kvk_number_is_unique(ctx):
         services.register_provider({**VALID, "name": "Ander"}, by=None)
 
 
-def test_bank_detail_change_is_audited_before_and_after(ctx, make_provider, make_user):
-    provider, user = make_provider(), make_user(Role.CONTRACTMANAGER)
+def test_bank_detail_change_is_audited_before_and_after(ctx, make_provider, make_user, make_region):
+    region = make_region()
+    provider, user = make_provider(regions=[region]), make_user(Role.CONTRACTMANAGER, region=region)
     services.update_provider(provider, {"iban": "NL44RABO0123456789", "bic": "RABONL2U"}, by=user)
     entry = sa.select(AuditEntry).where(AuditEntry.action == "provider_bank_details_changed")
     changes = ctx_db_scalar(entry).changes

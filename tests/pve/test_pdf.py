@@ -29,7 +29,7 @@ def test_an_adopted_pdf_has_no_watermark_and_names_the_adopter(make_pve, make_us
     author = pve.latest.created_by
     services.save_version(pve, {"financing": pve.latest.financing | {"price_per_trajectory": "10000.00"}}, by=author)
     services.change_status(pve, PveStatus.IN_REVIEW, by=author)
-    adopter = make_user(Role.INKOPER, name="Vera Vaststeller")
+    adopter = make_user(Role.INKOPER, name="Vera Vaststeller", municipalities=pve.procurement_case.municipalities)
     services.change_status(pve, PveStatus.ADOPTED, by=adopter)
     text = _text(render_pve_pdf(pve.latest))
     assert "CONCEPT" not in "".join(_text(render_pve_pdf(pve.latest), "-raw").split()) and "Vastgesteld door Vera Vaststeller" in text and "versie 2" in text

@@ -143,7 +143,7 @@ def test_whoever_edited_the_draft_may_not_adopt_it(reviewed):
 ])
 def test_illegal_transitions_conflict(make_pve, make_user, path):
     pve = make_pve()
-    other = make_user(Role.INKOPER)
+    other = make_user(Role.INKOPER, municipalities=pve.procurement_case.municipalities)
     with pytest.raises(Conflict):
         for to in path:
             services.change_status(pve, to, by=other)
@@ -164,7 +164,8 @@ def test_a_pve_without_a_price_cannot_be_adopted(make_pve, make_procurement_case
     pve = make_pve(make_procurement_case(price_per_trajectory=Decimal("0.00")))
     services.change_status(pve, PveStatus.IN_REVIEW, by=pve.latest.created_by)
     with pytest.raises(Conflict, match="prijs per traject"):
-        services.change_status(pve, PveStatus.ADOPTED, by=make_user(Role.INKOPER))
+        services.change_status(pve, PveStatus.ADOPTED, by=make_user(
+            Role.INKOPER, municipalities=pve.procurement_case.municipalities))
 
 
 def test_a_comment_needs_a_known_section(reviewed):

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from core import audit
 from core.errors import Conflict
 from core.extensions import db
+from core.scope import Action, require
 from core.models import User
 from trajectories.duo import mapping
 from trajectories.duo.models import DuoOutboxItem, OutboxStatus
@@ -61,6 +62,7 @@ def _last_reports() -> dict[tuple[int, str], tuple[int, dict | None]]:
 
 def resolve_correction(item: DuoOutboxItem, *, by: User, now: datetime) -> DuoOutboxItem:
     """Staff had DUO correct what its API cannot: the item is done."""
+    require(by, Action.TRAJECTORIES, [item.trajectory.municipality])
     if item.status != OutboxStatus.MANUAL:
         raise Conflict("Alleen een correctie die bij DUO nodig is kan worden afgehandeld.")
     item.status, item.done_at = OutboxStatus.DONE, now

@@ -13,6 +13,7 @@ from core import audit
 from core.auth import scope_filter
 from core.errors import Conflict, DomainError
 from core.extensions import db
+from core.scope import Action, require
 from core.models import Municipality, User
 from core.personal_data import bsn_lookup_hash, decrypt_bsn, encrypt_bsn
 from trajectories.duo import mapping
@@ -299,6 +300,7 @@ APPLY = {OutboxKind.FETCH_EXAM_RESULTS: _apply_exam_results, OutboxKind.FETCH_TE
 
 def retry(item: DuoOutboxItem, *, by: User, now: datetime) -> DuoOutboxItem:
     """A failed call is tried again at the next tick, with a fresh count of attempts."""
+    require(by, Action.TRAJECTORIES, [item.trajectory.municipality])
     if item.status != OutboxStatus.FAILED:
         raise Conflict("Alleen een mislukt bericht kan opnieuw worden verstuurd.")
     item.status, item.attempts, item.next_attempt_at = OutboxStatus.PENDING, 0, now
@@ -308,6 +310,7 @@ def retry(item: DuoOutboxItem, *, by: User, now: datetime) -> DuoOutboxItem:
 
 def resolve_transfer(state: DuoTrajectoryState, *, by: User) -> DuoTrajectoryState:
     """The contract manager has dealt with the move; the flag goes."""
+    require(by, Action.TRAJECTORIES, [state.trajectory.municipality])
     audit.record(by, "duo_transfer_resolved", state.trajectory, f"{state.trajectory}: overdracht afgehandeld",
                  {"transfer_flagged_on": [state.transfer_flagged_on, None]})
     state.transfer_flagged_on, state.transfer_event, state.transfer_to = None, None, None

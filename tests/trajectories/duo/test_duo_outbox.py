@@ -175,7 +175,8 @@ def test_the_exchange_page_is_scoped_and_masks_the_bsn(completed, fake_duo, duo_
 @pytest.mark.parametrize("role, in_scope, status", [
     (Role.CONTRACTMANAGER, False, 404),  # outside the scope: as if it did not exist
     (Role.FINANCE, True, 403),
-    (Role.ADMIN, False, 302),
+    (Role.ADMIN, False, 404),  # a region's admin: its own region only
+    (Role.NATIONAL_ADMIN, False, 302),
 ])
 def test_retrying_is_for_contract_managers_in_scope(completed, make_user, make_municipality, login, fake_duo,
                                                     duo_client, role, in_scope, status, ctx):
