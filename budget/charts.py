@@ -6,9 +6,7 @@ from markupsafe import Markup
 
 from budget.overview import Cell
 from core.charts import Band, Line, line_chart
-from core.formats import format_money
-
-SHORT_MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+from core.formats import SHORT_MONTHS, format_money
 
 
 def year_chart(cell: Cell, today: date) -> Markup:

@@ -15,12 +15,12 @@ def _alerts_context(user, today) -> dict:
 
 def _template_labels() -> dict:
     from contracts.models import ADMISSION_LABELS, CONTRACT_DOCUMENT_LABELS, CONTRACT_STATUS_LABELS
-    from core.terms import DIRECTIONS, KPI_NAMES, MILESTONE_KINDS, SOURCES, TRIGGER_LABELS
+    from core.terms import DIRECTIONS, MILESTONE_KINDS, SOURCES, TRIGGER_LABELS
     from procurement.models import ROUTE_LABELS
 
     return {"status_labels": CONTRACT_STATUS_LABELS, "admission_labels": ADMISSION_LABELS,
             "route_labels": ROUTE_LABELS, "trigger_labels": TRIGGER_LABELS, "triggers": list(TRIGGER_LABELS),
-            "kpi_names": KPI_NAMES, "milestone_kinds": MILESTONE_KINDS, "directions": DIRECTIONS,
+            "milestone_kinds": MILESTONE_KINDS, "directions": DIRECTIONS,
             "contract_document_labels": CONTRACT_DOCUMENT_LABELS, "evidence_sources": SOURCES}
 
 

@@ -17,6 +17,8 @@ from core.money import round_money
 LOCALE = "nl_NL"
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 NONE = "-"
+#: Month names as an axis or a column header abbreviates them (CLDR's own carry a full stop: "jan.").
+SHORT_MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
 def _number(value, pattern: str) -> str:
@@ -78,3 +80,8 @@ def format_month_name(value: date) -> str:
 def format_month(value: date) -> str:
     """A month in a table or axis: 11-2026."""
     return babel_dates.format_date(value, "MM-yyyy", locale=LOCALE)
+
+
+def format_short_month(value: date) -> str:
+    """A month on a chart's axis or in a column header: jan 2026."""
+    return f"{SHORT_MONTHS[value.month - 1]} {value.year}"

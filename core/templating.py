@@ -55,7 +55,8 @@ def form_error_list(*forms) -> list[FormError]:
 
 def _field_errors(field, prefix: str) -> list[FormError]:
     if field.type == "FieldList":
-        return [e for n, entry in enumerate(field.entries, 1) for e in _field_errors(entry, f"{prefix}Rij {n}, ")]
+        return [e for n, entry in enumerate(field.entries, 1)
+                for e in _field_errors(entry, f"{prefix}{_row_name(entry, n)}, ")]
     if field.type == "FormField":
         return [e for sub in field.form for e in _field_errors(sub, prefix)] + [
             FormError(None, prefix.rstrip(", "), m) for m in field.form.form_errors]
@@ -63,6 +64,13 @@ def _field_errors(field, prefix: str) -> list[FormError]:
         return []
     label = prefix + field.label.text
     return [FormError(field.id, label, message) for message in field.errors if isinstance(message, str)]
+
+
+def _row_name(entry, number: int) -> str:
+    """A row of a list as its page names it: by its form's `row_name` (core.term_forms: "Mijlpaal 2",
+    "Aanwezigheid"), else by its number."""
+    named = getattr(getattr(entry, "form", None), "row_name", None)
+    return named(number) if named else f"Rij {number}"
 
 
 def theme_url(location: str) -> str:
@@ -84,7 +92,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(form_error_list)
     app.add_template_global(today)
     app.add_template_global(ROLE_LABELS, "role_labels")
-    vocabulary = {"trigger_labels": terms.TRIGGER_LABELS, "kpi_names": terms.KPI_NAMES, "directions": terms.DIRECTIONS,
+    vocabulary = {"trigger_labels": terms.TRIGGER_LABELS, "directions": terms.DIRECTIONS,
                   "milestone_kinds": terms.MILESTONE_KINDS, "kpi_params": terms.KPI_PARAMS,
                   "kpis_in_days": terms.KPIS_IN_DAYS, "param_triggers": term_forms.PARAM_TRIGGERS,
                   "rows_button": term_forms.ROWS_BUTTON, "skill_labels": terms.SKILL_LABELS,

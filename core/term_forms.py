@@ -1,8 +1,9 @@
 """The editors of a payment schedule and of KPI agreements: rows of fields with Dutch labels, no JSON.
 
 The PvE, contract and Open House forms share them (`TermRows`). They check shape only and hand `core.terms` the
-shape the API sends, so HTML and JSON meet the same rules; its errors come back on the row and field they name
-("Mijlpaal 2: ..."). Rows are added and removed with submit buttons, so the editor works without JavaScript.
+shape the API sends, so HTML and JSON meet the same rules; its errors come back on the field of the row they name,
+and the error summary names that row as its legend does ("Mijlpaal 2, Percentage van de prijs: ..."). Rows are
+added and removed with submit buttons, so the editor works without JavaScript.
 """
 from decimal import Decimal, InvalidOperation
 
@@ -61,6 +62,10 @@ class MilestoneRowForm(Form):
     percentage = NumberText("Percentage van de prijs", validators=[Length(max=20)])
     amount = NumberText("Of een vast bedrag (euro)", validators=[Length(max=20)])
 
+    def row_name(self, number: int) -> str:
+        """The row as its legend and the error summary name it."""
+        return f"Mijlpaal {number}"
+
 
 class KpiRowForm(Form):
     """One row per indicator: agreed or not, its parameters, the norm (a percentage, or days) and the direction."""
@@ -71,6 +76,9 @@ class KpiRowForm(Form):
     level = _codes("Examenniveau", EXAM_LEVELS)
     norm = NumberText("Norm", validators=[Length(max=20)])
     direction = SelectField("Richting", choices=options(DIRECTIONS))
+
+    def row_name(self, number: int) -> str:
+        return KPI_NAMES.get(self.kpi.data, "Indicator")
 
 
 def milestone_rows() -> FieldList:
@@ -169,11 +177,9 @@ class TermRows:
     def show_term_errors(self, exc: DomainError) -> bool:
         """Put core.terms' errors on the rows and fields they name; False when `exc` is about something else."""
         if exc.field == "milestones" and hasattr(self, "milestones"):
-            rows, all_rows = self._milestone_entries(), list(self.milestones)
-            name_of = lambda row: f"Mijlpaal {all_rows.index(row) + 1}"  # noqa: E731
+            rows = self._milestone_entries()
         elif exc.field == "kpis" and hasattr(self, "kpis"):
             rows = self._kpi_entries()
-            name_of = lambda row: KPI_NAMES.get(row.kpi.data, "Indicator")  # noqa: E731
         else:
             return False
         for error in exc.errors or []:
@@ -185,7 +191,7 @@ class TermRows:
             fields = row.form
             target = fields[name.removeprefix("params.")] if name.removeprefix("params.") in fields else \
                 fields["code" if "code" in fields else "norm"]
-            target.errors = [*target.errors, f"{name_of(row)}: {error['message']}"]
+            target.errors = [*target.errors, error["message"]]
         self.form_errors.append(exc.message)
         return True
 

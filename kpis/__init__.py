@@ -10,7 +10,7 @@ STAFF = frozenset({Role.ADMIN, Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE}
 def init_app(app: Flask) -> None:
     from core.registry import DemoStep, NavItem, Panel, register_demo, register_nav, register_panel
     from core.scheduler import Job, register_job
-    from kpis import api, demo, monthly, services, views
+    from kpis import api, charts, demo, monthly, services, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -21,3 +21,5 @@ def init_app(app: Flask) -> None:
     register_job(app, Job("kpi_monthly_values", monthly.refresh_monthly_values, cron={"hour": 2, "minute": 30}))
     register_demo(app, DemoStep("indicatoren", demo.load, order=90))
     app.add_template_filter(month_end, "month_end")
+    app.add_template_global(charts.trend_chart, "kpi_trend_chart")
+    app.add_template_global(charts.status_chart, "kpi_status_chart")

@@ -24,7 +24,6 @@ from trajectories.models import ProgressEvent, Trajectory
 from providers.models import Provider
 
 STORED_MONTHS = 13  # the current month so far plus the twelve complete months the trend shows
-TREND_MONTHS = 12
 
 
 @dataclass
@@ -235,8 +234,8 @@ def visible_alerts(user: User, only_open: bool = True):
     if ids is not None:
         partly_visible = sa.select(contract_municipality.c.contract_id).where(
             contract_municipality.c.municipality_id.not_in(ids or [-1]))
-        stmt = stmt.where(sa.or_(KpiAlert.municipality_id.in_(ids or [-1]),
-                                 sa.and_(KpiAlert.municipality_id.is_(None), KpiAlert.contract_id.not_in(partly_visible))))
+        stmt = stmt.where(sa.or_(KpiAlert.municipality_id.in_(ids or [-1]), sa.and_(
+            KpiAlert.municipality_id.is_(None), KpiAlert.contract_id.not_in(partly_visible))))
     return stmt.where(KpiAlert.handled_at.is_(None)) if only_open else stmt
 
 
@@ -274,14 +273,8 @@ def values_computed() -> bool:
     return db.session.scalar(sa.select(KpiAggregateValue.id).limit(1)) is not None
 
 
-def _computed_at(rows) -> datetime | None:
+def latest_computed_at(rows) -> datetime | None:
     return max((r.computed_at for r in rows), default=None)
-
-
-def trend_months(today: date) -> tuple[date, list[date]]:
-    """The last complete month and the twelve months up to it, oldest first."""
-    month = last_complete_month(today)
-    return month, [add_months(month, -i) for i in reversed(range(TREND_MONTHS))]
 
 
 def _partly_visible(user: User):
@@ -293,22 +286,37 @@ def _partly_visible(user: User):
                              contract_municipality.c.municipality_id.not_in(ids or [-1]))
 
 
-def dashboard(user: User, today: date, provider: Provider | None = None, where: tuple = ()) -> dict:
-    """Per visible contract (of one provider, narrowed by `where` on Contract) the last complete month's values, red contracts and red values
-    first: contract-wide (with the number of red municipality values), or per municipality for users who see
-    only some of its municipalities. Two queries, whatever the number of contracts."""
-    month = last_complete_month(today)
+def shown_contracts(user: User, provider: Provider | None = None, where: tuple = ()) -> list[tuple[Contract, bool]]:
+    """The visible contracts (of one provider, narrowed by `where` on Contract), each with whether the user sees
+    only some of its municipalities."""
     stmt = visible_contracts(user).add_columns(_partly_visible(user)).options(joinedload(Contract.provider))
     if provider is not None:
         stmt = stmt.where(Contract.provider_id == provider.id)
-    found = db.session.execute(stmt.where(*where)).all()
+    return db.session.execute(stmt.where(*where)).all()
+
+
+def headline_values(user: User, shown: list[tuple[Contract, bool]]):
+    """A clause on KpiValue: what a dashboard shows of these contracts, their contract-wide values, or the values
+    per municipality in the user's scope where the user sees only some of the contract's municipalities."""
+    partly = {contract.id for contract, part in shown if part}
+    whole = {contract.id for contract, _ in shown} - partly
+    return sa.or_(sa.and_(KpiValue.contract_id.in_(whole), KpiValue.scope_key == 0),
+                  sa.and_(KpiValue.contract_id.in_(partly), KpiValue.scope_key != 0,
+                          scope_filter(user, KpiValue.municipality_id)))
+
+
+def dashboard(user: User, today: date, provider: Provider | None = None, where: tuple = ()) -> dict:
+    """Per visible contract (of one provider, narrowed by `where` on Contract) the last complete month's values, red
+    contracts and red values first: contract-wide (with the number of red municipality values), or per municipality
+    for users who see only some of its municipalities. Two queries, whatever the number of contracts."""
+    month = last_complete_month(today)
+    found = shown_contracts(user, provider, where)
     partly = {contract.id for contract, part in found if part}
-    ids = [contract.id for contract, _ in found]
+    whole = {contract.id for contract, _ in found} - partly
     rows = db.session.scalars(sa.select(KpiValue).where(KpiValue.month == month, sa.or_(
-        sa.and_(KpiValue.contract_id.in_(set(ids) - partly), KpiValue.scope_key == 0),
-        sa.and_(KpiValue.contract_id.in_(ids), KpiValue.scope_key != 0, scope_filter(user, KpiValue.municipality_id),
-                sa.or_(KpiValue.status == "red", KpiValue.contract_id.in_(partly)))))
-        .options(joinedload(KpiValue.municipality))).all() if ids else []
+        headline_values(user, found),
+        sa.and_(KpiValue.contract_id.in_(whole), KpiValue.scope_key != 0, KpiValue.status == "red")))
+        .options(joinedload(KpiValue.municipality))).all() if found else []
     headline, red_municipalities = defaultdict(list), defaultdict(int)
     for row in rows:
         if (row.scope_key == 0) != (row.contract_id in partly):
@@ -318,54 +326,7 @@ def dashboard(user: User, today: date, provider: Provider | None = None, where: 
     cards = [{"contract": c, "rows": red_first(headline[c.id]), "red": sum(r.status == "red" for r in headline[c.id]),
               "red_municipalities": red_municipalities[c.id]} for c, _ in found]
     return {"month": month, "cards": sorted(cards, key=lambda c: (-c["red"], c["contract"].reference)),
-            "computed_at": _computed_at(rows)}
-
-
-def _series(rows, month: date) -> dict:
-    """The latest month red first, and per (indicator, municipality) the values by month."""
-    trend = {}
-    for row in rows:
-        trend.setdefault((row.kpi, row.municipality), {})[row.month] = row
-    return {"headline": red_first([r for r in rows if r.month == month]), "trend": trend,
-            "computed_at": _computed_at(rows)}
-
-
-def contract_overview(contract: Contract, user: User, today: date) -> dict:
-    """The contract page: latest values red first, a 12-month trend per indicator, municipalities side by side."""
-    month, months = trend_months(today)
-    rows = stored_values(contract, user, months)
-    whole = sees_whole_contract(user, contract)
-    municipalities = sorted({r.municipality for r in rows if r.municipality is not None}, key=lambda m: m.code)
-    side_by_side = {(r.kpi, r.municipality_id): r for r in rows if r.month == month and r.municipality_id}
-    return {"month": month, "months": months, **_series([r for r in rows if r.scope_key == 0 or not whole], month),
-            "computed_at": _computed_at(rows), "municipalities": municipalities, "side_by_side": side_by_side}
-
-
-def provider_overview(provider: Provider, user: User, today: date) -> dict:
-    """The provider page: every indicator over all its contracts (per visible municipality for users who see
-    only some of its contracts' municipalities) with a 12-month trend, and its contracts' cards."""
-    month, months = trend_months(today)
-    ids = visible_municipality_ids(user)
-    served = set(db.session.scalars(sa.select(contract_municipality.c.municipality_id).join(
-        Contract, Contract.id == contract_municipality.c.contract_id).where(Contract.provider_id == provider.id)))
-    stmt = sa.select(KpiAggregateValue).where(KpiAggregateValue.provider_key == provider.id,
-                                              KpiAggregateValue.month.in_(months))
-    if ids is None or served <= ids:
-        stmt = stmt.where(KpiAggregateValue.scope_key == 0)
-    else:
-        stmt = stmt.where(KpiAggregateValue.scope_key != 0, KpiAggregateValue.municipality_id.in_(ids or [-1]))
-    rows = db.session.scalars(stmt.options(selectinload(KpiAggregateValue.municipality))).all()
-    return {"month": month, "months": months, **_series(rows, month),
-            "cards": dashboard(user, today, provider)["cards"]}
-
-
-def municipality_overview(municipality: Municipality, today: date) -> dict:
-    """The municipality page: every indicator over all its trajectories, with a 12-month trend."""
-    month, months = trend_months(today)
-    rows = db.session.scalars(sa.select(KpiAggregateValue).where(
-        KpiAggregateValue.provider_key == 0, KpiAggregateValue.scope_key == municipality.id,
-        KpiAggregateValue.month.in_(months))).all()
-    return {"month": month, "months": months, **_series(rows, month)}
+            "computed_at": latest_computed_at(rows)}
 
 
 def panel_context(user: User, today: date) -> dict:

@@ -13,7 +13,7 @@ from core.models import Role
 from core.registry import items
 from core.terms import KPI_NAMES
 from core.web import flash_domain_error, page_of_rows
-from kpis import filters, services
+from kpis import filters, services, trends
 from kpis.forms import DashboardFilterForm, HandleAlertForm, ScorecardForm, WindowForm
 from kpis.models import KpiAlert
 from kpis.pdf import render_scorecard_pdf
@@ -28,10 +28,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @roles_required(*STAFF)
 def index():
     form = DashboardFilterForm.of(request.args, filters.choices(current_user))
-    found = services.dashboard(current_user, today(), where=filters.contract_clauses(
-        form.provider.data, form.service.data, form.municipality.data))
+    where = filters.contract_clauses(form.provider.data, form.service.data, form.municipality.data)
+    found = services.dashboard(current_user, today(), where=where)
     found["cards"] = filters.with_status(found["cards"], form.status.data)
-    return render_template("indicators/index.html", computed=services.values_computed, form=form, **found)
+    counted = form.status.data or "red"
+    return render_template("indicators/index.html", computed=services.values_computed, form=form, counted=counted,
+                           per_month=trends.status_per_month(current_user, today(), where, counted), **found)
 
 
 @bp.get("/contracten/<int:contract_id>")
@@ -40,7 +42,7 @@ def contract(contract_id: int):
     found = services.get_contract(current_user, contract_id)
     return render_template("indicators/contract.html", contract=found, form=ScorecardForm(request.args),
                            computed=services.values_computed,
-                           **services.contract_overview(found, current_user, today()))
+                           **trends.contract_overview(found, current_user, today()))
 
 
 @bp.get("/contracten/<int:contract_id>/<kpi>")
@@ -86,7 +88,7 @@ def scorecard(contract_id: int):
 def provider(provider_id: int):
     found = services.get_provider(current_user, provider_id)
     return render_template("indicators/provider.html", provider=found, computed=services.values_computed,
-                           **services.provider_overview(found, current_user, today()))
+                           **trends.provider_overview(found, current_user, today()))
 
 
 @bp.get("/gemeenten/<code>")
@@ -94,7 +96,7 @@ def provider(provider_id: int):
 def municipality(code: str):
     found = services.get_municipality(current_user, code)
     return render_template("indicators/municipality.html", municipality=found, computed=services.values_computed,
-                           **services.municipality_overview(found, today()))
+                           **trends.municipality_overview(found, today()))
 
 
 @bp.get("/signalen")

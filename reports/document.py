@@ -2,8 +2,7 @@
 and rows. The publishable variant suppresses small numbers (reports.suppression) and names no person."""
 from dataclasses import dataclass
 
-from budget.charts import SHORT_MONTHS
-from core.formats import format_date, format_money
+from core.formats import format_date, format_money, format_short_month
 from core.term_text import kpi_norm, kpi_value
 from kpis.pdf import STATUS
 from reports.council import VOLUMES, CouncilTables, Trend
@@ -95,7 +94,7 @@ def indicator_section(title: str, trends: list[Trend], tables: CouncilTables, pu
                       norms: bool = False) -> Section:
     shown = tables.months[-TREND_COLUMNS:]
     header = ["Indicator", "Periode", *(["Norm", "Status"] if norms else []),
-              *(f"{SHORT_MONTHS[m.month - 1]} {m.year}" for m in shown)]
+              *(format_short_month(m) for m in shown)]
     rows = []
     for trend in trends:
         whole = trend.whole

@@ -7,8 +7,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
 
-from budget.charts import SHORT_MONTHS
 from budget.overview import Cell
+from core.formats import SHORT_MONTHS
 from core.pdf import build_pdf, table, text
 from reports.document import Document
 from reports.models import SECTIONS

@@ -55,23 +55,23 @@ def test_a_contract_is_made_from_rows_in_the_shape_of_core_terms(login, manager,
 
 
 @pytest.mark.parametrize("rows, field_id, message", [
-    # the schedule: each error names the row as the page numbers it, on the field it is about
+    # the schedule: each error on the field of the row it is about (the row's legend names the row)
     (START | milestone(1, code="B", text="Meer", kind="prestatie", trigger="completed", percentage="150"),
-     "milestones-1-percentage", "Mijlpaal 2: Mag niet meer zijn dan 100."),
-    (START | milestone(0, amount="100"), "milestones-0-amount", "Mijlpaal 1: Geef óf een bedrag óf een percentage."),
+     "milestones-1-percentage", "Mag niet meer zijn dan 100."),
+    (START | milestone(0, amount="100"), "milestones-0-amount", "Geef óf een bedrag óf een percentage."),
     (milestone(0, code="U", text="Uren", kind="inspanning", trigger="hours", percentage="10"),
-     "milestones-0-hours", "Mijlpaal 1: Deze parameter is verplicht."),
+     "milestones-0-hours", "Deze parameter is verplicht."),
     (START | milestone(1, code="START", text="Nog eens", kind="inspanning", trigger="start", percentage="1"),
-     "milestones-1-code", "Mijlpaal 2: De code START komt twee keer voor."),
+     "milestones-1-code", "De code START komt twee keer voor."),
     (milestone(0, code="B1", text="Examen", kind="prestatie", trigger="exam", level="B1", percentage="50"),
-     "milestones-0-components", "Mijlpaal 1: Deze parameter is verplicht."),
+     "milestones-0-components", "Deze parameter is verplicht."),
     (milestone(0, code="A", kind="inspanning", trigger="start", percentage="50"),
-     "milestones-0-text", "Mijlpaal 1: Dit veld is verplicht."),
+     "milestones-0-text", "Dit veld is verplicht."),
     # the KPI agreements: named by their indicator
     (START | kpi(0, "timely_start", included="y", weeks="acht", norm="90", direction="min"),
-     "kpis-0-weeks", "Tijdige start: Geef een geheel getal van minstens 1."),
+     "kpis-0-weeks", "Geef een geheel getal van minstens 1."),
     (START | kpi(0, "attendance_rate", included="y", norm="veel", direction="min"),
-     "kpis-0-norm", "Aanwezigheid: Geef de norm als getal."),
+     "kpis-0-norm", "Geef de norm als getal."),
 ])
 def test_an_invalid_row_is_refused_with_its_error_on_that_row(login, manager, contract_form, rows, field_id, message):
     response = login(manager).post("/contracten/nieuw", data=contract_form | rows)
@@ -79,6 +79,20 @@ def test_an_invalid_row_is_refused_with_its_error_on_that_row(login, manager, co
     assert response.status_code == 200 and db.session.scalar(sa.select(sa.func.count(Contract.id))) == 0
     shown = re.search(rf'id="{field_id}-error">([^<]*)<', page)
     assert shown and shown.group(1) == message, page
+
+
+@pytest.mark.parametrize("rows, summary", [
+    # a schedule row by its legend, then the field, then the error: the row is named once
+    (START | milestone(1, code="B", text="Meer", kind="prestatie", trigger="completed", percentage="150"),
+     "Mijlpaal 2, Percentage van de prijs: Mag niet meer zijn dan 100."),
+    # an agreement by its indicator
+    (START | kpi(0, "attendance_rate", included="y", norm="veel", direction="min"),
+     "Aanwezigheid, Norm: Geef de norm als getal."),
+])
+def test_the_error_summary_names_the_row_once(login, manager, contract_form, rows, summary):
+    page = login(manager).post("/contracten/nieuw", data=contract_form | rows).get_data(as_text=True)
+    errors = page.split('class="utrecht-alert utrecht-alert--error app-error-summary"')[1].split("</ul>")[0]
+    assert summary in re.findall(r'<a class="utrecht-link" href="#[^"]+">([^<]+)</a>', errors)
 
 
 def test_rows_are_added_and_removed_without_saving(login, manager, contract_form):

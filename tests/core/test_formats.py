@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from core.formats import (format_count, format_date, format_decimal, format_hours, format_money, format_month,
-                          format_period, format_rate)
+                          format_period, format_rate, format_short_month)
 
 NBSP = "\xa0"
 
@@ -64,3 +64,6 @@ def test_dates_read_day_month_year(value, long, shown):
 def test_months_read_as_words_or_month_and_year():
     assert (format_period("2026-11"), format_period(date(2027, 1, 1)), format_month(date(2026, 3, 1))) == (
         "november 2026", "januari 2027", "03-2026")
+    # on a chart's axis: the short name without CLDR's full stop, and the year
+    assert [format_short_month(date(2026, m, 1)) for m in (1, 3, 5, 12)] == ["jan 2026", "mrt 2026", "mei 2026",
+                                                                             "dec 2026"]

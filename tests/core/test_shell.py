@@ -94,3 +94,19 @@ def test_the_error_summary_lists_every_field_in_page_order_rows_by_number(app):
             FormError("rows-1-code", "Rij 2, Code", "Vul een code in."),
             FormError(None, "", "Het schema telt niet op tot 100 %.")]
         assert form_error_list(_Schedule()) == []
+
+
+class _NamedRow(_Row):
+    def row_name(self, number: int) -> str:
+        return f"Mijlpaal {number}"
+
+
+class _NamedSchedule(Form):
+    rows = FieldList(FormField(_NamedRow), min_entries=2)
+
+
+def test_the_error_summary_names_a_row_as_its_form_does(app):
+    with app.test_request_context():
+        form = _NamedSchedule(MultiDict({"rows-0-code": "", "rows-1-code": "M2"}))
+        form.validate()
+        assert form_error_list(form) == [FormError("rows-0-code", "Mijlpaal 1, Code", "Vul een code in.")]

@@ -181,3 +181,66 @@ def test_the_dashboard_status_filter_keeps_only_values_of_that_status(computed, 
     assert "75,0 %" in red and "app-badge--green" not in red.split("<main")[1]
     assert "75,0 %" not in green and "app-badge--red" not in green.split("<main")[1]
     assert "Geen contracten met deze filters." in green  # its only value this month is red
+
+
+def chart_named(html: str, title: str) -> str:
+    """The inline SVG whose <title> is this."""
+    return next(svg for svg in re.findall(r"<svg.*?</svg>", html, re.S) if f">{title}</title>" in svg)
+
+
+def axis_months(svg: str) -> list[str]:
+    return re.findall(r'<text [^>]*>([a-z]{3} \d{4})</text>', svg.split('class="axis x')[1])
+
+
+TREND_MONTHS = [f"{name} {year}" for year, names in ((2025, "apr mei jun jul aug sep okt nov dec"),
+                                                    (2026, "jan feb mrt")) for name in names.split()]
+
+
+def test_the_contract_page_draws_each_trend_with_norm_and_red_months_and_its_table(computed, make_user, login):
+    html = login(make_user(Role.ADMIN)).get(f"/indicatoren/contracten/{computed.id}").get_data(as_text=True)
+    svg = chart_named(html, "Aanwezigheid")
+    assert 'role="img"' in svg and axis_months(svg) == TREND_MONTHS
+    assert all(f">{tick}</text>" in svg for tick in ("0,0 %", "40,0 %", "80,0 %", "100,0 %"))  # the value axis
+    assert re.findall(r'class="app-chart__label">([^<]+)<', svg) == ["Norm", "Waarde"]
+    # March alone is red (75 % against at least 80 %): one diamond with its word, and a legend entry
+    assert svg.count('class="app-chart__mark"') == 1 and svg.count(">rood<") == 1
+    assert ">Rood: norm niet gehaald<" in svg and "Rood (norm niet gehaald): mrt 2026." in svg
+    table = html.split('<caption class="utrecht-table__caption">Aanwezigheid per maand (de cijfers van de grafiek)')[1]
+    table = table.split("</table>")[0]
+    assert re.findall(r'scope="col">([^<]+)<', table) == [
+        "Maand", "Waarde", "Norm", "Status"]
+    assert table.count('scope="row"') == 12 and '<th class="utrecht-table__header-cell" scope="row">maart 2026' in table
+    assert "75,0 %" in table and "minimaal 80,0 %" in table and "app-badge--red" in table
+    assert f"/indicatoren/contracten/{computed.id}/attendance_rate?from=2026-02-01&amp;to=2026-02-28" in table
+
+
+def test_the_provider_and_municipality_pages_draw_every_trend_with_its_table(computed, make_user, login):
+    client = login(make_user(Role.ADMIN))
+    provider = client.get(f"/indicatoren/aanbieders/{computed.provider_id}").get_data(as_text=True)
+    svg = chart_named(provider, "Aanwezigheid")
+    assert axis_months(svg) == TREND_MONTHS and ">Norm<" in svg and svg.count(">rood<") == 1
+    assert "Aanwezigheid per maand (de cijfers van de grafiek)" in provider
+    municipality = client.get(f"/indicatoren/gemeenten/{computed.municipalities[0].code}").get_data(as_text=True)
+    svg = chart_named(municipality, "Aanwezigheid")
+    assert axis_months(svg) == TREND_MONTHS and ">Norm<" not in svg and "app-chart__mark" not in svg  # no norm
+    assert svg.count('class="dot') >= 2 and municipality.count("per maand (de cijfers van de grafiek)") == 7
+
+
+@pytest.mark.parametrize(("query", "title", "last"), [
+    # red by default and when red is chosen: March's one red contract-wide value
+    ("", "Rode indicatoren per maand", "1"), ("?status=red", "Rode indicatoren per maand", "1"),
+    # the other statuses count their own
+    ("?status=green", "Groene indicatoren per maand", "0"), ("?status=grey", "Indicatoren zonder waarde per maand", "0"),
+    # another provider's contract, which agrees no indicators: nothing to count
+    ("?provider={other}", "Rode indicatoren per maand", "0"),
+])
+def test_the_dashboard_draws_the_count_per_month_its_filters_leave(computed, make_user, make_provider, make_contract,
+                                                                  login, query, title, last):
+    other = make_contract(provider=make_provider(), municipalities=computed.municipalities)
+    html = login(make_user(Role.ADMIN)).get("/indicatoren/" + query.format(other=other.provider_id)).get_data(
+        as_text=True)
+    svg = chart_named(html, title)
+    assert axis_months(svg) == TREND_MONTHS and all(f">{n}</text>" in svg for n in ("0", "1"))  # whole numbers
+    table = html.split(f'<caption class="utrecht-table__caption">{title} (de cijfers van de grafiek)')[1]
+    rows = re.findall(r'scope="row">([^<]+)</th>\s*<td[^>]*>([^<]+)</td>', table.split("</table>")[0])
+    assert len(rows) == 12 and rows[-1] == ("maart 2026", last)

@@ -67,7 +67,7 @@ def test_an_invalid_schedule_is_shown_on_the_form(login, author_pve):
     response = login(author).post(f"/pve/{pve.id}/edit", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Het betaalschema is niet geldig." in page
-    assert "Mijlpaal 2: Onbekende waarde" in page and 'id="milestones-1-skills-error"' in page
+    assert "Mijlpaal 2, Vaardigheden: Onbekende waarde" in page and 'id="milestones-1-skills-error"' in page
     assert len(pve.versions) == 1
 
 
