@@ -59,6 +59,17 @@ class EventForm(FlaskForm):
                 if name != "csrf_token" and field.data not in (None, "")}
 
 
+class DatesForm(FlaskForm):
+    """The termijn and the dates its KPIs need; an empty field clears the date."""
+
+    kennisgeving_on = DateField("Datum kennisgeving van DUO (start van de 10 weken voor het PIP)",
+                                validators=[Optional()])
+    pip_date = DateField("Datum PIP", validators=[Optional()])
+    term_ends_on = DateField("Einde inburgeringstermijn (laatste dag)", validators=[Optional()])
+    term_extended_until = DateField("Verlengd tot en met (alleen bij een verlenging door DUO)",
+                                    validators=[Optional()])
+
+
 class UploadForm(FlaskForm):
     file = FileField("CSV-bestand", validators=[FileRequired("Kies een bestand.")])
 

@@ -1,0 +1,33 @@
+"""The dates of a trajectory that the inburgeringstermijn's rules read (issue 19): DUO's kennisgeving (the ten weeks
+for the PIP start), the PIP, the termijn's last day and that of its extension. DUO fills them where it gives them
+(trajectories.duo); staff enter or correct them on the trajectory page or through the API."""
+from datetime import date
+
+from core import audit
+from core.errors import DomainError
+from core.models import User
+from trajectories.models import Trajectory
+
+DATE_FIELDS = ("kennisgeving_on", "pip_date", "term_ends_on", "term_extended_until")
+
+
+def set_dates(trajectory: Trajectory, data: dict, *, by: User, today: date) -> Trajectory:
+    """Set the dates given (None clears one): no kennisgeving or PIP in the future, the PIP not before the
+    kennisgeving, an extension only after the termijn's end; every change is in the audit log."""
+    new = {name: data.get(name, getattr(trajectory, name)) for name in DATE_FIELDS}
+    for name in ("kennisgeving_on", "pip_date"):
+        if new[name] is not None and new[name] > today:
+            raise DomainError("Deze datum ligt in de toekomst.", field=name)
+    if None not in (new["kennisgeving_on"], new["pip_date"]) and new["pip_date"] < new["kennisgeving_on"]:
+        raise DomainError("Het PIP kan niet vóór de kennisgeving liggen.", field="pip_date")
+    if new["term_extended_until"] is not None and (new["term_ends_on"] is None
+                                                   or new["term_extended_until"] <= new["term_ends_on"]):
+        raise DomainError("Een verlenging eindigt na het einde van de termijn; vul dat einde ook in.",
+                          field="term_extended_until")
+    changes = audit.diff({name: getattr(trajectory, name) for name in DATE_FIELDS}, new)
+    if not changes:
+        raise DomainError("Er is niets gewijzigd.", field="kennisgeving_on")
+    for name, value in new.items():
+        setattr(trajectory, name, value)
+    audit.record(by, "trajectory_dates_set", trajectory, f"{trajectory}: termijn en data gewijzigd", changes)
+    return trajectory
