@@ -59,7 +59,7 @@ _KPI_PHRASES = {
     "exam_pass_rate": lambda p: [f"op niveau {p.get('level', 'B1')}"],
     "attendance_rate": _bucket,
     "timely_pip": lambda p: [f"binnen {p.get('weeks', 10)} weken na de kennisgeving"],
-    "start_after_pip": lambda p: [f"binnen {p.get('weeks', 6)} weken na het PIP"],
+    "start_after_pip": lambda p: [f"binnen {p.get('weeks', 6)} weken"],
 }
 
 

@@ -21,7 +21,7 @@ DESTINATION_LABELS = {"werk": "werk", "opleiding": "opleiding", "overig": "overi
 #: (ParticipatieAlsTaalles), participation activities of the Z-route (Participatieactiviteiten) and the practical
 #: hours of the MAP. An attendance report names one; without it, it is taal and KNM (the one bucket of before).
 HOURS_BUCKET_LABELS = {"taal_knm": "taal en KNM", "participatie": "participatie (Z-route)",
-                       "map": "MAP-praktijkuren"}
+                       "map": "MAP-praktijk"}
 HOURS_BUCKETS = tuple(HOURS_BUCKET_LABELS)
 DEFAULT_BUCKET = "taal_knm"
 SKILLS = tuple(SKILL_LABELS)
