@@ -1,7 +1,7 @@
 """The dates of a trajectory that the inburgeringstermijn's rules read (issue 19): DUO's kennisgeving (the ten weeks
 for the PIP start), the PIP, the termijn's last day and that of its extension. DUO fills them where it gives them
 (trajectories.duo); staff enter or correct them on the trajectory page or through the API."""
-from datetime import date
+from datetime import date, timedelta
 
 from core import audit
 from core.errors import DomainError
@@ -9,6 +9,16 @@ from core.models import User
 from trajectories.models import Trajectory
 
 DATE_FIELDS = ("kennisgeving_on", "pip_date", "term_ends_on", "term_extended_until")
+#: The inburgeringstermijn is three years (Wet inburgering 2021, art. 7.1), unless DUO extends it.
+TERM_YEARS = 3
+
+
+def legal_end(start: date) -> date:
+    """The last day of a termijn that starts on `start`: the day before the same date three years on (a start on 29
+    February ends on 28 February)."""
+    if (start.month, start.day) == (2, 29):
+        return date(start.year + TERM_YEARS, 2, 28)
+    return start.replace(year=start.year + TERM_YEARS) - timedelta(days=1)
 
 
 def set_dates(trajectory: Trajectory, data: dict, *, by: User, today: date) -> Trajectory:

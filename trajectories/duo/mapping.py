@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from trajectories.duo.models import OutboxKind
+from trajectories.termijn import legal_end
 
 SENDER = "duo"
 #: Our module codes (progress-events.md) -> the outbox kind and DUO's body field (MAP, PVT, Z-route API).
@@ -71,10 +72,7 @@ def trajectory_term(term: dict, ends_on: date | None) -> dict:
     last = term["term_ends_on"]
     if not term["term_extension_reason"]:
         return {"term_ends_on": last, "term_extended_until": None}
-    start = term["term_starts_on"]
-    legal = (start.replace(year=start.year + 3) if (start.month, start.day) != (2, 29)
-             else date(start.year + 3, 3, 1)) - timedelta(days=1)
-    original = ends_on if ends_on is not None and ends_on < last else min(legal, last)
+    original = ends_on if ends_on is not None and ends_on < last else min(legal_end(term["term_starts_on"]), last)
     return {"term_ends_on": original, "term_extended_until": last if last > original else None}
 
 
