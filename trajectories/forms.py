@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from core.forms import AmountField, options
+from core.terms import HOURS_BUCKET_LABELS
 from trajectories import events
 from trajectories.referrals import ALFABETISERING
 
@@ -42,6 +43,8 @@ class EventForm(FlaskForm):
     hours_offered = AmountField("Aangeboden uren", places=2, validators=[Optional()])
     hours_attended = AmountField("Aanwezige uren", places=2, validators=[Optional()])
     hours_excused = AmountField("Geoorloofd afwezige uren", places=2, validators=[Optional()])
+    bucket = SelectField("Urensoort (bij aanwezigheid)", choices=options([("", "-"), *HOURS_BUCKET_LABELS.items()]),
+                         validate_choice=False)
     skill = _code_field("Vaardigheid (voortgangstoets, afschaling)", events.SKILLS)
     level = _code_field("Niveau", events.TEST_LEVELS)
     component = _code_field("Examenonderdeel", events.EXAM_COMPONENTS)
