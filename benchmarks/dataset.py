@@ -6,6 +6,11 @@ Every trajectory follows a plausible course (progress-events.md): a start, 14-38
 tests that climb from A2 to B1 in the four skills, DUO exams (KNM and the skills at B1), the MAP final interview,
 now and then an interruption, and an end (dropout, completion, outflow); about 1% of trajectories retract one
 attendance event. The schedule (payments.md) uses every trigger that `national_total_sql` mirrors.
+
+Issue 19: a tenth of the trajectories also report Z-route participation hours (a second hours bucket), and a
+quarter have an inburgeringstermijn that ends during their course, a third of those extended by DUO; every fourth
+contract pays effort in an extended termijn. These come from a random generator of their own per trajectory, so
+the courses themselves are those of before.
 """
 import random
 from datetime import date, timedelta
@@ -34,15 +39,16 @@ SCHEDULE = (
     ("B1", "prestatie", "level", {"skills": list(SKILLS), "level": "B1"}, "1000.00", ["duo", "staff", "provider"]),
     ("EXAMEN", "prestatie", "exam", {"components": ["KNM", *SKILLS], "level": "B1"}, "750.00", None),
     ("MAP", "inspanning", "module", {"module": "MAP"}, "200.00", None),
+    ("UREN", "inspanning", "hours", {"hours": "600", "bucket": "taal_knm"}, "250.00", None),
     ("AF", "prestatie", "completed", {}, "300.00", None),
     ("WERK", "prestatie", "outflow", {"destinations": ["werk"]}, "500.00", None),
 )
 KPIS = ("timely_start", "attendance_rate", "dropout_rate")
 EVENT_COLUMNS = ("id", "trajectory_id", "sender", "event_id", "type", "date", "month", "hours_offered_e2",
                  "hours_attended_e2", "hours_excused_e2", "skill", "level", "component", "result", "module",
-                 "reason", "destination", "retracts_id", "source", "created_at", "pip_version")
+                 "reason", "destination", "retracts_id", "source", "created_at", "pip_version", "bucket")
 TRAJECTORY_COLUMNS = ("id", "reference", "contract_id", "municipality_id", "referral_date", "participant_pseudonym",
-                      "created_at")
+                      "created_at", "term_ends_on", "term_extended_until")
 
 
 def add_months(day: date, months: int) -> date:
@@ -116,7 +122,8 @@ def _organisations(rng: random.Random):
                                 iban="NL91ABNA0417164300")
             contract = Contract(reference=f"BENCH-{r:02d}-{c}", provider=provider, service=services[c % len(services)],
                                 procurement_route=ProcurementRoute.OPEN_HOUSE, starts_on=date(2022, 1, 1),
-                                price_per_trajectory=Decimal("3000.00"), municipalities=towns, **_term(c))
+                                price_per_trajectory=Decimal("3000.00"), municipalities=towns,
+                                pays_effort_in_extension=c == 1, **_term(c))
             contract.milestones = [Milestone(position=i, code=code, label=code.title(), kind=kind, trigger=trigger,
                                              params=params, amount=Decimal(amount),
                                              sources=sources or default_sources(trigger, kind))
@@ -147,14 +154,17 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
     rows, attendance_ids = [], []
 
     def event(kind, day, *, month=None, hours=(None, None, None), skill=None, level=None, component=None,
-              result=None, module=None, reason=None, destination=None, retracts=None, by=sender, pip_version=None):
+              result=None, module=None, reason=None, destination=None, retracts=None, by=sender, pip_version=None,
+              bucket=None):
         event_id = next_id()
         source = {"duo": "duo", staff: "manual"}.get(by, "csv")
         rows.append((event_id, trajectory_id, by, f"E{event_id}", kind, day, month, *hours, skill, level, component,
-                     result, module, reason, destination, retracts, source, "2026-11-01 00:00:00", pip_version))
+                     result, module, reason, destination, retracts, source, "2026-11-01 00:00:00", pip_version,
+                     bucket or ("taal_knm" if kind == "attendance" else None)))
         return event_id
 
     event("start", first + timedelta(days=4))
+    participates = random.Random(trajectory_id).choice((1200, 2000)) if trajectory_id % 10 == 3 else 0
     reaches_b1 = rng.random() < 0.7
     lowered = "SP" if rng.random() < 0.05 else None  # afgeschaald to A2 in spreken halfway (issue 19)
     dropout_at = length - rng.randint(0, 6) if rng.random() < 0.1 else None
@@ -166,6 +176,9 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
         excused = rng.choice((0, 0, 0, 200, 400))
         attendance_ids.append(event("attendance", add_months(month, 1) + timedelta(days=2), month=month,
                                     hours=(offered, min(attended, offered - excused), excused)))
+        if participates:
+            event("attendance", add_months(month, 1) + timedelta(days=2), month=month, bucket="participatie",
+                  hours=(2000, participates, 0))
         if n == months // 3:
             for skill in SKILLS:
                 event("progress_test", month + timedelta(days=10), skill=skill, level="A2")
@@ -198,6 +211,16 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
     return rows
 
 
+def termijn(trajectory_id: int, first: date, length: int) -> tuple[date | None, date | None]:
+    """(term_ends_on, term_extended_until): for a quarter of the trajectories the termijn ends during the course, a
+    third of those extended by six months."""
+    own = random.Random(-trajectory_id)
+    if own.random() >= 0.25:
+        return None, None
+    ends_on = add_months(first, own.randint(4, length)) - timedelta(days=own.choice((1, 10)))
+    return ends_on, add_months(ends_on, 6) if own.random() < 1 / 3 else None
+
+
 def _recorded(rows: list[tuple], steady: bool) -> list[tuple]:
     """In the steady form only what happened by TODAY (and no retraction of an event not recorded)."""
     if not steady:
@@ -228,8 +251,8 @@ def generate(scale: float = 1.0, seed: int = 2026, steady: bool = False) -> dict
         plans.append((n, contract_id, f"provider:{provider_id}", towns[(n // len(contracts)) % len(towns)],
                       first, length, staff))
     bulk_load("trajectory", TRAJECTORY_COLUMNS, (
-        (n, f"TRJ-{n:06d}", contract_id, town, first - timedelta(days=10), f"PB-{n:06d}", "2026-01-01 00:00:00")
-        for n, contract_id, _, town, first, _, _ in plans))
+        (n, f"TRJ-{n:06d}", contract_id, town, first - timedelta(days=10), f"PB-{n:06d}", "2026-01-01 00:00:00",
+         *termijn(n, first, length)) for n, contract_id, _, town, first, length, _ in plans))
     next_id = iter(range(1, 10**12)).__next__
     event_count = bulk_load("progress_event", EVENT_COLUMNS, (
         row for n, _, sender, _, first, length, staff in plans

@@ -39,11 +39,14 @@ from core.extensions import db  # noqa: E402
 #: its evidence rules: exams only from DUO or staff, the MAP only from staff. An afgeschaald onderdeel (issue 19)
 #: counts at A2 from its afschaling's date on. A contract's run-off until a date stops what is earned after it; the
 #: data set's run-off dates are month ends, so an attendance month counts when its first day is on or before the date.
+#: Issue 19: UREN counts the taal and KNM bucket only, AANW every bucket; an effort (inspanning) milestone counts when
+#: its day (for AANW and UREN the first of its month) is on or before the termijn's last day, or its extension's
+#: where the contract pays effort in an extended termijn.
 NATIONAL_TOTAL_SQL = """
 WITH counting0 AS (
   SELECT e.trajectory_id, e.type, e."date" AS d, e.month, e.hours_offered_e2 AS offered,
          e.hours_attended_e2 AS attended, e.hours_excused_e2 AS excused, e.skill, e.level, e.component, e.result,
-         e.module, e.destination, (e.sender = 'duo' OR e.sender LIKE 'user:%') AS official,
+         e.module, e.destination, e.bucket, (e.sender = 'duo' OR e.sender LIKE 'user:%') AS official,
          e.sender LIKE 'user:%' AS by_staff
   FROM progress_event e
   WHERE e.type <> 'retraction' AND NOT EXISTS (SELECT 1 FROM progress_event r WHERE r.retracts_id = e.id)
@@ -55,6 +58,9 @@ WITH counting0 AS (
 ), months AS (
   SELECT trajectory_id, month, SUM(offered) AS offered, SUM(attended) AS attended, SUM(COALESCE(excused, 0)) AS excused
   FROM c WHERE type = 'attendance' GROUP BY trajectory_id, month
+), taal AS (
+  SELECT trajectory_id, month, SUM(SUM(attended)) OVER (PARTITION BY trajectory_id ORDER BY month) AS running
+  FROM c WHERE type = 'attendance' AND COALESCE(bucket, 'taal_knm') = 'taal_knm' GROUP BY trajectory_id, month
 ), qualifying AS (
   SELECT trajectory_id, month, ROW_NUMBER() OVER (PARTITION BY trajectory_id ORDER BY month) AS n
   FROM months WHERE offered - excused > 0 AND attended * 100 >= 80 * (offered - excused)
@@ -90,6 +96,8 @@ WITH counting0 AS (
   SELECT trajectory_id, 'MAP', MIN(d) FROM c WHERE type = 'module_completed' AND module = 'MAP' AND by_staff
   GROUP BY trajectory_id
   UNION ALL
+  SELECT trajectory_id, 'UREN', MIN(month) FROM taal WHERE running >= 60000 GROUP BY trajectory_id
+  UNION ALL
   SELECT trajectory_id, 'AF', MIN(d) FROM c WHERE type = 'completed' GROUP BY trajectory_id
   UNION ALL
   SELECT trajectory_id, 'WERK', MIN(d) FROM c WHERE type = 'outflow' AND destination = 'werk' GROUP BY trajectory_id
@@ -100,6 +108,9 @@ JOIN contract ct ON ct.id = t.contract_id
 JOIN milestone m ON m.contract_id = t.contract_id AND m.code = earned.code
 WHERE (earned.code = 'AANW' OR earned.d <= :cutoff)
   AND (ct.run_off <> 'tot_datum' OR earned.d <= ct.run_off_until)
+  AND (m.kind <> 'inspanning' OR t.term_ends_on IS NULL OR earned.d <= CASE
+       WHEN ct.pays_effort_in_extension AND t.term_extended_until IS NOT NULL THEN t.term_extended_until
+       ELSE t.term_ends_on END)
 """
 
 

@@ -81,15 +81,15 @@ def book(member_ids: list[int], day: date) -> Book:
                                                .group_by(region_municipality.c.municipality_id)).all())
     with closing(stream_trajectories(member_ids, Trajectory.referral_date)) as stream:
         for trajectory, events, paid in stream:
-            if trajectory[5] <= day:
+            if trajectory[6] <= day:
                 _take(result, trajectory, events, paid)
     return result
 
 
 def _take(result: Book, trajectory, events, paid_rows) -> None:
-    _, _, contract_id, municipality_id, _, referral = trajectory
+    _, _, contract_id, municipality_id, _, effort_until, referral = trajectory
     schedule, day = result.schedules[contract_id], result.day
-    evidence = Evidence(events)  # what the milestones' own sources earned; claims wait for staff
+    evidence = Evidence(events, effort_until)  # what the milestones' own sources earned; claims wait for staff
     facts, earned = evidence.all, {e.key: e for e in earned_instances(schedule.terms, evidence, day)[0]}
     paid = {(row[1], row[2]): row[3] for row in paid_rows
             if row[PAID_TRIGGER_DATE] is None or row[PAID_TRIGGER_DATE] <= day}  # what was paid by `day`

@@ -176,8 +176,8 @@ def _run_contract(contract: Contract, member_ids: list[int], start: date, end: d
     waiting = [[] for _ in models]
     cutoff = min(end, contract.pays_until or end)  # the contract's run-off holds under every model (issue 19)
     with closing(stream_trajectories(member_ids, contract_id=contract.id)) as stream:
-        for (_, reference, contract_id, municipality_id, provider_id), events, _ in stream:
-            evidence = Evidence(events)
+        for (_, reference, contract_id, municipality_id, provider_id, effort_until), events, _ in stream:
+            evidence = Evidence(events, effort_until)
             for n, model in enumerate(models):
                 for e in earned_instances(terms[n], evidence, cutoff)[0]:
                     line = (e.trigger_date >= start, municipality_id, contract_id, provider_id, e.term.code,

@@ -1,6 +1,7 @@
 """HTML forms of contracts and Open House; they check shape only, the services check the rules."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -35,6 +36,11 @@ def _run_off_field() -> SelectField:
                        validators=[DataRequired(REQUIRED)])
 
 
+def _extension_field() -> BooleanField:
+    return BooleanField("Inspanningsmijlpalen ook betalen in een door DUO verlengde inburgeringstermijn (anders "
+                        "stoppen ze na het oorspronkelijke einde van de termijn)")
+
+
 class ContractForm(FlaskForm, TermRows):
     reference = StringField("Kenmerk", validators=[DataRequired(REQUIRED), Length(max=40)])
     provider = SelectField("Aanbieder", coerce=int, validators=[DataRequired(REQUIRED)])
@@ -53,6 +59,7 @@ class ContractForm(FlaskForm, TermRows):
     option_deadline = DateField("Uiterste beslisdatum verlenging", validators=[Optional()])
     run_off = _run_off_field()
     run_off_until = DateField("Laatste betaaldag van de uitloop (bij tot en met een datum)", validators=[Optional()])
+    pays_effort_in_extension = _extension_field()
     milestones = milestone_rows()
     kpis = kpi_rows()
 
@@ -67,6 +74,7 @@ class AmendForm(FlaskForm, TermRows):
     status = SelectField("Status", choices=options((s.value, l) for s, l in CONTRACT_STATUS_LABELS.items()))
     run_off = _run_off_field()
     run_off_until = DateField("Laatste betaaldag van de uitloop (bij tot en met een datum)", validators=[Optional()])
+    pays_effort_in_extension = _extension_field()
     kpis = kpi_rows()
 
 

@@ -82,6 +82,9 @@ class Contract(db.Model):
     #: when earned on or before run_off_until (never before ends_on).
     run_off: Mapped[RunOff] = mapped_column(enum_type(RunOff, 20), server_default=RunOff.UNTIL_TRAJECTORY_END.value)
     run_off_until: Mapped[date | None] = mapped_column(sa.Date)
+    #: Effort (inspanning) milestones stop after a trajectory's inburgeringstermijn; when DUO extended it, they
+    #: are paid until the extension's end only if this is set (issue 19).
+    pays_effort_in_extension: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     provider: Mapped[Provider] = relationship()

@@ -52,6 +52,9 @@ class ContractInSchema(BaseSchema):
                        "verdiend is)."})
     run_off_until = fields.Date(allow_none=True, metadata={
         "description": "Bij tot_datum: de laatste betaaldag, niet vóór end_date."})
+    pays_effort_in_extension = fields.Boolean(load_default=False, metadata={
+        "description": "Inspanningsmijlpalen worden na het einde van de inburgeringstermijn niet betaald; in een "
+                       "door DUO verlengde termijn alleen als dit waar is."})
     #: Validated item by item by core.terms.validate_milestones, so errors carry their index.
     milestones = fields.List(fields.Raw(), required=True)
     kpis = fields.List(fields.Raw(), load_default=list)
@@ -69,6 +72,7 @@ class ContractAmendSchema(BaseSchema):
     kpis = fields.List(fields.Raw())
     run_off = fields.String(validate=validate.OneOf(RUN_OFFS))
     run_off_until = fields.Date(allow_none=True)
+    pays_effort_in_extension = fields.Boolean()
 
 
 class TariffChangeInSchema(BaseSchema):
@@ -113,6 +117,7 @@ class ContractOutSchema(ContractListItemSchema):
     option_deadline = fields.Date(allow_none=True)
     run_off = fields.Function(lambda c: c.run_off.value)
     run_off_until = fields.Date(allow_none=True)
+    pays_effort_in_extension = fields.Boolean()
     milestones = fields.Method("schedule")
     kpis = fields.Method("agreements")
     tariff_changes = fields.List(fields.Nested(TariffChangeOutSchema))

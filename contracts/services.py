@@ -28,7 +28,7 @@ CEILING_WARNING_SHARE = Decimal("0.80")
 #: Contract documents live in the file storage under contracts.
 DOCUMENT_FOLDER = "contracts"
 AMENDABLE = ("ends_on", "ceiling", "extension_count", "extension_months", "option_deadline", "status", "run_off",
-             "run_off_until")
+             "run_off_until", "pays_effort_in_extension")
 
 
 def visible_contracts(user: User):
@@ -208,6 +208,7 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
         extension_count=data.get("extension_count") or 0, extension_months=data.get("extension_months"),
         option_deadline=data.get("option_deadline"), status=ContractStatus(data.get("status") or "active"),
         run_off=run_off, run_off_until=data.get("run_off_until"),
+        pays_effort_in_extension=bool(data.get("pays_effort_in_extension")),
         milestones=milestones, kpi_agreements=_kpi_rows(data["service"], data.get("kpis") or []))
     db.session.add(contract)
     db.session.flush()
@@ -215,6 +216,7 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
                  {"price_per_trajectory": [None, contract.price_per_trajectory], "ceiling": [None, contract.ceiling],
                   "milestones": [None, schedule_of(contract)],
+                  "pays_effort_in_extension": [None, contract.pays_effort_in_extension],
                   **({"pve_version_id": [None, contract.pve_version_id]} if contract.pve_version_id else {})})
     return contract
 

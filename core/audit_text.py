@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "trajectory_created": "aangemeld", "progress_events_recorded": "ontvangen",
     "duo_obligation_fulfilled": "inburgeringsplicht voldaan (DUO)", "duo_transfer_flagged": "verhuizing gemeld (DUO)",
     "duo_trajectory_ended": "beëindigd (DUO)", "duo_term_changed": "inburgeringstermijn gewijzigd (DUO)",
+    "duo_kennisgeving": "kennisgeving vastgelegd (DUO)", "trajectory_dates_set": "termijn en data gewijzigd",
     "duo_retry": "opnieuw in de wachtrij", "duo_transfer_resolved": "overdracht afgehandeld",
     "kpi_alert": "gesignaleerd", "kpi_alert_handled": "afgehandeld",
     "payment_run_created": "aangemaakt", "payment_run_calculated": "berekend",
@@ -87,11 +88,15 @@ FIELD_LABELS = {
     "term_ends_on": "Inburgeringstermijn tot en met", "term_changed_on": "Termijn gewijzigd op",
     "term_extension_reason": "Reden verlenging termijn", "note": "Notitie", "period": "Periode", "total": "Totaal",
     "held_total": "Aangehouden", "account": "Grootboekrekening", "role": "Rol", "region": "Regio",
+    "kennisgeving_on": "Datum kennisgeving", "pip_date": "Datum PIP",
+    "term_extended_until": "Verlengde inburgeringstermijn tot en met",
+    "pays_effort_in_extension": "Inspanning betaald in een verlengde termijn",
 }
 MONEY = {"price_per_trajectory", "ceiling", "total", "held_total", "amounts", "single_source_threshold",
          "multiple_quote_threshold"}
 DATES = {"starts_on", "ends_on", "option_deadline", "keurmerk_valid_until", "delivery_starts_on", "due_on",
-         "done_on", "referral_date", "transfer_flagged_on", "term_starts_on", "term_ends_on", "term_changed_on"}
+         "done_on", "referral_date", "transfer_flagged_on", "term_starts_on", "term_ends_on", "term_changed_on",
+         "kennisgeving_on", "pip_date", "term_extended_until"}
 CODES = {"municipality", "municipalities", "participants_by_municipality", "service"}
 #: Fields whose value is a dict keyed by data (a requirement, a milestone code) rather than by field names.
 DATA_KEYS = {"checklist", "amounts"}

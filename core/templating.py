@@ -96,7 +96,8 @@ def register_template_helpers(app: Flask) -> None:
                   "milestone_kinds": terms.MILESTONE_KINDS, "kpi_params": terms.KPI_PARAMS,
                   "kpis_in_days": terms.KPIS_IN_DAYS, "param_triggers": term_forms.PARAM_TRIGGERS,
                   "rows_button": term_forms.ROWS_BUTTON, "skill_labels": terms.SKILL_LABELS,
-                  "component_labels": terms.COMPONENT_LABELS, "module_labels": terms.MODULE_LABELS}
+                  "component_labels": terms.COMPONENT_LABELS, "module_labels": terms.MODULE_LABELS,
+                  "bucket_labels": terms.HOURS_BUCKET_LABELS}
     for name, value in vocabulary.items():
         app.add_template_global(value, name)
     app.add_template_filter(terms.TRIGGER_LABELS.get, "trigger_label")

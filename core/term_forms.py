@@ -13,9 +13,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.errors import DomainError
 from core.forms import DutchNumber, options
-from core.terms import (COMPONENT_LABELS, DESTINATION_LABELS, DIRECTIONS, EXAM_LEVELS, KPI_NAMES, KPI_PARAMS,
-                        KPIS_IN_DAYS, LEVELS, MILESTONE_KINDS, MODULE_LABELS, SKILL_LABELS, TRIGGER_LABELS,
-                        TRIGGER_PARAMS)
+from core.terms import (COMPONENT_LABELS, DESTINATION_LABELS, DIRECTIONS, EXAM_LEVELS, HOURS_BUCKET_LABELS,
+                        KPI_NAMES, KPI_PARAMS, KPIS_IN_DAYS, LEVELS, MILESTONE_KINDS, MODULE_LABELS, SKILL_LABELS,
+                        TRIGGER_LABELS, TRIGGER_PARAMS)
 
 #: Empty schedule rows below the filled ones; "Mijlpaal toevoegen" adds more.
 EMPTY_MILESTONE_ROWS = 1
@@ -26,6 +26,11 @@ PERCENT_PARAMS = ("min_rate",)
 #: Per parameter the triggers it belongs to, for the field's description and the script that hides the others.
 PARAM_TRIGGERS = {name: [t for t, spec in TRIGGER_PARAMS.items() if name in spec]
                   for name in dict.fromkeys(n for spec in TRIGGER_PARAMS.values() for n in spec)}
+#: What an indicator's weeks count from.
+WEEKS_LABELS = {"timely_start": "Binnen hoeveel weken na de aanmelding",
+                "timely_pip": "Binnen hoeveel weken na de kennisgeving van DUO",
+                "start_after_pip": "Binnen hoeveel weken na het PIP"}
+BUCKET_LABEL = "Urensoort (leeg: alle uren)"
 
 
 class NumberText(DutchNumber, StringField):
@@ -54,6 +59,7 @@ class MilestoneRowForm(Form):
     min_rate = NumberText("Minimaal aanwezig (% van de aangeboden uren)", validators=[Length(max=10)])
     max_months = StringField("Hoogstens aantal maanden", validators=[Length(max=10)])
     hours = NumberText("Aantal gevolgde uren", validators=[Length(max=10)])
+    bucket = _codes(BUCKET_LABEL, HOURS_BUCKET_LABELS, HOURS_BUCKET_LABELS)
     skills = _checkboxes("Vaardigheden", SKILL_LABELS)
     level = _codes("Niveau", LEVELS)
     components = _checkboxes("Examenonderdelen", COMPONENT_LABELS)
@@ -72,10 +78,15 @@ class KpiRowForm(Form):
 
     kpi = HiddenField()
     included = BooleanField("Afspreken")
-    weeks = StringField("Binnen hoeveel weken na de aanmelding", validators=[Length(max=10)])
+    weeks = StringField(WEEKS_LABELS["timely_start"], validators=[Length(max=10)])
     level = _codes("Examenniveau", EXAM_LEVELS)
+    bucket = _codes(BUCKET_LABEL, HOURS_BUCKET_LABELS, HOURS_BUCKET_LABELS)
     norm = NumberText("Norm", validators=[Length(max=20)])
     direction = SelectField("Richting", choices=options(DIRECTIONS))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weeks.label.text = WEEKS_LABELS.get(self.kpi.data, self.weeks.label.text)
 
     def row_name(self, number: int) -> str:
         return KPI_NAMES.get(self.kpi.data, "Indicator")

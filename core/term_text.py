@@ -7,8 +7,8 @@ aanwezigheid: minimaal 80 % aanwezig, hoogstens 12 maanden") and what an indicat
 from decimal import Decimal
 
 from core.formats import format_count, format_decimal, format_money, format_rate
-from core.terms import (COMPONENT_LABELS, DESTINATION_LABELS, DIRECTIONS, KPI_NAMES, KPIS_IN_DAYS, MILESTONE_KINDS,
-                        MODULE_LABELS, SKILL_LABELS, TRIGGER_LABELS, amount_on)
+from core.terms import (COMPONENT_LABELS, DESTINATION_LABELS, DIRECTIONS, HOURS_BUCKET_LABELS, KPI_NAMES,
+                        KPIS_IN_DAYS, MILESTONE_KINDS, MODULE_LABELS, SKILL_LABELS, TRIGGER_LABELS, amount_on)
 
 
 def _get(term, name: str):
@@ -30,9 +30,14 @@ def _labels(codes, labels: dict) -> str:
     return listing([labels.get(code, code) for code in codes or []])
 
 
+def _bucket(p: dict) -> list[str]:
+    """The hours bucket a milestone or indicator counts, when it names one: 'uren participatie (Z-route)'."""
+    return [f"uren {HOURS_BUCKET_LABELS.get(p['bucket'], p['bucket'])}"] if p.get("bucket") else []
+
+
 def _attendance(p: dict) -> list[str]:
     parts = [f"minimaal {_percentage_points(p.get('min_rate', '0.80'))} aanwezig"]
-    return parts + ([f"hoogstens {p['max_months']} maanden"] if p.get("max_months") else [])
+    return parts + ([f"hoogstens {p['max_months']} maanden"] if p.get("max_months") else []) + _bucket(p)
 
 
 def _exam(p: dict) -> list[str]:
@@ -43,7 +48,7 @@ def _exam(p: dict) -> list[str]:
 
 _TRIGGER_PHRASES = {
     "attendance_month": _attendance,
-    "hours": lambda p: [f"na {format_decimal(p['hours'])} uur"] if p.get("hours") is not None else [],
+    "hours": lambda p: ([f"na {format_decimal(p['hours'])} uur"] if p.get("hours") is not None else []) + _bucket(p),
     "level": lambda p: [f"niveau {p.get('level', '')} voor {_labels(p.get('skills'), SKILL_LABELS)}"],
     "exam": _exam,
     "module": lambda p: [MODULE_LABELS.get(p.get("module"), p.get("module") or "")],
@@ -52,6 +57,9 @@ _TRIGGER_PHRASES = {
 _KPI_PHRASES = {
     "timely_start": lambda p: [f"binnen {p.get('weeks', 10)} weken na de aanmelding"],
     "exam_pass_rate": lambda p: [f"op niveau {p.get('level', 'B1')}"],
+    "attendance_rate": _bucket,
+    "timely_pip": lambda p: [f"binnen {p.get('weeks', 10)} weken na de kennisgeving"],
+    "start_after_pip": lambda p: [f"binnen {p.get('weeks', 6)} weken"],
 }
 
 

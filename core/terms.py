@@ -17,6 +17,13 @@ COMPONENT_LABELS = {"KNM": "KNM"} | SKILL_LABELS
 MODULE_LABELS = {"MAP": "Module Arbeidsmarkt en Participatie", "PVT": "Participatieverklaringstraject",
                  "ZROUTE": "Z-route-module"}
 DESTINATION_LABELS = {"werk": "werk", "opleiding": "opleiding", "overig": "overig"}
+#: The buckets in which DUO counts hours (Gevolgde Uren API, issue 19): taal and KNM lessons in the leerroute
+#: (ParticipatieAlsTaalles), participation activities of the Z-route (Participatieactiviteiten) and the practical
+#: hours of the MAP. An attendance report names one; without it, it is taal and KNM (the one bucket of before).
+HOURS_BUCKET_LABELS = {"taal_knm": "taal en KNM", "participatie": "participatie (Z-route)",
+                       "map": "MAP-praktijk"}
+HOURS_BUCKETS = tuple(HOURS_BUCKET_LABELS)
+DEFAULT_BUCKET = "taal_knm"
 SKILLS = tuple(SKILL_LABELS)
 COMPONENTS = tuple(COMPONENT_LABELS)
 LEVELS = ("A0", "A1", "A2", "B1", "B2")
@@ -60,6 +67,9 @@ KPI_NAMES = {
     "level_progress": "Taalvoortgang",
     "median_duration": "Doorlooptijd",
     "outflow_work_rate": "Uitstroom naar werk",
+    "on_course_in_term": "Op koers binnen de termijn",
+    "timely_pip": "Tijdig PIP",
+    "start_after_pip": "Start na het PIP",
 }
 DIRECTIONS = {"min": "minimaal", "max": "maximaal"}
 #: The indicators measured in days; the others are ratios, read as percentages.
@@ -103,8 +113,9 @@ class _Param:
 TRIGGER_PARAMS = {
     "start": {},
     "attendance_month": {"min_rate": _Param("number", default="0.80", low=Decimal(0), high=Decimal(1)),
-                         "max_months": _Param("int", low=1)},
-    "hours": {"hours": _Param("number", required=True, low=Decimal("0.01"))},
+                         "max_months": _Param("int", low=1), "bucket": _Param("choice", choices=HOURS_BUCKETS)},
+    "hours": {"hours": _Param("number", required=True, low=Decimal("0.01")),
+              "bucket": _Param("choice", choices=HOURS_BUCKETS)},
     "level": {"skills": _Param("list", required=True, choices=SKILLS),
               "level": _Param("choice", required=True, choices=LEVELS)},
     "exam": {"components": _Param("list", required=True, choices=COMPONENTS),
@@ -116,12 +127,15 @@ TRIGGER_PARAMS = {
 
 KPI_PARAMS = {
     "timely_start": {"weeks": _Param("int", default=10, low=1)},
-    "attendance_rate": {},
+    "attendance_rate": {"bucket": _Param("choice", choices=HOURS_BUCKETS)},
     "dropout_rate": {},
     "exam_pass_rate": {"level": _Param("choice", default="B1", choices=EXAM_LEVELS)},
     "level_progress": {},
     "median_duration": {},
     "outflow_work_rate": {},
+    "on_course_in_term": {},
+    "timely_pip": {"weeks": _Param("int", default=10, low=1)},
+    "start_after_pip": {"weeks": _Param("int", default=6, low=1)},
 }
 
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.terms import KPI_NAMES, LEVELS
+from core.terms import DEFAULT_BUCKET, KPI_NAMES, LEVELS
 from trajectories.events import SWITCH_REASON
 
 RATIO_PLACES = Decimal("0.0001")
@@ -41,6 +41,10 @@ class Timeline:
     municipality_id: int
     referral_date: date
     events: list
+    #: The dates the termijn's indicators read (issue 19); the termijn's last day is that of its extension, if any.
+    kennisgeving_on: date | None = None
+    pip_date: date | None = None
+    term_last_day: date | None = None
 
     def first(self, *types: str):
         return next((e for e in self.events if e.type in types), None)
@@ -87,7 +91,8 @@ def build_timelines(trajectories, events) -> list[Timeline]:
     for event in sorted(events, key=lambda e: (e.occurred_on, e.id)):
         if event.type != "retraction" and event.id not in voided and event.trajectory_id in by_trajectory:
             by_trajectory[event.trajectory_id].append(event)
-    return [Timeline(t.id, t.municipality_id, t.referral_date, by_trajectory[t.id]) for t in trajectories]
+    return [Timeline(t.id, t.municipality_id, t.referral_date, by_trajectory[t.id], t.kennisgeving_on, t.pip_date,
+                     t.term_last_day) for t in trajectories]
 
 
 def ratio(numerator, denominator) -> Decimal | None:
@@ -101,20 +106,55 @@ def _counted(kpi: str, numerator_ids: set, denominator_ids: set) -> Result:
                   Decimal(len(denominator_ids)), numerator_ids, denominator_ids)
 
 
-def timely_start(timelines, start, end, weeks=10, **_) -> Result:
-    due = {t.trajectory_id: t.referral_date + timedelta(days=7 * int(weeks)) for t in timelines}
-    denominator = {t.trajectory_id for t in timelines if start <= due[t.trajectory_id] <= end}
+def _in_time(kpi: str, timelines, start, end, weeks, since, done) -> Result:
+    """The trajectories whose deadline (`weeks` after the day `since` gives) lies in the window; counted when the day
+    `done` gives is on or before it. A trajectory without its `since` day is left out."""
+    due = {t.trajectory_id: since(t) + timedelta(days=7 * int(weeks)) for t in timelines if since(t) is not None}
+    denominator = {tid for tid, day in due.items() if start <= day <= end}
     numerator = {t.trajectory_id for t in timelines if t.trajectory_id in denominator
-                 and t.started_on is not None and t.started_on <= due[t.trajectory_id]}
-    return _counted("timely_start", numerator, denominator)
+                 and done(t) is not None and done(t) <= due[t.trajectory_id]}
+    return _counted(kpi, numerator, denominator)
 
 
-def attendance_rate(timelines, start, end, **_) -> Result:
+def timely_start(timelines, start, end, weeks=10, **_) -> Result:
+    return _in_time("timely_start", timelines, start, end, weeks, lambda t: t.referral_date, lambda t: t.started_on)
+
+
+def timely_pip(timelines, start, end, weeks=10, **_) -> Result:
+    """The PIP within `weeks` of DUO's kennisgeving (ten weeks in the law)."""
+    return _in_time("timely_pip", timelines, start, end, weeks, lambda t: t.kennisgeving_on, lambda t: t.pip_date)
+
+
+def start_after_pip(timelines, start, end, weeks=6, **_) -> Result:
+    """The start of the route within `weeks` of the PIP."""
+    return _in_time("start_after_pip", timelines, start, end, weeks, lambda t: t.pip_date, lambda t: t.started_on)
+
+
+def on_course_in_term(timelines, start, end, **_) -> Result:
+    """Of the trajectories with a known termijn that run in the window or complete in it: those that completed on or
+    before the termijn's last day, or that at the window's end still run within it. Off course: completed after
+    it, or still running when it ended. A dropout or switch takes a trajectory out from its date on."""
+    denominator, numerator = set(), set()
+    for t in timelines:
+        if t.term_last_day is None or not t.is_active_in(start, end):
+            continue
+        completed = t.first("completed")
+        if t.ended_on is not None and t.ended_on <= end and completed is None:
+            continue  # ended otherwise (uitval, schakelen) before the window's end: no longer on any course
+        denominator.add(t.trajectory_id)
+        if (completed.occurred_on if completed is not None and completed.occurred_on <= end else end) <= \
+                t.term_last_day:
+            numerator.add(t.trajectory_id)
+    return _counted("on_course_in_term", numerator, denominator)
+
+
+def attendance_rate(timelines, start, end, bucket=None, **_) -> Result:
+    """Over the attendance of one hours bucket, or of all of them."""
     attended = expected = Decimal(0)
     ids = set()
     for timeline in timelines:
         for event in timeline.by_type.get("attendance", ()):
-            if start <= event.month <= end:
+            if start <= event.month <= end and (bucket is None or (event.bucket or DEFAULT_BUCKET) == bucket):
                 attended += event.hours_attended or 0
                 expected += (event.hours_offered or 0) - (event.hours_excused or 0)
                 ids.add(timeline.trajectory_id)
@@ -181,7 +221,8 @@ def outflow_work_rate(timelines, start, end, **_) -> Result:
 
 RULES = {"timely_start": timely_start, "attendance_rate": attendance_rate, "dropout_rate": dropout_rate,
          "exam_pass_rate": exam_pass_rate, "level_progress": level_progress, "median_duration": median_duration,
-         "outflow_work_rate": outflow_work_rate}
+         "outflow_work_rate": outflow_work_rate, "on_course_in_term": on_course_in_term, "timely_pip": timely_pip,
+         "start_after_pip": start_after_pip}
 assert RULES.keys() == KPI_NAMES.keys()
 
 

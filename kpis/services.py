@@ -114,15 +114,17 @@ def contract_municipality_for(user: User, contract: Contract, code: str | None) 
 #: The columns the rules read: timelines are built from plain rows, not ORM objects.
 EVENT_COLUMNS = (ProgressEvent.id, ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on,
                  ProgressEvent.month, ProgressEvent.hours_offered, ProgressEvent.hours_attended,
-                 ProgressEvent.hours_excused, ProgressEvent.skill, ProgressEvent.level, ProgressEvent.component,
-                 ProgressEvent.result,
-                 ProgressEvent.reason, ProgressEvent.destination, ProgressEvent.retracts_id)
+                 ProgressEvent.hours_excused, ProgressEvent.bucket, ProgressEvent.skill, ProgressEvent.level,
+                 ProgressEvent.component, ProgressEvent.result, ProgressEvent.reason, ProgressEvent.destination,
+                 ProgressEvent.retracts_id)
 
 
 def load_timelines(where) -> list:
     """The timelines of the trajectories matching `where` (a clause on Trajectory), events in one query."""
-    trajectories = db.session.execute(sa.select(Trajectory.id, Trajectory.municipality_id, Trajectory.referral_date)
-                                      .where(where).order_by(Trajectory.id)).all()
+    trajectories = db.session.execute(sa.select(
+        Trajectory.id, Trajectory.municipality_id, Trajectory.referral_date, Trajectory.kennisgeving_on,
+        Trajectory.pip_date, sa.func.coalesce(Trajectory.term_extended_until, Trajectory.term_ends_on)
+        .label("term_last_day")).where(where).order_by(Trajectory.id)).all()
     events = db.session.execute(sa.select(*EVENT_COLUMNS).join(Trajectory, Trajectory.id == ProgressEvent.trajectory_id)
                                 .where(where)).all()
     return build_timelines(trajectories, events)

@@ -27,6 +27,10 @@ ORIGIN = sa.case((ProgressEvent.sender == "duo", "duo"), (ProgressEvent.sender.s
 EVENT_COLUMNS = tuple(ORIGIN if name == "origin" else
                       sa.type_coerce(getattr(ProgressEvent, name), sa.BigInteger) if name.startswith("hours_") else
                       getattr(ProgressEvent, name) for name in EVENT_FIELDS)
+#: The last day on which a trajectory's effort milestones are paid (payments/rules.py): the termijn's, or that of its
+#: extension when the contract pays effort in an extended termijn; NULL when no termijn is known.
+EFFORT_UNTIL = sa.case((sa.and_(Contract.pays_effort_in_extension, Trajectory.term_extended_until.is_not(None)),
+                        Trajectory.term_extended_until), else_=Trajectory.term_ends_on)
 LINE_COLUMNS = ["run_id", "trajectory_id", "contract_id", "provider_id", "municipality_id", "milestone_code",
                 "milestone_label", "milestone_kind", "milestone_position", "month", "trigger_date", "amount_cents",
                 "status", "reason"]
@@ -58,10 +62,10 @@ def calculate(runs: list[PaymentRun], on_progress: Callable[[int], None] | None 
         for done, (trajectory, events, paid) in enumerate(stream, start=1):
             if on_progress and done % PROGRESS_EVERY == 0:
                 on_progress(done)
-            trajectory_id, reference, contract_id, municipality_id, provider_id = trajectory
+            trajectory_id, reference, contract_id, municipality_id, provider_id, effort_until = trajectory
             run_id = run_of[municipality_id]
             earned, claimed = verdicts.settle(trajectory, run_id, *earned_instances(
-                terms.get(contract_id, []), Evidence(events), cutoffs.get(contract_id, cutoff)))
+                terms.get(contract_id, []), Evidence(events, effort_until), cutoffs.get(contract_id, cutoff)))
             owed = set()
             for _, code, key, amount, *paid_line in paid:
                 owed.add((code, key))
@@ -133,14 +137,15 @@ def _memoised_cents() -> Callable[[Decimal], int]:
 def stream_trajectories(member_ids: list[int], *extra_columns, contract_id: int | None = None):
     """(trajectory row, its counting events, its paid instances) per trajectory of the scope, ordered by id:
     three queries ordered by trajectory, read side by side through server-side cursors. The trajectory row is
-    (id, reference, contract, municipality, provider, *extra_columns); a paid row is (trajectory, milestone code,
-    month key, amount, then the paid line's LINE_COLUMNS from trajectory_id to trigger_date, minus its cents).
+    (id, reference, contract, municipality, provider, EFFORT_UNTIL, *extra_columns); a paid row is (trajectory,
+    milestone code, month key, amount, then the paid line's LINE_COLUMNS from trajectory_id to trigger_date, minus
+    its cents).
     With `contract_id`, only that contract's trajectories."""
     in_scope = Trajectory.municipality_id.in_(member_ids)
     if contract_id is not None:
         in_scope = sa.and_(in_scope, Trajectory.contract_id == contract_id)
     trajectories = (sa.select(Trajectory.id, Trajectory.reference, Trajectory.contract_id, Trajectory.municipality_id,
-                              Contract.provider_id, *extra_columns).join(Contract).where(in_scope)
+                              Contract.provider_id, EFFORT_UNTIL, *extra_columns).join(Contract).where(in_scope)
                     .order_by(Trajectory.id))
     retracted = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
     events = (sa.select(*EVENT_COLUMNS).join(Trajectory, ProgressEvent.trajectory_id == Trajectory.id)

@@ -5,6 +5,9 @@ per month); every trigger then reads those facts, so the cost per event does not
 
 Each milestone names the sources whose evidence may earn it (core.terms.SOURCES, issue 18). A trigger is read from
 the facts of those sources' events; what only the other sources' events earn is a claim for staff to verify.
+
+Effort (inspanning) milestones stop after the trajectory's inburgeringstermijn (issue 19): an instance counts only
+when what it pays for lies in the termijn, the month of an attendance or hours milestone beginning in it.
 """
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -15,14 +18,14 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from core.dates import month_end
-from core.terms import LEVELS, amount_on
+from core.terms import DEFAULT_BUCKET, LEVELS, amount_on
 
 NO_MONTH = "-"
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 #: The event columns facts_of reads, in this order: hours in hundredths, as stored (hours_*_e2); last the origin,
 #: which of core.terms.SOURCES reported the event (from its sender).
 EVENT_FIELDS = ("trajectory_id", "type", "occurred_on", "month", "hours_offered", "hours_attended", "hours_excused",
-                "skill", "level", "component", "result", "module", "destination", "origin")
+                "bucket", "skill", "level", "component", "result", "module", "destination", "origin")
 
 
 @dataclass
@@ -37,21 +40,24 @@ class Facts:
     outflows: dict = field(default_factory=dict)  # destination -> earliest date
     lowered: dict = field(default_factory=dict)  # skill afgeschaald -> (date, level) of its earliest afschaling
     months: dict = field(default_factory=dict)  # attendance month -> [offered, attended, excused] in hundredths
+    buckets: dict = field(default_factory=dict)  # hours bucket -> its own months, as `months` holds them all
 
 
 def facts_of(events) -> Facts:
     """Facts of one trajectory's events (tuples in EVENT_FIELDS order, by date): voided ones are gone already,
     and what is dated after the dropout counts for nothing."""
     facts, dropout = Facts(), None
-    for _, kind, day, month, offered, attended, excused, skill, level, component, result, module, destination, _ in events:
+    for _, kind, day, month, offered, attended, excused, bucket, skill, level, component, result, module, \
+            destination, _ in events:
         if dropout is not None and day > dropout:
             break  # in date order: nothing after this counts either
         if kind == "attendance":
             if month is not None:
-                hours = facts.months.setdefault(month, [0, 0, 0])
-                hours[0] += offered or 0
-                hours[1] += attended or 0
-                hours[2] += excused or 0
+                for hours in (facts.months.setdefault(month, [0, 0, 0]),
+                              facts.buckets.setdefault(bucket or DEFAULT_BUCKET, {}).setdefault(month, [0, 0, 0])):
+                    hours[0] += offered or 0
+                    hours[1] += attended or 0
+                    hours[2] += excused or 0
             continue
         facts.first.setdefault(kind, day)  # setdefault: the first seen is the earliest
         if kind == "progress_test":
@@ -84,6 +90,11 @@ class Term:
     #: The sources whose evidence may earn it.
     sources: frozenset[str]
     when: object = field(compare=False, repr=False)
+
+    @property
+    def is_effort(self) -> bool:
+        """An inspanning milestone: it stops after the inburgeringstermijn."""
+        return self.kind == "inspanning"
 
     def amount_on(self, day: date) -> Decimal:
         """What this milestone pays for an instance whose trigger date is `day`."""
@@ -153,12 +164,18 @@ def _reached(facts: Facts, skill: str, wanted: str, date_at) -> date | None:
     return _earliest([at_target, max(at_lowered, since) if at_lowered is not None else None])
 
 
+def _months(facts: Facts, bucket: str | None) -> dict:
+    """The attendance per month in one hours bucket, or in all of them (a milestone naming none)."""
+    return facts.months if bucket is None else facts.buckets.get(bucket, {})
+
+
 def _attendance(params):
     """The qualifying months: attended / (offered - excused) >= min_rate; the first max_months of them, by month."""
     min_rate, max_months = Decimal(str(params.get("min_rate", "0.80"))), params.get("max_months")
+    bucket = params.get("bucket")
 
     def months(facts: Facts) -> list[date]:
-        qualifying = [month for month, (offered, attended, excused) in sorted(facts.months.items())
+        qualifying = [month for month, (offered, attended, excused) in sorted(_months(facts, bucket).items())
                       if offered - excused > 0 and attended >= min_rate * (offered - excused)]  # without dividing
         return qualifying[:max_months] if max_months else qualifying
     return months
@@ -166,11 +183,12 @@ def _attendance(params):
 
 def _hours(params):
     needed = Decimal(str(params["hours"])) * 100  # the facts count hundredths
+    bucket = params.get("bucket")
 
     def reached(facts: Facts) -> date | None:
-        running = 0
-        for month in sorted(facts.months):
-            running += facts.months[month][1]
+        running, months = 0, _months(facts, bucket)
+        for month in sorted(months):
+            running += months[month][1]
             if running >= needed:
                 return _month_end(month)
         return None
@@ -215,10 +233,11 @@ _TRIGGERS = {
 
 class Evidence:
     """One trajectory's counting events (EVENT_FIELDS tuples, by date) and their facts: of all of them, and of the
-    events of a set of sources, each made once and only when some source outside the set is present."""
+    events of a set of sources, each made once and only when some source outside the set is present.
+    `effort_until`: the last day of the termijn in which its effort milestones are paid (None: no end known)."""
 
-    def __init__(self, events: list[tuple]):
-        self.events, self.all = events, facts_of(events)
+    def __init__(self, events: list[tuple], effort_until: date | None = None):
+        self.events, self.all, self.effort_until = events, facts_of(events), effort_until
         self.present = frozenset(event[-1] for event in events)
         self._of: dict[frozenset, Facts] = {}
 
@@ -237,16 +256,24 @@ def earned_instances(terms: list[Term], evidence: Evidence, cutoff: date) -> tup
     earned, claimed = [], []
     for term in terms:
         trusted = evidence.facts_for(term.sources)
-        found = _instances(term, trusted, cutoff)
+        until = evidence.effort_until if term.is_effort else None
+        found = _instances(term, trusted, cutoff, until)
         earned += found
         if trusted is not evidence.all:
             keys = {e.key for e in found}
-            claimed += [e for e in _instances(term, evidence.all, cutoff) if e.key not in keys]
+            claimed += [e for e in _instances(term, evidence.all, cutoff, until) if e.key not in keys]
     return earned, claimed
 
 
-def _instances(term: Term, facts: Facts, cutoff: date) -> list[Earned]:
+def _instances(term: Term, facts: Facts, cutoff: date, until: date | None) -> list[Earned]:
+    """The instances earned by the cut-off; with `until`, only those whose day (the first of the month for attendance
+    and hours) lies on or before it."""
     if term.trigger == "attendance_month":
-        return [Earned(term, month, _month_end(month)) for month in term.when(facts) if _month_end(month) <= cutoff]
+        return [Earned(term, month, _month_end(month)) for month in term.when(facts)
+                if _month_end(month) <= cutoff and (until is None or month <= until)]
     trigger_date = term.when(facts)
-    return [Earned(term, None, trigger_date)] if trigger_date is not None and trigger_date <= cutoff else []
+    if trigger_date is None or trigger_date > cutoff:
+        return []
+    if until is not None and (trigger_date.replace(day=1) if term.trigger == "hours" else trigger_date) > until:
+        return []
+    return [Earned(term, None, trigger_date)]

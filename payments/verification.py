@@ -81,7 +81,7 @@ class Verdicts:
 
     @staticmethod
     def _claim(trajectory: tuple, run_id: int, e) -> dict:
-        trajectory_id, _, contract_id, municipality_id, provider_id = trajectory
+        trajectory_id, _, contract_id, municipality_id, provider_id, _ = trajectory
         return {"trajectory_id": trajectory_id, "contract_id": contract_id, "provider_id": provider_id,
                 "municipality_id": municipality_id, "milestone_code": e.term.code, "milestone_label": e.term.label,
                 "month": e.month, "month_key": e.key[1], "trigger_date": e.trigger_date, "status": ClaimStatus.OPEN,

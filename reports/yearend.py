@@ -122,9 +122,9 @@ def _accrued(municipality: Municipality, cutoff: date) -> list[tuple]:
     terms = {cid: schedule.terms for cid, schedule in schedules(contract_ids).items()}
     waiting = []
     with closing(stream_trajectories([municipality.id])) as stream:
-        for (trajectory_id, reference, contract_id, municipality_id, provider_id), events, paid in stream:
+        for (trajectory_id, reference, contract_id, municipality_id, provider_id, effort_until), events, paid in stream:
             owed = {(code, key) for _, code, key, *_ in paid}
-            for e in earned_instances(terms[contract_id], Evidence(events), cutoff)[0]:  # claims wait for staff
+            for e in earned_instances(terms[contract_id], Evidence(events, effort_until), cutoff)[0]:  # claims wait
                 if e.key not in owed:
                     line = (None, trajectory_id, contract_id, provider_id, municipality_id, e.term.code,
                             e.term.label, e.term.kind, e.term.position, e.month, e.trigger_date,

@@ -166,6 +166,8 @@ def make_event(ctx):
     def make(trajectory, type, occurred_on, sender="provider:test", **kw):
         kw.setdefault("event_id", f"E{next(_seq)}")
         kw.setdefault("source", "api")
+        if type == "attendance":
+            kw.setdefault("bucket", "taal_knm")
         event = ProgressEvent(trajectory=trajectory, type=type, occurred_on=occurred_on, sender=sender, **kw)
         db.session.add(event)
         db.session.flush()

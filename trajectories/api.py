@@ -8,9 +8,9 @@ from core.extensions import db
 from core.models import Role
 from core.rest import make_api_blueprint, paginate
 from core.schemas import PageQuery, page_of
-from trajectories import imports, referrals, services, switches
+from trajectories import imports, referrals, services, switches, termijn
 from trajectories.models import ProgressImport, Trajectory
-from trajectories.schemas import (EventsInSchema, EventsResultSchema, ImportInSchema, ImportJobSchema,
+from trajectories.schemas import (DatesInSchema, EventsInSchema, EventsResultSchema, ImportInSchema, ImportJobSchema,
                                   ImportResultSchema, SwitchInSchema, TrajectoryDetailSchema, TrajectoryInSchema,
                                   TrajectoryOutSchema)
 
@@ -61,6 +61,21 @@ def _committed(refer, data: dict) -> Trajectory:
 def trajectory(trajectory_id: int):
     """Eén traject met zijn voortgangsgebeurtenissen"""
     return db.first_or_404(services.visible_trajectories(current_user).where(Trajectory.id == trajectory_id))
+
+
+@bp.patch("/trajectories/<int:trajectory_id>")
+@roles_required(Role.CONTRACTMANAGER)
+@bp.arguments(DatesInSchema())
+@bp.response(200, TrajectoryOutSchema)
+def set_dates(data, trajectory_id: int):
+    """Termijn en data vastleggen: kennisgeving, PIP, einde inburgeringstermijn en verlenging
+
+    422 met het veld bij een datum in de toekomst, een PIP vóór de kennisgeving of een verlenging die niet na het
+    einde van de termijn ligt. Rollen: admin, contractmanager."""
+    found = db.first_or_404(services.visible_trajectories(current_user).where(Trajectory.id == trajectory_id))
+    termijn.set_dates(found, data, by=current_user, today=today())
+    db.session.commit()
+    return found
 
 
 @bp.post("/trajectories/<int:trajectory_id>/switch")

@@ -19,6 +19,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.locks import is_deadlock, locked
 from core.models import User
+from core.terms import DEFAULT_BUCKET, HOURS_BUCKETS
 from trajectories.events import AFTER_END, CONTENT, ENDS, SWITCH_REASON, as_text, parse_event
 from trajectories.models import ProgressEvent, Trajectory
 
@@ -37,8 +38,17 @@ class BatchRejected(DomainError):
         self.count = count
 
 
+#: A month's place in a MonthSet: one bit per hours bucket (issue 19) of each month; a row stored without one (bulk
+#: loads) is in the default bucket, as the payment and KPI rules read it.
+_SLOT = {bucket: n for n, bucket in enumerate(HOURS_BUCKETS)}
+
+
+def _index(month: date, bucket: str | None) -> int:
+    return (month.year * 12 + month.month) * len(_SLOT) + _SLOT[bucket or DEFAULT_BUCKET]
+
+
 class MonthSet:
-    """A set of months as the bits of one int, counted from the earliest month in it.
+    """A set of (month, hours bucket) as the bits of one int, counted from the earliest in it.
 
     A trajectory's attendance months span a few years: a few bytes this way, where a set of dates takes kilobytes,
     and an import keeps one per trajectory for the whole file.
@@ -50,8 +60,8 @@ class MonthSet:
         self.first: int | None = None
         self.bits = 0
 
-    def add(self, month: date) -> None:
-        index = month.year * 12 + month.month
+    def add(self, month: date, bucket: str) -> None:
+        index = _index(month, bucket)
         if self.first is None:
             self.first = index
         elif index < self.first:
@@ -59,14 +69,15 @@ class MonthSet:
             self.first = index
         self.bits |= 1 << (index - self.first)
 
-    def discard(self, month: date) -> None:
-        if month in self:
-            self.bits &= ~(1 << (month.year * 12 + month.month - self.first))
+    def discard(self, month: date, bucket: str) -> None:
+        if self.has(month, bucket):
+            self.bits &= ~(1 << (_index(month, bucket) - self.first))
 
-    def __contains__(self, month: date) -> bool:
-        if self.first is None or month.year * 12 + month.month < self.first:
+    def has(self, month: date, bucket: str) -> bool:
+        index = _index(month, bucket)
+        if self.first is None or index < self.first:
             return False
-        return bool(self.bits >> (month.year * 12 + month.month - self.first) & 1)
+        return bool(self.bits >> (index - self.first) & 1)
 
 
 @dataclass(slots=True)
@@ -77,12 +88,12 @@ class _Known:
     referral_date: date
     end: date | None = None  # the earliest non-voided dropout or completed
     last: date | None = None  # the latest non-voided event that may not follow an end
-    months: MonthSet = field(default_factory=MonthSet)  # months with a non-voided attendance event
+    months: MonthSet = field(default_factory=MonthSet)  # (month, bucket) with a non-voided attendance event
 
-    def take(self, kind: str, day: date, month: date | None) -> None:
+    def take(self, kind: str, day: date, month: date | None, bucket: str | None) -> None:
         """Count one non-voided event in: a stored one (_load_state) or one accepted from the batch."""
         if kind == "attendance":
-            self.months.add(month)
+            self.months.add(month, bucket)
         if kind in ENDS and (self.end is None or day < self.end):
             self.end = day
         if kind not in AFTER_END and (self.last is None or day > self.last):
@@ -97,6 +108,7 @@ class _Target:
     trajectory_id: int
     type: str
     month: date | None
+    bucket: str | None
     occurred_on: date
     is_voided: bool
 
@@ -185,8 +197,9 @@ class EventBatch:
         if clean["type"] == "attendance" and "month" in clean:
             if clean["month"] > self.this_month:
                 errors.append(("month", "Deze maand ligt in de toekomst."))
-            elif clean["month"] in known.months:
-                errors.append(("month", "Voor deze maand is al aanwezigheid gemeld; trek die eerst in."))
+            elif known.months.has(clean["month"], clean["bucket"]):
+                errors.append(("month", "Voor deze maand is al aanwezigheid in deze urensoort gemeld; trek die "
+                                        "eerst in."))
         if clean["type"] == "retraction":
             errors += self._retraction_rules(clean, known)
         if clean["type"] == "dropout" and clean.get("reason") == SWITCH_REASON and not self.switching:
@@ -224,19 +237,19 @@ class EventBatch:
         if event_id not in self._targets and event_id in self._seen:
             row = self._seen[event_id]
             self._targets[event_id] = _Target(None, row["trajectory_id"], row["type"], row.get("month"),
-                                              row["occurred_on"], False)
+                                              row.get("bucket"), row["occurred_on"], False)
         return self._targets.get(event_id)
 
     def _accept(self, clean: dict) -> dict:
         """Update the trajectory's state; the clean values become the row to insert."""
         known = self._trajectories[clean.pop("trajectory")]
         kind = clean["type"]
-        known.take(kind, clean["occurred_on"], clean.get("month"))
+        known.take(kind, clean["occurred_on"], clean.get("month"), clean.get("bucket"))
         if kind == "retraction":
             target = self._targets[clean["retracts"]]
             target.is_voided = True
             if target.type == "attendance":
-                known.months.discard(target.month)
+                known.months.discard(target.month, target.bucket)
             if target.type in ENDS and known.end == target.occurred_on:
                 known.end = None
         self.accepted += 1
@@ -319,11 +332,12 @@ class EventBatch:
         voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None),
                                                             ProgressEvent.trajectory_id.in_(list(found)))
         events = db.session.execute(
-            sa.select(ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on, ProgressEvent.month)
+            sa.select(ProgressEvent.trajectory_id, ProgressEvent.type, ProgressEvent.occurred_on, ProgressEvent.month,
+                      ProgressEvent.bucket)
             .where(ProgressEvent.trajectory_id.in_(list(found)), ProgressEvent.id.not_in(voided),
                    ProgressEvent.type != "retraction"))
-        for trajectory_id, kind, day, month in events:
-            found[trajectory_id].take(kind, day, month)
+        for trajectory_id, kind, day, month, bucket in events:
+            found[trajectory_id].take(kind, day, month, bucket)
 
     def _load_stored(self, event_ids: set[str]) -> dict[str, dict]:
         """This sender's stored events with these event_ids, as the content a duplicate must match."""
@@ -345,8 +359,9 @@ class EventBatch:
         voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
         rows = db.session.execute(
             sa.select(ProgressEvent.id, ProgressEvent.event_id, ProgressEvent.trajectory_id, ProgressEvent.type,
-                      ProgressEvent.month, ProgressEvent.occurred_on, ProgressEvent.id.in_(voided).label("voided"))
+                      ProgressEvent.month, ProgressEvent.bucket, ProgressEvent.occurred_on,
+                      ProgressEvent.id.in_(voided).label("voided"))
             .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, new)))
         for row in rows:
-            self._targets[row.event_id] = _Target(row.id, row.trajectory_id, row.type, row.month, row.occurred_on,
-                                                  bool(row.voided))
+            self._targets[row.event_id] = _Target(row.id, row.trajectory_id, row.type, row.month, row.bucket,
+                                                  row.occurred_on, bool(row.voided))

@@ -10,6 +10,7 @@ from typing import IO, Iterator
 
 from core.errors import DomainError
 from core.formats import format_count
+from core.terms import DEFAULT_BUCKET, HOURS_BUCKETS
 from trajectories.events import ALL_FIELDS, COMMON_FIELDS, DUTCH_COLUMNS, TYPE_FIELDS, TYPE_LABELS, TYPE_WORDS
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -18,7 +19,7 @@ MAX_FIELD = 10_000
 TEMPLATE_ROWS = [
     {"event_id": "AB-0001", "trajectory": "TRJ-2026-00042", "type": "start", "date": "02-02-2026"},
     {"event_id": "AB-0002", "trajectory": "TRJ-2026-00042", "type": "attendance", "date": "28-02-2026",
-     "month": "2026-02", "hours_offered": "48", "hours_attended": "40,5", "hours_excused": "4"},
+     "month": "2026-02", "hours_offered": "48", "hours_attended": "40,5", "hours_excused": "4", "bucket": "taal_knm"},
     {"event_id": "AB-0003", "trajectory": "TRJ-2026-00042", "type": "progress_test", "date": "10-03-2026",
      "skill": "LE", "level": "A2"},
     {"event_id": "AB-0004", "trajectory": "TRJ-2026-00042", "type": "retraction", "date": "11-03-2026",
@@ -165,4 +166,5 @@ def column_guide() -> list[tuple[str, str]]:
             for field in ALL_FIELDS}
     uses |= {field: "elke gebeurtenis" for field in COMMON_FIELDS}
     uses["type"] = f"elke gebeurtenis; een van: {', '.join(TYPE_WORDS)}"
+    uses["bucket"] += f"; een van: {', '.join(HOURS_BUCKETS)} (leeg: {DEFAULT_BUCKET})"
     return [(DUTCH_COLUMNS[field], uses[field]) for field in ALL_FIELDS]

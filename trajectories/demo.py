@@ -14,6 +14,7 @@ from trajectories.models import Trajectory, TrajectoryStatus
 from trajectories.referrals import ReferralRefused, delivery_barrier, record_refusal
 from trajectories.services import create_trajectory, record_events
 from trajectories.switches import switch_route
+from trajectories.termijn import legal_end, set_dates
 from procurement.models import ProcurementRoute
 from providers.models import Provider
 
@@ -57,6 +58,7 @@ def load(state: dict) -> None:
     _switch(staff, today)
     _lowered_onderdeel(staff, today)
     _provider_reported_level(today)
+    _termijn(staff, today)
 
 
 def _running(service: str, started_before: date) -> list[Trajectory]:
@@ -98,6 +100,22 @@ def _provider_reported_level(today: date) -> None:
                   sender=f"provider:{trajectory.contract.provider_id}", source="api", by=None, today=today)
 
 
+def _termijn(staff: User, today: date) -> None:
+    """Every trajectory's kennisgeving and inburgeringstermijn (three years from it), as DUO gives them; two running
+    B1-route trajectories' termijn ended two and three months ago, the second extended by DUO: their effort
+    milestones stop after the termijn (issue 19). A generator of its own, so the histories stay as they were."""
+    rng = random.Random(19)
+    for trajectory in db.session.scalars(sa.select(Trajectory).order_by(Trajectory.id)):
+        kennisgeving = min(trajectory.referral_date, trajectory.pip_date or today) - timedelta(days=rng.randint(20, 80))
+        set_dates(trajectory, {"kennisgeving_on": kennisgeving, "term_ends_on": legal_end(kennisgeving)}, by=staff,
+                  today=today)
+    for trajectory, ended, extended in zip(_running("b1_route", today - timedelta(days=200))[1:3], (60, 90),
+                                           (None, 180)):
+        set_dates(trajectory, {"term_ends_on": today - timedelta(days=ended),
+                               "term_extended_until": today + timedelta(days=extended) if extended else None},
+                  by=staff, today=today)
+
+
 def _refused_referral(contracts: list[Contract], staff: User | None, today: date) -> None:
     """A referral today to a provider whose keurmerk is suspended: refused, and kept in the contract's audit log."""
     barred = next((c for c in contracts if delivery_barrier(c, today)), None)
@@ -137,6 +155,9 @@ def _history(rng: random.Random, reference: str, service: str, referral: date, t
         excused = min(offered - attended, Decimal(rng.choice([0, 0, 2, 4])))
         event_id = add("attendance", month_end, month=month.strftime("%Y-%m"), hours_offered=str(offered),
                        hours_attended=str(attended), hours_excused=str(excused))
+        if service == "z_route":  # as many hours of participation as of taal and KNM (issue 19)
+            add("attendance", month_end, month=month.strftime("%Y-%m"), hours_offered=str(offered),
+                hours_attended=str(attended), hours_excused=str(excused), bucket="participatie")
         if rng.random() < 0.03:  # a correction: void the report and send it again
             add("retraction", month_end, retracts=event_id)
             add("attendance", month_end, month=month.strftime("%Y-%m"), hours_offered=str(offered),

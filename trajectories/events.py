@@ -12,7 +12,7 @@ from typing import Callable
 from core.dates import parse_period
 from core.money import parse_decimal
 from core.terms import COMPONENTS as EXAM_COMPONENTS
-from core.terms import DESTINATIONS, EXAM_LEVELS, MODULES, SKILLS
+from core.terms import DEFAULT_BUCKET, DESTINATIONS, EXAM_LEVELS, HOURS_BUCKETS, MODULES, SKILLS
 from core.terms import LEVELS as TEST_LEVELS
 
 EXAM_RESULTS = ("geslaagd", "gezakt", "geen")
@@ -33,7 +33,7 @@ TYPE_LABELS = {
 TYPE_FIELDS: dict[str, dict[str, tuple[bool, tuple | None]]] = {
     "start": {},
     "attendance": {"month": (True, None), "hours_offered": (True, None), "hours_attended": (True, None),
-                   "hours_excused": (False, None)},
+                   "hours_excused": (False, None), "bucket": (False, HOURS_BUCKETS)},
     "progress_test": {"skill": (True, SKILLS), "level": (True, TEST_LEVELS)},
     "exam": {"component": (True, EXAM_COMPONENTS), "level": (False, EXAM_LEVELS), "result": (True, EXAM_RESULTS)},
     "module_completed": {"module": (True, MODULES)},
@@ -51,15 +51,17 @@ DUTCH_COLUMNS = {
     "hours_offered": "uren aangeboden", "hours_attended": "uren aanwezig", "hours_excused": "uren geoorloofd afwezig",
     "skill": "vaardigheid", "level": "niveau", "component": "onderdeel", "result": "uitslag", "module": "module",
     "reason": "reden", "destination": "bestemming", "retracts": "trekt in", "pip_version": "PIP-versie",
+    "bucket": "urensoort",
 }
 #: In a CSV file a type may also be written as its Dutch word: "aanwezigheid" is "attendance".
 TYPE_WORDS = {label.lower(): kind for kind, label in TYPE_LABELS.items()}
 COMMON_FIELDS = ("event_id", "trajectory", "type", "date")
 ALL_FIELDS = COMMON_FIELDS + ("month", "hours_offered", "hours_attended", "hours_excused", "skill", "level",
-                              "component", "result", "module", "reason", "destination", "retracts", "pip_version")
+                              "component", "result", "module", "reason", "destination", "retracts", "pip_version",
+                              "bucket")
 #: The columns an event is compared on to tell a duplicate from a conflict.
 CONTENT = ("type", "occurred_on", "month", "hours_offered", "hours_attended", "hours_excused", "skill", "level",
-           "component", "result", "module", "reason", "destination", "pip_version")
+           "component", "result", "module", "reason", "destination", "pip_version", "bucket")
 #: Events that may still come after the trajectory ended (dropout or completed).
 AFTER_END = ("outflow", "retraction")
 ENDS = ("dropout", "completed")
@@ -195,6 +197,7 @@ def parse_event(raw: dict, from_csv: bool = False) -> tuple[dict, list[tuple[str
 
 def _check_hours(clean: dict, errors: list) -> None:
     clean.setdefault("hours_excused", Decimal("0.00"))
+    clean.setdefault("bucket", DEFAULT_BUCKET)
     offered = clean.get("hours_offered")
     if offered is None:
         return

@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from core.forms import AmountField, options
+from core.terms import HOURS_BUCKET_LABELS
 from trajectories import events
 from trajectories.referrals import ALFABETISERING
 
@@ -42,6 +43,8 @@ class EventForm(FlaskForm):
     hours_offered = AmountField("Aangeboden uren", places=2, validators=[Optional()])
     hours_attended = AmountField("Aanwezige uren", places=2, validators=[Optional()])
     hours_excused = AmountField("Geoorloofd afwezige uren", places=2, validators=[Optional()])
+    bucket = SelectField("Urensoort (bij aanwezigheid)", choices=options([("", "-"), *HOURS_BUCKET_LABELS.items()]),
+                         validate_choice=False)
     skill = _code_field("Vaardigheid (voortgangstoets, afschaling)", events.SKILLS)
     level = _code_field("Niveau", events.TEST_LEVELS)
     component = _code_field("Examenonderdeel", events.EXAM_COMPONENTS)
@@ -57,6 +60,17 @@ class EventForm(FlaskForm):
         """The event as the API would send it (the service adds trajectory and event_id)."""
         return {name: field.data for name, field in self._fields.items()
                 if name != "csrf_token" and field.data not in (None, "")}
+
+
+class DatesForm(FlaskForm):
+    """The termijn and the dates its KPIs need; an empty field clears the date."""
+
+    kennisgeving_on = DateField("Datum kennisgeving van DUO (start van de 10 weken voor het PIP)",
+                                validators=[Optional()])
+    pip_date = DateField("Datum PIP", validators=[Optional()])
+    term_ends_on = DateField("Einde inburgeringstermijn (laatste dag)", validators=[Optional()])
+    term_extended_until = DateField("Verlengd tot en met (alleen bij een verlenging door DUO)",
+                                    validators=[Optional()])
 
 
 class UploadForm(FlaskForm):

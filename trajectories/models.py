@@ -52,6 +52,12 @@ class Trajectory(db.Model):
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     referral_date: Mapped[date] = mapped_column(sa.Date)
     pip_date: Mapped[date | None] = mapped_column(sa.Date)
+    #: DUO's kennisgeving of the inburgeringsplicht (SS139: the ten weeks to set the leerroute in a PIP start).
+    kennisgeving_on: Mapped[date | None] = mapped_column(sa.Date)
+    #: The last day of the inburgeringstermijn, and of its extension when DUO extended it (SS103/SS104): from DUO
+    #: or entered by staff. Effort milestones stop after it (payments.md; Contract.pays_effort_in_extension).
+    term_ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    term_extended_until: Mapped[date | None] = mapped_column(sa.Date)
     #: DUO's PIP flag alfabetiseringsonderwijs within the leerroute: A (analfabeet), AA (anders-gealfabetiseerd);
     #: empty for NVT.
     alfabetisering: Mapped[str | None] = mapped_column(sa.String(2))
@@ -95,6 +101,11 @@ class Trajectory(db.Model):
     def status(self) -> TrajectoryStatus:
         return derive_status(self.events)
 
+    @property
+    def term_last_day(self) -> date | None:
+        """The last day of the termijn as it stands: extended or not."""
+        return self.term_extended_until or self.term_ends_on
+
     def __str__(self) -> str:
         return self.reference
 
@@ -116,6 +127,8 @@ class ProgressEvent(db.Model):
     hours_offered: Mapped[Decimal | None] = mapped_column("hours_offered_e2", ScaledDecimal(2))
     hours_attended: Mapped[Decimal | None] = mapped_column("hours_attended_e2", ScaledDecimal(2))
     hours_excused: Mapped[Decimal | None] = mapped_column("hours_excused_e2", ScaledDecimal(2))
+    #: attendance: the bucket DUO counts the hours in (core.terms.HOURS_BUCKETS); empty for the other types.
+    bucket: Mapped[str | None] = mapped_column(sa.String(12))
     skill: Mapped[str | None] = mapped_column(sa.String(3))
     level: Mapped[str | None] = mapped_column(sa.String(2))
     component: Mapped[str | None] = mapped_column(sa.String(3))

@@ -52,6 +52,17 @@ class SwitchInSchema(ReferralChoicesSchema):
     pip_date = fields.Date(required=True, metadata={"description": "De datum van het nieuwe PIP."})
 
 
+class DatesInSchema(BaseSchema):
+    """The termijn and the dates its KPIs need (issue 19); a field left out stays as it is, null clears it."""
+
+    kennisgeving_on = fields.Date(allow_none=True, metadata={
+        "description": "DUO's kennisgeving: de 10 weken voor het PIP beginnen (SS139)."})
+    pip_date = fields.Date(allow_none=True)
+    term_ends_on = fields.Date(allow_none=True, metadata={"description": "De laatste dag van de inburgeringstermijn."})
+    term_extended_until = fields.Date(allow_none=True, metadata={
+        "description": "Bij een verlenging door DUO: de laatste dag van de verlengde termijn (na term_ends_on)."})
+
+
 class ParticipantOutSchema(BaseSchema):
     pseudonym = fields.String(attribute="participant_pseudonym")
     name = fields.String(attribute="participant_name", allow_none=True)
@@ -67,6 +78,8 @@ class EventOutSchema(BaseSchema):
     hours_offered = DecimalString(allow_none=True)
     hours_attended = DecimalString(allow_none=True)
     hours_excused = DecimalString(allow_none=True)
+    bucket = fields.String(allow_none=True, metadata={
+        "description": "Aanwezigheid: de urensoort waarin DUO de uren telt (taal_knm, participatie of map)."})
     skill, level, component = fields.String(allow_none=True), fields.String(allow_none=True), fields.String(allow_none=True)
     result, module = fields.String(allow_none=True), fields.String(allow_none=True)
     reason, destination = fields.String(allow_none=True), fields.String(allow_none=True)
@@ -118,6 +131,9 @@ class TrajectoryOutSchema(BaseSchema):
     municipality = fields.Function(lambda t: t.municipality.code)
     referral_date = fields.Date()
     pip_date = fields.Date(allow_none=True)
+    kennisgeving_on = fields.Date(allow_none=True)
+    term_ends_on = fields.Date(allow_none=True)
+    term_extended_until = fields.Date(allow_none=True)
     alfabetisering = fields.Function(lambda t: t.alfabetisering or "NVT")
     is_duaal = fields.Boolean()
     chosen_by_participant = fields.Boolean(allow_none=True)

@@ -9,10 +9,10 @@ from core.extensions import db
 from core.models import Role
 from core.forms import options
 from core.web import page_of_rows, show_domain_error
-from trajectories import imports, referrals, services, switches
+from trajectories import imports, referrals, services, switches, termijn
 from trajectories.csvfile import column_guide, template_csv
 from trajectories.events import DUTCH_COLUMNS, SKILL_NAMES, TYPE_LABELS
-from trajectories.forms import EventForm, SwitchForm, TrajectoryForm, UploadForm
+from trajectories.forms import DatesForm, EventForm, SwitchForm, TrajectoryForm, UploadForm
 from trajectories.models import ImportStatus, ProgressImport, Trajectory
 from trajectories.senders import SOURCE_LABELS, sender_names
 
@@ -41,13 +41,15 @@ def _switch_form(trajectory: Trajectory) -> SwitchForm:
     return form
 
 
-def _render_detail(trajectory: Trajectory, form: EventForm, switch_form: SwitchForm | None = None) -> str:
+def _render_detail(trajectory: Trajectory, form: EventForm, switch_form: SwitchForm | None = None,
+                   dates_form: DatesForm | None = None) -> str:
     events = services.events_of(trajectory)
     return render_template("trajectories/detail.html", trajectory=trajectory, events=events, form=form,
                            bsn=services.masked_bsn(trajectory, current_user), labels=TYPE_LABELS,
                            senders=sender_names(e.sender for e, _ in events), sources=SOURCE_LABELS,
                            alfabetisering=referrals.ALFABETISERING, skills=SKILL_NAMES,
-                           switch_form=switch_form or _switch_form(trajectory))
+                           switch_form=switch_form or _switch_form(trajectory),
+                           dates_form=dates_form or DatesForm(obj=trajectory, prefix="termijn"))
 
 
 @bp.get("/trajectories")
@@ -97,6 +99,23 @@ def add_event(trajectory_id: int):
             flash("De gebeurtenis is vastgelegd.", "success")
             return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
     return _render_detail(trajectory, form), 422
+
+
+@bp.post("/trajectories/<int:trajectory_id>/termijn")
+@roles_required(Role.CONTRACTMANAGER)
+def set_dates(trajectory_id: int):
+    trajectory, form = _trajectory_or_404(trajectory_id), DatesForm(prefix="termijn")
+    if form.validate_on_submit():
+        try:
+            termijn.set_dates(trajectory, {name: form[name].data for name in termijn.DATE_FIELDS}, by=current_user,
+                              today=today())
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash("De termijn en data zijn vastgelegd.", "success")
+            return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
+    return _render_detail(trajectory, EventForm(), dates_form=form), 422
 
 
 @bp.post("/trajectories/<int:trajectory_id>/schakelen")

@@ -55,9 +55,10 @@ def _monthly(percentage: str) -> dict:
             "params": {"min_rate": "0.80", "max_months": 12}, "percentage": percentage}
 
 
-def _hours(hours: int, label: str) -> dict:
-    return {"code": f"UREN{hours}", "label": label, "kind": "inspanning", "trigger": "hours",
-            "params": {"hours": str(hours)}, "percentage": "15"}
+def _hours(code: str, hours: int, label: str, bucket: str) -> dict:
+    """Hours in one of DUO's buckets (issue 19): taal and KNM, or the Z-route's participation."""
+    return {"code": f"{code}{hours}", "label": label, "kind": "inspanning", "trigger": "hours",
+            "params": {"hours": str(hours), "bucket": bucket}, "percentage": "15"}
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,10 @@ Z_ROUTE = Template(
     },
     kpis=(_TIMELY_START, _ATTENDANCE, _DROPOUT,
           {"kpi": "level_progress", "params": {}, "norm": "0.25", "direction": "min"}),
-    milestones=(_START | {"percentage": "10"}, _hours(400, "400 uur gevolgd"), _hours(800, "800 uur gevolgd"),
-                _hours(1200, "1.200 uur gevolgd"), _hours(1600, "1.600 uur gevolgd (800 taal, 800 participatie)"),
+    milestones=(_START | {"percentage": "10"}, _hours("TAAL", 400, "400 uur taal en KNM gevolgd", "taal_knm"),
+                _hours("TAAL", 800, "800 uur taal en KNM gevolgd", "taal_knm"),
+                _hours("PART", 400, "400 uur participatie gevolgd", "participatie"),
+                _hours("PART", 800, "800 uur participatie gevolgd (samen 1.600 uur)", "participatie"),
                 {"code": "A1", "label": "Niveau A1 op lezen, luisteren, schrijven en spreken", "kind": "prestatie",
                  "trigger": "level", "params": {"skills": ["LE", "LU", "SC", "SP"], "level": "A1"},
                  "percentage": "15"},

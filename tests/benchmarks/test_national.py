@@ -2,10 +2,12 @@
 what the hand-written SQL query computes over the same events. No timings are asserted here."""
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from benchmarks import budget, dataset, national
 from core.extensions import db
+from core.terms import KPI_NAMES
 from trajectories.models import ProgressEvent, Trajectory
 
 
@@ -35,7 +37,7 @@ def test_every_benchmark_produces_its_figure(file_app):
     assert dashboard["requests"] > 0 and dashboard["errors"] == 0 and dashboard["p95_ms"] > 0
     # the nightly job ran first: 140 contracts x 3 agreed indicators x (1 + 10 municipalities) x 13 months, and
     # every indicator per provider (whole and per municipality) and per municipality
-    assert dashboard["job"]["rows"] == 140 * 3 * 11 * 13 + (140 * 11 + 350) * 7 * 13
+    assert dashboard["job"]["rows"] == 140 * 3 * 11 * 13 + (140 * 11 + 350) * len(KPI_NAMES) * 13
     assert dashboard["shows_stored_values"]
 
     memory = national.peak_memory(url)
@@ -71,3 +73,21 @@ def test_the_benchmark_database_is_created_when_missing(database_url, tmp_path):
         assert conn.scalar(exists, {"n": url.database}) == 1
         conn.execute(sa.text(f'drop database "{url.database}"'))
     admin.dispose()
+
+
+@pytest.mark.parametrize("disabled", [
+    # effort milestones paid after the termijn, extended or not (issue 19)
+    ("payments.rules.Term.is_effort", property(lambda term: False)),
+    # an hours milestone counting every bucket instead of the one it names
+    ("payments.rules._months", lambda facts, bucket: facts.months),
+])
+def test_the_oracle_catches_the_termijn_and_bucket_rules_when_disabled(file_app, monkeypatch, disabled):
+    """The run pays what the SQL query computes; with one of issue 19's rules switched off it no longer does."""
+    with file_app.app_context():
+        dataset.generate(scale=0.002)
+        expected = national.sql_total()
+        assert national.national_run() == expected
+        db.session.rollback()
+        monkeypatch.setattr(*disabled)
+        assert national.national_run() != expected
+        db.session.rollback()

@@ -129,3 +129,25 @@ def test_an_open_house_is_opened_from_rows_prefilled_from_the_case(login, make_p
     page = client.get(f"/open-house/{house.id}").get_data(as_text=True)
     assert "START Start: 40 % van de prijs, inspanning bij start van het traject" in page
     assert "Tijdige start (binnen 8 weken na de aanmelding): minimaal 90,0 %" in page
+
+
+def test_buckets_the_termijn_indicators_and_effort_in_an_extension_come_from_the_form(login, manager, contract_form):
+    """Issue 19: an hours milestone and the attendance indicator name their bucket, the termijn's indicators take
+    their weeks, and the contract says whether effort is paid in an extended termijn."""
+    hours = milestone(0, code="UREN", text="800 uur participatie", kind="inspanning", trigger="hours", hours="800",
+                      bucket="participatie", amount="500,00")
+    agreed = (kpi(1, "attendance_rate", included="y", bucket="taal_knm", norm="80", direction="min")
+              | kpi(8, "timely_pip", included="y", weeks="10", norm="90", direction="min")
+              | kpi(9, "start_after_pip", included="y", weeks="4", norm="75", direction="min"))
+    response = login(manager).post("/contracten/nieuw", data=contract_form | hours | agreed
+                                   | {"pays_effort_in_extension": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    contract = db.session.scalar(sa.select(Contract).where(Contract.reference == "DS-ALF-1"))
+    assert [(m.code, m.params) for m in contract.milestones] == [("UREN", {"hours": "800", "bucket": "participatie"})]
+    assert sorted((k.kpi, k.params) for k in contract.kpi_agreements) == [
+        ("attendance_rate", {"bucket": "taal_knm"}), ("start_after_pip", {"weeks": 4}), ("timely_pip", {"weeks": 10})]
+    page = login(manager).get(f"/contracten/{contract.id}").get_data(as_text=True)
+    assert "Betaald tot het einde van een door DUO verlengde termijn" in page
+    form = login(manager).get(f"/contracten/{contract.id}/wijzigen").get_data(as_text=True)
+    assert "Binnen hoeveel weken na de kennisgeving van DUO" in form and "Binnen hoeveel weken na het PIP" in form
+    assert "checked" in re.search(r'<input[^>]*id="pays_effort_in_extension"[^>]*>', form).group(0)

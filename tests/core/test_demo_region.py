@@ -18,6 +18,11 @@ def test_the_demo_follows_its_own_rules(app, ctx):
     # the Z-route contract on its own schedule: hours to 1,600, A1, the municipality's closing interview, no exam
     assert [m.trigger for m in z_route.milestones] == ["start", "hours", "hours", "hours", "hours", "level", "module"]
     assert "exam_pass_rate" not in {k.kpi for k in z_route.kpi_agreements}
+    # ... 800 hours of taal and KNM and 800 of participation, each in its DUO bucket, reported as such (issue 19)
+    assert [m.params.get("bucket") for m in z_route.milestones if m.trigger == "hours"] == [
+        "taal_knm", "taal_knm", "participatie", "participatie"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent)
+                             .where(ProgressEvent.bucket == "participatie"))
     # every contract says how it pays trajectories that outlive it: the leerroutes to their end, KNM for six months
     assert z_route.pays_until is None and contracts["DS-KNM-2026-01"].pays_until > contracts["DS-KNM-2026-01"].ends_on
     # no subsidy pays on results; the KNM contract, paying on the exam, was tendered
@@ -41,6 +46,11 @@ def test_the_demo_follows_its_own_rules(app, ctx):
     assert (switched.contract.service.code, switched.switched_from.contract.service.code) == ("onderwijsroute",
                                                                                              "b1_route")
     assert [e.reason for e in closed] == ["schakelen"] and switched.referral_date == closed[0].occurred_on
+    # every trajectory has its kennisgeving and termijn; two running ones are past it, one of them extended
+    assert not db.session.scalar(sa.select(sa.func.count()).select_from(Trajectory)
+                                 .where(Trajectory.term_ends_on.is_(None)))
+    past = db.session.scalars(sa.select(Trajectory).where(Trajectory.term_ends_on < today())).all()
+    assert len(past) == 2 and len([t for t in past if t.term_extended_until]) == 1
     # the Open House was announced before anyone was admitted, and its participants chose their provider
     house = db.session.scalar(sa.select(OpenHouse))
     assert house.announced_on <= house.list_versions[0].published_on and len(house.list_versions) == 2

@@ -15,6 +15,11 @@ from core.term_text import kpi_line, kpi_name, milestone_condition, milestone_li
     ("attendance_month", {"min_rate": "0.755", "max_months": 12},
      "Maand met voldoende aanwezigheid (minimaal 75,5 % aanwezig, hoogstens 12 maanden)"),
     ("hours", {"hours": "120.50"}, "Aantal gevolgde uren bereikt (na 120,5 uur)"),
+    # the hours bucket a milestone counts (issue 19), in words
+    ("hours", {"hours": "800", "bucket": "participatie"},
+     "Aantal gevolgde uren bereikt (na 800 uur, uren participatie (Z-route))"),
+    ("attendance_month", {"min_rate": "0.80", "bucket": "taal_knm"},
+     "Maand met voldoende aanwezigheid (minimaal 80 % aanwezig, uren taal en KNM)"),
     ("level", {"skills": ["LE", "LU"], "level": "A2"}, "Taalniveau bereikt (niveau A2 voor lezen en luisteren)"),
     ("exam", {"components": ["LE", "LU", "SC", "SP"], "level": "B1"},
      "Examen behaald (lezen, luisteren, schrijven en spreken op niveau B1)"),
@@ -52,6 +57,15 @@ def test_a_milestone_line_names_code_label_kind_and_condition():
     ({"kpi": "dropout_rate", "params": {}, "norm": "0.155", "direction": "max"}, "Uitval: maximaal 15,5 %"),
     ({"kpi": "median_duration", "params": {}, "norm": "300", "direction": "max"}, "Doorlooptijd: maximaal 300 dagen"),
     ({"kpi": "attendance_rate", "params": {}, "norm": None, "direction": None}, "Aanwezigheid: -"),
+    # the termijn's indicators and an hours bucket (issue 19)
+    ({"kpi": "timely_pip", "params": {"weeks": 10}, "norm": "0.9", "direction": "min"},
+     "Tijdig PIP (binnen 10 weken na de kennisgeving): minimaal 90,0 %"),
+    ({"kpi": "start_after_pip", "params": {"weeks": 6}, "norm": "0.8", "direction": "min"},
+     "Start na het PIP (binnen 6 weken): minimaal 80,0 %"),
+    ({"kpi": "on_course_in_term", "params": {}, "norm": "0.75", "direction": "min"},
+     "Op koers binnen de termijn: minimaal 75,0 %"),
+    ({"kpi": "attendance_rate", "params": {"bucket": "map"}, "norm": "0.8", "direction": "min"},
+     "Aanwezigheid (uren MAP-praktijk): minimaal 80,0 %"),
 ])
 def test_a_kpi_agreement_reads_as_dutch_words(agreement, shown):
     assert kpi_line(agreement) == shown

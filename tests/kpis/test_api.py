@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from core.models import Role
+from core.terms import KPI_NAMES
 from kpis import monthly, services
 from tests.kpis.conftest import TODAY
 
@@ -51,7 +52,7 @@ def test_provider_municipality_and_alert_endpoints(monitored, make_user, api):
     monthly.refresh_monthly_values(TODAY)
     client = api(make_user(Role.ADMIN))
     provider = client.get(f"/api/v1/providers/{contract.provider_id}/kpis").get_json()["items"]
-    assert len(provider) == 7 and provider[1]["value"] == 0.75 and provider[1]["status"] == "red"
+    assert len(provider) == len(KPI_NAMES) and provider[1]["value"] == 0.75 and provider[1]["status"] == "red"
     municipality = client.get(f"/api/v1/municipalities/{contract.municipalities[0].code}/kpis").get_json()["items"]
     assert municipality[1]["value"] == 0.5 and municipality[1]["norm"] is None
     alerts = client.get("/api/v1/kpi-alerts").get_json()

@@ -12,14 +12,15 @@ MID = (date(2026, 1, 15), date(2026, 2, 14))  # cuts through January and Februar
 
 @pytest.fixture
 def indicator(make_contract, make_trajectory, make_event):
-    """indicator(kpi, trajectories, window, params) -> Result; trajectories is a list of (referral, [events]),
-    an event is (type, date, fields) and a fields value "VOID" adds a retraction of that event."""
+    """indicator(kpi, trajectories, window, params) -> Result; trajectories is a list of (referral, [events]) or
+    (referral, [events], {trajectory dates}), an event is (type, date, fields) and a fields value "VOID" adds a
+    retraction of that event."""
 
     def run(kpi, trajectories, window, params=None):
         contract = make_contract(kpis=[{"kpi": kpi, "params": params or {}, "norm": Decimal("0.5"),
                                         "direction": "min"}])
-        for referral, events in trajectories:
-            trajectory = make_trajectory(contract, referral_date=referral)
+        for referral, events, *dates in trajectories:
+            trajectory = make_trajectory(contract, referral_date=referral, **(dates[0] if dates else {}))
             for type_, day, fields in events:
                 void = fields.pop("void", False)
                 event = make_event(trajectory, type_, day, **fields)
@@ -81,6 +82,20 @@ def test_timely_start(indicator, trajectories, window, params, expected):
 ])
 def test_attendance_rate(indicator, trajectories, window, expected):
     result = indicator("attendance_rate", trajectories, window)
+    value = None if result.value is None else str(result.value)
+    assert (value, result.numerator, result.denominator) == (expected[0], Decimal(expected[1]), Decimal(expected[2]))
+
+
+@pytest.mark.parametrize("params, expected", [
+    # hours buckets (issue 19): without a bucket every bucket's hours, with one only its own
+    ({}, ("0.7500", "60", "80")),
+    ({"bucket": "taal_knm"}, ("1.0000", "40", "40")),
+    ({"bucket": "participatie"}, ("0.5000", "20", "40")),
+    ({"bucket": "map"}, (None, "0", "0")),
+])
+def test_attendance_rate_per_bucket(indicator, params, expected):
+    trajectories = [(R, [hours("40", "40"), hours("40", "20", bucket="participatie")])]
+    result = indicator("attendance_rate", trajectories, JAN, params)
     value = None if result.value is None else str(result.value)
     assert (value, result.numerator, result.denominator) == (expected[0], Decimal(expected[1]), Decimal(expected[2]))
 
@@ -207,6 +222,58 @@ def test_median_duration(indicator, trajectories, window, expected):
 ])
 def test_outflow_work_rate(indicator, trajectories, window, expected):
     result = indicator("outflow_work_rate", trajectories, window)
+    assert (None if result.value is None else str(result.value), result.numerator, result.denominator) == expected
+
+
+K = date(2025, 11, 10)  # kennisgeving; + 10 weeks = 2026-01-19
+
+
+@pytest.mark.parametrize("kpi, trajectories, params, expected", [
+    # the PIP within 10 weeks of DUO's kennisgeving: the deadline in the window, the PIP on or before it
+    ("timely_pip", [(R, [], {"kennisgeving_on": K, "pip_date": date(2026, 1, 19)}),
+                    (R, [], {"kennisgeving_on": K, "pip_date": date(2026, 1, 20)}),
+                    (R, [], {"kennisgeving_on": K})], {}, ("0.3333", 1, 3)),
+    # ... without a kennisgeving a trajectory is not counted; the weeks come from the agreement
+    ("timely_pip", [(R, [], {"pip_date": date(2025, 12, 1)})], {}, (None, 0, 0)),
+    ("timely_pip", [(R, [], {"kennisgeving_on": date(2025, 12, 1), "pip_date": date(2026, 1, 2)})], {"weeks": 6},
+     ("1.0000", 1, 1)),
+    # the start within N weeks (default 6) of the PIP; a voided start does not count
+    ("start_after_pip", [(R, [ev("start", date(2026, 1, 12))], {"pip_date": date(2025, 12, 1)}),
+                         (R, [ev("start", date(2026, 1, 13))], {"pip_date": date(2025, 12, 1)}),
+                         (R, [ev("start", date(2026, 1, 5), void=True)], {"pip_date": date(2025, 12, 1)})], {},
+     ("0.3333", 1, 3)),
+    ("start_after_pip", [(R, [ev("start", date(2026, 1, 5))])], {}, (None, 0, 0)),
+    ("start_after_pip", [(R, [ev("start", date(2026, 1, 20))], {"pip_date": date(2025, 12, 1)})], {"weeks": 8},
+     ("1.0000", 1, 1)),
+])
+def test_termijn_process_indicators(indicator, kpi, trajectories, params, expected):
+    result = indicator(kpi, trajectories, JAN, params)
+    assert (None if result.value is None else str(result.value), result.numerator, result.denominator) == expected
+
+
+@pytest.mark.parametrize("trajectories, expected", [
+    # no termijn known: not counted
+    ([(R, [ev("start", S)])], (None, 0, 0)),
+    # running at the window's end within the termijn: on course; past its last day: not
+    ([(R, [ev("start", S)], {"term_ends_on": date(2026, 1, 31)}),
+      (R, [ev("start", S)], {"term_ends_on": date(2026, 1, 30)})], ("0.5000", 1, 2)),
+    # an extension moves the last day
+    ([(R, [ev("start", S)], {"term_ends_on": date(2026, 1, 10), "term_extended_until": date(2026, 7, 10)})],
+     ("1.0000", 1, 1)),
+    # completed in the window: on course when on or before the termijn's last day
+    ([(R, [ev("start", S), ev("completed", date(2026, 1, 10))], {"term_ends_on": date(2026, 1, 10)}),
+      (R, [ev("start", S), ev("completed", date(2026, 1, 11))], {"term_ends_on": date(2026, 1, 10)})],
+     ("0.5000", 1, 2)),
+    # ended otherwise in the window (uitval, schakelen) or before it, or not started: not counted
+    ([(R, [ev("start", S), ev("dropout", date(2026, 1, 10), reason="uitval")], {"term_ends_on": date(2026, 12, 31)}),
+      (R, [ev("start", S), ev("completed", date(2025, 12, 20))], {"term_ends_on": date(2026, 12, 31)}),
+      (R, [], {"term_ends_on": date(2026, 12, 31)})], (None, 0, 0)),
+    # a dropout after the window: still running at its end
+    ([(R, [ev("start", S), ev("dropout", date(2026, 2, 10), reason="uitval")], {"term_ends_on": date(2026, 12, 31)})],
+     ("1.0000", 1, 1)),
+])
+def test_on_course_in_term(indicator, trajectories, expected):
+    result = indicator("on_course_in_term", trajectories, JAN)
     assert (None if result.value is None else str(result.value), result.numerator, result.denominator) == expected
 
 

@@ -8,6 +8,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import AuditEntry, Role
 from kpis import monthly, services
+from core.terms import KPI_NAMES
 from kpis.models import KpiAlert, KpiValue
 from tests.kpis.conftest import TODAY
 
@@ -110,7 +111,7 @@ def test_provider_and_municipality_cover_every_indicator(monitored, make_user):
     contract = monitored()
     start, end = date(2026, 3, 1), date(2026, 3, 31)
     provider_values = services.provider_indicators(contract.provider, start, end, user=make_user(Role.ADMIN))
-    assert [i.kpi for i in provider_values][:2] == ["timely_start", "attendance_rate"] and len(provider_values) == 7
+    assert [i.kpi for i in provider_values][:2] == ["timely_start", "attendance_rate"] and len(provider_values) == len(KPI_NAMES)
     attendance = provider_values[1]
     assert (attendance.result.value, attendance.norm, attendance.status) == (Decimal("0.7500"), Decimal("0.8"), "red")
     by_municipality = services.municipality_indicators(contract.municipalities[0], start, end)

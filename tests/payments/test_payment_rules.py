@@ -20,9 +20,10 @@ def ms(code, trigger, amount="100.00", **params):
             "amount": D(amount), "sources": list(SOURCES)}
 
 
-def att(month, offered, attended, excused="0"):
+def att(month, offered, attended, excused="0", bucket="taal_knm"):
     return ("attendance", month.replace(day=28), {"month": month, "hours_offered": D(offered),
-                                                  "hours_attended": D(attended), "hours_excused": D(excused)})
+                                                  "hours_attended": D(attended), "hours_excused": D(excused),
+                                                  "bucket": bucket})
 
 
 def ev(type, day, **fields):
@@ -37,9 +38,9 @@ def low(skill, level="A2", pip_version="2"):
 def run_for(make_contract, make_trajectory, make_event, make_user):
     """run_for(milestones, events, period) -> [(code, month, trigger date, amount, status)] of a fresh run."""
 
-    def run(milestones, events, period="2026-10", **contract):
+    def run(milestones, events, period="2026-10", trajectory=None, **contract):
         c = make_contract(milestones=milestones, **contract)
-        trajectory = make_trajectory(contract=c, reference="TRJ-A")
+        trajectory = make_trajectory(contract=c, reference="TRJ-A", **(trajectory or {}))
         for type, day, fields in events:
             make_event(trajectory, type, day, **fields)
         finance = make_user(Role.FINANCE, municipalities=c.municipalities)
@@ -77,6 +78,20 @@ CASES = [
                                        att(date(2026, 4, 1), "60", "0.01")],
      [("H", None, date(2026, 4, 30), D("100.00"), N)]),
     ([ms("H", "hours", hours="100")], [att(date(2026, 2, 1), "60", "60")], []),
+    # hours buckets (issue 19): a milestone naming one counts only its hours; without one, every bucket's
+    ([ms("H", "hours", hours="100", bucket="participatie")],
+     [att(date(2026, 2, 1), "60", "60"), att(date(2026, 3, 1), "60", "60"),
+      att(date(2026, 3, 1), "60", "50", bucket="participatie"), att(date(2026, 5, 1), "60", "50", bucket="participatie")],
+     [("H", None, date(2026, 5, 31), D("100.00"), N)]),
+    ([ms("H", "hours", hours="100")],
+     [att(date(2026, 2, 1), "60", "60"), att(date(2026, 2, 1), "60", "40", bucket="map")],
+     [("H", None, date(2026, 2, 28), D("100.00"), N)]),
+    # ... a month's attendance rate over its buckets together, or over the one named
+    ([ms("M", "attendance_month", "50.00", min_rate="0.80")],
+     [att(date(2026, 2, 1), "10", "10"), att(date(2026, 2, 1), "10", "6", bucket="participatie")],
+     [("M", date(2026, 2, 1), date(2026, 2, 28), D("50.00"), N)]),
+    ([ms("M", "attendance_month", "50.00", min_rate="0.80", bucket="participatie")],
+     [att(date(2026, 2, 1), "10", "10"), att(date(2026, 2, 1), "10", "6", bucket="participatie")], []),
     # level: every skill, progress test or passed exam at that level or higher; the latest of the earliest dates
     ([ms("L", "level", skills=["LE", "SP"], level="A2")],
      [ev("progress_test", date(2026, 3, 1), skill="LE", level="A2"), ev("progress_test", date(2026, 2, 1), skill="LE", level="A1"),
@@ -195,3 +210,31 @@ def test_hold_order_at_the_ceiling(make_contract, make_trajectory, make_event, m
     lines = sorted(_lines(run), key=lambda l: (l.trigger_date, l.trajectory.reference))
     assert [f"{l.trajectory.reference}/{l.milestone_code} {l.status}" for l in lines] == expected
     assert run.total + run.held_total == D("400.00")
+
+
+EFFORT = [{**ms("S", "start"), "kind": "inspanning"}, {**ms("M", "attendance_month", "50.00"), "kind": "inspanning"},
+          {**ms("H", "hours", hours="30"), "kind": "inspanning"}, ms("C", "completed")]
+COURSE = [ev("start", date(2026, 3, 2))] + [att(date(2026, m, 1), "10", "10") for m in (3, 4, 5, 6, 7, 8)] + [
+    ev("completed", date(2026, 9, 1))]
+ALL_EARNED = ["C -", "H -", "M 2026-03", "M 2026-04", "M 2026-05", "M 2026-06", "M 2026-07", "M 2026-08", "S -"]
+
+
+@pytest.mark.parametrize("trajectory, contract, expected", [
+    # no termijn known: every effort milestone is paid
+    ({}, {}, ALL_EARNED),
+    # effort stops after the termijn's last day: an attendance or hours month counts when it begins in it;
+    # the result (prestatie) milestone is paid whenever earned
+    ({"term_ends_on": date(2026, 5, 1)}, {}, ["C -", "H -", "M 2026-03", "M 2026-04", "M 2026-05", "S -"]),
+    ({"term_ends_on": date(2026, 4, 30)}, {}, ["C -", "M 2026-03", "M 2026-04", "S -"]),
+    ({"term_ends_on": date(2026, 3, 1)}, {}, ["C -", "M 2026-03"]),
+    # an extended termijn: the contract decides whether effort is paid in the extension
+    ({"term_ends_on": date(2026, 4, 30), "term_extended_until": date(2026, 7, 31)}, {},
+     ["C -", "M 2026-03", "M 2026-04", "S -"]),
+    ({"term_ends_on": date(2026, 4, 30), "term_extended_until": date(2026, 7, 31)}, {"pays_effort_in_extension": True},
+     ["C -", "H -", "M 2026-03", "M 2026-04", "M 2026-05", "M 2026-06", "M 2026-07", "S -"]),
+    # ... and never after the extension's end; without an extension the setting changes nothing
+    ({"term_ends_on": date(2026, 4, 30)}, {"pays_effort_in_extension": True}, ["C -", "M 2026-03", "M 2026-04", "S -"]),
+])
+def test_effort_milestones_stop_after_the_termijn(run_for, trajectory, contract, expected):
+    lines = run_for(EFFORT, COURSE, trajectory=trajectory, **contract)
+    assert sorted(f"{code} {month.strftime('%Y-%m') if month else '-'}" for code, month, *_ in lines) == expected

@@ -49,7 +49,9 @@ def test_each_service_starts_from_its_own_template(ctx, code, sections, kpis, tr
 def test_the_z_route_template_is_1600_hours_to_an_a1_aim_closed_by_the_municipality(ctx):
     content = template_content(service("z_route"))
     milestones = {m["code"]: m for m in content["financing"]["milestones"]}
-    assert milestones["UREN1600"]["params"] == {"hours": "1600"}
+    # 800 hours in each of DUO's two buckets (issue 19)
+    assert milestones["TAAL800"]["params"] == {"hours": "800", "bucket": "taal_knm"}
+    assert milestones["PART800"]["params"] == {"hours": "800", "bucket": "participatie"}
     assert milestones["A1"]["params"] == {"skills": ["LE", "LU", "SC", "SP"], "level": "A1"}
     assert milestones["ZROUTE"]["params"] == {"module": "ZROUTE"}
     texts = {s["key"]: s["body"] for s in content["sections"]}

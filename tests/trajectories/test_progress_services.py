@@ -77,6 +77,9 @@ ATT = dict(type="attendance", month="2026-02", hours_offered="40", hours_attende
     (ev(**{**ATT, "hours_offered": "veel"}), "hours_offered", "Geen geldig aantal"),
     (ev(**{**ATT, "month": "2026-12"}), "month", "toekomst"),
     (ev(**{**ATT, "month": "feb"}), "month", "Geen geldige maand"),
+    # the hours bucket (issue 19): one of DUO's, only on attendance
+    (ev(**{**ATT, "bucket": "sport"}), "bucket", "Onbekende code 'sport'; kies uit: taal_knm, participatie, map"),
+    (ev(bucket="taal_knm"), "bucket", "hoort niet bij start"),
     # retractions
     (ev(type="retraction", retracts="NOPE"), "retracts", "Onbekende gebeurtenis"),
 ])
@@ -92,6 +95,9 @@ def test_each_rule_refuses_the_event_with_a_dutch_message(setup, event, field, f
 @pytest.mark.parametrize("earlier, event, field, fragment", [
     # a second attendance for the same month, unless the first is voided
     ([ev("A1", **ATT)], ev("A2", **ATT), "month", "al aanwezigheid"),
+    # ... in the same hours bucket; without one it is taal and KNM
+    ([ev("A1", **ATT, bucket="participatie")], ev("A2", **ATT, bucket="participatie"), "month", "in deze urensoort"),
+    ([ev("A1", **ATT)], ev("A2", **ATT, bucket="taal_knm"), "month", "al aanwezigheid"),
     # nothing but outflow and retraction after dropout or completed
     ([ev("D", "dropout", "2026-03-01", reason="uitval")], ev("S", "start", "2026-03-02"), "date", "beëindigd"),
     ([ev("C", "completed", "2026-03-01")], ev("T", "progress_test", "2026-04-01", skill="LE", level="A2"),
@@ -115,6 +121,9 @@ def test_rules_that_look_at_earlier_events(setup, earlier, event, field, fragmen
     [ev("A1", **ATT), ev("R", "retraction", "2026-03-01", retracts="A1"), ev("A2", **ATT)],
     [ev("X", "exam", component="KNM", result="geslaagd"), ev("M", "module_completed", module="MAP")],
     [ev("A", **{**ATT, "hours_offered": "12,5", "hours_attended": "12.50", "hours_excused": "0"})],
+    # one attendance per month and hours bucket (issue 19); a voided one may be sent again
+    [ev("A1", **ATT), ev("A2", **ATT, bucket="participatie"), ev("A3", **ATT, bucket="map"),
+     ev("R", "retraction", "2026-03-01", retracts="A2"), ev("A4", **ATT, bucket="participatie")],
     # after an afschaling the participant continues in the route
     [ev("L", "afschaling", "2026-02-01", skill="SP", pip_version="2"), ev("T", "progress_test", "2026-03-01",
                                                                           skill="SP", level="A2")],
@@ -244,3 +253,24 @@ def test_an_afschaling_lowers_one_onderdeel_to_a2_and_the_trajectory_goes_on(set
     [event] = [e for e in trajectory.events if e.type == "afschaling"]
     assert (event.skill, event.level, event.pip_version) == ("SC", "A2", "PIP-2")
     assert trajectory.status == TrajectoryStatus.ACTIVE
+
+
+def test_attendance_without_a_bucket_is_taal_and_knm_and_a_resend_naming_it_is_a_duplicate(setup):
+    """Existing feeds keep working: the bucket defaults to the one bucket of before (issue 19)."""
+    trajectory, user = setup
+    [event] = send(user, ev("A", **ATT))
+    assert event.bucket == "taal_knm"
+    assert send(user, ev("A", **ATT, bucket="taal_knm")) == []
+    with pytest.raises(DomainError) as raised:
+        send(user, ev("A", **ATT, bucket="participatie"))
+    assert raised.value.errors[0]["field"] == "event_id"
+
+
+@pytest.mark.parametrize("column", ["urensoort", "Urensoort", "bucket"])
+def test_csv_takes_the_bucket_in_dutch_or_english(setup, column):
+    trajectory, user = setup
+    result = upload(user, f"kenmerk;traject;soort;datum;maand;uren aangeboden;uren aanwezig;{column}\n"
+                          "A1;TRJ-1;aanwezigheid;28-02-2026;2026-02;40;30;participatie\n"
+                          "A2;TRJ-1;aanwezigheid;28-02-2026;2026-02;40;30;\n")
+    assert result.accepted == 2
+    assert sorted(db.session.scalars(sa.select(ProgressEvent.bucket))) == ["participatie", "taal_knm"]

@@ -107,6 +107,19 @@ def test_staff_record_an_afschaling_and_the_page_shows_the_lowered_onderdeel(wor
     assert (event["skill"], event["level"], event["pip_version"]) == ("SP", "A2", "2")
 
 
+def test_staff_enter_hours_in_a_bucket_and_the_timeline_and_api_name_it(world, login, api):
+    client = login(world["manager"])
+    trajectory_id = world["trajectory"].id
+    for bucket in ("", "participatie"):  # the same month, once in each bucket (issue 19)
+        assert client.post(f"/trajectories/{trajectory_id}/events", data={
+            "type": "attendance", "date": "2026-03-31", "month": "2026-03", "hours_offered": "10",
+            "hours_attended": "8", "bucket": bucket}).status_code == 302
+    page = client.get(f"/trajectories/{trajectory_id}").get_data(as_text=True)
+    assert "geoorloofd afwezig, taal en KNM)" in page and "geoorloofd afwezig, participatie (Z-route))" in page
+    events = api(world["manager"]).get(f"/api/v1/trajectories/{trajectory_id}").json["events"]
+    assert sorted(e["bucket"] for e in events if e["type"] == "attendance") == ["participatie", "taal_knm"]
+
+
 def test_providers_cannot_use_the_manual_form(world, login):
     assert login(world["provider"]).post(f"/trajectories/{world['trajectory'].id}/events",
                                          data={"type": "start", "date": "2026-02-03"}).status_code == 403

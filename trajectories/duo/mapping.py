@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from trajectories.duo.models import OutboxKind
+from trajectories.termijn import legal_end
 
 SENDER = "duo"
 #: Our module codes (progress-events.md) -> the outbox kind and DUO's body field (MAP, PVT, Z-route API).
@@ -56,11 +57,23 @@ def module_report(module: str, completed_on: date) -> tuple[OutboxKind, dict]:
 
 
 def term_from_duo(body: dict) -> dict:
-    """DUO's Inburgeringstermijn (einddatum exclusive) as our state columns (ends_on inclusive)."""
-    reason = body.get("verlengingsgrondomschrijving")
+    """DUO's Inburgeringstermijn (einddatum exclusive) as our state columns (ends_on inclusive); the reason of an
+    extension is its description, or its code when DUO gives only that."""
+    reason = body.get("verlengingsgrondomschrijving") or body.get("verlengingsgrondcode")
     return {"term_starts_on": body["startdatum"], "term_ends_on": body["einddatum"] - timedelta(days=1),
             "term_changed_on": body.get("wijzigingsdatum"),
             "term_extension_reason": reason[:200] if reason else None}
+
+
+def trajectory_term(term: dict, ends_on: date | None) -> dict:
+    """The termijn as the trajectory keeps it, from term_from_duo's columns. A termijn DUO gives with a
+    verlengingsgrond was extended: its end before (`ends_on`, when earlier) or else the legal end, three years
+    after the start (Wet inburgering 2021, art. 7.1), stays the termijn's end, and DUO's end is the extension's."""
+    last = term["term_ends_on"]
+    if not term["term_extension_reason"]:
+        return {"term_ends_on": last, "term_extended_until": None}
+    original = ends_on if ends_on is not None and ends_on < last else min(legal_end(term["term_starts_on"]), last)
+    return {"term_ends_on": original, "term_extended_until": last if last > original else None}
 
 
 def backoff(attempts: int, retry_after: int | None = None) -> timedelta:

@@ -42,7 +42,7 @@ EVENTS = {
     "SS139": "Inburgeringsplichtig, termijn van 10 weken voor de leerroute gestart",
     "SS199": "Uitslag examen bekend",
 }
-HANDLED = frozenset({"SS199", "SS106", "SS103", "SS104", "SS120", "SS121", "SS110", "SS111"})
+HANDLED = frozenset({"SS199", "SS106", "SS102", "SS103", "SS104", "SS139", "SS120", "SS121", "SS110", "SS111"})
 
 
 class NotificationStatus(enum.StrEnum):

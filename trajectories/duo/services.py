@@ -149,6 +149,16 @@ def _mark_fulfilled(notification, trajectory, today, now) -> str:
     return "Inburgeringsplicht voldaan (diploma) vastgelegd."
 
 
+def _record_kennisgeving(notification, trajectory, today, now) -> str:
+    """SS139: DUO's kennisgeving started the ten weeks for the PIP; a date staff entered stands."""
+    if trajectory.kennisgeving_on is not None:
+        return "Datum kennisgeving stond al vast; ongewijzigd."
+    trajectory.kennisgeving_on = _local_date(notification.registered_at)
+    audit.record(None, "duo_kennisgeving", trajectory, f"{trajectory}: kennisgeving van DUO (SS139)",
+                 {"kennisgeving_on": [None, trajectory.kennisgeving_on]})
+    return f"Datum kennisgeving vastgelegd: {trajectory.kennisgeving_on:%d-%m-%Y}."
+
+
 def _flag_transfer(notification, trajectory, today, now) -> str:
     state = _state(trajectory)
     state.transfer_flagged_on, state.transfer_event = today, notification.event_code
@@ -168,8 +178,9 @@ def _end(notification, trajectory, today, now) -> str:
     return "Traject beëindigd (uitval)."
 
 
-HANDLERS = {"SS199": _fetch_exam_results, "SS103": _fetch_term, "SS104": _fetch_term, "SS106": _mark_fulfilled,
-            "SS120": _flag_transfer, "SS121": _flag_transfer, "SS110": _end, "SS111": _end}
+HANDLERS = {"SS199": _fetch_exam_results, "SS102": _fetch_term, "SS103": _fetch_term, "SS104": _fetch_term,
+            "SS106": _mark_fulfilled, "SS139": _record_kennisgeving, "SS120": _flag_transfer, "SS121": _flag_transfer,
+            "SS110": _end, "SS111": _end}
 
 
 # The outbox: calls to DUO that must happen, with retries and backoff.
@@ -285,8 +296,13 @@ def _apply_term(item: DuoOutboxItem, response: DuoResponse, today) -> str:
     before = {key: getattr(state, key) for key in term}
     for key, value in term.items():
         setattr(state, key, value)
-    audit.record(None, "duo_term_changed", item.trajectory, f"{item.trajectory}: inburgeringstermijn van DUO",
-                 audit.diff(before, term))
+    trajectory = item.trajectory
+    dates = mapping.trajectory_term(term, trajectory.term_ends_on)
+    before |= {key: getattr(trajectory, key) for key in dates}
+    for key, value in dates.items():
+        setattr(trajectory, key, value)
+    audit.record(None, "duo_term_changed", trajectory, f"{trajectory}: inburgeringstermijn van DUO",
+                 audit.diff(before, term | dates))
     return f"Inburgeringstermijn bijgewerkt: loopt tot en met {term['term_ends_on']:%d-%m-%Y}."
 
 

@@ -52,6 +52,26 @@ def test_duos_exclusive_term_end_becomes_our_last_day():
                     "term_changed_on": date(2026, 11, 1), "term_extension_reason": "Ziekte"}
 
 
+@pytest.mark.parametrize("term, ends_on, expected", [
+    # without a verlengingsgrond DUO's last day is the termijn's end, whatever was known before
+    ({"term_ends_on": date(2027, 12, 31), "term_extension_reason": None}, date(2027, 6, 30),
+     (date(2027, 12, 31), None)),
+    # an extension: the end known before stays the termijn's end ...
+    ({"term_ends_on": date(2028, 6, 30), "term_extension_reason": "Ziekte"}, date(2027, 12, 31),
+     (date(2027, 12, 31), date(2028, 6, 30))),
+    # ... else the legal end, three years after the start (a start on 29 February: the end of 28 February)
+    ({"term_ends_on": date(2028, 6, 30), "term_extension_reason": "Ziekte"}, None,
+     (date(2027, 12, 31), date(2028, 6, 30))),
+    ({"term_ends_on": date(2028, 6, 30), "term_starts_on": date(2024, 2, 29), "term_extension_reason": "3"}, None,
+     (date(2027, 2, 28), date(2028, 6, 30))),
+    # an "extension" that does not reach past the legal end is none
+    ({"term_ends_on": date(2027, 6, 30), "term_extension_reason": "Ziekte"}, None, (date(2027, 6, 30), None)),
+])
+def test_an_extended_termijn_keeps_its_end_and_the_extensions(term, ends_on, expected):
+    found = mapping.trajectory_term({"term_starts_on": date(2025, 1, 1), **term}, ends_on)
+    assert (found["term_ends_on"], found["term_extended_until"]) == expected
+
+
 @pytest.mark.parametrize("attempts, retry_after, wait", [
     (1, None, timedelta(minutes=1)),
     (2, None, timedelta(minutes=2)),

@@ -119,6 +119,26 @@ def test_term_extended_fetches_the_new_term(notify, participant, fake_duo, duo_a
     state = db.session.get(DuoTrajectoryState, trajectory.id)
     assert (state.term_starts_on, state.term_ends_on, state.term_extension_reason) == (
         date(2025, 6, 1), date(2028, 11, 30), "Ziekte")
+    # the trajectory keeps the legal end (three years) and the extension's (issue 19)
+    assert (trajectory.term_ends_on, trajectory.term_extended_until) == (date(2028, 5, 31), date(2028, 11, 30))
+
+
+def test_a_started_term_is_fetched_onto_the_trajectory(notify, participant, fake_duo, duo_app, ctx):
+    trajectory = participant()
+    fake_duo.terms[BSN] = {"startdatum": "2025-06-01", "einddatum": "2028-06-01"}
+    notify("SS102")
+    run_job(duo_app, "duo_outbox", date(2026, 11, 23))
+    assert (trajectory.term_ends_on, trajectory.term_extended_until) == (date(2028, 5, 31), None)
+
+
+def test_duos_kennisgeving_dates_the_ten_weeks_for_the_pip_unless_staff_entered_it(notify, participant, ctx):
+    trajectory = participant()
+    notify("SS139")
+    assert trajectory.kennisgeving_on == date(2026, 11, 20)
+    trajectory.kennisgeving_on = date(2026, 9, 1)
+    notify("SS139", message_id=MESSAGE)
+    assert trajectory.kennisgeving_on == date(2026, 9, 1)
+    assert notifications()[-1].outcome == "Datum kennisgeving stond al vast; ongewijzigd."
 
 
 @pytest.mark.parametrize("code", ["SS120", "SS121"])
