@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from core import audit
 from core.errors import DomainError
 from core.models import User
+from core.scope import Action, require
 from trajectories.models import Trajectory
 
 DATE_FIELDS = ("kennisgeving_on", "pip_date", "term_ends_on", "term_extended_until")
@@ -24,6 +25,7 @@ def legal_end(start: date) -> date:
 def set_dates(trajectory: Trajectory, data: dict, *, by: User, today: date) -> Trajectory:
     """Set the dates given (None clears one): no kennisgeving or PIP in the future, the PIP not before the
     kennisgeving, an extension only after the termijn's end; every change is in the audit log."""
+    require(by, Action.TRAJECTORIES, [trajectory.municipality])
     new = {name: data.get(name, getattr(trajectory, name)) for name in DATE_FIELDS}
     for name in ("kennisgeving_on", "pip_date"):
         if new[name] is not None and new[name] > today:

@@ -3,7 +3,7 @@ contract setting that pays effort in an extended termijn, and the hours bucket o
 attendance is taal and KNM, the one bucket of before
 
 Revision ID: 9d4c2b7a1e58
-Revises: 5b8e1d3f6a27
+Revises: a4c7e2d9b815
 Create Date: 2026-12-04 02:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9d4c2b7a1e58'
-down_revision = '5b8e1d3f6a27'
+down_revision = 'a4c7e2d9b815'
 branch_labels = None
 depends_on = None
 

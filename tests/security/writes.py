@@ -104,6 +104,8 @@ WRITES = {
     "trajectories.create": lambda s: {"data": {"reference": "MATRIX-T1", "contract_id": s["contract_id"],
                                                "municipality": "GM0505", "referral_date": s["today"]}},
     "trajectories.import_action": lambda s: {"args": {"action": "discard"}},
+    "trajectories.set_dates": lambda s: {"data": {"termijn-kennisgeving_on": "2020-01-01"}},
+    "trajectories_api.set_dates": lambda s: {"json": {"kennisgeving_on": "2020-01-01"}},
     "trajectories.switch": lambda s: {"data": {"contract_id": s["switch_contract_id"], "reference": "MATRIX-S1",
                                                "switched_on": s["today"]}},
     "trajectories_api.create_trajectory": lambda s: {"json": {"reference": "MATRIX-T2", "contract_id":
