@@ -119,22 +119,24 @@ def _payer_keys(run: PaymentRun) -> list[str]:
 
 
 def run_changes(run: PaymentRun) -> list[BankDetailChange]:
-    """For a run's review: changes of its providers and payer pending now, or approved since the previous approved
-    run of the same scope."""
+    """For a run's review: changes of its providers and payer approved since the previous approved run of the same
+    scope, and those pending now; an approved run shows those approved up to its approval (what it pinned)."""
     providers = sa.select(PaymentLine.provider_id).where(PaymentLine.run_id == run.id).distinct()
     scope = (PaymentRun.region_id == run.region_id) if run.region_id is not None else (
         PaymentRun.municipality_id == run.municipality_id)
     before = sa.select(sa.func.max(PaymentRun.approved_at)).where(scope, PaymentRun.status == RunStatus.APPROVED,
                                                                   PaymentRun.id != run.id)
+    shown = BankDetailChange.status == BankChangeStatus.APPROVED
     if run.approved_at is not None:
         before = before.where(PaymentRun.approved_at < run.approved_at)
+        shown = sa.and_(shown, BankDetailChange.decided_at <= run.approved_at)
+    else:
+        shown = sa.or_(shown, BankDetailChange.status == BankChangeStatus.PENDING)
     previous = db.session.scalar(before)
-    recent = BankDetailChange.status == BankChangeStatus.APPROVED
     if previous is not None:
-        recent = sa.and_(recent, BankDetailChange.decided_at > previous)
+        shown = sa.and_(shown, sa.or_(BankDetailChange.decided_at > previous, BankDetailChange.decided_at.is_(None)))
     return db.session.scalars(sa.select(BankDetailChange).where(
-        sa.or_(BankDetailChange.provider_id.in_(providers), BankDetailChange.target_key.in_(_payer_keys(run))),
-        sa.or_(BankDetailChange.status == BankChangeStatus.PENDING, recent))
+        sa.or_(BankDetailChange.provider_id.in_(providers), BankDetailChange.target_key.in_(_payer_keys(run))), shown)
         .order_by(BankDetailChange.proposed_at, BankDetailChange.id)).all()
 
 
