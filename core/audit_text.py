@@ -48,6 +48,8 @@ ACTION_LABELS = {
     "payment_run_recalculated": "opnieuw berekend", "payment_run_approved": "goedgekeurd",
     "payment_run_cancelled": "geannuleerd", "payment_run_exported": "geëxporteerd",
     "paying_organisation_set": "vastgelegd", "ledger_account_set": "vastgelegd",
+    "bank_detail_change_proposed": "voorgesteld", "bank_detail_change_approved": "goedgekeurd",
+    "bank_detail_change_rejected": "afgewezen",
     "contract_evidence_rules_changed": "bewijsregels gewijzigd", "contract_funding_set": "financiering vastgelegd",
     "open_house_announced": "openbaar aangekondigd", "referral_refused": "aanmelding geweigerd",
     "trajectory_switched": "naar een andere route geschakeld",
@@ -64,7 +66,7 @@ OBJECT_LABELS = {
     "ProcurementCase": "Inkoopdossier", "ProcurementDecision": "Routebesluit", "RouteScore": "Routescore",
     "Pve": "PvE", "Trajectory": "Traject", "ProgressEvent": "Voortgangsmelding", "DuoOutboxItem": "DUO-bericht",
     "KpiAlert": "Signaal", "PaymentRun": "Betaalrun", "PayingOrganisation": "Betalende organisatie",
-    "LedgerAccount": "Grootboekrekening",
+    "LedgerAccount": "Grootboekrekening", "BankDetailChange": "Wijziging bankgegevens",
 }
 #: The changed fields, per key of AuditEntry.changes.
 FIELD_LABELS = {

@@ -166,3 +166,26 @@ class DocumentOutSchema(StoredFileOutSchema):
     created_by = fields.Function(lambda d: d.created_by.email if d.created_by else None)
     superseded_at = fields.DateTime(allow_none=True)
     superseded_by_id = fields.Integer(allow_none=True)
+
+
+class BankDetailChangeSchema(BaseSchema):
+    """A proposed change of bank details (core.bank_details): what stood, what is proposed, and its decision."""
+
+    id = fields.Integer()
+    provider_id = fields.Integer(allow_none=True)
+    region_id = fields.Integer(allow_none=True)
+    municipality = fields.Function(lambda c: c.municipality.code if c.municipality else None,
+                                   metadata={"type": "string", "nullable": True})
+    old_name = fields.String(allow_none=True)
+    old_iban = fields.String(allow_none=True)
+    old_bic = fields.String(allow_none=True)
+    new_name = fields.String()
+    new_iban = fields.String()
+    new_bic = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": ["pending", "approved", "rejected"]})
+    proposed_by = fields.Function(lambda c: c.proposed_by.email if c.proposed_by else None,
+                                  metadata={"type": "string", "nullable": True})
+    proposed_at = fields.DateTime()
+    decided_by = fields.Function(lambda c: c.decided_by.email if c.decided_by else None,
+                                 metadata={"type": "string", "nullable": True})
+    decided_at = fields.DateTime(allow_none=True)

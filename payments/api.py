@@ -1,4 +1,5 @@
-"""JSON API of payment runs: make, read, recalculate, approve, cancel and export (finance)."""
+"""JSON API of payment runs: make, read, recalculate, approve, cancel and export (finance); and the bank detail
+changes that wait for a second person."""
 from io import BytesIO
 
 from flask import send_file
@@ -10,9 +11,10 @@ from core.extensions import db
 from core.models import Role
 from core.rest import BINARY, make_api_blueprint, paginate
 from core.schemas import PageQuery, page_of
-from payments import exports, runs, services
+from payments import bank_details, exports, runs, services
 from payments.pdf import render_specification_pdf
-from payments.schemas import RunInSchema, RunOutSchema, RunSummarySchema, SpecificationQuery
+from payments.schemas import (BankChangeOutSchema, BankChangeQuery, RunInSchema, RunOutSchema, RunSummarySchema,
+                              SpecificationQuery)
 
 bp = make_api_blueprint("payments_api", __name__)
 
@@ -125,3 +127,43 @@ def specification(args, run_id: int):
     body = render_specification_pdf(exports.specification(run, provider_id))
     return send_file(BytesIO(body), mimetype="application/pdf", as_attachment=True,
                      download_name=f"betaalspecificatie-{run_id}-{provider_id}.pdf")
+
+
+@bp.get("/bank-detail-changes")
+@roles_required(Role.FINANCE, Role.CONTRACTMANAGER)
+@bp.arguments(BankChangeQuery(), location="query")
+@bp.response(200, page_of(BankChangeOutSchema))
+def bank_changes(args):
+    """Wijzigingen van bankgegevens (aanbieders, betalende organisaties) binnen uw bereik, wachtende eerst
+
+    Rollen: finance, contractmanager."""
+    stmt = bank_details.visible_changes(current_user)
+    if args.get("status"):
+        stmt = stmt.where(bank_details.BankDetailChange.status == args["status"])
+    return paginate(stmt, args)
+
+
+@bp.post("/bank-detail-changes/<int:change_id>/approve")
+@roles_required(Role.FINANCE)
+@bp.response(200, BankChangeOutSchema)
+@bp.alt_response(409, response="CONFLICT")
+def approve_bank_change(change_id: int):
+    """Wijziging van bankgegevens goedkeuren (niet door wie haar voorstelde); 409 als er al over is besloten
+
+    Rollen: finance, admin van de regio (of gemeente) die het aangaat."""
+    change = bank_details.approve_change(bank_details.get_change(change_id, current_user), by=current_user)
+    db.session.commit()
+    return change
+
+
+@bp.post("/bank-detail-changes/<int:change_id>/reject")
+@roles_required(Role.FINANCE)
+@bp.response(200, BankChangeOutSchema)
+@bp.alt_response(409, response="CONFLICT")
+def reject_bank_change(change_id: int):
+    """Wijziging van bankgegevens afwijzen; de oude gegevens blijven gelden; 409 als er al over is besloten
+
+    Rollen: finance, admin van de regio (of gemeente) die het aangaat."""
+    change = bank_details.reject_change(bank_details.get_change(change_id, current_user), by=current_user)
+    db.session.commit()
+    return change

@@ -14,7 +14,8 @@ from core.extensions import db
 from core.models import Service
 from trajectories.models import ProgressEvent, Trajectory
 from payments.runs import approve_run, create_run
-from payments.services import set_ledger_account, set_paying_organisation
+from payments.bank_details import approve_change, propose_paying_organisation
+from payments.services import set_ledger_account
 from procurement.models import ProcurementRoute
 from providers.models import Provider
 
@@ -30,11 +31,12 @@ SCHEDULE = [("START", "Start leerroute", "inspanning", "start", {}, Decimal("150
 def load(state: dict) -> None:
     region, users = state["region"], state["users"]
     maker, checker = users["financien@drechtsteden.demo"], users["financien2@drechtsteden.demo"]
-    set_paying_organisation({"name": "Sociale Dienst Drechtsteden", "iban": "NL02ABNA0123456789", "bic": "ABNANL2A"},
-                            region=region, by=maker)
+    payer = propose_paying_organisation({"name": "Sociale Dienst Drechtsteden", "iban": "NL02ABNA0123456789",
+                                         "bic": "ABNANL2A"}, region=region, by=maker)
+    approve_change(payer, by=checker)
     for service in db.session.scalars(sa.select(Service)):
-        set_ledger_account(service, "inspanning", f"4{service.position:02d}10", by=maker)
-        set_ledger_account(service, "prestatie", f"4{service.position:02d}20", by=maker)
+        set_ledger_account(region, service, "inspanning", f"4{service.position:02d}10", by=maker)
+        set_ledger_account(region, service, "prestatie", f"4{service.position:02d}20", by=maker)
     if not db.session.scalar(sa.select(sa.func.count()).select_from(ProgressEvent)):
         _own_trajectories(region, today())
     month = today().replace(day=1)

@@ -17,7 +17,8 @@ from contracts.models import Contract
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from payments.models import LineStatus, PaymentLine, PaymentRun, RunStatus
-from payments.services import ledger_accounts, paying_organisation
+from payments.bank_details import creditors, pin_debtor
+from payments.services import ledger_accounts, run_region
 
 JOURNAL_HEADER = ["run", "periode", "aanbieder", "kvk", "contract", "gemeente_code", "gemeente", "kostenplaats",
                   "grootboekrekening", "traject", "mijlpaal", "omschrijving", "soort", "maand", "triggerdatum",
@@ -57,7 +58,7 @@ def paid_lines(run: PaymentRun, provider_id: int | None = None) -> list[PaymentL
 
 def journal_rows(run: PaymentRun):
     """One row per paid line, in JOURNAL_HEADER order; values are typed (int, Decimal, date, text)."""
-    accounts = ledger_accounts()
+    accounts = ledger_accounts(run_region(run))
     for line in paid_lines(run):
         yield [run.id, run.period, line.provider.name, line.provider.kvk_number, line.contract.reference,
                line.municipality.code, line.municipality.name, line.municipality.cost_centre or "",
@@ -149,27 +150,31 @@ def provider_totals(run: PaymentRun) -> list[tuple]:
 
 
 def sepa_xml(run: PaymentRun, *, execution_date: date) -> bytes:
-    """One transfer per provider with a positive net total; no addresses (structured-only from Nov 2026)."""
-    debtor = paying_organisation(run)
-    if debtor is None:
+    """One transfer per provider with a positive net total, to and from the names, IBANs and BICs pinned when the
+    run was approved (payments.bank_details.pin); no addresses (structured-only from Nov 2026)."""
+    pin_debtor(run)
+    if run.debtor_iban is None:
         raise DomainError("Stel eerst de betalende organisatie (naam, IBAN) in voor deze regio of gemeente.")
-    config = {"name": epc_text(debtor.name, 70), "IBAN": debtor.iban, "batch": True, "currency": "EUR"}
-    if debtor.bic:
-        config["BIC"] = debtor.bic
+    config = {"name": epc_text(run.debtor_name, 70), "IBAN": run.debtor_iban, "batch": True, "currency": "EUR"}
+    if run.debtor_bic:
+        config["BIC"] = run.debtor_bic
     transfer = SepaTransfer(config, schema=SEPA_SCHEMA, clean=True)
     payable = [(provider, amount) for provider, amount in provider_totals(run) if amount > 0]
     if not payable:
         raise Conflict("Deze betaalrun heeft geen aanbieder met een positief saldo; er is niets over te maken.")
-    missing = [provider.name for provider, _ in payable if not (provider.iban or "").strip()]
+    pinned = creditors(run)
+    missing = [provider.name for provider, _ in payable if not pinned[provider.id].iban.strip()]
     if missing:
-        raise DomainError(f"Geen IBAN bekend van {', '.join(missing)}; vul dat aan in het aanbiedersregister.")
+        raise DomainError(f"Geen IBAN bekend van {', '.join(missing)} toen de betaalrun werd goedgekeurd; het "
+                          "SEPA-bestand betaalt alleen aan de bankgegevens van de goedkeuring.")
     for provider, amount in payable:  # sepaxml's own MsgId (timestamp-hex, 27 characters) fits Max35
-        payment = {"name": epc_text(provider.name, 70), "IBAN": provider.iban, "amount": int(amount.scaleb(2)),
+        creditor = pinned[provider.id]
+        payment = {"name": epc_text(creditor.name, 70), "IBAN": creditor.iban, "amount": int(amount.scaleb(2)),
                    "execution_date": execution_date, "endtoend_id": f"RUN{run.id}-PRV{provider.id}"[:35],
-                   "description": epc_text(f"Betaalrun {run.id} periode {run.period} {provider.name} "
+                   "description": epc_text(f"Betaalrun {run.id} periode {run.period} {creditor.name} "
                                            f"KvK {provider.kvk_number}", 140)}
-        if provider.bic:
-            payment["BIC"] = provider.bic
+        if creditor.bic:
+            payment["BIC"] = creditor.bic
         transfer.add_payment(payment)
     return transfer.export(validate=True)
 

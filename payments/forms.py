@@ -21,6 +21,7 @@ class PayingOrganisationForm(FlaskForm):
 
 
 class LedgerAccountForm(FlaskForm):
+    region = SelectField("Regio", validators=[DataRequired()])
     service = SelectField("Dienst", validators=[DataRequired()])
     kind = SelectField("Soort mijlpaal", choices=options({"inspanning": "Inspanning", "prestatie": "Prestatie"}))
     account = StringField("Grootboekrekening", validators=[DataRequired(), Length(max=20)])

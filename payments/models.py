@@ -82,6 +82,10 @@ class PaymentRun(LeaseColumns, db.Model):
     calculation_error: Mapped[str | None] = mapped_column(sa.String(300))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    #: The debtor (paying organisation) the run was approved with; its SEPA file pays from this and nothing else.
+    debtor_name: Mapped[str | None] = mapped_column(sa.String(70))
+    debtor_iban: Mapped[str | None] = mapped_column(sa.String(34))
+    debtor_bic: Mapped[str | None] = mapped_column(sa.String(11))
 
     region: Mapped[Region | None] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
@@ -205,17 +209,30 @@ class PayingOrganisation(db.Model):
                                          name="one_scope"),)
 
 
+class RunCreditor(db.Model):
+    """A provider of an approved run as it was paid: name, IBAN and BIC pinned at approval (its SEPA file)."""
+
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_run.id", ondelete="CASCADE"), primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    iban: Mapped[str] = mapped_column(sa.String(34))
+    bic: Mapped[str | None] = mapped_column(sa.String(11))
+
+
 class LedgerAccount(db.Model):
-    """The general-ledger account a line is booked on, per service and milestone kind."""
+    """The general-ledger account a line is booked on, per region, service and milestone kind."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"))
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"))
     kind: Mapped[str] = mapped_column(sa.String(20))
     account: Mapped[str] = mapped_column(sa.String(20))
 
+    region: Mapped[Region] = relationship()
     service: Mapped[Service] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("service_id", "kind", name="uq_ledger_account_service_kind"),)
+    __table_args__ = (sa.UniqueConstraint("region_id", "service_id", "kind",
+                                          name="uq_ledger_account_region_service_kind"),)
 
 
 class ClaimStatus(enum.StrEnum):

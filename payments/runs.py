@@ -20,6 +20,7 @@ from core.extensions import db
 from core.locks import lock_row, locked
 from core.models import Municipality, Region, User
 from core.scope import Action, require
+from payments.bank_details import pin
 from payments.calculation import ZERO, calculate
 from payments.models import (RUN_TRANSITIONS, Calculation, LineStatus, PaidInstance, PaymentLine, PaymentRun,
                              RunStatus, payment_run_municipality)
@@ -145,6 +146,7 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
     except (IntegrityError, OperationalError):  # unique key, ceiling check or a deadlock victim
         raise Conflict("Deze betaalrun botst met een betaalrun die intussen is goedgekeurd; herbereken hem eerst.")
     run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, by, now_utc()
+    pin(run)
     draw_sample(run)
     audit.record(by, "payment_run_approved", run, f"{run}: {run.total} goedgekeurd",
                  {"status": [RunStatus.DRAFT, RunStatus.APPROVED], "total": run.total})

@@ -3,7 +3,8 @@ from marshmallow import EXCLUDE, fields, validate
 
 from flask_smorest.fields import Upload
 
-from core.schemas import BaseSchema, Id, Money, PageQuery
+from core.schemas import BankDetailChangeSchema, BaseSchema, Id, Money, PageQuery
+from payments.bank_details import label
 from payments.models import LineStatus
 
 
@@ -121,3 +122,11 @@ class SampledLineOutSchema(BaseSchema):
 class SampleCheckSchema(BaseSchema):
     justified = fields.Boolean(required=True)
     reason = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class BankChangeOutSchema(BankDetailChangeSchema):
+    of = fields.Function(label, metadata={"description": "Van wie, in woorden"})
+
+
+class BankChangeQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(["pending", "approved", "rejected"]))

@@ -1,5 +1,5 @@
 """Reading payment runs (within the user's scope) and the finance settings: paying organisations and ledger
-accounts. What changes a run lives in payments/runs.py."""
+accounts. What changes a run lives in payments/runs.py, bank details in payments/bank_details.py."""
 from datetime import date
 from decimal import Decimal
 
@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload
 from core import audit
 from core.auth import can_see_municipality, scope_filter, visible_regions
 from core.errors import Conflict, DomainError
-from core.scope import held_regions
 from core.extensions import db
 from core.models import Municipality, Region, Role, Service, User
+from core.scope import Action, held_regions, require
 from payments.models import (Calculation, LedgerAccount, LineStatus, PayingOrganisation, PaymentLine, PaymentRun,
                              RunStatus, SamplingRule, payment_run_municipality)
 from providers.models import Provider
@@ -56,41 +56,35 @@ def paying_organisation(run: PaymentRun) -> PayingOrganisation | None:
                              .order_by(PayingOrganisation.id))
 
 
-def set_paying_organisation(data: dict, *, region: Region | None = None, municipality: Municipality | None = None,
-                            by: User) -> PayingOrganisation:
-    """Set or change who pays for a region or municipality; the IBAN must pass mod-97."""
-    from stdnum import iban as iban_check
-
-    if not iban_check.is_valid(data["iban"]):
-        raise DomainError("Dit is geen geldig IBAN.", field="iban")
-    key = (PayingOrganisation.region_id == region.id) if region is not None else (
-        PayingOrganisation.municipality_id == municipality.id)
-    organisation = db.session.scalar(sa.select(PayingOrganisation).where(key)) or PayingOrganisation(
-        region=region, municipality=municipality)
-    before = {"name": organisation.name, "iban": organisation.iban, "bic": organisation.bic}
-    organisation.name, organisation.iban = data["name"].strip(), iban_check.compact(data["iban"])
-    organisation.bic = (data.get("bic") or "").strip().upper() or None
-    db.session.add(organisation)
-    db.session.flush()
-    audit.record(by, "paying_organisation_set", organisation, organisation.name,
-                 audit.diff(before, {"name": organisation.name, "iban": organisation.iban, "bic": organisation.bic}))
-    return organisation
-
-
-def set_ledger_account(service, kind: str, account: str, *, by: User) -> LedgerAccount:
-    row = db.session.scalar(sa.select(LedgerAccount).where(LedgerAccount.service_id == service.id,
-                                                           LedgerAccount.kind == kind))
-    row = row or LedgerAccount(service=service, kind=kind)
+def set_ledger_account(region: Region, service, kind: str, account: str, *, by: User | None) -> LedgerAccount:
+    """A region's ledger account for a service and milestone kind; only who holds the whole region sets it."""
+    require(by, Action.LEDGER_ACCOUNTS, region=region)
+    row = db.session.scalar(sa.select(LedgerAccount).where(
+        LedgerAccount.region_id == region.id, LedgerAccount.service_id == service.id, LedgerAccount.kind == kind))
+    row = row or LedgerAccount(region=region, service=service, kind=kind)
     before = row.account
     row.account = account.strip()
     db.session.add(row)
     db.session.flush()
-    audit.record(by, "ledger_account_set", row, f"{service.code}/{kind}", {"account": [before, row.account]})
+    audit.record(by, "ledger_account_set", row, f"{region.name}: {service.code}/{kind}",
+                 {"account": [before, row.account]})
     return row
 
 
-def ledger_accounts() -> dict[tuple[int, str], str]:
-    return {(r.service_id, r.kind): r.account for r in db.session.scalars(sa.select(LedgerAccount))}
+def run_region(run: PaymentRun) -> Region | None:
+    """The region whose ledger accounts book a run: its own, or its municipality's."""
+    return run.region if run.region_id is not None else home_region(run.municipality)
+
+
+def home_region(municipality: Municipality) -> Region | None:
+    """The municipality's region (the first, by id, should it be in more than one)."""
+    return min(municipality.regions, key=lambda r: r.id, default=None)
+
+
+def ledger_accounts(region: Region | None) -> dict[tuple[int, str], str]:
+    """{(service id, milestone kind): account} of one region."""
+    return {(r.service_id, r.kind): r.account for r in db.session.scalars(
+        sa.select(LedgerAccount).where(LedgerAccount.region_id == (region.id if region is not None else -1)))}
 
 
 class RunView:
@@ -119,7 +113,8 @@ def sepa_warnings(run: PaymentRun, by_provider: list[dict]) -> list[str]:
     warnings = []
     if paying_organisation(run) is None:
         warnings.append(f"Er is geen betalende organisatie (naam en IBAN) ingesteld voor {run.scope_label}; "
-                        "stel die in onder Financiële instellingen, anders kan het SEPA-bestand niet worden gemaakt.")
+                        "stel die in onder Financiële instellingen (een tweede persoon keurt haar goed onder "
+                        "Bankgegevens), anders kan het SEPA-bestand niet worden gemaakt.")
     warnings += [f"{row['provider'].name} (KvK {row['kvk_number']}) heeft geen IBAN; vul dat aan in het "
                  "aanbiedersregister, anders kan het SEPA-bestand niet worden gemaakt." for row in by_provider
                  if row["amount"] > 0 and not (row["provider"].iban or "").strip()]
@@ -205,13 +200,15 @@ def service_choices() -> list[tuple[str, str]]:
 
 
 def settings_overview(user: User) -> dict:
-    """The paying organisations within the user's scope and every ledger account."""
+    """The paying organisations within the user's scope, and the ledger accounts of the regions it holds whole."""
     region_ids = [r.id for r in db.session.scalars(visible_regions(user))]
+    held = [r.id for r in db.session.scalars(held_regions(user))]
     payers = db.session.scalars(sa.select(PayingOrganisation).where(sa.or_(
         PayingOrganisation.region_id.in_(region_ids or [-1]),
         scope_filter(user, PayingOrganisation.municipality_id))).order_by(PayingOrganisation.id)).all()
-    accounts = db.session.scalars(sa.select(LedgerAccount).order_by(LedgerAccount.service_id,
-                                                                    LedgerAccount.kind)).all()
+    accounts = db.session.scalars(sa.select(LedgerAccount).where(LedgerAccount.region_id.in_(held or [-1]))
+                                  .order_by(LedgerAccount.region_id, LedgerAccount.service_id,
+                                            LedgerAccount.kind)).all()
     rules = db.session.scalars(sa.select(SamplingRule).where(SamplingRule.region_id.in_(region_ids or [-1]))
                                .order_by(SamplingRule.region_id)).all()
     return {"payers": payers, "accounts": accounts, "sampling_rules": rules}

@@ -14,8 +14,8 @@ from core.bulk import insert_rows
 from core.dates import now_utc
 from core.errors import Conflict, DomainError
 from core.extensions import db
-from core.scope import Action, require
 from core.models import Municipality, Role, User
+from core.scope import Action, require
 from payments.models import (ClaimAttachment, ClaimStatus, EvidenceClaim, LineStatus, PaymentLine, PaymentRun,
                              SampledLine, SampleStatus, SamplingRule)
 from trajectories.models import Trajectory
@@ -210,6 +210,8 @@ def check_sample(sample: SampledLine, justified: bool, reason: str, *, by: User)
 
 
 def set_sampling_rule(region, percentage: Decimal, minimum: int, *, by: User) -> SamplingRule:
+    """A region's sampling rule; only who holds the whole region (finance or its admin) sets it."""
+    require(by, Action.RUNS, region=region)
     if not Decimal(0) < percentage <= Decimal(100) or minimum < 0:
         raise DomainError("Geef een percentage van meer dan 0 tot en met 100 en een minimum van 0 of meer.",
                           field="percentage")

@@ -7,12 +7,13 @@ from flask_login import current_user
 
 from core.auth import roles_required, visible_regions
 from core.dates import today
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Region, Role, Service
-from core.web import page_of_rows, show_domain_error
-from payments import exports, runs, services, tasks, verification
+from core.scope import Action, OutOfScope, held_regions, may
+from core.web import flash_domain_error, page_of_rows, show_domain_error
+from payments import bank_details, exports, runs, services, tasks, verification
 from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm, SamplingRuleForm
 from payments.models import LINE_STATUS_LABELS, Calculation, PaymentLine, PaymentRun, SampledLine
 from payments.pdf import render_specification_pdf
@@ -50,7 +51,8 @@ def detail(run_id: int):
                                               .order_by(PaymentLine.trigger_date, PaymentLine.id), filters))
     return render_template("payments/detail.html", run=services.RunView(run, page.items), page=page,
                            filters=filters, statuses=LINE_STATUS_LABELS, samples=db.session.scalars(
-                               verification.visible_samples(current_user).where(SampledLine.run_id == run.id)).all())
+                               verification.visible_samples(current_user).where(SampledLine.run_id == run.id)).all(),
+                           bank_changes=bank_details.run_changes(run), bank_label=bank_details.label)
 
 
 @bp.get("/<int:run_id>/status")
@@ -120,30 +122,63 @@ def settings():
     sampling = SamplingRuleForm(prefix="sample")
     payer.scope.choices = options(services.scope_choices(current_user))
     ledger.service.choices = options(services.service_choices())
-    sampling.region.choices = options((str(r.id), r.name) for r in db.session.scalars(visible_regions(current_user)))
-    if _saved(payer, ledger, sampling):
+    held = options((str(r.id), r.name) for r in db.session.scalars(held_regions(current_user)))
+    ledger.region.choices = sampling.region.choices = held
+    message = _saved(payer, ledger, sampling)
+    if message:
         db.session.commit()
-        flash("De instelling is opgeslagen.", "success")
+        flash(message, "success")
         return redirect(url_for("payments.settings"))
     return render_template("payments/settings.html", payer=payer, ledger=ledger, sampling=sampling,
                            **services.settings_overview(current_user))
 
 
-def _saved(payer: PayingOrganisationForm, ledger: LedgerAccountForm, sampling: SamplingRuleForm) -> bool:
-    """Save whichever of the settings forms was posted; a rule broken shows on the form."""
+def _region(field) -> Region:
+    return db.first_or_404(visible_regions(current_user).where(Region.id == int(field.data)))
+
+
+def _saved(payer: PayingOrganisationForm, ledger: LedgerAccountForm, sampling: SamplingRuleForm) -> str | None:
+    """Save whichever of the settings forms was posted and say what happened; a rule broken shows on the form."""
     if "sample-percentage" in request.form and sampling.validate_on_submit():
-        region = db.first_or_404(visible_regions(current_user).where(Region.id == int(sampling.region.data)))
-        verification.set_sampling_rule(region, sampling.percentage.data, sampling.minimum.data, by=current_user)
-        return True
+        verification.set_sampling_rule(_region(sampling.region), sampling.percentage.data, sampling.minimum.data,
+                                       by=current_user)
+        return "De instelling is opgeslagen."
     try:
         if "payer-name" in request.form and payer.validate_on_submit():
             region, municipality = services.resolve_scope(payer.scope.data, current_user)
-            services.set_paying_organisation(payer.data, region=region, municipality=municipality, by=current_user)
-            return True
+            bank_details.propose_paying_organisation(payer.data, region=region, municipality=municipality,
+                                                     by=current_user)
+            return ("De nieuwe betalende organisatie wacht op goedkeuring door een tweede persoon "
+                    "(Financiën, Bankgegevens).")
         if "ledger-account" in request.form and ledger.validate_on_submit():
-            services.set_ledger_account(db.get_or_404(Service, int(ledger.service.data)), ledger.kind.data,
-                                        ledger.account.data, by=current_user)
-            return True
+            services.set_ledger_account(_region(ledger.region), db.get_or_404(Service, int(ledger.service.data)),
+                                        ledger.kind.data, ledger.account.data, by=current_user)
+            return "De instelling is opgeslagen."
+    except OutOfScope:
+        raise
     except DomainError as exc:
         show_domain_error(ledger if "ledger-account" in request.form else payer, exc)
-    return False
+    return None
+
+
+@bp.get("/bankgegevens")
+@roles_required(Role.FINANCE, Role.CONTRACTMANAGER)
+def bank_changes():
+    page = page_of_rows(bank_details.visible_changes(current_user))
+    return render_template("payments/bank_changes.html", page=page, label=bank_details.label,
+                           may_decide=may(current_user, Action.BANK_APPROVAL))
+
+
+@bp.post("/bankgegevens/<int:change_id>/<any(goedkeuren, afwijzen):decision>")
+@roles_required(Role.FINANCE)
+def decide_bank_change(change_id: int, decision: str):
+    change = bank_details.get_change(change_id, current_user)
+    decide = bank_details.approve_change if decision == "goedkeuren" else bank_details.reject_change
+    try:
+        decide(change, by=current_user)
+        db.session.commit()
+        flash(f"De wijziging van de bankgegevens van {bank_details.label(change)} is "
+              f"{change.status_label.lower()}.", "success")
+    except Conflict as exc:
+        flash_domain_error(exc)
+    return redirect(url_for("payments.bank_changes"))

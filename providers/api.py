@@ -56,9 +56,12 @@ def detail(provider_id: int):
 @bp.arguments(ProviderChangeSchema(partial=True))
 @bp.response(200, ProviderOutSchema)
 def update(data, provider_id: int):
-    """Aanbieder wijzigen (wijziging van bankgegevens komt apart in het auditlog)
+    """Aanbieder wijzigen; een nieuw IBAN of BIC geldt pas na goedkeuring door een tweede persoon
 
-    Rollen: contractmanager, admin."""
+    Het antwoord toont de geldende bankgegevens en het wachtende voorstel (pending_bank_change); 409 als er al
+    een voorstel wacht. Een nieuw IBAN zonder BIC laat de oude BIC vervallen.
+
+    Rollen: contractmanager, admin (bankgegevens ook finance)."""
     provider = db.get_or_404(Provider, provider_id)
     services.update_provider(provider, data, by=current_user)
     db.session.commit()

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.bank_details import BankChangeStatus, BankDetailChange
 from core.conflicts import on_conflict
 from core.dates import UTCDateTime, now_utc
 from core.documents import DocumentColumns
@@ -53,6 +54,12 @@ class Provider(db.Model):
     keurmerk_valid_until: Mapped[date | None] = mapped_column(sa.Date)
     keurmerk_status_since: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    #: A change of IBAN and BIC waiting for a second person (core.bank_details); iban and bic stand until then.
+    pending_bank_change: Mapped[BankDetailChange | None] = relationship(
+        primaryjoin=lambda: sa.and_(BankDetailChange.provider_id == Provider.id,
+                                    BankDetailChange.status == BankChangeStatus.PENDING),
+        viewonly=True, uselist=False)
 
     def has_valid_keurmerk_on(self, day: date) -> bool:
         """Valid through its end date, or for good; a suspension or withdrawal ends it from its date on."""

@@ -1,7 +1,7 @@
 """JSON shapes of providers."""
 from marshmallow import fields, validate
 
-from core.schemas import BaseSchema, DocumentInSchema, PageQuery
+from core.schemas import BankDetailChangeSchema, BaseSchema, DocumentInSchema, PageQuery
 from providers.models import KeurmerkStatus, ProviderDocumentKind
 
 
@@ -31,7 +31,10 @@ class ProviderChangeSchema(ProviderInSchema):
 
 
 class ProviderOutSchema(ProviderInSchema):
+    """iban and bic are the details in force; a change of them waits in pending_bank_change for a second person."""
+
     id = fields.Integer()
+    pending_bank_change = fields.Nested(BankDetailChangeSchema, allow_none=True, dump_only=True)
 
 
 class ProviderQuery(PageQuery):

@@ -4,12 +4,11 @@ import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from stdnum import bic as stdnum_bic
-from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as stdnum_postcode
 
-from core import audit, documents, services as core_services
+from core import audit, bank_details, documents, services as core_services
+from core.bank_details import normalise_bic, normalise_iban
 from core.auth import check_password_policy
 from core.errors import Conflict, DomainError
 from core.extensions import db
@@ -32,22 +31,6 @@ def normalise_kvk(value: str) -> str:
     if not re.fullmatch(r"\d{8}", digits):
         raise DomainError("Een KvK-nummer bestaat uit acht cijfers.", field="kvk_number")
     return digits
-
-
-def normalise_iban(value: str) -> str:
-    try:
-        return stdnum_iban.validate(value or "")
-    except StdnumError:
-        raise DomainError("Dit IBAN is niet geldig (controleer het controlegetal).", field="iban") from None
-
-
-def normalise_bic(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return stdnum_bic.validate(value)
-    except StdnumError:
-        raise DomainError("Deze BIC is niet geldig.", field="bic") from None
 
 
 def normalise_postcode(value: str | None) -> str | None:
@@ -122,20 +105,36 @@ def register_provider(data: dict, by: User | None) -> Provider:
 
 
 def update_provider(provider: Provider, data: dict, by: User | None) -> Provider:
-    """Same rules as registering; the audit line keeps every field before and after (bank details included)."""
+    """Same rules as registering. A new IBAN or BIC is only proposed (propose_bank_details); the other fields
+    change at once, their audit line keeping every field before and after."""
     require_provider(by, Action.PROVIDER_DATA, provider)
     cleaned = _cleaned(data)
     cleaned |= _keurmerk(cleaned, provider)
     if "kvk_number" in cleaned:
         _refuse_duplicate_kvk(cleaned["kvk_number"], provider.id)
+    bank = {name: cleaned.pop(name) for name in ("iban", "bic") if name in cleaned}
     before = {k: getattr(provider, k) for k in cleaned}
     for name, value in cleaned.items():
         setattr(provider, name, value)
     changes = audit.diff(before, cleaned)
     if changes:
-        action = "provider_bank_details_changed" if {"iban", "bic"} & changes.keys() else "provider_updated"
-        audit.record(by, action, provider, f"Aanbieder {provider.name} gewijzigd", changes)
+        audit.record(by, "provider_updated", provider, f"Aanbieder {provider.name} gewijzigd", changes)
+    if bank:  # a new IBAN sent without a BIC drops the old bank's BIC (within the EEA SEPA needs none)
+        propose_bank_details(provider, bank.get("iban", provider.iban),
+                             bank.get("bic", provider.bic if "iban" not in bank else None), by=by)
     return provider
+
+
+def propose_bank_details(provider: Provider, iban: str, bic: str | None, *, by: User | None) -> None:
+    """A new IBAN or BIC waits for a second person (payments approves it); nothing happens when both stand as they
+    are."""
+    if (iban, bic) == (provider.iban, provider.bic):
+        return
+    require_provider(by, Action.BANK_DETAILS, provider)
+    current = (provider.name, provider.iban, provider.bic)
+    bank_details.propose({"provider_id": provider.id}, f"aanbieder {provider.name}", current,
+                         (provider.name, iban, bic), by=by)
+    db.session.expire(provider, ["pending_bank_change"])
 
 
 def search_providers(query: str | None = None):

@@ -15,6 +15,8 @@ from providers.models import PROVIDER_DOCUMENT_LABELS, Provider
 
 bp = Blueprint("providers", __name__, url_prefix="/aanbieders")
 STAFF = (Role.CONTRACTMANAGER, Role.INKOPER, Role.FINANCE)
+PENDING_BANK_CHANGE = ("De nieuwe bankgegevens (IBAN {}) wachten op goedkeuring door een tweede persoon; tot dan "
+                       "gelden de huidige.")
 
 
 def _visible(provider_id: int) -> Provider:
@@ -67,6 +69,8 @@ def edit(provider_id: int):
             services.update_provider(provider, form.data, by=current_user)
             db.session.commit()
             flash("De gegevens zijn opgeslagen.", "success")
+            if provider.pending_bank_change is not None:
+                flash(PENDING_BANK_CHANGE.format(provider.pending_bank_change.new_iban), "info")
             return redirect(url_for("providers.detail", provider_id=provider.id))
         except DomainError as exc:
             show_domain_error(form, exc)

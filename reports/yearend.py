@@ -26,7 +26,7 @@ from core.models import Municipality
 from payments.calculation import hold_at_ceiling, stream_trajectories
 from payments.models import LineStatus, PaymentLine, PaymentRun, RunStatus
 from payments.rules import Evidence, earned_instances
-from payments.services import ledger_accounts
+from payments.services import home_region, ledger_accounts
 from trajectories.models import Trajectory
 
 ZERO = Decimal("0.00")
@@ -83,7 +83,8 @@ def year_rows(municipality: Municipality, year: int) -> list[Row]:
     booked = _booked(municipality, first, last)
     booked += [(line[2], line[7], "held" if line[12] == LineStatus.HELD.value else "accrued", amount)
                for line, amount in _accrued(municipality, last)]
-    resolve, accounts = funding_resolver({contract_id for contract_id, *_ in booked}), ledger_accounts()
+    resolve, accounts = funding_resolver({contract_id for contract_id, *_ in booked}), ledger_accounts(
+        home_region(municipality))
     service_of = dict(db.session.execute(sa.select(Contract.id, Contract.service_id).where(
         Contract.id.in_({contract_id for contract_id, *_ in booked} or {-1}))).all())
     cells: dict[tuple, Row] = {}

@@ -112,6 +112,23 @@ def make_provider(ctx):
 
 
 @pytest.fixture
+def make_paying_organisation(ctx):
+    """make_paying_organisation(region=... | municipality=..., **kw): who pays, stored as if already approved."""
+    from payments.models import PayingOrganisation
+
+    def make(region=None, municipality=None, **kw):
+        kw.setdefault("name", "Sociale Dienst")
+        kw.setdefault("iban", "NL02ABNA0123456789")
+        kw.setdefault("bic", "ABNANL2A")
+        payer = PayingOrganisation(region=region, municipality=municipality, **kw)
+        db.session.add(payer)
+        db.session.flush()
+        return payer
+
+    return make
+
+
+@pytest.fixture
 def make_contract(ctx, make_provider, make_municipality):
     """make_contract(provider=None, municipalities=None, milestones=[dicts], kpis=[dicts], **columns)."""
     from contracts.models import Contract, KpiAgreement, Milestone

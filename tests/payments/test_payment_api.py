@@ -106,19 +106,24 @@ def test_html_refuses_an_overlapping_run_on_the_form(setup, login, client):
     assert again.status_code == 200 and "conceptbetaalrun" in again.get_data(as_text=True)
 
 
-def test_settings_page_saves_paying_organisation_and_ledger_account(setup, login, client):
-    region, *_, maker, _ = setup
+def test_settings_page_proposes_paying_organisation_and_saves_ledger_account(setup, login, client, api):
+    region, *_, maker, checker = setup
     login(maker)
     bad = client.post("/betalingen/instellingen", data={"payer-scope": f"r:{region.id}", "payer-name": "SDD",
                                                         "payer-iban": "NL91ABNA0417164301"})
-    assert "geen geldig IBAN" in bad.get_data(as_text=True)
+    assert "IBAN is niet geldig" in bad.get_data(as_text=True)
     ok = client.post("/betalingen/instellingen", data={"payer-scope": f"r:{region.id}", "payer-name": "SDD",
-                                                       "payer-iban": "NL91 ABNA 0417 1643 00", "payer-bic": "ABNANL2A"})
-    assert ok.status_code == 302
-    saved = client.post("/betalingen/instellingen", data={"ledger-service": "1", "ledger-kind": "prestatie",
-                                                          "ledger-account": "470120"})
+                                                       "payer-iban": "NL91 ABNA 0417 1643 00", "payer-bic": "ABNANL2A"},
+                     follow_redirects=True)
+    assert "wacht op goedkeuring door een tweede persoon" in ok.get_data(as_text=True)
+    saved = client.post("/betalingen/instellingen", data={"ledger-region": str(region.id), "ledger-service": "1",
+                                                          "ledger-kind": "prestatie", "ledger-account": "470120"})
     page = client.get("/betalingen/instellingen").get_data(as_text=True)
-    assert saved.status_code == 302 and "NL91ABNA0417164300" in page and "470120" in page
+    assert saved.status_code == 302 and "NL91ABNA0417164300" not in page and "470120" in page
+    change = api(checker).get("/api/v1/bank-detail-changes").json["items"][0]
+    login(checker)
+    client.post(f"/betalingen/bankgegevens/{change['id']}/goedkeuren")
+    assert "NL91ABNA0417164300" in client.get("/betalingen/instellingen").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query, status, lines", [
@@ -146,13 +151,12 @@ def test_html_line_filters_are_typed_from_the_query_string(setup, login, client,
     (False, "", ["betalende organisatie", "heeft geen IBAN"]),
     (True, "NL91ABNA0417164300", []),
 ])
-def test_the_draft_warns_of_what_would_stop_the_sepa_file(setup, api, login, client, payer, iban, warned):
-    from payments.services import set_paying_organisation
-
+def test_the_draft_warns_of_what_would_stop_the_sepa_file(setup, api, login, client, make_paying_organisation, payer,
+                                                          iban, warned):
     region, contract, *_, maker, checker = setup
     contract.provider.iban = iban
     if payer:
-        set_paying_organisation({"name": "SDD", "iban": "NL02ABNA0123456789"}, region=region, by=maker)
+        make_paying_organisation(region=region, name="SDD", bic=None)
     made = api(maker).post("/api/v1/payment-runs", json={"period": period(1), "region_id": region.id}).json
     assert len(made["warnings"]) == len(warned)
     assert all(any(text in warning for warning in made["warnings"]) for text in warned)

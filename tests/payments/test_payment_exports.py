@@ -17,7 +17,7 @@ from core.personal_data import encrypt_bsn
 from payments.exports import epc_text, journal_csv, journal_xlsx, sepa_xml, specification
 from payments.pdf import render_specification_pdf
 from payments.runs import approve_run, create_run
-from payments.services import set_ledger_account, set_paying_organisation
+from payments.services import set_ledger_account
 
 TODAY = date(2026, 11, 23)
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
@@ -26,7 +26,8 @@ BSN = "111222333"
 
 
 @pytest.fixture
-def approved(make_region, make_contract, make_trajectory, make_event, make_user, make_provider):
+def approved(make_region, make_contract, make_trajectory, make_event, make_user, make_provider,
+             make_paying_organisation):
     """An approved run: provider A earns 100.00 + 250.11, provider B nets -100.00 after a clawback."""
     region = make_region()
     evil = make_provider(name="=HYPERLINK(\"http://x\") Zoë's Taal & Co", kvk_number="12345678")
@@ -44,9 +45,8 @@ def approved(make_region, make_contract, make_trajectory, make_event, make_user,
                result="geslaagd")
     wrong = make_event(tb, "start", date(2026, 2, 1))
     maker, checker = make_user(Role.FINANCE, region=region), make_user(Role.FINANCE, region=region)
-    set_paying_organisation({"name": "Sociale Dienst Drechtsteden (SDD) – Financiën", "iban": "NL02ABNA0123456789",
-                             "bic": "ABNANL2A"}, region=region, by=maker)
-    set_ledger_account(a.service, "inspanning", "470110", by=maker)
+    make_paying_organisation(region=region, name="Sociale Dienst Drechtsteden (SDD) – Financiën")
+    set_ledger_account(region, a.service, "inspanning", "470110", by=maker)
     approve_run(create_run("2026-09", region=region, by=maker, today=TODAY), by=checker)
     make_event(tb, "retraction", date(2026, 10, 1), retracts_id=wrong.id)
     run = create_run("2026-10", region=region, by=maker, today=TODAY)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from core.errors import Conflict, DomainError
 from core.models import AuditEntry, Role
+from core.scope import relate_provider
 from providers import services
 from providers.models import KeurmerkStatus as K
 
@@ -41,13 +42,15 @@ def test_kvk_number_is_unique(ctx):
         services.register_provider({**VALID, "name": "Ander"}, by=None)
 
 
-def test_bank_detail_change_is_audited_before_and_after(ctx, make_provider, make_user, make_region):
+def test_bank_detail_change_is_proposed_and_audited_before_and_after(ctx, make_provider, make_user, make_region):
     region = make_region()
-    provider, user = make_provider(regions=[region]), make_user(Role.CONTRACTMANAGER, region=region)
+    provider, user = make_provider(), make_user(Role.CONTRACTMANAGER, region=region)
+    relate_provider(provider.id, [region])
     services.update_provider(provider, {"iban": "NL44RABO0123456789", "bic": "RABONL2U"}, by=user)
-    entry = sa.select(AuditEntry).where(AuditEntry.action == "provider_bank_details_changed")
+    entry = sa.select(AuditEntry).where(AuditEntry.action == "bank_detail_change_proposed")
     changes = ctx_db_scalar(entry).changes
     assert changes["iban"] == ["NL91ABNA0417164300", "NL44RABO0123456789"]
+    assert (provider.iban, provider.bic) == ("NL91ABNA0417164300", "ABNANL2A")  # until a second person approves
 
 
 def ctx_db_scalar(stmt):

@@ -31,9 +31,9 @@ def world(make_region, make_municipality, make_contract, make_trajectory, make_e
                        ends_on=date(2028, 12, 31))
     z = make_contract(municipalities=[dordrecht], milestones=Z_SCHEDULE, ceiling=D("1500.00"),
                       price_per_trajectory=D("1500.00"), service=service("z_route"), starts_on=date(2025, 1, 1))
-    db.session.add_all([LedgerAccount(service=service("b1_route"), kind="inspanning", account="4711"),
-                        LedgerAccount(service=service("b1_route"), kind="prestatie", account="4712"),
-                        LedgerAccount(service=service("z_route"), kind="inspanning", account="4721")])
+    db.session.add_all([LedgerAccount(region=region, service=service("b1_route"), kind="inspanning", account="4711"),
+                        LedgerAccount(region=region, service=service("b1_route"), kind="prestatie", account="4712"),
+                        LedgerAccount(region=region, service=service("z_route"), kind="inspanning", account="4721")])
     maker, checker = (make_user(Role.FINANCE, region=region) for _ in range(2))
     set_contract_funding(b1, FundingSource.EIGEN_MIDDELEN, municipality=zwijndrecht, by=maker)
     t = {name: make_trajectory(contract, municipality=where, referral_date=referral)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from core.extensions import db
 from core.models import Role
-from payments.services import set_ledger_account, set_paying_organisation
+from payments.services import set_ledger_account
 
 BSN, FORM_BSN = "111222333", "123456782"
 HEADER = "event_id;trajectory;type;date;reason\r\n"
@@ -35,7 +35,8 @@ def upload(client, text: str) -> dict:
 
 
 def test_a_bsn_sent_in_appears_in_no_log_line_export_or_pdf(make_region, make_contract, make_provider, make_user,
-                                                             api, login, client, caplog, tmp_path):
+                                                             api, login, client, caplog, tmp_path,
+                                                             make_paying_organisation):
     region = make_region()
     town = region.municipalities[0]
     provider = make_provider(name="Taalschool Noord")
@@ -45,9 +46,8 @@ def test_a_bsn_sent_in_appears_in_no_log_line_export_or_pdf(make_region, make_co
     manager = make_user(Role.CONTRACTMANAGER, region=region)
     sender = make_user(Role.PROVIDER, provider=provider)
     maker, checker = make_user(Role.FINANCE, region=region), make_user(Role.FINANCE, region=region)
-    set_paying_organisation({"name": "Sociale Dienst", "iban": "NL02ABNA0123456789", "bic": "ABNANL2A"},
-                            region=region, by=maker)
-    set_ledger_account(contract.service, "inspanning", "470110", by=maker)
+    make_paying_organisation(region=region)
+    set_ledger_account(region, contract.service, "inspanning", "470110", by=maker)
     db.session.commit()
     found = []
 

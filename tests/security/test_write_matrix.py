@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.models import AuditEntry, Municipality, Role, User
+from core.models import AuditEntry, Municipality, Region, Role, User
 from tests.factories import PASSWORD, _password_hash
 from tests.security.test_authorization_matrix import MACHINE, PUBLIC, _rules
 from tests.security.test_scope_matrix import STAFF, world  # noqa: F401 - the module's world fixture
@@ -65,6 +65,7 @@ def _more_samples(samples: dict) -> dict:
     from core.auth import issue_token
     from core.dates import today
     from kpis.models import KpiAlert
+    from payments.bank_details import propose_paying_organisation
     from payments.models import ClaimStatus, EvidenceClaim, PaymentRun, RunStatus
     from procurement.models import ProcurementCase, RouteScore
     from procurement.pve.models import Pve, PveComment
@@ -111,6 +112,10 @@ def _more_samples(samples: dict) -> dict:
     open_claim = db.session.scalar(sa.select(EvidenceClaim).where(EvidenceClaim.status == ClaimStatus.OPEN)) or \
         db.session.scalar(sa.select(EvidenceClaim))
     milestone = contract.milestones[0]
+    finance = db.session.scalar(sa.select(User).where(User.email == "financien@drechtsteden.demo"))
+    change = propose_paying_organisation({"name": "Sociale Dienst Drechtsteden", "iban": "NL91ABNA0417164300",
+                                          "bic": "ABNANL2A"}, region=db.session.get(Region, samples["region_id"]),
+                                         by=finance)
     later = contract.ends_on.replace(year=contract.ends_on.year + 1)
     return samples | {
         "today": day.isoformat(), "target_user_id": target.id, "target_email": target.email, "token_id": token_id,
@@ -131,7 +136,7 @@ def _more_samples(samples: dict) -> dict:
         "milestones": contract_services.schedule_of(contract),
         "tariff_day": contract.ends_on.replace(day=1).isoformat(),
         "tariff_day_api": (contract.ends_on.replace(day=1) - timedelta(days=31)).replace(day=1).isoformat(),
-        "provider_kvk": provider.kvk_number, "provider_iban": provider.iban,
+        "change_id": change.id, "provider_kvk": provider.kvk_number, "provider_iban": provider.iban,
         "score_id": db.session.scalar(sa.select(RouteScore.id).order_by(RouteScore.id)), "measure": GrantMeasure.SPENT.value,
         "report_args": {"scope": f"r:{samples['region_id']}", "start": f"{day.year}-01-01", "end": day.isoformat()},
     }

@@ -128,6 +128,9 @@ WRITES = {
     # Payments
     "payments.approve": lambda s: {"args": {"run_id": s["draft_run_id"]}},
     "payments.cancel": lambda s: {"args": {"run_id": s["draft_run_id"]}},
+    "payments.decide_bank_change": lambda s: {"args": {"change_id": s["change_id"], "decision": "afwijzen"}},
+    "payments_api.approve_bank_change": lambda s: {"args": {"change_id": s["change_id"]}},
+    "payments_api.reject_bank_change": lambda s: {"args": {"change_id": s["change_id"]}},
     "payments.index": lambda s: {"data": {"period": s["period"], "scope": f"r:{s['region_id']}"}},
     "payments.recalculate": lambda s: {"args": {"run_id": s["draft_run_id"]}},
     "payments.settings": lambda s: {"data": {"payer-scope": f"r:{s['region_id']}", "payer-name": "Matrix BV",
@@ -191,6 +194,7 @@ WRITES = {
 
 #: The own side of a route that only another person or the national admin may use: the demo's creator of the draft
 #: run and the inkoper who decided may not approve (four eyes); reference data is national.
-OWN_SIDE = {"payments.approve": Role.ADMIN, "payments_api.approve": Role.ADMIN, "procurement.approve": Role.ADMIN,
+OWN_SIDE = {"payments.approve": Role.ADMIN, "payments.decide_bank_change": Role.ADMIN,
+            "payments_api.approve_bank_change": Role.ADMIN, "payments_api.reject_bank_change": Role.ADMIN, "payments_api.approve": Role.ADMIN, "procurement.approve": Role.ADMIN,
             "procurement_api.approve": Role.ADMIN, "core_api.create_municipality": Role.NATIONAL_ADMIN,
             "core_api.create_region": Role.NATIONAL_ADMIN, "procurement.scores": Role.NATIONAL_ADMIN}
