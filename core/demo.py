@@ -12,6 +12,7 @@ from core.registry import items
 DRECHTSTEDEN = [("GM0505", "Dordrecht", "KPL-6100"), ("GM0642", "Zwijndrecht", "KPL-6200"),
                 ("GM0590", "Papendrecht", "KPL-6300"), ("GM0531", "Hendrik-Ido-Ambacht", "KPL-6400")]
 STAFF = [("beheer@drechtsteden.demo", Role.ADMIN, "Bea Beheer"),
+         ("landelijk@beheer.demo", Role.NATIONAL_ADMIN, "Lars Landelijk"),
          ("inkoper@drechtsteden.demo", Role.INKOPER, "Ilse Inkoper"),
          ("inkoper2@drechtsteden.demo", Role.INKOPER, "Ivo Inkoper"),
          ("contract@drechtsteden.demo", Role.CONTRACTMANAGER, "Carla Contract"),
@@ -37,7 +38,7 @@ def load_region(state: dict) -> None:
     for email, role, name in STAFF:
         password = demo_password()
         user = services.create_user(email, role, password, by=None, name=name,
-                                    region=region)
+                                    region=None if role == Role.NATIONAL_ADMIN else region)
         state.setdefault("users", {})[email] = user
         state["logins"].append((email, role.value, password))
 

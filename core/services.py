@@ -82,7 +82,12 @@ def create_user(email: str, role: Role, password: str, by: User | None, *, name:
     if (role == Role.PROVIDER) != (provider_id is not None):
         raise DomainError("Een aanbiedergebruiker hoort bij precies één aanbieder; andere rollen bij geen.",
                           field="provider")
-    if role not in (Role.ADMIN, Role.PROVIDER) and region is None and not municipalities:
+    if role == Role.NATIONAL_ADMIN and (region is not None or municipalities):
+        raise DomainError("Een landelijk beheerder hoort bij geen regio of gemeente.", field="region")
+    if role == Role.ADMIN and region is None:
+        raise DomainError("Een beheerder hoort bij een regio; een landelijk beheerder heeft een eigen rol.",
+                          field="region")
+    if role not in (Role.NATIONAL_ADMIN, Role.PROVIDER) and region is None and not municipalities:
         raise DomainError("Geef een regio of minstens één gemeente op.", field="municipalities")
     check_password_policy(password, email)
     user = User(email=email, name=name, role=role, password_hash=hash_password(password),
