@@ -111,6 +111,7 @@ class _Target:
     bucket: str | None
     occurred_on: date
     is_voided: bool
+    reason: str | None = None
 
 
 def _named(items: list, name: str, from_csv: bool) -> set[str]:
@@ -230,6 +231,9 @@ class EventBatch:
             return [("retracts", "Een intrekking kan niet worden ingetrokken.")]
         if target.is_voided:
             return [("retracts", "Deze gebeurtenis is al ingetrokken.")]
+        if target.type == "dropout" and target.reason == SWITCH_REASON:
+            return [("retracts", "Deze beëindiging hoort bij een schakeling naar een andere leerroute, waarvan het "
+                                 "nieuwe traject al loopt; zij kan niet worden ingetrokken.")]
         return []
 
     def _target(self, event_id: str) -> _Target | None:
@@ -237,7 +241,7 @@ class EventBatch:
         if event_id not in self._targets and event_id in self._seen:
             row = self._seen[event_id]
             self._targets[event_id] = _Target(None, row["trajectory_id"], row["type"], row.get("month"),
-                                              row.get("bucket"), row["occurred_on"], False)
+                                              row.get("bucket"), row["occurred_on"], False, row.get("reason"))
         return self._targets.get(event_id)
 
     def _accept(self, clean: dict) -> dict:
@@ -359,9 +363,9 @@ class EventBatch:
         voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
         rows = db.session.execute(
             sa.select(ProgressEvent.id, ProgressEvent.event_id, ProgressEvent.trajectory_id, ProgressEvent.type,
-                      ProgressEvent.month, ProgressEvent.bucket, ProgressEvent.occurred_on,
+                      ProgressEvent.month, ProgressEvent.bucket, ProgressEvent.occurred_on, ProgressEvent.reason,
                       ProgressEvent.id.in_(voided).label("voided"))
             .where(ProgressEvent.sender == self.sender, matching(ProgressEvent.event_id, new)))
         for row in rows:
             self._targets[row.event_id] = _Target(row.id, row.trajectory_id, row.type, row.month, row.bucket,
-                                                  row.occurred_on, bool(row.voided))
+                                                  row.occurred_on, bool(row.voided), row.reason)

@@ -13,7 +13,9 @@ from core.models import Role
 from payments.models import PaymentLine
 from payments.runs import create_run
 from tests.factories import service
+from trajectories.batch import BatchRejected
 from trajectories.models import TrajectoryStatus
+from trajectories.services import record_events
 from trajectories.switches import switch_route
 
 TODAY = date(2026, 11, 23)
@@ -130,3 +132,18 @@ def test_the_page_switches_a_running_trajectory(world, login):
         "schakelen-contract_id": z_route.id, "schakelen-reference": "TRJ-TWEE",
         "schakelen-switched_on": "2026-05-16", "schakelen-pip_date": "2026-05-10"})
     assert again.status_code == 422
+
+
+def test_the_end_a_switch_made_cannot_be_retracted(world):
+    """The new trajectory runs: voiding the old one's end would let both run (and pay) at once."""
+    switch(world)
+    old = world["old"]
+    db.session.refresh(old)
+    [closed] = [e for e in old.events if e.type == "dropout"]
+    with pytest.raises(BatchRejected) as refused:
+        record_events([{"event_id": "INTREK-1", "trajectory": old.reference, "type": "retraction",
+                        "date": TODAY.isoformat(), "retracts": closed.event_id}],
+                      sender=closed.sender, source="manual", by=world["manager"], today=TODAY)
+    assert refused.value.errors[0]["field"] == "retracts" and "schakeling" in refused.value.errors[0]["message"]
+    db.session.refresh(old)
+    assert old.status == TrajectoryStatus.SWITCHED
