@@ -15,7 +15,9 @@ from core.terms import amount_on
 from payments.models import LineStatus, PaidInstance, PaymentLine, PaymentRun, RunStatus
 from payments.runs import create_run
 from payments.rules import month_key
+from core.models import Role
 from trajectories.models import TrajectoryStatus
+from trajectories.switches import switch_route
 from tests.budget.conftest import TODAY
 
 ZERO = D("0.00")
@@ -64,7 +66,7 @@ def reference_committed(world) -> dict:
                 potential += amount * (months - sum(1 for code, _ in earned if code == milestone.code))
             elif (milestone.code, "-") not in earned:
                 potential += amount
-        if trajectory.status in (TrajectoryStatus.DROPPED_OUT, TrajectoryStatus.COMPLETED):
+        if trajectory.status in (TrajectoryStatus.DROPPED_OUT, TrajectoryStatus.COMPLETED, TrajectoryStatus.SWITCHED):
             potential = ZERO
         key = (trajectory.contract_id, trajectory.municipality_id)
         result[key] += min(pending + potential, max(ZERO, capacity - sum(paid.values(), ZERO)))
@@ -91,6 +93,20 @@ def test_realised_of_a_quarter_counts_only_its_months(world):
 def test_committed_equals_the_independent_computation(world):
     found = book([world.dordrecht.id, world.zwijndrecht.id], TODAY)
     assert dict(found.committed) == reference_committed(world)
+
+
+def test_a_route_switch_ends_the_old_commitment_and_starts_the_new_one(world, make_user):
+    """The switched trajectory commits nothing more on its old route; the new one commits its own schedule."""
+    old = world.trajectories["started"]
+    manager = make_user(Role.CONTRACTMANAGER, region=world.region)
+    before = book([world.dordrecht.id], TODAY).committed
+    new = switch_route(old, {"reference": "TRJ-SCHAKEL", "contract_id": world.z.id, "switched_on": date(2026, 11, 2),
+                             "pip_date": date(2026, 11, 2)}, by=manager, today=TODAY)
+    world.trajectories["switched_to"] = new
+    db.session.refresh(old)
+    after = book([world.dordrecht.id, world.zwijndrecht.id], TODAY).committed
+    assert dict(after) == reference_committed(world)
+    assert after[world.b1.id, world.dordrecht.id] == before[world.b1.id, world.dordrecht.id] - D("4500.00")
 
 
 def test_committed_per_trajectory_follows_the_schedule(world):
