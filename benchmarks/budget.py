@@ -71,7 +71,7 @@ def national_what_if():
 
     contracts = db.session.scalars(sa.select(Contract).order_by(Contract.id)).all()
     basis = Basis(contracts, "alle contracten", [], contracts[0].price_per_trajectory, None)
-    result = simulate(basis, date(2020, 1, 1), dataset.CUTOFF, five_models(), user=User(role=Role.ADMIN))
+    result = simulate(basis, date(2020, 1, 1), dataset.CUTOFF, five_models(), user=User(role=Role.NATIONAL_ADMIN))
     return [(model.name, totals.total, totals.held) for model, totals in result.models], result.actual.total
 
 

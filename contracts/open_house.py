@@ -15,7 +15,7 @@ from core.extensions import db
 from core.auth import can_see_municipality
 from core.locks import lock_row
 from core.models import Role, User
-from core.scope import Action, OutOfScope, regions_of, relate_provider, require
+from core.scope import Action, OutOfScope, require
 from core.terms import terms_to_json, validate_kpi_agreements, validate_milestones
 from procurement.models import ProcurementCase, ProcurementRoute
 from procurement.pve.templates import check_fits_service
@@ -91,8 +91,8 @@ def _require_announcement(open_house: OpenHouse, today: date) -> None:
 
 def apply(open_house: OpenHouse, provider: Provider, by: User | None, today: date) -> Admission:
     """Providers may apply throughout the term, once per Open House, after its public announcement: a provider
-    user for its own provider, staff of the case's municipalities for any. The case's regions then work with the
-    provider (core.scope)."""
+    user for its own provider, staff of the case's municipalities for any. An application gives the case's region
+    no say over the provider's master data; its admission (an active contract) does (core.scope)."""
     if by is not None and by.role == Role.PROVIDER and by.provider_id != provider.id:
         raise OutOfScope("U meldt alleen uw eigen organisatie aan.")
     if by is not None and by.role != Role.PROVIDER:
@@ -107,7 +107,6 @@ def apply(open_house: OpenHouse, provider: Provider, by: User | None, today: dat
                           checklist={r: False for r in open_house.requirements})
     db.session.add(admission)
     db.session.flush()
-    relate_provider(provider.id, regions_of(open_house.procurement_case.municipalities))
     audit.record(by, "open_house_applied", admission, f"{provider.name} meldt zich aan voor {open_house.title}")
     return admission
 

@@ -46,7 +46,8 @@ def index():
 
 def _open_house_form() -> OpenHouseForm:
     """On GET prefilled from ?case= (its adopted PvE, else its service's template)."""
-    case = db.session.get(ProcurementCase, request.args.get("case", type=int) or 0) if request.method == "GET" else None
+    case = db.session.scalar(visible_cases(current_user).where(ProcurementCase.id == request.args.get(
+        "case", type=int))) if request.method == "GET" else None
     form = OpenHouseForm(data={"procurement_case": case.id} if case else None)
     if request.method == "GET":
         terms = suggested_terms(case)

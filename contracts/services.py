@@ -212,7 +212,8 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
         milestones=milestones, kpi_agreements=_kpi_rows(data["service"], data.get("kpis") or []))
     db.session.add(contract)
     db.session.flush()
-    relate_provider(contract.provider.id, regions_of(contract.municipalities))
+    if contract.status == ContractStatus.ACTIVE:  # a concept gives no say over the provider's master data
+        relate_provider(contract.provider.id, regions_of(contract.municipalities))
     audit.record(by, "contract_created", contract, f"Contract {contract.reference} met {contract.provider} vastgelegd",
                  {"price_per_trajectory": [None, contract.price_per_trajectory], "ceiling": [None, contract.ceiling],
                   "milestones": [None, schedule_of(contract)],
@@ -253,6 +254,8 @@ def amend_contract(contract: Contract, data: dict, reason: str, by: User | None)
         if name in data:
             setattr(contract, name, data[name])
     contract.status = status
+    if status == ContractStatus.ACTIVE:
+        relate_provider(contract.provider_id, regions_of(contract.municipalities))
     _check_period_and_money(contract.starts_on, contract.ends_on, contract.price_per_trajectory, contract.ceiling)
     _check_options(contract.extension_count or 0, contract.extension_months, contract.option_deadline,
                    contract.ends_on)

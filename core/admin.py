@@ -13,6 +13,7 @@ from core.dates import now_utc
 from core.errors import DomainError
 from core.extensions import db
 from core.models import ApiToken, Municipality, Region, Role, User, region_municipality, user_municipality
+from core.scope import OutOfScope
 from core.services import create_municipality, create_region, create_user
 
 #: The roles an admin gives on the Beheer screens; provider users are made on their provider's page. Only the
@@ -47,13 +48,18 @@ def manageable_municipalities(admin: User):
 
 
 def manageable_users(admin: User):
-    """Staff scoped to a managed region or to one of its municipalities; provider users are not staff."""
+    """Staff whose whole scope lies within the admin's region (its region, or only municipalities of it); provider
+    users are not staff."""
     stmt = sa.select(User).where(User.role != Role.PROVIDER).order_by(User.name, User.email)
     if is_national(admin):
         return stmt
-    in_municipality = sa.select(user_municipality.c.user_id).where(user_municipality.c.municipality_id.in_(
+    outside = sa.select(user_municipality.c.user_id).where(user_municipality.c.municipality_id.not_in(
         manageable_municipalities(admin).with_only_columns(Municipality.id)))
-    return stmt.where(sa.or_(User.region_id.in_(_region_ids(admin)), User.id.in_(in_municipality)))
+    has_municipality = sa.select(user_municipality.c.user_id)
+    # the user's whole scope within the admin's region: never a user who also holds another region's
+    region_ok = sa.or_(User.region_id.in_(_region_ids(admin)),
+                       sa.and_(User.region_id.is_(None), User.id.in_(has_municipality)))
+    return stmt.where(region_ok, User.id.not_in(outside))
 
 
 def get_managed(admin: User, model, object_id: int):
@@ -124,7 +130,13 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 
 def add_token(admin: User, user: User) -> str:
-    """A new API token for the user; it is shown once, only its hash is kept."""
+    """A new API token for the user; it is shown once, only its hash is kept. Never for a finance user: whoever
+    holds the token acts as that user, and money moves on the four eyes of two finance users (core.scope); they
+    get theirs from the operator (flask users token)."""
+    if user.role == Role.FINANCE:
+        raise OutOfScope("Een API-token van een financieel medewerker geeft u die medewerker niet: wie het token "
+                         "heeft, keurt als die medewerker goed. De beheerder van de installatie maakt het (flask users "
+                         "token).")
     token = issue_token(user)
     db.session.flush()
     audit.record(admin, "api_token_issued", user, f"API-token voor {user.email} uitgegeven")

@@ -1,10 +1,10 @@
 """Who may write what: the one table a reviewer reads, and the checks every write service calls.
 
 Scopes (core.models.User):
-- a national admin (Role.NATIONAL_ADMIN) sees and writes everything; it is its own role, never a side effect of
-  an admin without a region;
-- an admin (Role.ADMIN) is the admin of one region: it writes what that region's staff write, and manages the
-  region's users and municipalities;
+- a national admin (Role.NATIONAL_ADMIN) sees everything and writes everything but money (MONEY); it is its own
+  role, never a side effect of an admin without a region;
+- an admin (Role.ADMIN) is the admin of one region: it writes what that region's staff write but money, and
+  manages the region's users and municipalities;
 - staff (inkoper, contractmanager, finance) hold a whole region (User.region) and/or some municipalities
   (User.municipalities);
 - a provider user holds one provider.
@@ -18,16 +18,21 @@ The rules:
    or report, an Open House on its case) is written only by a user who holds that whole region.
 4. Provider master data (name, KvK, address, contact, documents, bank details, logins) is shared between regions:
    it is written by the staff who hold a whole region that works with the provider (it registered the provider,
-   has a contract with it, or received its Open House application: `provider_region`), never by another region's
-   staff nor by staff of only some municipalities. A provider user writes only its own documents and progress.
-5. A bank detail (a provider's IBAN and BIC, a paying organisation) takes effect only when a second person with
-   the right to approve it (BANK_APPROVAL) approves the change (core.bank_details).
+   has an active contract with it, or admitted it to an Open House: `provider_region`; a concept contract or an
+   application gives no say), never by another region's staff nor by staff of only some municipalities. A
+   provider user writes only its own documents and progress.
+5. A bank detail (a provider's IBAN and BIC, its first one included, a paying organisation) takes effect only when
+   a second person with the right to approve it (BANK_APPROVAL) approves the change (core.bank_details), and every
+   region sees it on its next run's review page before it pays. Money moves on four eyes of finance: a region's
+   admin manages users but neither proposes nor approves bank details, runs or the paying organisation, and
+   cannot take an API token of a finance user (it would approve as that user).
 
 A refusal is `OutOfScope` (403 with a Dutch reason); an object the user may not even see stays a 404.
 """
 import enum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core.auth import visible_municipality_ids
 from core.errors import Forbidden
@@ -64,15 +69,19 @@ class Action(enum.StrEnum):
 
 
 _STAFF = frozenset({Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE})
-#: Who may write what (the national admin may always). The region admin writes what the region's staff write.
+#: What moves money or says where it goes: finance's own, on four eyes; no admin, regional or national, takes part.
+MONEY = frozenset({Action.BANK_DETAILS, Action.BANK_APPROVAL, Action.PAYING_ORGANISATION, Action.LEDGER_ACCOUNTS,
+                   Action.RUNS})
+#: Who may write what (the national admin may always, except MONEY). The region admin writes what the region's
+#: staff write, except MONEY.
 WRITERS: dict[Action, frozenset[Role]] = {
     Action.PROVIDER_DATA: frozenset({Role.CONTRACTMANAGER, Role.ADMIN}),
     Action.PROVIDER_USERS: frozenset({Role.CONTRACTMANAGER, Role.ADMIN}),
     Action.PROVIDER_DOCUMENTS: frozenset({Role.CONTRACTMANAGER, Role.ADMIN, Role.PROVIDER}),
-    Action.BANK_DETAILS: frozenset({Role.CONTRACTMANAGER, Role.FINANCE, Role.ADMIN}),
-    Action.BANK_APPROVAL: frozenset({Role.FINANCE, Role.ADMIN}),
-    Action.PAYING_ORGANISATION: frozenset({Role.FINANCE, Role.ADMIN}),
-    Action.LEDGER_ACCOUNTS: frozenset({Role.FINANCE, Role.ADMIN}),
+    Action.BANK_DETAILS: frozenset({Role.CONTRACTMANAGER, Role.FINANCE}),
+    Action.BANK_APPROVAL: frozenset({Role.FINANCE}),
+    Action.PAYING_ORGANISATION: frozenset({Role.FINANCE}),
+    Action.LEDGER_ACCOUNTS: frozenset({Role.FINANCE}),
     Action.PROCUREMENT: frozenset({Role.INKOPER, Role.ADMIN}),
     Action.PVE: frozenset({Role.INKOPER, Role.ADMIN}),
     Action.PVE_COMMENTS: _STAFF | {Role.ADMIN},
@@ -83,7 +92,7 @@ WRITERS: dict[Action, frozenset[Role]] = {
     Action.PROGRESS: frozenset({Role.CONTRACTMANAGER, Role.ADMIN, Role.PROVIDER}),
     Action.ALERTS: frozenset({Role.CONTRACTMANAGER, Role.ADMIN}),
     Action.VERIFICATION: frozenset({Role.CONTRACTMANAGER, Role.ADMIN}),
-    Action.RUNS: frozenset({Role.FINANCE, Role.ADMIN}),
+    Action.RUNS: frozenset({Role.FINANCE}),
     Action.BUDGET: frozenset({Role.FINANCE, Role.ADMIN}),
     Action.SIMULATION: frozenset({Role.FINANCE, Role.INKOPER, Role.ADMIN}),
     Action.REPORTS: frozenset({Role.FINANCE, Role.CONTRACTMANAGER, Role.ADMIN}),
@@ -100,7 +109,7 @@ class OutOfScope(Forbidden):
 
 
 def may(user: User, action: Action) -> bool:
-    return user.role == Role.NATIONAL_ADMIN or user.role in WRITERS[action]
+    return (user.role == Role.NATIONAL_ADMIN and action not in MONEY) or user.role in WRITERS[action]
 
 
 def require(user: User | None, action: Action, municipalities=(), *, region: Region | None = None) -> None:
@@ -162,12 +171,13 @@ def works_with(user: User, provider_id: int) -> bool:
 
 
 def relate_provider(provider_id: int, regions) -> None:
-    """Record that these regions work with the provider (registered it, contracted it, received its application)."""
-    known = set(db.session.scalars(sa.select(provider_region.c.region_id).where(
-        provider_region.c.provider_id == provider_id)))
-    new = [{"provider_id": provider_id, "region_id": region_id} for region_id in {r.id for r in regions} - known]
-    if new:
-        db.session.execute(sa.insert(provider_region), new)
+    """Record that these regions work with the provider (registered it, have an active contract with it, admitted
+    it to an Open House); a relation recorded at the same moment by another request is kept once."""
+    rows = [{"provider_id": provider_id, "region_id": region_id} for region_id in sorted({r.id for r in regions})]
+    if not rows:
+        return
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.engine.dialect.name]
+    db.session.execute(dialect.insert(provider_region).values(rows).on_conflict_do_nothing())
 
 
 def regions_of(municipalities) -> list[Region]:

@@ -86,21 +86,26 @@ def _refuse_duplicate_kvk(kvk: str, provider_id: int | None = None) -> None:
 
 
 def register_provider(data: dict, by: User | None) -> Provider:
-    """KvK (eight digits, unique), IBAN and BIC are validated and normalised. The registering user's region works
-    with the provider from then on (core.scope): its region-wide staff maintain the provider's master data."""
+    """KvK (eight digits, unique), IBAN and BIC are validated and normalised; the IBAN is proposed, and paid to
+    only once a second person approves it. The registering user's region works with the provider from then on
+    (core.scope): its region-wide staff maintain the provider's master data."""
     require(by, Action.PROVIDER_DATA)
     if by is not None and by.role != Role.NATIONAL_ADMIN and by.region_id is None:
         raise OutOfScope("Alleen wie een hele regio in zijn bereik heeft, registreert een aanbieder.")
     cleaned = _cleaned({"name": None, "kvk_number": None, "iban": None, **data})
     cleaned |= _keurmerk(cleaned, None)
     _refuse_duplicate_kvk(cleaned["kvk_number"])
-    provider = Provider(**cleaned)
+    # A person's first IBAN waits for a second person like every later one; the system (demo, import) sets it.
+    proposed = (cleaned.pop("iban"), cleaned.pop("bic", None)) if by is not None else None
+    provider = Provider(**cleaned, **({"iban": ""} if proposed else {}))
     db.session.add(provider)
     db.session.flush()
     if by is not None and by.region is not None:
         relate_provider(provider.id, [by.region])
     audit.record(by, "provider_created", provider, f"Aanbieder {provider.name} ({provider.kvk_number}) geregistreerd",
                  {k: [None, v] for k, v in cleaned.items() if v is not None})
+    if proposed:
+        propose_bank_details(provider, *proposed, by=by)
     return provider
 
 

@@ -15,17 +15,14 @@ down_revision = '5b8e1d3f6a27'
 branch_labels = None
 depends_on = None
 
-#: A provider works with the regions of the municipalities it has contracts with, and of the cases it applied to.
+#: A provider works with the regions of the municipalities it has (or had) a contract in force with; an Open House
+#: admission is such a contract, an application or a concept is not.
 BACKFILL = """
 INSERT INTO provider_region (provider_id, region_id)
-SELECT c.provider_id, rm.region_id FROM contract c
+SELECT DISTINCT c.provider_id, rm.region_id FROM contract c
 JOIN contract_municipality cm ON cm.contract_id = c.id
 JOIN region_municipality rm ON rm.municipality_id = cm.municipality_id
-UNION
-SELECT a.provider_id, pc.region_id FROM admission a
-JOIN open_house oh ON oh.id = a.open_house_id
-JOIN procurement_case pc ON pc.id = oh.procurement_case_id
-WHERE pc.region_id IS NOT NULL
+WHERE c.status <> 'concept'
 """
 
 
@@ -40,7 +37,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('provider_id', 'region_id', name=op.f('pk_provider_region'))
     )
     op.execute(BACKFILL)
-    op.execute("UPDATE \"user\" SET role = 'national_admin' WHERE role = 'admin' AND region_id IS NULL")
+    op.execute("UPDATE \"user\" SET role = 'national_admin' WHERE role = 'admin' AND region_id IS NULL AND id NOT IN "
+               "(SELECT user_id FROM user_municipality)")
 
 
 def downgrade():
