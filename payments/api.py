@@ -13,8 +13,8 @@ from core.rest import BINARY, make_api_blueprint, paginate
 from core.schemas import PageQuery, page_of
 from payments import bank_details, exports, runs, services
 from payments.pdf import render_specification_pdf
-from payments.schemas import (BankChangeOutSchema, BankChangeQuery, RunInSchema, RunOutSchema, RunSummarySchema,
-                              SpecificationQuery)
+from payments.schemas import (ApproveInSchema, BankChangeOutSchema, BankChangeQuery, RunInSchema, RunOutSchema,
+                              RunSummarySchema, SpecificationQuery)
 
 bp = make_api_blueprint("payments_api", __name__)
 
@@ -67,12 +67,14 @@ def recalculate(run_id: int):
 
 @bp.post("/payment-runs/<int:run_id>/approve")
 @roles_required(Role.FINANCE)
+@bp.arguments(ApproveInSchema, location="query")
 @bp.response(200, RunOutSchema)
-def approve(run_id: int):
+def approve(data, run_id: int):
     """Concept goedkeuren (niet door de maker); 409 tenzij concept of als een plafond overschreden zou worden
 
-    Rollen: finance."""
-    run = runs.approve_run(services.get_run(run_id, current_user), by=current_user)
+    Met `?review=` (uit het antwoord van GET /payment-runs/{id}): 409 als de run sindsdien is herberekend of er
+    over bankgegevens is besloten. Rollen: finance."""
+    run = runs.approve_run(services.get_run(run_id, current_user), by=current_user, review=data.get("review"))
     db.session.commit()
     return services.run_view(run)
 

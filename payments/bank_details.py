@@ -1,6 +1,8 @@
 """Deciding bank detail changes (core.bank_details) and what a run pins: a provider's new IBAN and BIC, and a
 paying organisation, take effect only when a second person with BANK_APPROVAL in scope approves them; an approved
 run keeps the debtor and creditors it was approved with (payments.md, "Bank details and pins")."""
+import hashlib
+
 import sqlalchemy as sa
 
 from core import bank_details
@@ -138,6 +140,14 @@ def run_changes(run: PaymentRun) -> list[BankDetailChange]:
     return db.session.scalars(sa.select(BankDetailChange).where(
         sa.or_(BankDetailChange.provider_id.in_(providers), BankDetailChange.target_key.in_(_payer_keys(run))), shown)
         .order_by(BankDetailChange.proposed_at, BankDetailChange.id)).all()
+
+
+def review_key(run: PaymentRun) -> str:
+    """What a reviewer saw of a draft run: when its lines were calculated and the bank detail changes shown with
+    them. An approval that names another key is refused: the run changed since it was looked at."""
+    seen = [run.calculated_at.isoformat() if run.calculated_at else "",
+            *(f"{change.id}:{change.status.value}" for change in run_changes(run))]
+    return hashlib.sha256("|".join(seen).encode()).hexdigest()[:16]
 
 
 def pin(run: PaymentRun) -> None:

@@ -20,7 +20,7 @@ from core.extensions import db
 from core.locks import lock_row, locked
 from core.models import Municipality, Region, User
 from core.scope import Action, require
-from payments.bank_details import pin
+from payments.bank_details import pin, review_key
 from payments.calculation import ZERO, calculate
 from payments.models import (RUN_TRANSITIONS, Calculation, LineStatus, PaidInstance, PaymentLine, PaymentRun,
                              RunStatus, payment_run_municipality)
@@ -128,8 +128,10 @@ def calculation_failed(run: PaymentRun, message: str = CALCULATION_FAILED) -> Pa
     return run
 
 
-def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
-    """Four eyes: a finance user other than the creator approves; the database refuses double pay and ceilings."""
+def approve_run(run: PaymentRun, *, by: User, review: str | None = None) -> PaymentRun:
+    """Four eyes: a finance user other than the creator approves; the database refuses double pay and ceilings.
+    `review` is the key of what the approver saw (bank_details.review_key): a run recalculated, or with a bank
+    detail change decided, since then is refused."""
     _require_scope(run, by)
     if run.created_by_id == by.id:
         raise Forbidden("U heeft deze betaalrun zelf gemaakt; een andere financieel medewerker keurt hem goed.")
@@ -138,8 +140,9 @@ def approve_run(run: PaymentRun, *, by: User) -> PaymentRun:
     _require_transition(run, RunStatus.APPROVED)
     if run.calculation != Calculation.DONE:
         raise Conflict("Deze betaalrun is nog niet (goed) berekend; wacht op de berekening of herbereken hem.")
-    if run.calculated_at != seen:
-        raise Conflict("Deze betaalrun is zojuist herberekend; bekijk de nieuwe regels en keur hem daarna goed.")
+    if run.calculated_at != seen or review not in (None, review_key(run)):
+        raise Conflict("Deze betaalrun is gewijzigd sinds u haar bekeek (herberekend of met gewijzigde "
+                       "bankgegevens); bekijk haar opnieuw en keur haar daarna goed.")
     try:
         with db.session.begin_nested():
             _book(run)

@@ -4,7 +4,7 @@ from marshmallow import EXCLUDE, fields, validate
 from flask_smorest.fields import Upload
 
 from core.schemas import BankDetailChangeSchema, BaseSchema, Id, Money, PageQuery
-from payments.bank_details import label
+from payments.bank_details import label, review_key
 from payments.models import LineStatus
 
 
@@ -51,12 +51,22 @@ class RunSummarySchema(BaseSchema):
     calculation = fields.String()
 
 
+class ApproveInSchema(BaseSchema):
+    #: The key of the run as the approver saw it (RunOutSchema.review).
+    review = fields.String(validate=validate.Length(max=64))
+
+
 class RunOutSchema(RunSummarySchema):
+    #: What the reviewer sees: send it with the approval to refuse a run that changed since (payments.bank_details).
+    review = fields.Method("_review")
     by_provider = fields.List(fields.Nested(ProviderTotalSchema))
     by_municipality = fields.List(fields.Nested(MunicipalityTotalSchema))
     lines = fields.List(fields.Nested(LineOutSchema))
     #: What would stop the SEPA export (no paying organisation, a provider to be paid without an IBAN), in Dutch.
     warnings = fields.List(fields.String())
+
+    def _review(self, view) -> str:
+        return review_key(view.run)
 
 
 class SpecificationQuery(BaseSchema):

@@ -52,7 +52,8 @@ def detail(run_id: int):
     return render_template("payments/detail.html", run=services.RunView(run, page.items), page=page,
                            filters=filters, statuses=LINE_STATUS_LABELS, samples=db.session.scalars(
                                verification.visible_samples(current_user).where(SampledLine.run_id == run.id)).all(),
-                           bank_changes=bank_details.run_changes(run), bank_label=bank_details.label)
+                           bank_changes=bank_details.run_changes(run), bank_label=bank_details.label,
+                           review=bank_details.review_key(run))
 
 
 @bp.get("/<int:run_id>/status")
@@ -72,7 +73,7 @@ def recalculate(run_id: int):
 @bp.post("/<int:run_id>/approve")
 @roles_required(Role.FINANCE)
 def approve(run_id: int):
-    runs.approve_run(services.get_run(run_id, current_user), by=current_user)
+    runs.approve_run(services.get_run(run_id, current_user), by=current_user, review=request.form.get("review"))
     db.session.commit()
     flash("De betaalrun is goedgekeurd.", "success")
     return redirect(url_for("payments.detail", run_id=run_id))

@@ -168,3 +168,19 @@ def test_the_draft_warns_of_what_would_stop_the_sepa_file(setup, api, login, cli
     assert sepa.status_code == (200 if not warned else 422)
     if warned:
         assert warned[-1].split()[-1] in sepa.json["detail"] or "betalende organisatie" in sepa.json["detail"]
+
+
+def test_an_approval_names_what_was_reviewed(setup, api, login):
+    """A run recalculated, or with a bank detail decided, after its review is not approved on that review."""
+    region, contract, first, second, maker, checker = setup
+    m, c = api(maker), api(checker)
+    run = m.post("/api/v1/payment-runs", json={"period": period(2), "region_id": region.id}).json
+    seen = c.get(f"/api/v1/payment-runs/{run['id']}").json["review"]
+    assert m.post(f"/api/v1/payment-runs/{run['id']}/recalculate").status_code == 200
+    stale = c.post(f"/api/v1/payment-runs/{run['id']}/approve?review={seen}")
+    assert stale.status_code == 409 and "sinds u haar bekeek" in stale.json["detail"]
+    page = login(checker).get(f"/betalingen/{run['id']}").get_data(as_text=True)
+    current = c.get(f"/api/v1/payment-runs/{run['id']}").json["review"]
+    assert current != seen and f'name="review" value="{current}"' in page
+    assert login(checker).post(f"/betalingen/{run['id']}/approve", data={"review": current}).status_code == 302
+    assert c.get(f"/api/v1/payment-runs/{run['id']}").json["status"] == "approved"
