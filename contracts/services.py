@@ -87,6 +87,17 @@ def terms_from_case(case: ProcurementCase | None) -> dict:
     return terms
 
 
+def _refuse_unseen(by: User | None, case: ProcurementCase | None, version: PveVersion | None) -> None:
+    """A case or PvE version outside the user's scope is unknown, as one that does not exist: no answer may tell
+    another region's case or version apart from none."""
+    cases = [c for c in (case, version.pve.procurement_case if version else None) if c is not None]
+    if by is not None and any(not any(can_see_municipality(by, m) for m in c.municipalities) for c in cases):
+        field = "procurement_case_id" if case in cases and not any(can_see_municipality(by, m)
+                                                                    for m in case.municipalities) else "pve_version_id"
+        raise DomainError("Onbekende inkoopzaak." if field == "procurement_case_id" else "Onbekende PvE-versie.",
+                          field=field)
+
+
 def _check_pve_version(version: PveVersion | None, case: ProcurementCase | None) -> None:
     """A contract made from a PvE version names an adopted version of its own procurement case's PvE."""
     if version is None:
@@ -186,6 +197,7 @@ def create_contract(data: dict, by: User | None, scoped: bool = True) -> Contrac
     admission's decision checked the scope)."""
     if scoped:
         require(by, Action.CONTRACTS, data["municipalities"])
+        _refuse_unseen(by, data.get("procurement_case"), data.get("pve_version"))
     if db.session.scalar(sa.select(Contract.id).where(Contract.reference == data["reference"])):
         raise Conflict(f"Er is al een contract met kenmerk {data['reference']}.", field="reference")
     case = data.get("procurement_case")

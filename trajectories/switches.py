@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from contracts.models import Contract, ContractStatus
+from contracts.services import visible_contracts
 from core import audit
 from core.errors import DomainError
 from core.extensions import db
@@ -28,8 +29,9 @@ def switch_route(old: Trajectory, data: dict, *, by: User, today: date) -> Traje
     if old.status not in RUNNING:
         raise DomainError(f"Traject {old.reference} is al beëindigd; alleen een lopend traject kan schakelen.",
                           field="switched_on")
-    contract = db.session.get(Contract, data["contract_id"])
-    if contract is None:
+    contract = db.session.scalar(visible_contracts(by).where(Contract.id == data["contract_id"])) if by else (
+        db.session.get(Contract, data["contract_id"]))
+    if contract is None:  # another region's contract is as unknown as one that does not exist
         raise DomainError("Onbekend contract.", field="contract_id")
     if ServiceKind.LEERROUTE != contract.service.kind or ServiceKind.LEERROUTE != old.contract.service.kind:
         raise DomainError("Schakelen kan alleen van de ene leerroute naar de andere.", field="contract_id")
