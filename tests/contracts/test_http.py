@@ -111,7 +111,7 @@ def test_html_contract_pages(ctx, login, manager, town, make_contract, make_prov
         "ends_on": "2026-12-31", "price_per_trajectory": "900.00", "extension_count": 0,
         "milestones-0-code": "S", "milestones-0-text": "Start", "milestones-0-kind": "inspanning",
         "milestones-0-trigger": "start", "milestones-0-amount": "-1"})
-    assert "Mijlpaal 1: Mag niet negatief zijn." in response.get_data(as_text=True)
+    assert "Mijlpaal 1, Of een vast bedrag (euro): Mag niet negatief zijn." in response.get_data(as_text=True)
 
 
 @pytest.mark.today("2026-11-16")  # within the procedure's term, which ends in 2029
