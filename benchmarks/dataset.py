@@ -48,7 +48,7 @@ EVENT_COLUMNS = ("id", "trajectory_id", "sender", "event_id", "type", "date", "m
                  "hours_attended_e2", "hours_excused_e2", "skill", "level", "component", "result", "module",
                  "reason", "destination", "retracts_id", "source", "created_at", "pip_version", "bucket")
 TRAJECTORY_COLUMNS = ("id", "reference", "contract_id", "municipality_id", "referral_date", "participant_pseudonym",
-                      "created_at", "term_ends_on", "term_extended_until")
+                      "created_at", "term_ends_on", "term_extended_until", "kennisgeving_on", "pip_date")
 
 
 def add_months(day: date, months: int) -> date:
@@ -211,14 +211,17 @@ def _course(rng: random.Random, trajectory_id: int, first: date, length: int, ne
     return rows
 
 
-def termijn(trajectory_id: int, first: date, length: int) -> tuple[date | None, date | None]:
-    """(term_ends_on, term_extended_until): for a quarter of the trajectories the termijn ends during the course, a
-    third of those extended by six months."""
+def termijn(trajectory_id: int, first: date, length: int) -> tuple[date | None, ...]:
+    """(term_ends_on, term_extended_until, kennisgeving_on, pip_date): for a quarter of the trajectories the termijn
+    ends during the course, a third of those extended by six months; the kennisgeving two to thirteen weeks before
+    the referral, the PIP four to fourteen weeks after it."""
     own = random.Random(-trajectory_id)
+    kennisgeving = first - timedelta(days=10 + own.randint(14, 90))
+    dates = (kennisgeving, kennisgeving + timedelta(days=own.randint(28, 98)))
     if own.random() >= 0.25:
-        return None, None
+        return None, None, *dates
     ends_on = add_months(first, own.randint(4, length)) - timedelta(days=own.choice((1, 10)))
-    return ends_on, add_months(ends_on, 6) if own.random() < 1 / 3 else None
+    return ends_on, add_months(ends_on, 6) if own.random() < 1 / 3 else None, *dates
 
 
 def _recorded(rows: list[tuple], steady: bool) -> list[tuple]:

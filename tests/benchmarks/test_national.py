@@ -91,3 +91,48 @@ def test_the_oracle_catches_the_termijn_and_bucket_rules_when_disabled(file_app,
         monkeypatch.setattr(*disabled)
         assert national.national_run() != expected
         db.session.rollback()
+
+
+def _oracle_counts(kpi: str, start, end) -> tuple[int, int]:
+    """(numerator, denominator) of one of issue 19's indicators over every trajectory of the data set, counted
+    here from the rows themselves: the PIP within 10 weeks of the kennisgeving, the start within 6 weeks of the
+    PIP, and completion (or still running) within the termijn."""
+    from datetime import timedelta
+
+    voided = sa.select(ProgressEvent.retracts_id).where(ProgressEvent.retracts_id.is_not(None))
+    first = {(tid, kind): day for tid, kind, day in db.session.execute(
+        sa.select(ProgressEvent.trajectory_id, ProgressEvent.type, sa.func.min(ProgressEvent.occurred_on))
+        .where(ProgressEvent.id.not_in(voided)).group_by(ProgressEvent.trajectory_id, ProgressEvent.type))}
+    numerator = denominator = 0
+    for t in db.session.scalars(sa.select(Trajectory)):
+        started, completed = first.get((t.id, "start")), first.get((t.id, "completed"))
+        ended = min([d for d in (completed, first.get((t.id, "dropout"))) if d], default=None)
+        if kpi in ("timely_pip", "start_after_pip"):
+            since, done, weeks = (t.kennisgeving_on, t.pip_date, 10) if kpi == "timely_pip" else (
+                t.pip_date, started, 6)
+            due = since + timedelta(weeks=weeks)
+            denominator += start <= due <= end
+            numerator += start <= due <= end and done is not None and done <= due
+            continue
+        last_day = t.term_extended_until or t.term_ends_on
+        running = started is not None and started <= end and (ended is None or ended >= start)
+        if last_day is None or not running or (ended is not None and ended <= end and ended != completed):
+            continue
+        denominator += 1
+        numerator += (completed if completed is not None and completed <= end else end) <= last_day
+    return numerator, denominator
+
+
+@pytest.mark.parametrize("kpi", ["timely_pip", "start_after_pip", "on_course_in_term"])
+def test_the_termijn_indicators_count_what_the_rows_say(file_app, kpi):
+    """Issue 19's indicators over the whole data set and every month of its courses, against a count of the rows."""
+    from datetime import date
+
+    from kpis.services import compute, load_timelines
+
+    window = (date(2023, 1, 1), dataset.CUTOFF)
+    with file_app.app_context():
+        dataset.generate(scale=0.002)
+        result = compute(load_timelines(sa.true()), kpi, {}, *window)
+        expected = _oracle_counts(kpi, *window)
+        assert expected[1] > 0 and (result.numerator, result.denominator) == expected

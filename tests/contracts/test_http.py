@@ -46,6 +46,19 @@ def test_api_create_and_read_a_contract(ctx, api, manager, body):
     assert unchosen.status_code == 422 and "run_off" in str(unchosen.json["errors"])
 
 
+def test_api_sets_whether_effort_is_paid_in_an_extended_termijn_and_the_history_says_so(ctx, api, manager, body,
+                                                                                        login):
+    """Issue 19: off unless chosen; amended with a reason, in the audit log in Dutch."""
+    client = api(manager)
+    created = client.post("/api/v1/contracts", json=body).json
+    assert created["pays_effort_in_extension"] is False
+    changed = client.patch(f"/api/v1/contracts/{created['id']}", json={"reason": "Afspraak over verlengingen",
+                                                                        "pays_effort_in_extension": True})
+    assert changed.status_code == 200 and changed.json["pays_effort_in_extension"] is True
+    page = login(manager).get(f"/contracten/{created['id']}").get_data(as_text=True)
+    assert "Inspanning betaald in een verlengde termijn" in page and "Betaald tot het einde van een door DUO" in page
+
+
 @pytest.mark.parametrize("milestone, field", [
     ({**START, "code": "T", "trigger": "teleport"}, "trigger"),
     ({**START, "code": "H", "trigger": "hours"}, "params.hours"),
