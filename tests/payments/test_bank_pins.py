@@ -131,7 +131,7 @@ def test_patch_answers_the_current_details_and_the_pending_proposal(bank_world, 
         NEW_IBAN, NEW_BIC, "pending", bank_world.manager.email)
     second = api(bank_world.admin).patch(url, json={"iban": NEW_PAYER_IBAN})
     assert second.status_code == 409 and "wacht al een wijziging" in second.json["detail"]
-    assert api(bank_world.south_manager).patch(url, json={"iban": NEW_PAYER_IBAN}).status_code in (403, 409)
+    assert api(bank_world.south_manager).patch(url, json={"iban": NEW_PAYER_IBAN}).status_code == 403
 
 
 @pytest.mark.parametrize("who, decision, status", [
