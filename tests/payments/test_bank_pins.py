@@ -10,6 +10,7 @@ from payments import bank_details
 from payments.exports import journal_csv, sepa_xml
 from payments.runs import approve_run, create_run
 from payments.services import ledger_accounts, set_ledger_account
+from providers.services import update_provider
 from tests.factories import service
 from tests.payments.conftest import NEW_BIC, NEW_IBAN, OLD_BIC, OLD_IBAN
 
@@ -44,8 +45,6 @@ def _change_everything(w):
 
 
 def _proposal(w):
-    from providers.services import update_provider
-
     update_provider(w.provider, {"iban": NEW_IBAN, "bic": NEW_BIC}, by=w.manager)
     return w.provider.pending_bank_change
 
