@@ -68,7 +68,8 @@ class BankDetailChange(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("(CASE WHEN provider_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN region_id IS NULL THEN 0 "
-                           "ELSE 1 END) + (CASE WHEN municipality_id IS NULL THEN 0 ELSE 1 END) = 1", name="one_target"),
+                           "ELSE 1 END) + (CASE WHEN municipality_id IS NULL THEN 0 ELSE 1 END) = 1",
+                           name="one_target"),
         sa.Index("uq_bank_detail_change_pending", "target_key", unique=True,
                  sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"),
                  info=on_conflict(None, "Er wacht al een wijziging van deze bankgegevens op goedkeuring; keur die "

@@ -153,9 +153,7 @@ def approve_bank_change(change_id: int):
     """Wijziging van bankgegevens goedkeuren (niet door wie haar voorstelde); 409 als er al over is besloten
 
     Rollen: finance, admin van de regio (of gemeente) die het aangaat."""
-    change = bank_details.approve_change(bank_details.get_change(change_id, current_user), by=current_user)
-    db.session.commit()
-    return change
+    return _decided(bank_details.approve_change, change_id)
 
 
 @bp.post("/bank-detail-changes/<int:change_id>/reject")
@@ -166,6 +164,10 @@ def reject_bank_change(change_id: int):
     """Wijziging van bankgegevens afwijzen; de oude gegevens blijven gelden; 409 als er al over is besloten
 
     Rollen: finance, admin van de regio (of gemeente) die het aangaat."""
-    change = bank_details.reject_change(bank_details.get_change(change_id, current_user), by=current_user)
+    return _decided(bank_details.reject_change, change_id)
+
+
+def _decided(decide, change_id: int):
+    change = decide(bank_details.get_change(change_id, current_user), by=current_user)
     db.session.commit()
     return change

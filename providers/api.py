@@ -2,6 +2,7 @@
 documents)."""
 from flask import Response
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from core import files
 from core.auth import roles_required
@@ -27,7 +28,8 @@ def _visible(provider_id: int) -> Provider:
 @bp.response(200, page_of(ProviderOutSchema))
 def index(args):
     """Aanbieders, te zoeken op naam, KvK-nummer of plaats"""
-    return paginate(services.visible_providers(current_user, args.get("q")), args)
+    return paginate(services.visible_providers(current_user, args.get("q"))
+                    .options(selectinload(Provider.pending_bank_change)), args)
 
 
 @bp.post("/providers")

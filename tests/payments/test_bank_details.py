@@ -140,13 +140,13 @@ def _scope(w, target):
     ("municipality", "other_town_finance", False), ("municipality", "south_finance", False),
 ])
 def test_who_may_propose_a_paying_organisation(bank_world, target, who, allowed):
-    propose = lambda: bank_details.propose_paying_organisation(PAYER, **_scope(bank_world, target),  # noqa: E731
-                                                               by=getattr(bank_world, who))
+    scope, user = _scope(bank_world, target), getattr(bank_world, who)
     if not allowed:
         with pytest.raises(OutOfScope):
-            propose()
+            bank_details.propose_paying_organisation(PAYER, **scope, by=user)
         return
-    assert propose().is_pending and bank_details.payer_of(**_scope(bank_world, target)) is None
+    assert bank_details.propose_paying_organisation(PAYER, **scope, by=user).is_pending
+    assert bank_details.payer_of(**scope) is None
 
 
 @pytest.mark.parametrize("target, proposer, approver, allowed", [

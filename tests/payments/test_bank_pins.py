@@ -10,6 +10,7 @@ from payments import bank_details
 from payments.exports import journal_csv, sepa_xml
 from payments.runs import approve_run, create_run
 from payments.services import ledger_accounts, set_ledger_account
+from providers.services import update_provider
 from tests.factories import service
 from tests.payments.conftest import NEW_BIC, NEW_IBAN, OLD_BIC, OLD_IBAN
 
@@ -44,8 +45,6 @@ def _change_everything(w):
 
 
 def _proposal(w):
-    from providers.services import update_provider
-
     update_provider(w.provider, {"iban": NEW_IBAN, "bic": NEW_BIC}, by=w.manager)
     return w.provider.pending_bank_change
 
@@ -131,7 +130,7 @@ def test_patch_answers_the_current_details_and_the_pending_proposal(bank_world, 
         NEW_IBAN, NEW_BIC, "pending", bank_world.manager.email)
     second = api(bank_world.admin).patch(url, json={"iban": NEW_PAYER_IBAN})
     assert second.status_code == 409 and "wacht al een wijziging" in second.json["detail"]
-    assert api(bank_world.south_manager).patch(url, json={"iban": NEW_PAYER_IBAN}).status_code in (403, 409)
+    assert api(bank_world.south_manager).patch(url, json={"iban": NEW_PAYER_IBAN}).status_code == 403
 
 
 @pytest.mark.parametrize("who, decision, status", [
