@@ -76,9 +76,9 @@ def _check_scope(admin: User, region: Region | None, municipalities: list[Munici
     regions = set(db.session.scalars(_region_ids(admin)))
     managed = set(db.session.scalars(manageable_municipalities(admin).with_only_columns(Municipality.id)))
     if region is not None and region.id not in regions:
-        raise DomainError("U beheert deze regio niet.", field="region")
+        raise OutOfScope("U beheert deze regio niet.")
     if any(m.id not in managed for m in municipalities):
-        raise DomainError("U beheert niet al deze gemeenten.", field="municipalities")
+        raise OutOfScope("U beheert niet al deze gemeenten.")
 
 
 def add_staff_user(admin: User, data: dict) -> tuple[User, str]:
@@ -169,5 +169,5 @@ def add_municipality(admin: User, data: dict, region: Region | None) -> Municipa
 def add_region(admin: User, data: dict) -> Region:
     """Only the national admin makes new regions."""
     if not is_national(admin):
-        raise DomainError("Alleen een landelijk beheerder maakt nieuwe regio's.", field="name")
+        raise OutOfScope("Alleen een landelijk beheerder maakt nieuwe regio's.")
     return create_region(data, by=admin)
