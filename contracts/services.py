@@ -88,14 +88,12 @@ def terms_from_case(case: ProcurementCase | None) -> dict:
 
 
 def _refuse_unseen(by: User | None, case: ProcurementCase | None, version: PveVersion | None) -> None:
-    """A case or PvE version outside the user's scope is unknown, as one that does not exist: no answer may tell
-    another region's case or version apart from none."""
-    cases = [c for c in (case, version.pve.procurement_case if version else None) if c is not None]
-    if by is not None and any(not any(can_see_municipality(by, m) for m in c.municipalities) for c in cases):
-        field = "procurement_case_id" if case in cases and not any(can_see_municipality(by, m)
-                                                                    for m in case.municipalities) else "pve_version_id"
-        raise DomainError("Onbekende inkoopzaak." if field == "procurement_case_id" else "Onbekende PvE-versie.",
-                          field=field)
+    """Another region's case or PvE version is as unknown as one that does not exist: no answer tells them apart."""
+    version_case = version.pve.procurement_case if version is not None else None
+    for found, field, message in ((case, "procurement_case_id", "Onbekende inkoopzaak."),
+                                  (version_case, "pve_version_id", "Onbekende PvE-versie.")):
+        if by is not None and found is not None and not any(can_see_municipality(by, m) for m in found.municipalities):
+            raise DomainError(message, field=field)
 
 
 def _check_pve_version(version: PveVersion | None, case: ProcurementCase | None) -> None:
