@@ -139,26 +139,25 @@ def _region(field) -> Region:
 
 
 def _saved(payer: PayingOrganisationForm, ledger: LedgerAccountForm, sampling: SamplingRuleForm) -> str | None:
-    """Save whichever of the settings forms was posted and say what happened; a rule broken shows on the form."""
-    if "sample-percentage" in request.form and sampling.validate_on_submit():
-        verification.set_sampling_rule(_region(sampling.region), sampling.percentage.data, sampling.minimum.data,
-                                       by=current_user)
-        return "De instelling is opgeslagen."
+    """Save whichever of the settings forms was posted and say what happened; a rule broken shows on that form."""
+    posted = sampling if "sample-percentage" in request.form else ledger if "ledger-account" in request.form else payer
     try:
-        if "payer-name" in request.form and payer.validate_on_submit():
+        if posted is sampling and sampling.validate_on_submit():
+            verification.set_sampling_rule(_region(sampling.region), sampling.percentage.data, sampling.minimum.data,
+                                           by=current_user)
+            return "De instelling is opgeslagen."
+        if posted is payer and "payer-name" in request.form and payer.validate_on_submit():
             region, municipality = services.resolve_scope(payer.scope.data, current_user)
             bank_details.propose_paying_organisation(payer.data, region=region, municipality=municipality,
                                                      by=current_user)
             return ("De nieuwe betalende organisatie wacht op goedkeuring door een tweede persoon "
                     "(Financiën, Bankgegevens).")
-        if "ledger-account" in request.form and ledger.validate_on_submit():
+        if posted is ledger and ledger.validate_on_submit():
             services.set_ledger_account(_region(ledger.region), db.get_or_404(Service, int(ledger.service.data)),
                                         ledger.kind.data, ledger.account.data, by=current_user)
             return "De instelling is opgeslagen."
-    except OutOfScope:
-        raise
     except DomainError as exc:
-        show_domain_error(ledger if "ledger-account" in request.form else payer, exc)
+        show_domain_error(posted, exc)
     return None
 
 

@@ -54,7 +54,7 @@ def detail(provider_id: int):
 
 
 @bp.patch("/providers/<int:provider_id>")
-@roles_required(Role.CONTRACTMANAGER)
+@roles_required(Role.CONTRACTMANAGER, Role.FINANCE)
 @bp.arguments(ProviderChangeSchema(partial=True))
 @bp.response(200, ProviderOutSchema)
 def update(data, provider_id: int):
@@ -63,7 +63,7 @@ def update(data, provider_id: int):
     Het antwoord toont de geldende bankgegevens en het wachtende voorstel (pending_bank_change); 409 als er al
     een voorstel wacht. Een nieuw IBAN zonder BIC laat de oude BIC vervallen.
 
-    Rollen: contractmanager, admin (bankgegevens ook finance)."""
+    Rollen: contractmanager (bankgegevens ook finance; een beheerder niet: geld loopt via financiën)."""
     provider = db.get_or_404(Provider, provider_id)
     services.update_provider(provider, data, by=current_user)
     db.session.commit()

@@ -111,8 +111,10 @@ def register_provider(data: dict, by: User | None) -> Provider:
 
 def update_provider(provider: Provider, data: dict, by: User | None) -> Provider:
     """Same rules as registering. A new IBAN or BIC is only proposed (propose_bank_details); the other fields
-    change at once, their audit line keeping every field before and after."""
-    require_provider(by, Action.PROVIDER_DATA, provider)
+    change at once, their audit line keeping every field before and after. Finance may propose bank details
+    without being allowed to change the rest."""
+    if set(data) - {"iban", "bic"}:
+        require_provider(by, Action.PROVIDER_DATA, provider)
     cleaned = _cleaned(data)
     cleaned |= _keurmerk(cleaned, provider)
     if "kvk_number" in cleaned:
