@@ -13,7 +13,8 @@ def init_app(app: Flask) -> None:
     staff = frozenset({Role.ADMIN, Role.INKOPER, Role.CONTRACTMANAGER, Role.FINANCE})
     register_nav(app, NavItem("Inkoopdossiers", "procurement.index", staff, order=10, group="Inkoop"))
     register_nav(app, NavItem("Routematrix", "procurement.matrix", staff, order=11, group="Inkoop"))
-    register_nav(app, NavItem("Routescores", "procurement.scores", frozenset({Role.ADMIN}), order=90, group="Inkoop"))
+    register_nav(app, NavItem("Routescores", "procurement.scores", frozenset({Role.NATIONAL_ADMIN}), order=90,
+                              group="Inkoop"))  # national reference data
     register_panel(app, Panel("procurement/_panel.html",
                               lambda user, today: {"milestones": services.alerted_milestones(user)},
                               frozenset({Role.INKOPER, Role.ADMIN}), order=10))
