@@ -61,6 +61,8 @@ def test_the_api_takes_and_returns_the_version_and_the_page_links_to_it(ctx, api
 @pytest.mark.parametrize("which, message", [
     ("concept", "Alleen een vastgestelde versie"),  # a version under review is no basis for a contract
     ("other case", "hoort niet bij de inkoopzaak"),
+    # another region's case: as unknown as one that does not exist (no oracle)
+    ("foreign case", "Onbekende PvE-versie"),
     ("unknown", "Onbekende PvE-versie"),
 ])
 def test_the_api_refuses_a_version_that_is_no_basis(ctx, api, make_user, make_procurement_case, adopted, body,
@@ -68,6 +70,9 @@ def test_the_api_refuses_a_version_that_is_no_basis(ctx, api, make_user, make_pr
     own = adopted(status=PveStatus.CONCEPT if which == "concept" else PveStatus.ADOPTED)
     payload = body(own)
     if which == "other case":
+        payload["pve_version_id"] = adopted(make_procurement_case(
+            "b1_route", municipalities=list(own.pve.procurement_case.municipalities))).id
+    if which == "foreign case":
         payload["pve_version_id"] = adopted(make_procurement_case("b1_route")).id
     if which == "unknown":
         payload["pve_version_id"] = own.id + 1000

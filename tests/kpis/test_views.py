@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from core.extensions import db
 from core.models import Role
+from core.terms import KPI_NAMES
 from kpis import monthly
 from kpis.models import KpiAlert
 from trajectories.models import Trajectory
@@ -223,7 +224,7 @@ def test_the_provider_and_municipality_pages_draw_every_trend_with_its_table(com
     municipality = client.get(f"/indicatoren/gemeenten/{computed.municipalities[0].code}").get_data(as_text=True)
     svg = chart_named(municipality, "Aanwezigheid")
     assert axis_months(svg) == TREND_MONTHS and ">Norm<" not in svg and "app-chart__mark" not in svg  # no norm
-    assert svg.count('class="dot') >= 2 and municipality.count("per maand (de cijfers van de grafiek)") == 7
+    assert svg.count('class="dot') >= 2 and municipality.count("per maand (de cijfers van de grafiek)") == len(KPI_NAMES)
 
 
 @pytest.mark.parametrize(("query", "title", "last"), [
