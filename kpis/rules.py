@@ -140,10 +140,10 @@ def on_course_in_term(timelines, start, end, **_) -> Result:
             continue
         completed = t.first("completed")
         if t.ended_on is not None and t.ended_on <= end and completed is None:
-            continue  # ended otherwise (uitval, schakelen) before the window's end: no longer on any course
+            continue  # ended otherwise (uitval, schakelen) by the window's end: no longer on any course
         denominator.add(t.trajectory_id)
-        if (completed.occurred_on if completed is not None and completed.occurred_on <= end else end) <= \
-                t.term_last_day:
+        reached = completed.occurred_on if completed is not None and completed.occurred_on <= end else end
+        if reached <= t.term_last_day:
             numerator.add(t.trajectory_id)
     return _counted("on_course_in_term", numerator, denominator)
 

@@ -101,11 +101,6 @@ class Trajectory(db.Model):
     def status(self) -> TrajectoryStatus:
         return derive_status(self.events)
 
-    @property
-    def term_last_day(self) -> date | None:
-        """The last day of the termijn as it stands: extended or not."""
-        return self.term_extended_until or self.term_ends_on
-
     def __str__(self) -> str:
         return self.reference
 
