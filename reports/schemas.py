@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 from budget.schemas import YEAR, CellSchema
 from core.schemas import BaseSchema, Id, Money
 from kpis.schemas import IndicatorSchema
+from reports.yearend_files import CSV_FORMATS
 
 CODE = validate.Length(min=1, max=6)
 
@@ -11,6 +12,13 @@ CODE = validate.Length(min=1, max=6)
 class YearEndQuery(BaseSchema):
     municipality = fields.String(required=True, validate=CODE)
     year = fields.Integer(required=True, validate=YEAR)
+
+
+class YearEndCsvQuery(YearEndQuery):
+    format = fields.String(load_default="excel", validate=validate.OneOf(
+        CSV_FORMATS, error="Kies excel of machine."), metadata={"description": (
+            'excel: ";" en decimale komma (Nederlandse Excel); machine: "," en decimale punt (financieel systeem); '
+            "beide met ISO-datums, zoals het journaal van een betaalrun.")})
 
 
 class YearEndRowSchema(BaseSchema):
