@@ -53,7 +53,8 @@ _add_file_route("xlsx", YearEndQuery(), "")
 @bp.response(200, CouncilSchema)
 def council(args):
     """Raadsrapportage van een gemeente of regio over een periode: aantallen per leerroute en participatietraject,
-    indicatoren met trend, geld per financieringsbron (alleen finance) en de signalen van de periode
+    indicatoren met trend, de procesindicatoren (tijdig PIP, start na het PIP, op koers binnen de termijn) per gemeente
+    en per maand of kwartaal, geld per financieringsbron (alleen finance) en de signalen van de periode
 
     Rollen: finance, contractmanager."""
     return services.council_report_tables(current_user, args["start"], args["end"], today=today(),
