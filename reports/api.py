@@ -9,8 +9,9 @@ from core.dates import today
 from core.models import Role
 from core.rest import BINARY, make_api_blueprint
 from reports import services
-from reports.schemas import CouncilQuery, CouncilSchema, PublishableQuery, YearEndQuery, YearEndSchema
-from reports.yearend_files import FILES, file_name
+from reports.schemas import (CouncilQuery, CouncilSchema, PublishableQuery, YearEndCsvQuery, YearEndQuery,
+                             YearEndSchema)
+from reports.yearend_files import MEDIA_TYPES, year_end_download
 
 bp = make_api_blueprint("reports_api", __name__)
 
@@ -27,22 +28,23 @@ def year_end(args):
     return services.year_end_report(args["municipality"], args["year"], current_user)
 
 
-def _add_file_route(suffix: str) -> None:
-    build, mimetype = FILES[suffix]
+def _add_file_route(suffix: str, query: YearEndQuery, doc: str) -> None:
+    mimetype = MEDIA_TYPES[suffix]
 
     def download(args):
         report = services.year_end_report(args["municipality"], args["year"], current_user)
-        return send_file(BytesIO(build(report.result, report.years, report.codes)), mimetype=mimetype,
-                         as_attachment=True, download_name=file_name(report.result, suffix))
+        body, _, name = year_end_download(report.result, report.years, report.codes, suffix,
+                                          args.get("format", "excel"))
+        return send_file(BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 
-    download.__doc__ = f"Jaarafsluiting van een gemeente als {suffix.upper()}-bestand\n\nRollen: finance."
+    download.__doc__ = f"Jaarafsluiting van een gemeente als {suffix.upper()}-bestand{doc}\n\nRollen: finance."
     documented = bp.response(200, BINARY, content_type=mimetype, description="Het bestand")(download)
-    view = roles_required(Role.FINANCE)(bp.arguments(YearEndQuery(), location="query")(documented))
+    view = roles_required(Role.FINANCE)(bp.arguments(query, location="query")(documented))
     bp.add_url_rule(f"/reports/year-end.{suffix}", endpoint=f"year_end_{suffix}", view_func=view)
 
 
-for file_suffix in FILES:
-    _add_file_route(file_suffix)
+_add_file_route("csv", YearEndCsvQuery(), ", in een van de twee journaalformaten (format)")
+_add_file_route("xlsx", YearEndQuery(), "")
 
 
 @bp.get("/reports/council")
@@ -51,7 +53,8 @@ for file_suffix in FILES:
 @bp.response(200, CouncilSchema)
 def council(args):
     """Raadsrapportage van een gemeente of regio over een periode: aantallen per leerroute en participatietraject,
-    indicatoren met trend, geld per financieringsbron (alleen finance) en de signalen van de periode
+    indicatoren met trend, de procesindicatoren (tijdig PIP, start na het PIP, op koers binnen de termijn) per gemeente
+    en per maand of kwartaal, geld per financieringsbron (alleen finance) en de signalen van de periode
 
     Rollen: finance, contractmanager."""
     return services.council_report_tables(current_user, args["start"], args["end"], today=today(),

@@ -1,6 +1,7 @@
 """The council report's tables (Raadsrapportage) for a scope (one municipality, or a region's) and a period:
 volumes per leerroute and participatietraject, the indicators of the scope and of each provider against its norms
-with a trend per month, money per funding source (the Begroting's figures), and the period's signals.
+with a trend per month, the process indicators per municipality and per month or quarter (reports.process), money
+per funding source (the Begroting's figures), and the period's signals.
 
 Everything is read from the same services as the pages it reports on (kpis, budget), nothing is stored; the
 narrative sections and their approval live in reports.narrative.
@@ -21,6 +22,7 @@ from core.extensions import db
 from core.models import Municipality, Service
 from kpis.services import Indicator, add_months, agreed_terms, compute, load_timelines
 from providers.models import Provider
+from reports.process import ProcessIndicator, process_indicators
 from reports.signals import Signal, period_signals
 from trajectories.models import Trajectory
 
@@ -90,6 +92,8 @@ class CouncilTables:
     #: Per funding source the year's totals and what was realised within the period.
     money_rows: list[MoneyRow] | None
     signals: list[Signal]
+    #: PIP in time, start after the PIP, on course within the termijn: over the scope's trajectories.
+    process: list[ProcessIndicator]
 
 
 def period_months(start: date, end: date) -> list[date]:
@@ -116,9 +120,12 @@ def council_tables(municipalities: list[Municipality], label: str, start: date, 
         sa.select(Contract.provider_id).join(Trajectory, Trajectory.contract_id == Contract.id)
         .where(Trajectory.municipality_id.in_(ids or [-1])))).order_by(Provider.name)).all()
     money = overview(municipalities, end.year, today=today) if with_money else None
+    process = process_indicators(municipalities, load_timelines(Trajectory.municipality_id.in_(ids or [-1])), start,
+                                 end, months)
     return CouncilTables(label, municipalities, start, end, today, months, rows, total, _trends(ids, windows),
                          [ProviderTrends(p, _trends(ids, windows, p)) for p in providers], money,
-                         _money_rows(money, ids, start, end), period_signals(municipalities, start, end, money))
+                         _money_rows(money, ids, start, end), period_signals(municipalities, start, end, money),
+                         process)
 
 
 def _money_rows(money: Overview | None, ids: list[int], start: date, end: date) -> list[MoneyRow] | None:

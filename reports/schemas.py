@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 from budget.schemas import YEAR, CellSchema
 from core.schemas import BaseSchema, Id, Money
 from kpis.schemas import IndicatorSchema
+from reports.yearend_files import CSV_FORMATS
 
 CODE = validate.Length(min=1, max=6)
 
@@ -11,6 +12,13 @@ CODE = validate.Length(min=1, max=6)
 class YearEndQuery(BaseSchema):
     municipality = fields.String(required=True, validate=CODE)
     year = fields.Integer(required=True, validate=YEAR)
+
+
+class YearEndCsvQuery(YearEndQuery):
+    format = fields.String(load_default="excel", validate=validate.OneOf(
+        CSV_FORMATS, error="Kies excel of machine."), metadata={"description": (
+            'excel: ";" en decimale komma (Nederlandse Excel); machine: "," en decimale punt (financieel systeem); '
+            "beide met ISO-datums, zoals het journaal van een betaalrun.")})
 
 
 class YearEndRowSchema(BaseSchema):
@@ -98,6 +106,37 @@ class MoneySchema(BaseSchema):
     year = fields.Nested(CellSchema, attribute="cell")
 
 
+class ProcessFiguresSchema(BaseSchema):
+    """An indicator's counts: met and not met (together the denominator) and the ratio."""
+
+    met = fields.Function(lambda r: int(r.numerator))
+    not_met = fields.Function(lambda r: int(r.denominator - r.numerator))
+    total = fields.Function(lambda r: int(r.denominator))
+    value = fields.Function(lambda r: None if r.value is None else float(r.value), allow_none=True)
+
+
+class ProcessMunicipalitySchema(BaseSchema):
+    municipality = fields.Function(lambda pair: pair[0].code)
+    figures = fields.Function(lambda pair: ProcessFiguresSchema().dump(pair[1]))
+
+
+class ProcessPeriodSchema(BaseSchema):
+    start = fields.Function(lambda pair: pair[0].start.isoformat(), data_key="from")
+    end = fields.Function(lambda pair: pair[0].end.isoformat(), data_key="to")
+    label = fields.Function(lambda pair: pair[0].label)
+    figures = fields.Function(lambda pair: ProcessFiguresSchema().dump(pair[1]))
+
+
+class ProcessSchema(BaseSchema):
+    indicator = fields.String(attribute="kpi")
+    name = fields.Function(lambda p: p.whole.name)
+    weeks = fields.Integer(allow_none=True, metadata={"description": "De termijn in weken; null bij op koers."})
+    whole = fields.Nested(ProcessFiguresSchema)
+    by_municipality = fields.List(fields.Nested(ProcessMunicipalitySchema))
+    by_period = fields.List(fields.Nested(ProcessPeriodSchema), attribute="by_bucket", metadata={
+        "description": "Per maand (tot en met 6 maanden) of per kwartaal van de periode."})
+
+
 class CouncilSchema(BaseSchema):
     scope = fields.String(attribute="label")
     start = fields.Date(data_key="from")
@@ -109,3 +148,5 @@ class CouncilSchema(BaseSchema):
     #: Per funding source; null for a role that keeps no budgets (contract managers).
     money = fields.List(fields.Nested(MoneySchema), attribute="money_rows", allow_none=True)
     signals = fields.List(fields.Nested(SignalSchema))
+    #: PIP within ten weeks, start after the PIP, on course within the termijn: the scope's trajectories.
+    process = fields.List(fields.Nested(ProcessSchema))

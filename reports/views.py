@@ -18,7 +18,7 @@ from payments.services import scope_choices
 from reports import grant, services
 from reports.forms import CouncilForm, IndicatorCodeForm, NarrativeForm, YearEndForm
 from reports.models import MEASURE_LABELS, GrantMeasure
-from reports.yearend_files import FILES, file_name
+from reports.yearend_files import CSV_FORMATS, year_end_download
 
 bp = Blueprint("reports", __name__, url_prefix="/rapportages")
 STAFF = (Role.FINANCE, Role.CONTRACTMANAGER)
@@ -123,10 +123,12 @@ def year_end():
 @roles_required(Role.FINANCE)
 def year_end_file(suffix: str):
     form = _year_end_form()
+    csv_format = request.args.get("format", "excel")
+    if csv_format not in CSV_FORMATS:
+        abort(404)
     report = services.year_end_report(form.municipality.data, form.year.data, current_user)
-    build, mimetype = FILES[suffix]
-    return send_file(BytesIO(build(report.result, report.years, report.codes)), mimetype=mimetype,
-                     as_attachment=True, download_name=file_name(report.result, suffix))
+    body, mimetype, name = year_end_download(report.result, report.years, report.codes, suffix, csv_format)
+    return send_file(BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @bp.post("/jaarafsluiting/codes")

@@ -1,5 +1,6 @@
-"""The year-end figures as files, in the finance exports' own formats (payments.exports): the CSV dialect of the
-journal, and a workbook written as the journal's (formula-safe text, amounts as numbers)."""
+"""The year-end figures as files, in the finance exports' own formats (payments.exports): the CSV in the journal's
+two dialects (Excel-NL and machine), and a workbook written as the journal's (formula-safe text, amounts as
+numbers)."""
 import io
 
 from openpyxl import Workbook
@@ -14,6 +15,9 @@ ROW_HEADER = ["gemeente_code", "gemeente", "jaar", "financieringsbron", "grootbo
               "gerealiseerd", "overlopend", "aangehouden", "correcties_voorgaande_jaren", "lasten_totaal"]
 COMMITMENT_HEADER = ["gemeente_code", "gemeente", "jaar", "financieringsbron", "contract", "dienst", "aanbieder",
                      "verplichting_naar_volgend_jaar"]
+#: The year-end CSV's formats: the journal's (payments.exports.JOURNAL_CSV), for Dutch Excel (";", decimal comma)
+#: and for import into a financial system (",", decimal point); both with ISO dates.
+CSV_FORMATS = {"excel": "journal.csv", "machine": "journal-machine.csv"}
 GRANT_HEADER = ["gemeente_code", "gemeente", "jaar", "indicatorcode", "omschrijving", "bedrag"]
 
 
@@ -38,8 +42,9 @@ def grant_lines(result: YearEnd, years: list[GrantYear], codes: dict):
                    MEASURE_LABELS[measure], each.figure(measure)]
 
 
-def year_end_csv(result: YearEnd, years: list[GrantYear], codes: dict) -> bytes:
-    return csv_file(ROW_HEADER, row_lines(result))
+def year_end_csv(result: YearEnd, csv_format: str = "excel") -> bytes:
+    """The figures per source and ledger account in one of the journal's CSV formats (CSV_FORMATS)."""
+    return csv_file(ROW_HEADER, row_lines(result), CSV_FORMATS[csv_format])
 
 
 def year_end_xlsx(result: YearEnd, years: list[GrantYear], codes: dict) -> bytes:
@@ -54,9 +59,15 @@ def year_end_xlsx(result: YearEnd, years: list[GrantYear], codes: dict) -> bytes
     return out.getvalue()
 
 
-def file_name(result: YearEnd, suffix: str) -> str:
-    return f"jaarafsluiting-{result.municipality.code}-{result.year}.{suffix}"
+def year_end_download(result: YearEnd, years: list[GrantYear], codes: dict, suffix: str,
+                  csv_format: str = "excel") -> tuple[bytes, str, str]:
+    """The body, media type and file name of one download; a machine CSV is named so."""
+    if suffix == "csv":
+        body = year_end_csv(result, csv_format)
+    else:
+        body = year_end_xlsx(result, years, codes)
+    machine = "-machine" if suffix == "csv" and csv_format == "machine" else ""
+    return body, MEDIA_TYPES[suffix], f"jaarafsluiting-{result.municipality.code}-{result.year}{machine}.{suffix}"
 
 
-FILES = {"csv": (year_end_csv, "text/csv"),
-         "xlsx": (year_end_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+MEDIA_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -45,6 +45,13 @@ def test_the_year_end_page_shows_the_figures_and_keeps_the_codes(world, client, 
     csv = client.get("/rapportages/jaarafsluiting.csv", query_string={"municipality": world.dordrecht.code,
                                                                       "year": 2026})
     assert csv.status_code == 200 and csv.data.startswith("\ufeffgemeente_code".encode())
+    assert 'format=machine' in page  # the page offers the journal's other format too
+    machine = client.get("/rapportages/jaarafsluiting.csv", query_string={"municipality": world.dordrecht.code,
+                                                                          "year": 2026, "format": "machine"})
+    assert machine.status_code == 200 and machine.data.startswith(b"gemeente_code,gemeente,jaar,")
+    assert "-machine.csv" in machine.headers["Content-Disposition"]
+    assert client.get("/rapportages/jaarafsluiting.csv", query_string={"municipality": world.dordrecht.code,
+                                                                       "format": "xml"}).status_code == 404
 
 
 @pytest.mark.parametrize("role, council, year_end", [

@@ -51,10 +51,36 @@ def test_year_end_files_are_written_in_the_journals_formats(world, api):
                             "kostenplaats"]
     # the journal's Excel-NL format: decimal comma, no thousands separator
     assert sorted(line[-1] for line in lines[1:]) == sorted(r["charged"].replace(".", ",") for r in as_json["rows"])
+    assert finance.get(f"/api/v1/reports/year-end.csv?{query}&format=excel").data == body.data
     book = load_workbook(io.BytesIO(finance.get(f"/api/v1/reports/year-end.xlsx?{query}").data))
     assert book.sheetnames == ["Jaarafsluiting", "Verplichtingen", "Subsidiebijlage"]
     assert book["Verplichtingen"]["H2"].value == 2500
     assert book["Jaarafsluiting"]["K2"].number_format == "#,##0.00"
+
+
+def test_the_year_end_csv_in_the_journals_machine_format(world, api):
+    """The payment run journal's machine CSV: comma, decimal point, ISO dates, no byte order mark; the same rows as the
+    Excel-NL file, cell for cell."""
+    finance = api(world.maker)
+    query = f"municipality={world.dordrecht.code}&year=2026"
+    excel = finance.get(f"/api/v1/reports/year-end.csv?{query}").data.decode("utf-8-sig")
+    body = finance.get(f"/api/v1/reports/year-end.csv?{query}&format=machine")
+    assert body.status_code == 200 and body.mimetype == "text/csv" and b"\r\n" in body.data
+    assert body.headers["Content-Disposition"].endswith(f"jaarafsluiting-{world.dordrecht.code}-2026-machine.csv")
+    assert not body.data.startswith("\ufeff".encode())
+    machine = list(csv.reader(io.StringIO(body.data.decode("utf-8"))))
+    as_excel = list(csv.reader(io.StringIO(excel), delimiter=";"))
+    assert machine[0] == as_excel[0] and len(machine) == len(as_excel) > 1
+    charged = {r["charged"] for r in finance.get(f"/api/v1/reports/year-end?{query}").json["rows"]}
+    assert {line[-1] for line in machine[1:]} == charged and any("." in amount for amount in charged)
+    assert [[cell.replace(",", ".") for cell in line] for line in as_excel[1:]] == machine[1:]
+
+
+def test_an_unknown_csv_format_is_named(world, api):
+    found = api(world.maker).get(f"/api/v1/reports/year-end.csv?municipality={world.dordrecht.code}&year=2026"
+                                 "&format=xml")
+    assert found.status_code == 422
+    assert found.json["errors"] == [{"field": "format", "message": "Kies excel of machine."}]
 
 
 @pytest.mark.parametrize("role, status", [
