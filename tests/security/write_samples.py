@@ -137,4 +137,4 @@ def foreign_objects(samples: dict) -> dict:
     db.session.flush()
     return {"foreign_provider_id": provider.id, "foreign_case_id": case.id, "foreign_pve_id": pve.id,
             "foreign_pve_version_id": pve.latest.id, "foreign_contract_id": contract.id,
-            "foreign_region_id": elders.id}
+            "foreign_region_id": elders.id, "foreign_code": municipality.code, "foreign_codes": [municipality.code]}

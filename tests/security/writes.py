@@ -256,10 +256,9 @@ FOREIGN_BODIES = {
     "contracts.create": [_naming("contracts.create", procurement_case="foreign_case_id"),
                          _naming("contracts.create", pve_version="foreign_pve_version_id")],
     "contracts_api.create": [_naming("contracts_api.create", procurement_case_id="foreign_case_id"),
-                             _naming("contracts_api.create", pve_version_id="foreign_pve_version_id")],
+                             _naming("contracts_api.create", pve_version_id="foreign_pve_version_id"),
+                             _naming("contracts_api.create", municipalities="foreign_codes")],
     "trajectories.create": [_naming("trajectories.create", contract_id="foreign_contract_id")],
-    "trajectories_api.create_trajectory": [_naming("trajectories_api.create_trajectory",
-                                                   contract_id="foreign_contract_id")],
     "trajectories.switch": [_naming("trajectories.switch", **{"schakelen-contract_id": "foreign_contract_id"})],
     "trajectories_api.switch_trajectory": [_naming("trajectories_api.switch_trajectory",
                                                    contract_id="foreign_contract_id")],
@@ -268,6 +267,11 @@ FOREIGN_BODIES = {
     "pve_api.create": [_naming("pve_api.create", procurement_case_id="foreign_case_id")],
     "procurement.create": [_naming("procurement.create", region_id="foreign_region_id")],
     "payments_api.create": [_naming("payments_api.create", region_id="foreign_region_id")],
+    "budget.lines": [_naming("budget.lines", municipality="foreign_code")],
+    "budget_api.create_line": [_naming("budget_api.create_line", municipality="foreign_code")],
+    "trajectories_api.create_trajectory": [_naming("trajectories_api.create_trajectory",
+                                                   contract_id="foreign_contract_id"),
+                                           _naming("trajectories_api.create_trajectory", municipality="foreign_code")],
 }
 #: Routes where another provider's user writes for its own provider whatever the body names, with the reason.
 ACTS_AS_ITSELF = {"open_house.apply": "a provider user's application is for its own provider: the form's provider is "
