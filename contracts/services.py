@@ -271,7 +271,10 @@ def amend_contract(contract: Contract, data: dict, reason: str, by: User | None)
                    contract.ends_on)
     contract.run_off = _check_run_off(contract.run_off, contract.run_off_until, contract.ends_on)
     if "kpis" in data:
-        contract.kpi_agreements = _kpi_rows(contract.service, data["kpis"])
+        rows = _kpi_rows(contract.service, data["kpis"])
+        contract.kpi_agreements = []
+        db.session.flush()  # the old rows go first: a KPI kept would otherwise clash with itself (one per contract)
+        contract.kpi_agreements = rows
         db.session.flush()
     changes = audit.diff(before, _snapshot(contract))
     if not changes:

@@ -235,3 +235,16 @@ def test_the_run_off_is_shown_and_amended_with_a_reason(ctx, data):
                                                               run_off_until=date(2027, 12, 31)), by=None),
                                 {"ends_on": date(2028, 12, 31)}, "Verlengd", by=None)
     assert error.value.field == "run_off_until"
+
+
+def test_an_amendment_that_keeps_the_kpis_replaces_their_rows_without_a_clash(ctx, data):
+    """The amendment form always sends the KPI rows: sent back unchanged, the old rows go before the new come."""
+    kpis = [{"kpi": "attendance_rate", "params": {"bucket": "taal_knm"}, "norm": "0.8", "direction": "min"}]
+    contract = services.create_contract(data(kpis=kpis), by=None)
+    db.session.commit()
+    shown = services.kpis_of(contract)
+    services.amend_contract(contract, {"ends_on": date(2028, 6, 30), "kpis": shown}, "Verlenging", by=None)
+    db.session.commit()
+    assert services.kpis_of(contract) == shown
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "contract_amended"))
+    assert entry.changes == {"ends_on": ["2027-12-31", "2028-06-30"]}
