@@ -260,15 +260,13 @@ def amend_contract(contract: Contract, data: dict, reason: str, by: User | None)
     if "municipalities" in data:
         _check_municipalities(data["municipalities"], contract.procurement_case, by)
         contract.municipalities = list(data["municipalities"])
-    for name in AMENDABLE:
-        if name in data:
-            setattr(contract, name, data[name])
+    for name in set(AMENDABLE) & data.keys():
+        setattr(contract, name, data[name])
     contract.status = status
     if status == ContractStatus.ACTIVE:
         relate_provider(contract.provider_id, regions_of(contract.municipalities))
     _check_period_and_money(contract.starts_on, contract.ends_on, contract.price_per_trajectory, contract.ceiling)
-    _check_options(contract.extension_count or 0, contract.extension_months, contract.option_deadline,
-                   contract.ends_on)
+    _check_options(contract.extension_count or 0, contract.extension_months, contract.option_deadline, contract.ends_on)
     contract.run_off = _check_run_off(contract.run_off, contract.run_off_until, contract.ends_on)
     if "kpis" in data:
         rows = _kpi_rows(contract.service, data["kpis"])

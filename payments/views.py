@@ -11,7 +11,7 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.forms import options
 from core.models import Region, Role, Service
-from core.scope import Action, OutOfScope, held_regions, may
+from core.scope import Action, held_regions, may
 from core.web import flash_domain_error, page_of_rows, show_domain_error
 from payments import bank_details, exports, runs, services, tasks, verification
 from payments.forms import LedgerAccountForm, PayingOrganisationForm, RunForm, SamplingRuleForm
