@@ -37,7 +37,7 @@ def _decided(change_id: int) -> list[str]:
 
 
 def test_two_approvals_at_once_apply_the_change_once(bank_world, api):
-    first, second = api(bank_world.finance), api(bank_world.admin)
+    first, second = api(bank_world.finance), api(bank_world.finance2)
     for iban in IBANS[:2]:
         change_id = _propose(bank_world, iban)
         url = f"/api/v1/bank-detail-changes/{change_id}/approve"
@@ -64,10 +64,10 @@ def test_an_approval_racing_a_rejection_leaves_one_decision_and_its_details(bank
 
 
 def test_two_proposals_at_once_leave_one_pending(bank_world, api):
-    manager, admin = api(bank_world.manager), api(bank_world.admin)
+    manager, finance = api(bank_world.manager), api(bank_world.finance)
     url = f"/api/v1/providers/{bank_world.provider.id}"
     answers = at_once(lambda: manager.patch(url, json={"iban": IBANS[0]}),
-                      lambda: admin.patch(url, json={"iban": IBANS[1]}))
+                      lambda: finance.patch(url, json={"iban": IBANS[1]}))
     assert statuses(*answers) == [200, 409]
     current, changes = _current(bank_world)
     assert [c.status for c in changes] == [BankChangeStatus.PENDING] and current == IBANS[2]

@@ -20,12 +20,14 @@ ROUNDS = 3
 
 
 @pytest.fixture
-def world(make_municipality, make_user, make_provider, make_contract, make_procurement_case, api):
+def world(make_municipality, make_region, make_user, make_provider, make_contract, make_procurement_case, api):
     town = make_municipality()
+    region = make_region(municipalities=[town])  # provider master data is written by a region's staff (core.scope)
     provider = make_provider()
     contract = make_contract(provider=provider, municipalities=[town])
     case = make_procurement_case(municipalities=[town])
-    users = {role: make_user(role, municipalities=[town]) for role in (Role.CONTRACTMANAGER, Role.INKOPER)}
+    users = {Role.CONTRACTMANAGER: make_user(Role.CONTRACTMANAGER, region=region),
+             Role.INKOPER: make_user(Role.INKOPER, municipalities=[town])}
     users[Role.ADMIN] = make_user(Role.ADMIN)
     users[Role.PROVIDER] = make_user(Role.PROVIDER, provider=provider)
     pve = api(users[Role.INKOPER]).post("/api/v1/pves", json={"procurement_case_id": case.id}).json
