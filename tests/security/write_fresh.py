@@ -2,7 +2,7 @@
 uses its object up (an approved run, a decided claim, a resolved comment), so no two routes share one. Each builder
 takes the samples and returns the ones it replaces; the makers act as the demo's staff, not as the route's own
 side, where four eyes apply (the approver is never the creator)."""
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -59,9 +59,15 @@ def _bank_change(code: str):
 def _claim(s: dict) -> dict:
     from payments.models import ClaimStatus, EvidenceClaim
 
+    from trajectories.models import Trajectory
+
     model = db.session.scalar(sa.select(EvidenceClaim).order_by(EvidenceClaim.id))
     columns = {c.key: getattr(model, c.key) for c in EvidenceClaim.__table__.columns
                if c.key not in ("id", "status", "note", "decided_at", "decided_by_id", "created_at")}
+    # on the sampled trajectory (GM0505), whatever municipality the demo's own claim drew that day
+    trajectory = db.session.get(Trajectory, s["trajectory_id"])
+    columns |= {"trajectory_id": trajectory.id, "contract_id": trajectory.contract_id,
+                "provider_id": trajectory.contract.provider_id, "municipality_id": trajectory.municipality_id}
     count = db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceClaim))
     claim = EvidenceClaim(**columns | {"month_key": f"2099-{count:02d}", "status": ClaimStatus.OPEN})
     db.session.add(claim)
@@ -73,9 +79,10 @@ def _sampled_line(s: dict) -> dict:
     """The sampled line of the read matrix (not of the municipality-scoped outsider's GM0642), open again."""
     from payments.models import SampledLine, SampleStatus
 
-    line = db.session.get(SampledLine, s["sample_id"])
+    line = db.session.scalar(sa.select(SampledLine).join(Municipality, Municipality.id == SampledLine.municipality_id)
+                             .where(Municipality.code != "GM0642").order_by(SampledLine.id))
     line.status, line.reason, line.checked_at, line.checked_by_id = SampleStatus.OPEN, "", None, None
-    return {}
+    return {"sample_id": line.id}
 
 
 def _case(s: dict):
@@ -109,8 +116,8 @@ def _pending_case(s: dict) -> dict:
 def _open_house(s: dict, announced: bool = False) -> dict:
     from contracts.open_house import announce, open_open_house
 
-    house = open_open_house(_case(s), {"title": "Matrix", "starts_on": date(2026, 1, 1), "ends_on": date(2027, 12, 31),
-                                       "price_per_trajectory": 1000}, by=None)
+    house = open_open_house(_case(s), {"title": "Matrix", "starts_on": today() - timedelta(days=30),
+                                       "ends_on": today() + timedelta(days=365), "price_per_trajectory": 1000}, by=None)
     if announced:
         announce(house, today(), "https://tenderned.nl/matrix", by=None, today=today())
     return {"open_house_id": house.id}
@@ -181,6 +188,7 @@ FRESH = {
     **{f"pve{api}.{verb}": _pve(comment=True) for api in ("", "_api")
        for verb in ("answer_comment", "resolve_comment")},
     "trajectories.switch": _trajectory, "trajectories_api.switch_trajectory": _trajectory,
+    "trajectories.add_event": _trajectory, "trajectories_api.progress_events": _trajectory,
     "trajectories.import_action": _failed_import, "reports.approve": _narrative,
     "open_house.apply": lambda s: _open_house(s, announced=True),
 }

@@ -103,7 +103,7 @@ WRITES = {
     "duo.resolve_correction": lambda s: {"args": {"item_id": s["manual_item_id"]}},
     "duo.resolve_transfer": lambda s: {},
     "duo.retry": lambda s: {"args": {"item_id": s["failed_item_id"]}},
-    "trajectories.add_event": lambda s: {"data": {"type": "interruption", "date": s["today"], "reason": "Ziekte"}},
+    "trajectories.add_event": lambda s: {"data": {"type": "start", "date": s["today"]}},
     "trajectories.create": lambda s: {"data": {"reference": "MATRIX-T1", "contract_id": s["contract_id"],
                                                "municipality": "GM0505", "referral_date": s["today"]}},
     "trajectories.import_action": lambda s: {"args": {"action": "discard"}},
@@ -116,8 +116,7 @@ WRITES = {
                                                               s["contract_id"], "municipality": "GM0505",
                                                               "referral_date": s["today"]}},
     "trajectories_api.progress_events": lambda s: {"json": {"events": [{
-        "event_id": "MATRIX-E1", "trajectory": s["reference"], "type": "interruption", "date": s["today"],
-        "reason": "Ziekte"}]}},
+        "event_id": "MATRIX-E1", "trajectory": s["reference"], "type": "start", "date": s["today"]}]}},
     "trajectories_api.switch_trajectory": lambda s: {"json": {"contract_id": s["switch_contract_id"],
                                                               "reference": "MATRIX-S2", "switched_on": s["today"],
                                                               "pip_date": s["today"]}},
