@@ -1,14 +1,14 @@
 """Bulk reads and writes: PostgreSQL COPY in (one round trip per stream, not per row) and server-side cursors out.
 
 `insert_rows` takes rows as the models see them and brings them to their stored form; `copy_rows` writes rows
-already in that form; `plain_rows` reads millions of rows. `copy_rows`, `plain_rows` and `matching` are where the
+already in that form; `insert_new` inserts rows whose key is not there yet; `plain_rows` reads millions of rows. `copy_rows`, `plain_rows` and `matching` are where the
 two backends differ."""
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 
 import psycopg
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core.extensions import db
 
@@ -42,6 +42,15 @@ def insert_rows(model, rows: Iterable[dict], columns: Sequence[str] | None = Non
         return values
 
     copy_rows(model.__table__, [column.name for column in table_columns], map(processed, rows))
+
+
+def insert_new(table: sa.Table, rows: list[dict], connection=None) -> None:
+    """INSERT the rows whose key is not there yet (ON CONFLICT DO NOTHING, on both databases): a twin inserted at
+    the same moment by another transaction is kept once. In the session's transaction unless a connection is given."""
+    executor = connection if connection is not None else db.session
+    bind = connection if connection is not None else db.session.get_bind()
+    insert = (sqlite.insert if bind.dialect.name == "sqlite" else postgresql.insert)(table)
+    executor.execute(insert.values(rows).on_conflict_do_nothing())
 
 
 def copy_rows(table: sa.Table, columns: list[str], rows: Iterable) -> None:

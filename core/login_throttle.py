@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
+from core.bulk import insert_new
 from core.dates import now_utc
 from core.extensions import db
 from core.models import LoginThrottle
@@ -94,8 +94,7 @@ def _locked(connection, keys: list[str]) -> dict:
 
     On SQLite the insert takes the database's write lock, which serves as the row locks."""
     table = LoginThrottle.__table__
-    insert = (sqlite.insert if connection.dialect.name == "sqlite" else postgresql.insert)(table)
-    connection.execute(insert.values([{"key": key, "failures": 0} for key in keys]).on_conflict_do_nothing())
+    insert_new(table, [{"key": key, "failures": 0} for key in keys], connection)
     rows = connection.execute(sa.select(table).where(table.c.key.in_(keys)).order_by(table.c.key).with_for_update())
     return {row.key: row for row in rows}
 

@@ -32,12 +32,12 @@ A refusal is `OutOfScope` (403 with a Dutch reason); an object the user may not 
 import enum
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from core.auth import visible_municipality_ids
+from core.bulk import insert_new
 from core.errors import Forbidden
 from core.extensions import db
-from core.models import Municipality, Region, Role, User, provider_region, region_municipality
+from core.models import Region, Role, User, provider_region, region_municipality
 
 
 class Action(enum.StrEnum):
@@ -139,15 +139,6 @@ def permits(user: User, action: Action, municipalities=(), *, region: Region | N
     return True
 
 
-def require_one_of(user: User | None, action: Action, regions) -> None:
-    """Refuse unless the user holds one of these regions whole (the national admin always passes)."""
-    if user is None:
-        return
-    if not may(user, action):
-        raise OutOfScope("Uw rol mag dit niet wijzigen.")
-    if user.role != Role.NATIONAL_ADMIN and user.region_id not in {r.id for r in regions}:
-        raise OutOfScope("Dit valt buiten uw regio.")
-
 
 def require_provider(user: User | None, action: Action, provider) -> None:
     """Shared provider master data: the provider's own user (documents only), the staff holding a whole region
@@ -174,10 +165,8 @@ def relate_provider(provider_id: int, regions) -> None:
     """Record that these regions work with the provider (registered it, have an active contract with it, admitted
     it to an Open House); a relation recorded at the same moment by another request is kept once."""
     rows = [{"provider_id": provider_id, "region_id": region_id} for region_id in sorted({r.id for r in regions})]
-    if not rows:
-        return
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.engine.dialect.name]
-    db.session.execute(dialect.insert(provider_region).values(rows).on_conflict_do_nothing())
+    if rows:
+        insert_new(provider_region, rows)
 
 
 def regions_of(municipalities) -> list[Region]:
@@ -193,7 +182,3 @@ def held_regions(user: User):
     if user.role == Role.NATIONAL_ADMIN:
         return stmt
     return stmt.where(Region.id == (user.region_id or -1))
-
-
-def held_municipality(user: User, municipality: Municipality) -> bool:
-    return user.role == Role.NATIONAL_ADMIN or municipality.id in (visible_municipality_ids(user) or set())

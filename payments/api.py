@@ -152,7 +152,7 @@ def bank_changes(args):
 def approve_bank_change(change_id: int):
     """Wijziging van bankgegevens goedkeuren (niet door wie haar voorstelde); 409 als er al over is besloten
 
-    Rollen: finance, admin van de regio (of gemeente) die het aangaat."""
+    Rollen: finance van de regio (of gemeente) die het aangaat; een beheerder niet."""
     return _decided(bank_details.approve_change, change_id)
 
 
@@ -163,7 +163,7 @@ def approve_bank_change(change_id: int):
 def reject_bank_change(change_id: int):
     """Wijziging van bankgegevens afwijzen; de oude gegevens blijven gelden; 409 als er al over is besloten
 
-    Rollen: finance, admin van de regio (of gemeente) die het aangaat."""
+    Rollen: finance van de regio (of gemeente) die het aangaat; een beheerder niet."""
     return _decided(bank_details.reject_change, change_id)
 
 
